@@ -1,0 +1,44 @@
+"""Mission time: minutes since the story's clock start, shown as real times."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from ..story.model import Clock
+
+
+@dataclass(frozen=True)
+class ClockView:
+    elapsed_minutes: float
+    elapsed: str  # "T+01:35:00"
+    zones: tuple[tuple[str, str], ...]  # ("UTC", "08:35"), ("Moscow", "11:35")
+    date: str  # "18 Mar 1965", UTC date
+
+    def line(self) -> str:
+        zones = "  ".join(f"{label} {time}" for label, time in self.zones)
+        return f"{self.elapsed}  {zones}  {self.date}"
+
+
+@lru_cache(maxsize=32)
+def _start(clock_start: str) -> datetime:
+    return datetime.fromisoformat(clock_start.replace("Z", "+00:00"))
+
+
+def format_elapsed(minutes: float) -> str:
+    total = int(round(minutes * 60))
+    hours, rest = divmod(total, 3600)
+    return f"T+{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def clock_view(clock: Clock, minutes: float) -> ClockView:
+    utc = _start(clock.start) + timedelta(minutes=minutes)
+    zones = tuple(
+        (z.label, (utc + timedelta(minutes=z.offset_minutes)).strftime("%H:%M")) for z in clock.zones
+    )
+    return ClockView(minutes, format_elapsed(minutes), zones, utc.strftime("%d %b %Y").lstrip("0"))
+
+
+def real_time(clock: Clock, minutes: float) -> datetime:
+    return _start(clock.start) + timedelta(minutes=minutes)

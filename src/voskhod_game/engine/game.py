@@ -1,0 +1,437 @@
+"""The game: one ``transitions.Machine`` over a Story plus meters, clock and dice.
+
+States are beats and endings; each choice is a trigger. Meters, flags, the
+mission clock and the random source live beside the machine (never in the state
+space). The machine is built with ``auto_transitions=False`` and menus come from
+the engine's own beat index rather than ``get_triggers``, both for speed (see
+DESIGN.md). Every front end drives a game only through this class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from transitions import Machine
+
+from ..story.expressions import EvaluationError, apply_op
+from ..story.markup import fill_values
+from ..story.model import ENDING_PREFIX, Beat, Choice, Outcome, Story, ending_state
+from .clock import clock_view
+from .rng import Rng, new_seed
+from .views import ChoiceResult, ChoiceView, EndingView, Event, HistoryView, LogEntry, MeterView, View
+
+SNAPSHOT_FORMAT = 1
+MAX_UNDO = 100
+
+
+class GameError(Exception):
+    """A request the game cannot carry out; the message is for the player."""
+
+
+class _Pilot:
+    """The machine's model: it only holds the state and the pending dice roll."""
+
+    state: str
+
+    def __init__(self) -> None:
+        self.rolled = False
+
+    def chance_hit(self) -> bool:
+        return self.rolled
+
+
+@dataclass
+class _Mark:
+    """What undo needs to rewind one choice; small, so every choice can push one."""
+
+    state: str
+    values: dict[str, Any]
+    rates: dict[str, float]
+    rng: int
+    steps: int
+    log: int
+    samples: int
+    milestones: dict[str, float]
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _limit_trigger(meter: str, bound: str) -> str:
+    # Not a valid choice id (those are [a-z0-9_]), so it can never clash with one.
+    return f"!{bound}:{meter}"
+
+
+def build_machine(story: Story, model: _Pilot, initial: str) -> Machine:
+    """One Machine for one game. Chance outcomes are a conditional transition
+    listed before the normal one, so transitions picks the first that passes."""
+    states = list(story.beats) + [ending_state(e) for e in story.endings]
+    transitions: list[dict[str, Any]] = []
+    for beat in story.beats.values():
+        for choice in beat.choices:
+            if choice.chance is not None:
+                transitions.append(
+                    {
+                        "trigger": choice.id,
+                        "source": beat.id,
+                        "dest": choice.chance.outcome.destination,
+                        "conditions": [model.chance_hit],
+                    }
+                )
+            transitions.append({"trigger": choice.id, "source": beat.id, "dest": choice.outcome.destination})
+    for meter in story.meters.values():
+        for bound in ("at_min", "at_max"):
+            ending = getattr(meter, bound)
+            if ending:
+                transitions.append({"trigger": _limit_trigger(meter.name, bound), "source": "*", "dest": ending_state(ending)})
+    return Machine(
+        model=model,
+        states=states,
+        transitions=transitions,
+        initial=initial,
+        auto_transitions=False,
+        ignore_invalid_triggers=False,
+        send_event=False,
+    )
+
+
+class Game:
+    """A play-through of a story. Create with :meth:`new` or :meth:`restore`."""
+
+    def __init__(self, story: Story, seed: int, *, state: str | None = None) -> None:
+        self.story = story
+        self.seed = seed
+        self.rng = Rng.from_seed(seed)
+        self.values: dict[str, Any] = {name: m.start for name, m in story.meters.items()}
+        self.values.update({name: f.default for name, f in story.flags.items()})
+        self.values["elapsed"] = 0.0
+        self.rates: dict[str, float] = {name: m.rate for name, m in story.meters.items()}
+        self.steps: list[dict[str, Any]] = []  # the choices made: beat, choice, minute, chance
+        self.log: list[LogEntry] = []
+        self.samples: list[tuple[float, dict[str, float]]] = []
+        self.milestones: dict[str, float] = {}
+        self.undo_stack: list[_Mark] = []
+        self.last_result: ChoiceResult | None = None
+        self._pilot = _Pilot()
+        self._machine = build_machine(story, self._pilot, state or story.start)
+        self._precision = {name: m.precision for name, m in story.meters.items()}
+
+    # -- creation ----------------------------------------------------------
+    @classmethod
+    def new(cls, story: Story, seed: int | None = None) -> Game:
+        game = cls(story, new_seed() if seed is None else seed)
+        # transitions never runs on_enter for the initial state: enter it ourselves.
+        game._enter(story.start)
+        game._sample()
+        game.log.append(LogEntry(0.0, "note", f"Mission start: {story.title}"))
+        return game
+
+    # -- reading -----------------------------------------------------------
+    @property
+    def state(self) -> str:
+        return self._pilot.state
+
+    @property
+    def ended(self) -> bool:
+        return self._pilot.state.startswith(ENDING_PREFIX)
+
+    @property
+    def beat(self) -> Beat | None:
+        return self.story.beats.get(self._pilot.state)
+
+    @property
+    def ending_id(self) -> str | None:
+        return self._pilot.state[len(ENDING_PREFIX) :] if self.ended else None
+
+    @property
+    def elapsed(self) -> float:
+        return float(self.values["elapsed"])
+
+    def enabled(self, choice: Choice) -> tuple[bool, str]:
+        if choice.condition is None:
+            return True, ""
+        try:
+            ok = bool(choice.condition(self.values))
+        except (EvaluationError, ArithmeticError, TypeError) as exc:
+            return False, f"cannot be decided ({exc})"
+        return ok, "" if ok else (choice.disabled_reason or "not possible now")
+
+    def enabled_choices(self) -> list[Choice]:
+        """The choices a player can take now (the simulator's fast path)."""
+        beat = self.beat
+        if beat is None:
+            return []
+        return [c for c in beat.choices if self.enabled(c)[0]]
+
+    def meter_views(self) -> tuple[MeterView, ...]:
+        return tuple(
+            MeterView(
+                name=m.name,
+                label=m.label,
+                unit=m.unit,
+                value=float(self.values[m.name]),
+                min=m.min,
+                max=m.max,
+                state=m.state(self.values[m.name]),
+                rate=self.rates[m.name],
+                precision=m.precision,
+                hidden=m.hidden,
+            )
+            for m in self.story.meters.values()
+        )
+
+    def render(self, text: str) -> str:
+        return fill_values(text, self.values, self._precision)
+
+    def ending_view(self) -> EndingView | None:
+        if not self.ended:
+            return None
+        e = self.story.endings[self.ending_id or ""]
+        return EndingView(e.id, e.type, e.title, self.render(e.text), self.render(e.debrief), e.cause)
+
+    def view(self) -> View:
+        ending = self.ending_view()
+        story = self.story
+        clock = clock_view(story.clock, self.elapsed)
+        if ending is not None:
+            last_scene = story.scene_of(self.steps[-1]["beat"]) if self.steps else story.scenes[0]
+            return View(
+                story.title, self.state, last_scene.id, last_scene.title, last_scene.number, len(story.scenes),
+                ending.title, ending.text, self.meter_views(), (), clock, ending, None, self.can_undo, len(self.steps),
+            )
+        beat = self.beat
+        assert beat is not None
+        scene = story.scene_of(beat.id)
+        choices = []
+        number = 0
+        for c in beat.choices:
+            ok, reason = self.enabled(c)
+            if not ok and c.hidden_when_disabled:
+                continue
+            number += 1
+            choices.append(ChoiceView(c.id, number, c.label, ok, reason, c.time, c.chance is not None))
+        history = None
+        if beat.history is not None:
+            facts = tuple((f, story.facts[f].text) for f in beat.history.facts if f in story.facts)
+            history = HistoryView(beat.history.note, facts)
+        return View(
+            story.title, beat.id, scene.id, scene.title, scene.number, len(story.scenes), beat.title,
+            self.render(beat.text), self.meter_views(), tuple(choices), clock, None, history, self.can_undo,
+            len(self.steps),
+        )
+
+    # -- acting ------------------------------------------------------------
+    def choose(self, choice_id: str) -> ChoiceResult:
+        """Take a choice by id (or by its 1-based number as text); return what changed."""
+        beat = self.beat
+        if beat is None:
+            raise GameError("the story has ended; start a new game or undo")
+        choice = self._find(beat, choice_id)
+        ok, reason = self.enabled(choice)
+        if not ok:
+            raise GameError(f"“{choice.label}” is not possible: {reason}")
+
+        self._push_undo()
+        before = {name: self.values[name] for name in self.story.meters}
+        states_before = {name: m.state(before[name]) for name, m in self.story.meters.items()}
+        events: list[Event] = []
+
+        hit = False
+        if choice.chance is not None:
+            try:
+                p = float(choice.chance.probability(self.values))
+            except (EvaluationError, ArithmeticError, TypeError) as exc:
+                p = 0.0
+                events.append(Event("error", f"chance could not be computed ({exc})"))
+            hit = self.rng.random() < p
+        outcome: Outcome = choice.chance.outcome if hit and choice.chance else choice.outcome
+        self._pilot.rolled = hit
+
+        for name, rate in choice.rates:
+            self.rates[name] = rate
+        self._pass_time(choice.time)
+        self._apply_effects(outcome, events)
+
+        self._pilot.trigger(choice.id)
+        dest = self._pilot.state
+        limit_ending = self._check_limits(events)
+        deltas = {n: float(self.values[n]) - float(before[n]) for n in before if self.values[n] != before[n]}
+        for name, meter in self.story.meters.items():
+            new_state = meter.state(self.values[name])
+            if new_state != states_before[name]:
+                events.append(Event("threshold", f"{meter.label}: {new_state.upper()}", name, new_state))
+
+        step = {"beat": beat.id, "choice": choice.id, "minute": self.elapsed}
+        if hit:
+            step["chance"] = True
+            events.insert(0, Event("chance", "the odds went against you" if outcome.ending or outcome.target else ""))
+        self.steps.append(step)
+        self.log.append(LogEntry(self.elapsed, "choice", choice.label))
+        for event in events:
+            if event.kind != "chance":
+                self.log.append(LogEntry(self.elapsed, "event", event.message))
+        if not self.ended:
+            self._enter(dest)
+        ending = self.ending_view()
+        if ending is not None:
+            self.log.append(LogEntry(self.elapsed, "ending", ending.title))
+        self._sample()
+        result = ChoiceResult(
+            choice_id=choice.id,
+            label=choice.label,
+            minutes=choice.time,
+            result_text=self.render(outcome.text),
+            deltas=deltas,
+            events=tuple(events),
+            ending=ending,
+            chance_hit=hit,
+            beat_id=self.state if limit_ending is None else self.state,
+        )
+        self.last_result = result
+        return result
+
+    def _find(self, beat: Beat, choice_id: str) -> Choice:
+        for c in beat.choices:
+            if c.id == choice_id:
+                return c
+        if choice_id.isdigit():
+            visible = [c for c in beat.choices if not (c.hidden_when_disabled and not self.enabled(c)[0])]
+            index = int(choice_id) - 1
+            if 0 <= index < len(visible):
+                return visible[index]
+        raise GameError(f"there is no choice “{choice_id}” here")
+
+    def _pass_time(self, minutes: float) -> None:
+        if minutes <= 0:
+            return
+        values = self.values
+        values["elapsed"] = values["elapsed"] + minutes
+        for name, rate in self.rates.items():
+            if rate:
+                values[name] = self.story.meters[name].clamp(values[name] + rate * minutes)
+
+    def _apply_effects(self, outcome: Outcome, events: list[Event]) -> None:
+        values = self.values
+        meters = self.story.meters
+        for effect in outcome.effects:
+            try:
+                new = apply_op(effect.op, values[effect.name], effect.expr(values))
+            except (EvaluationError, ArithmeticError, TypeError) as exc:
+                events.append(Event("error", f"effect `{effect.source}` skipped ({exc})"))
+                continue
+            meter = meters.get(effect.name)
+            if meter is not None:
+                values[effect.name] = meter.clamp(float(new))
+            elif isinstance(self.story.flags[effect.name].default, bool):
+                values[effect.name] = bool(new)
+            else:
+                values[effect.name] = int(new)
+
+    def _check_limits(self, events: list[Event]) -> str | None:
+        for meter in self.story.meters.values():
+            value = self.values[meter.name]
+            for bound, hit in (("at_min", value <= meter.min), ("at_max", value >= meter.max)):
+                ending = getattr(meter, bound)
+                if ending and hit:
+                    events.append(Event("limit", f"{meter.label} reached its limit", meter.name, "critical"))
+                    self._pilot.trigger(_limit_trigger(meter.name, bound))
+                    return ending
+        return None
+
+    def _enter(self, beat_id: str) -> None:
+        beat = self.story.beats[beat_id]
+        for name, rate in beat.rates:
+            self.rates[name] = rate
+        if beat.no_return:
+            self.undo_stack.clear()
+        for milestone in self.story.milestones:
+            if milestone.beat == beat_id and beat_id not in self.milestones:
+                self.milestones[beat_id] = self.elapsed
+
+    def _sample(self) -> None:
+        self.samples.append((self.elapsed, {n: float(self.values[n]) for n in self.story.meters}))
+
+    # -- undo ----------------------------------------------------------------
+    def _push_undo(self) -> None:
+        self.undo_stack.append(
+            _Mark(self.state, dict(self.values), dict(self.rates), self.rng.state, len(self.steps), len(self.log), len(self.samples), dict(self.milestones))
+        )
+        if len(self.undo_stack) > MAX_UNDO:
+            del self.undo_stack[0]
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self.undo_stack)
+
+    def undo(self) -> None:
+        """Take back the last choice; refuses past a point of no return."""
+        if not self.undo_stack:
+            beat = self.beat
+            if beat is not None and beat.no_return and self.steps:
+                raise GameError("this is a point of no return: what is done cannot be undone")
+            raise GameError("nothing to undo")
+        mark = self.undo_stack.pop()
+        self._restore_mark(mark)
+        self.last_result = None
+
+    def _restore_mark(self, mark: _Mark) -> None:
+        self._machine.set_state(mark.state, model=self._pilot)
+        self.values = dict(mark.values)
+        self.rates = dict(mark.rates)
+        self.rng.state = mark.rng
+        del self.steps[mark.steps :]
+        del self.log[mark.log :]
+        del self.samples[mark.samples :]
+        self.milestones = dict(mark.milestones)
+
+    # -- snapshots -------------------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        """Everything needed to continue this game later, as JSON-ready data."""
+        return {
+            "format": SNAPSHOT_FORMAT,
+            "story_id": self.story.id,
+            "fingerprint": self.story.fingerprint,
+            "seed": self.seed,
+            "state": self.state,
+            "values": dict(self.values),
+            "rates": dict(self.rates),
+            "rng": self.rng.state,
+            "steps": [dict(s) for s in self.steps],
+            "log": [[e.minute, e.kind, e.text] for e in self.log],
+            "samples": [[t, dict(v)] for t, v in self.samples],
+            "milestones": dict(self.milestones),
+            "undo": [m.to_json() for m in self.undo_stack],
+        }
+
+    @classmethod
+    def restore(cls, story: Story, data: dict[str, Any]) -> Game:
+        """Rebuild a game from :meth:`snapshot` data; GameError if it does not fit."""
+        try:
+            if data.get("format") != SNAPSHOT_FORMAT:
+                raise GameError(f"snapshot format {data.get('format')!r} is not supported (expected {SNAPSHOT_FORMAT})")
+            if data["story_id"] != story.id:
+                raise GameError(f"this save belongs to the story “{data['story_id']}”, not “{story.id}”")
+            state = data["state"]
+            if state not in story.beats and not (state.startswith(ENDING_PREFIX) and state[len(ENDING_PREFIX) :] in story.endings):
+                raise GameError(f"the saved beat “{state}” no longer exists in this story")
+            game = cls(story, int(data["seed"]), state=state)
+            values = dict(game.values)
+            for name, value in data["values"].items():
+                if name in values:
+                    values[name] = value
+            game.values = values
+            game.rates.update({k: float(v) for k, v in data["rates"].items() if k in game.rates})
+            game.rng.state = int(data["rng"])
+            game.steps = [dict(s) for s in data["steps"]]
+            game.log = [LogEntry(float(m), str(k), str(t)) for m, k, t in data["log"]]
+            game.samples = [(float(t), {k: float(x) for k, x in v.items()}) for t, v in data["samples"]]
+            game.milestones = {k: float(v) for k, v in data["milestones"].items()}
+            game.undo_stack = [
+                _Mark(**m) for m in data.get("undo", []) if m["state"] in story.beats or m["state"].startswith(ENDING_PREFIX)
+            ]
+        except GameError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise GameError(f"the saved game is damaged ({type(exc).__name__}: {exc})") from None
+        return game

@@ -1,0 +1,120 @@
+"""What front ends see: read-only snapshots of a game, built by ``Game.view()``.
+
+Front ends render these and call ``Game.choose()``; they never reach into the
+engine's state, so the TUI, line mode, classroom and tools cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..story.markup import format_value
+from .clock import ClockView
+
+
+@dataclass(frozen=True)
+class MeterView:
+    name: str
+    label: str
+    unit: str
+    value: float
+    min: float
+    max: float
+    state: str  # ok | warn | critical
+    rate: float
+    precision: int = 0
+    hidden: bool = False
+
+    @property
+    def display(self) -> str:
+        """The value with its unit, as a player reads it: ``0.40 atm``."""
+        text = format_value(self.value, self.precision)
+        return f"{text} {self.unit}".strip()
+
+    @property
+    def fraction(self) -> float:
+        span = self.max - self.min
+        return 0.0 if span <= 0 else (self.value - self.min) / span
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    id: str
+    number: int  # 1-based position among the visible choices
+    label: str
+    enabled: bool
+    reason: str = ""
+    minutes: float = 0.0
+    risky: bool = False  # has a chance of another outcome
+
+
+@dataclass(frozen=True)
+class EndingView:
+    id: str
+    type: str  # historical | survived | lost
+    title: str
+    text: str
+    debrief: str = ""
+    cause: str = ""
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    note: str
+    facts: tuple[tuple[str, str], ...] = ()  # (fact id, fact text)
+
+
+@dataclass(frozen=True)
+class View:
+    story_title: str
+    beat_id: str
+    scene_id: str
+    scene_title: str
+    scene_number: int
+    scene_count: int
+    title: str
+    text: str
+    meters: tuple[MeterView, ...]
+    choices: tuple[ChoiceView, ...]
+    clock: ClockView
+    ending: EndingView | None = None
+    history: HistoryView | None = None
+    can_undo: bool = False
+    turn: int = 0
+
+    @property
+    def visible_meters(self) -> tuple[MeterView, ...]:
+        return tuple(m for m in self.meters if not m.hidden)
+
+    def meter(self, name: str) -> MeterView:
+        return next(m for m in self.meters if m.name == name)
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something the player should notice: a threshold crossed, a roll, an ending."""
+
+    kind: str  # threshold | chance | limit | error
+    message: str
+    meter: str = ""
+    state: str = ""  # new meter state for threshold events
+
+
+@dataclass(frozen=True)
+class ChoiceResult:
+    choice_id: str
+    label: str
+    minutes: float
+    result_text: str
+    deltas: dict[str, float] = field(default_factory=dict)
+    events: tuple[Event, ...] = ()
+    ending: EndingView | None = None
+    chance_hit: bool = False
+    beat_id: str = ""
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    minute: float
+    kind: str  # choice | event | ending | note
+    text: str

@@ -1,0 +1,79 @@
+"""Problems found in a story, each with a stable code, a place and a hint.
+
+Codes are stable so that documentation, editors and tests can rely on them:
+V0xx file level, V1xx structure, V2xx ids and references, V3xx expressions.
+Analysis done by the authoring tools uses the W (warning) range.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+CODES: dict[str, str] = {
+    "V001": "file is not UTF-8",
+    "V002": "file too large",
+    "V003": "YAML syntax error",
+    "V004": "alias bomb or nesting too deep",
+    "V005": "duplicate key in a mapping",
+    "V006": "missing or unreadable file",
+    "V101": "unknown key",
+    "V102": "wrong type",
+    "V103": "missing required key",
+    "V104": "value out of range",
+    "V201": "duplicate id",
+    "V202": "target does not exist",
+    "V203": "name clashes with a reserved name",
+    "V204": "malformed id",
+    "V301": "expression does not parse or uses something not allowed",
+    "V302": "unknown meter or flag in an expression",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    code: str
+    message: str
+    path: Path
+    line: int = 1
+    col: int = 1
+    hint: str = ""
+    severity: Severity = "error"
+
+    def format(self) -> str:
+        text = f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
+        return f"{text}\n    hint: {self.hint}" if self.hint else text
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "path": str(self.path),
+            "line": self.line,
+            "col": self.col,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+class StoryError(Exception):
+    """A story that cannot be played; carries every problem found."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = sorted(diagnostics, key=lambda d: (str(d.path), d.line, d.col, d.code))
+        count = len(self.diagnostics)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the story")
+
+    def report(self) -> str:
+        return "\n".join(d.format() for d in self.diagnostics)
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """A hint naming the closest known word, or an empty string."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else ""

@@ -1,0 +1,344 @@
+"""A small, safe expression language for conditions, effects and chances.
+
+Writers type things like ``oxygen > 10 and not reported`` or ``pressure -= 0.13``.
+That text is parsed with :mod:`ast` and only a whitelist of node types is
+accepted; the tree is then turned into nested Python closures. Nothing the writer
+types is ever passed to ``eval`` or ``exec``, attribute access and subscripts do
+not exist in the language, only a handful of pure functions can be called, and
+arithmetic that could blow up (huge powers) is refused while playing.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+Value = float | int | bool
+Env = Mapping[str, Value]
+Fn = Callable[[Env], Value]
+
+MAX_EXPRESSION_LENGTH = 500
+MAX_POWER_EXPONENT = 64
+MAX_POWER_BASE = 1e6
+MAX_MAGNITUDE = 1e15
+
+CONSTANTS: dict[str, Value] = {"true": True, "false": False, "True": True, "False": False}
+
+
+class ExpressionError(ValueError):
+    """Writer text that is not a valid expression; ``offset`` is 0-based."""
+
+    def __init__(self, message: str, offset: int = 0, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+        self.hint = hint
+
+
+class EvaluationError(ArithmeticError):
+    """An expression that parsed but cannot be computed (division by zero...)."""
+
+
+def _clamp_magnitude(x: Value) -> Value:
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and abs(x) > MAX_MAGNITUDE:
+        raise EvaluationError(f"number too large: {x:.3g}")
+    return x
+
+
+def _div(a: Value, b: Value) -> Value:
+    if b == 0:
+        raise EvaluationError("division by zero")
+    return a / b
+
+
+def _floordiv(a: Value, b: Value) -> Value:
+    if b == 0:
+        raise EvaluationError("division by zero")
+    return a // b
+
+
+def _mod(a: Value, b: Value) -> Value:
+    if b == 0:
+        raise EvaluationError("modulo by zero")
+    return a % b
+
+
+def _pow(a: Value, b: Value) -> Value:
+    if abs(b) > MAX_POWER_EXPONENT or abs(a) > MAX_POWER_BASE:
+        raise EvaluationError(f"power too large: {a} ** {b}")
+    if a == 0 and b < 0:
+        raise EvaluationError("zero to a negative power")
+    return _clamp_magnitude(a**b)
+
+
+def _clamp(x: Value, lo: Value, hi: Value) -> Value:
+    return lo if x < lo else hi if x > hi else x
+
+
+_BINOPS: dict[type[ast.operator], Callable[[Value, Value], Value]] = {
+    ast.Add: lambda a, b: _clamp_magnitude(a + b),
+    ast.Sub: lambda a, b: _clamp_magnitude(a - b),
+    ast.Mult: lambda a, b: _clamp_magnitude(a * b),
+    ast.Div: _div,
+    ast.FloorDiv: _floordiv,
+    ast.Mod: _mod,
+    ast.Pow: _pow,
+}
+
+_COMPARES: dict[type[ast.cmpop], Callable[[Value, Value], bool]] = {
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
+    ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: a <= b,
+    ast.Gt: lambda a, b: a > b,
+    ast.GtE: lambda a, b: a >= b,
+}
+
+FUNCTIONS: dict[str, tuple[Callable[..., Value], int, int]] = {
+    # name: (function, min args, max args)
+    "min": (min, 2, 8),
+    "max": (max, 2, 8),
+    "abs": (abs, 1, 1),
+    "round": (lambda x, n=0: round(x, int(n)), 1, 2),
+    "floor": (math.floor, 1, 1),
+    "ceil": (math.ceil, 1, 1),
+    "clamp": (_clamp, 3, 3),
+}
+
+_OPERATOR_WORDS = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.Pow: "**",
+}
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A compiled expression with the names it reads, kept for analysis tools."""
+
+    source: str
+    fn: Fn
+    names: frozenset[str]
+
+    def __call__(self, env: Env) -> Value:
+        return self.fn(env)
+
+
+class Condition(Compiled):
+    """An expression whose truth gates a choice."""
+
+
+class NumberExpr(Compiled):
+    """An expression that yields a number (a chance, a debrief figure)."""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One effect statement: ``name op= expr``; ``op`` is ``=`` or ``+`` ``-`` ``*`` ``/``."""
+
+    name: str
+    op: str
+    expr: Compiled
+    source: str
+
+
+Effects = tuple[Assignment, ...]
+
+_AUG = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+
+
+def _parse(source: str, mode: str) -> ast.AST:
+    if not isinstance(source, str):
+        raise ExpressionError("expected text", 0)
+    if len(source) > MAX_EXPRESSION_LENGTH:
+        raise ExpressionError(
+            f"expression is {len(source)} characters; the limit is {MAX_EXPRESSION_LENGTH}",
+            0,
+            "split it over several choices or flags",
+        )
+    if not source.strip():
+        raise ExpressionError("expression is empty", 0, "write a condition such as `oxygen > 5`")
+    try:
+        return ast.parse(source.strip(), mode=mode)
+    except SyntaxError as exc:
+        offset = max((exc.offset or 1) - 1, 0)
+        hint = "use `and`, `or`, `not`, `==` and numbers; text in quotes is not supported"
+        if "=" in source and mode == "eval" and "==" not in source:
+            hint = "to compare, write `==`; `=` is only for effects"
+        raise ExpressionError(f"cannot parse `{source.strip()}`: {exc.msg}", offset, hint) from None
+
+
+class _Compiler:
+    def __init__(self, known: Callable[[str], bool] | None) -> None:
+        self.known = known
+        self.names: set[str] = set()
+
+    def fail(self, node: ast.AST, message: str, hint: str = "") -> ExpressionError:
+        return ExpressionError(message, getattr(node, "col_offset", 0), hint)
+
+    def compile(self, node: ast.AST) -> Fn:  # noqa: C901 - one branch per node type
+        if isinstance(node, ast.Constant):
+            value = node.value
+            if isinstance(value, bool) or (isinstance(value, (int, float)) and not isinstance(value, complex)):
+                const = _clamp_magnitude(value) if not isinstance(value, bool) else value
+                return lambda env: const
+            raise self.fail(node, f"only numbers and true/false are allowed, not {value!r}")
+        if isinstance(node, ast.Name):
+            name = node.id
+            if name in CONSTANTS:
+                const = CONSTANTS[name]
+                return lambda env: const
+            if name.startswith("_"):
+                raise self.fail(node, f"names may not start with an underscore: `{name}`")
+            if self.known is not None and not self.known(name):
+                raise self.fail(node, f"unknown name `{name}`", "declare it as a meter or a flag in story.yaml")
+            self.names.add(name)
+            return lambda env: env[name]
+        if isinstance(node, ast.BoolOp):
+            parts = [self.compile(v) for v in node.values]
+            if isinstance(node.op, ast.And):
+                return lambda env: all(p(env) for p in parts)
+            return lambda env: any(p(env) for p in parts)
+        if isinstance(node, ast.UnaryOp):
+            inner = self.compile(node.operand)
+            if isinstance(node.op, ast.Not):
+                return lambda env: not inner(env)
+            if isinstance(node.op, ast.USub):
+                return lambda env: -inner(env)
+            if isinstance(node.op, ast.UAdd):
+                return inner
+            raise self.fail(node, "the `~` operator is not supported")
+        if isinstance(node, ast.BinOp):
+            op = _BINOPS.get(type(node.op))
+            if op is None:
+                raise self.fail(node, "only + - * / // % ** are supported")
+            left, right = self.compile(node.left), self.compile(node.right)
+            return lambda env: op(left(env), right(env))
+        if isinstance(node, ast.Compare):
+            first = self.compile(node.left)
+            rest = []
+            for cmp_op, comparator in zip(node.ops, node.comparators, strict=True):
+                fn = _COMPARES.get(type(cmp_op))
+                if fn is None:
+                    raise self.fail(node, "only == != < <= > >= comparisons are supported")
+                rest.append((fn, self.compile(comparator)))
+            if len(rest) == 1:
+                (fn, right) = rest[0]
+                return lambda env: fn(first(env), right(env))
+
+            def chain(env: Env) -> bool:
+                left = first(env)
+                for fn, right_fn in rest:
+                    right = right_fn(env)
+                    if not fn(left, right):
+                        return False
+                    left = right
+                return True
+
+            return chain
+        if isinstance(node, ast.IfExp):
+            test, body, orelse = self.compile(node.test), self.compile(node.body), self.compile(node.orelse)
+            return lambda env: body(env) if test(env) else orelse(env)
+        if isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+                allowed = ", ".join(sorted(FUNCTIONS))
+                raise self.fail(node, "only these functions can be called: " + allowed)
+            if node.keywords:
+                raise self.fail(node, "keyword arguments are not supported")
+            fn, lo, hi = FUNCTIONS[node.func.id]
+            if not lo <= len(node.args) <= hi:
+                raise self.fail(node, f"`{node.func.id}` takes {lo}–{hi} arguments, not {len(node.args)}")
+            args = [self.compile(a) for a in node.args]
+            return lambda env: fn(*(a(env) for a in args))
+        if isinstance(node, ast.Attribute):
+            raise self.fail(node, "attribute access (`.`) is not part of the expression language")
+        if isinstance(node, ast.Subscript):
+            raise self.fail(node, "indexing (`[...]`) is not part of the expression language")
+        kind = type(node).__name__
+        raise self.fail(node, f"`{kind}` is not allowed in an expression", "use names, numbers and operators")
+
+
+def compile_expression(source: str, known: Callable[[str], bool] | None = None, kind: type = Compiled) -> Compiled:
+    """Compile a condition or number; ``known`` says which names exist."""
+    if isinstance(source, bool) or isinstance(source, (int, float)):
+        value = source
+        return kind(str(source).lower(), lambda env: value, frozenset())
+    tree = _parse(source, "eval")
+    assert isinstance(tree, ast.Expression)
+    compiler = _Compiler(known)
+    fn = compiler.compile(tree.body)
+    return kind(source.strip(), fn, frozenset(compiler.names))
+
+
+def compile_condition(source: str, known: Callable[[str], bool] | None = None) -> Condition:
+    result = compile_expression(source, known, Condition)
+    assert isinstance(result, Condition)
+    return result
+
+
+def compile_number(source: str | float, known: Callable[[str], bool] | None = None) -> NumberExpr:
+    result = compile_expression(source, known, NumberExpr)  # type: ignore[arg-type]
+    assert isinstance(result, NumberExpr)
+    return result
+
+
+def compile_effect(
+    source: str,
+    known: Callable[[str], bool] | None = None,
+    writable: Callable[[str], bool] | None = None,
+) -> Assignment:
+    """Compile one effect statement such as ``oxygen -= 5`` or ``reported = true``."""
+    tree = _parse(source, "exec")
+    assert isinstance(tree, ast.Module)
+    if len(tree.body) != 1:
+        raise ExpressionError("write one effect per list item", 0, "use a YAML list: `effects: [a = 1, b += 2]`")
+    stmt = tree.body[0]
+    if isinstance(stmt, ast.Assign):
+        if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+            raise ExpressionError("assign to a single meter or flag name", stmt.col_offset)
+        name, op, value = stmt.targets[0].id, "=", stmt.value
+    elif isinstance(stmt, ast.AugAssign):
+        if not isinstance(stmt.target, ast.Name):
+            raise ExpressionError("assign to a single meter or flag name", stmt.col_offset)
+        if type(stmt.op) not in _AUG:
+            raise ExpressionError("only = += -= *= /= are supported in effects", stmt.col_offset)
+        name, op, value = stmt.target.id, _AUG[type(stmt.op)], stmt.value
+    elif isinstance(stmt, ast.Expr):
+        raise ExpressionError(
+            f"`{source.strip()}` does not change anything",
+            0,
+            "an effect assigns: `oxygen -= 5`, `reported = true`",
+        )
+    else:
+        raise ExpressionError("an effect must be an assignment such as `oxygen -= 5`", 0)
+    if name in CONSTANTS or name.startswith("_"):
+        raise ExpressionError(f"cannot assign to `{name}`", 0)
+    if writable is not None and not writable(name):
+        raise ExpressionError(
+            f"unknown meter or flag `{name}`",
+            0,
+            "declare it under `meters:` or `flags:` in story.yaml",
+        )
+    compiler = _Compiler(known)
+    fn = compiler.compile(value)
+    names = frozenset(compiler.names | ({name} if op != "=" else set()))
+    return Assignment(name, op, Compiled(ast.unparse(value), fn, names), source.strip())
+
+
+def apply_op(op: str, old: Value, new: Value) -> Value:
+    """Combine an effect's value with the current one."""
+    if op == "=":
+        return new
+    if op == "+":
+        return _clamp_magnitude(old + new)
+    if op == "-":
+        return _clamp_magnitude(old - new)
+    if op == "*":
+        return _clamp_magnitude(old * new)
+    return _div(old, new)

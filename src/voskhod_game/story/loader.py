@@ -1,0 +1,601 @@
+"""Load a story directory into an immutable :class:`Story`, or explain why not.
+
+A story directory holds ``story.yaml`` (the manifest), optionally ``facts.yaml``
+(fact-sheet entries history notes may cite), and one YAML file per scene. Every
+problem found is collected, so a writer sees all of them in one run, and the
+loader raises :class:`StoryError` carrying them; it never lets a traceback
+reach the player.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic, StoryError, did_you_mean
+from .expressions import (
+    CONSTANTS,
+    FUNCTIONS,
+    Assignment,
+    Condition,
+    ExpressionError,
+    NumberExpr,
+    compile_condition,
+    compile_effect,
+    compile_number,
+)
+from .markup import placeholders
+from .model import (
+    Beat,
+    Chance,
+    Choice,
+    Clock,
+    ClockZone,
+    Comparison,
+    Ending,
+    Fact,
+    Flag,
+    HistoryNote,
+    Meter,
+    Milestone,
+    Outcome,
+    Scene,
+    Story,
+    Where,
+)
+from .schema import check_object
+from .yamlsource import PathKey, SourceFile, read_yaml
+
+MANIFEST = "story.yaml"
+FACTS = "facts.yaml"
+MAX_SCENE_FILES = 500
+BUILTIN_NAMES = frozenset({"elapsed"})
+RESERVED_TRIGGERS = frozenset({"trigger", "state", "machine", "model", "initial"})
+RESERVED_PREFIXES = ("is_", "to_", "may_", "on_enter", "on_exit")
+
+
+def scene_files(root: Path) -> list[Path]:
+    """The scene files of a story directory, in file name order."""
+    files = [p for p in root.iterdir() if p.suffix in {".yaml", ".yml"} and p.name not in {MANIFEST, FACTS}]
+    return sorted(files)
+
+
+def load_story(root: str | Path) -> Story:
+    """Load and validate the story in ``root``; raise StoryError with every problem."""
+    story, diagnostics = analyse_story(root)
+    errors = [d for d in diagnostics if d.severity == "error"]
+    if errors or story is None:
+        raise StoryError(errors or diagnostics)
+    return story
+
+
+def analyse_story(root: str | Path) -> tuple[Story | None, list[Diagnostic]]:
+    """Load ``root`` and return the story (None if unusable) with all diagnostics."""
+    return _Loader(Path(root)).run()
+
+
+class _Loader:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.out: list[Diagnostic] = []
+        self.hasher = hashlib.sha256()
+        self.value_names: set[str] = set()
+
+    # -- helpers ---------------------------------------------------------
+    def report(self, code: str, message: str, src: SourceFile, key: PathKey, hint: str = "", of_key: bool = False) -> None:
+        line, col = src.where(key, of_key=of_key)
+        self.out.append(Diagnostic(code, message, src.path, line, col, hint))
+
+    def where(self, src: SourceFile, key: PathKey) -> Where:
+        line, col = src.where(key)
+        return Where(src.path, line, col)
+
+    def read(self, path: Path) -> SourceFile | None:
+        src = read_yaml(path, self.out)
+        if src is not None:
+            self.hasher.update(path.name.encode())
+            self.hasher.update(path.read_bytes())
+        return src
+
+    # -- the run ---------------------------------------------------------
+    def run(self) -> tuple[Story | None, list[Diagnostic]]:
+        root = self.root
+        if not root.is_dir():
+            self.out.append(
+                Diagnostic("V006", "story directory not found", root, 1, 1, "pass the folder that holds story.yaml")
+            )
+            return None, self.out
+        manifest_path = root / MANIFEST
+        if not manifest_path.is_file():
+            self.out.append(
+                Diagnostic(
+                    "V006",
+                    f"no {MANIFEST} in the story directory",
+                    manifest_path,
+                    1,
+                    1,
+                    "create it with `voskhod new DIR`, or see docs/scene-format.md",
+                )
+            )
+            return None, self.out
+        manifest = self.read(manifest_path)
+        if manifest is None:
+            return None, self.out
+        if not isinstance(manifest.data, dict):
+            self.report("V102", f"{MANIFEST} should be a mapping of keys such as `id:` and `meters:`", manifest, ())
+            return None, self.out
+        manifest_ok = check_object(manifest.data, "manifest", (), manifest, self.out)
+
+        facts_src = None
+        if (root / FACTS).is_file():
+            facts_src = self.read(root / FACTS)
+        paths = scene_files(root)
+        if len(paths) > MAX_SCENE_FILES:
+            self.out.append(Diagnostic("V002", f"{len(paths)} scene files; the limit is {MAX_SCENE_FILES}", root))
+            return None, self.out
+        scenes: list[SourceFile] = []
+        for path in paths:
+            src = self.read(path)
+            if src is None:
+                continue
+            if not isinstance(src.data, dict):
+                self.report("V102", "a scene file should be a mapping with `id:`, `title:` and `beats:`", src, ())
+                continue
+            if check_object(src.data, "scene", (), src, self.out):
+                scenes.append(src)
+        if not paths:
+            self.out.append(
+                Diagnostic("V006", "the story has no scene files", root, 1, 1, "add a scene such as scenes/01_start.yaml")
+            )
+        if not manifest_ok:
+            return None, self.out
+        return self.build(manifest, facts_src, scenes), self.out
+
+    def build(self, manifest: SourceFile, facts_src: SourceFile | None, scene_srcs: list[SourceFile]) -> Story | None:
+        data = manifest.data
+        meters = self.build_meters(manifest)
+        flags = self.build_flags(manifest, meters)
+        names = set(meters) | set(flags) | BUILTIN_NAMES
+        self.value_names = names
+        facts = self.build_facts(manifest, facts_src)
+        endings = self.build_endings(manifest, scene_srcs)
+
+        for meter in meters.values():
+            for bound in ("at_min", "at_max"):
+                ending = getattr(meter, bound)
+                if ending is not None and ending not in endings:
+                    self.report(
+                        "V202",
+                        f"meter `{meter.name}` {bound} names unknown ending `{ending}`",
+                        manifest,
+                        ("meters", meter.name, bound),
+                        did_you_mean(ending, endings),
+                    )
+
+        # Scenes and beats: first collect ids, then compile choices against them.
+        scene_by_id: dict[str, SourceFile] = {}
+        beat_index: dict[str, tuple[SourceFile, PathKey, dict[str, Any]]] = {}
+        for src in scene_srcs:
+            sid = src.data["id"]
+            if sid in scene_by_id:
+                other = scene_by_id[sid]
+                self.report("V201", f"scene id `{sid}` is also used in {other.path.name}", src, ("id",))
+                continue
+            scene_by_id[sid] = src
+            for i, beat in enumerate(src.data["beats"]):
+                qid = f"{sid}.{beat['id']}"
+                if qid in beat_index:
+                    first = beat_index[qid][0].where(beat_index[qid][1])[0]
+                    self.report("V201", f"beat id `{beat['id']}` is used twice in scene `{sid}` (first at line {first})", src, ("beats", i, "id"))
+                    continue
+                beat_index[qid] = (src, ("beats", i), beat)
+
+        order = self.scene_order(manifest, scene_by_id)
+        known = names.__contains__
+        writable = (set(meters) | set(flags)).__contains__
+        beats: dict[str, Beat] = {}
+        for qid, (src, key, raw) in beat_index.items():
+            beat = self.build_beat(qid, src, key, raw, beat_index, endings, meters, facts, known, writable)
+            if beat is not None:
+                beats[qid] = beat
+
+        scenes: list[Scene] = []
+        for number, sid in enumerate(order, start=1):
+            src = scene_by_id[sid]
+            sd = src.data
+            scenes.append(
+                Scene(
+                    id=sid,
+                    title=sd["title"],
+                    beats=tuple(f"{sid}.{b['id']}" for b in sd["beats"]),
+                    number=number,
+                    summary=sd.get("summary", ""),
+                    where=self.where(src, ()),
+                )
+            )
+
+        start = data["start"]
+        if start not in beat_index:
+            self.report("V202", f"start beat `{start}` does not exist", manifest, ("start",), did_you_mean(start, beat_index) or "write it as `scene.beat`")
+
+        clock = self.build_clock(manifest)
+        comparisons = self.build_comparisons(manifest, known)
+        milestones = self.build_milestones(manifest, beat_index, clock)
+        if any(d.severity == "error" for d in self.out):
+            return None
+        return Story(
+            id=data["id"],
+            title=data["title"],
+            version=str(data.get("version", "")),
+            start=start,
+            root=self.root,
+            meters=meters,
+            flags=flags,
+            scenes=tuple(scenes),
+            beats=beats,
+            endings=endings,
+            facts=facts,
+            comparisons=comparisons,
+            milestones=milestones,
+            clock=clock,
+            intro=data.get("intro", ""),
+            fingerprint=self.hasher.hexdigest()[:16],
+        )
+
+    # -- manifest parts ----------------------------------------------------
+    def build_meters(self, src: SourceFile) -> dict[str, Meter]:
+        meters: dict[str, Meter] = {}
+        for name, m in src.data.get("meters", {}).items():
+            key: PathKey = ("meters", name)
+            if self.reserved_value_name(name, src, key):
+                continue
+            lo, hi = m.get("min", 0), m.get("max", 100)
+            if lo >= hi:
+                self.report("V104", f"meter `{name}`: min ({lo}) must be below max ({hi})", src, (*key, "min"))
+                continue
+            if not lo <= m["start"] <= hi:
+                self.report("V104", f"meter `{name}`: start {m['start']} is outside {lo}..{hi}", src, (*key, "start"))
+            for bound in ("warn_below", "critical_below", "warn_above", "critical_above"):
+                if bound in m and not lo <= m[bound] <= hi:
+                    self.report("V104", f"meter `{name}`: {bound} {m[bound]} is outside {lo}..{hi}", src, (*key, bound))
+            if "warn_below" in m and "critical_below" in m and m["critical_below"] > m["warn_below"]:
+                self.report("V104", f"meter `{name}`: critical_below should not be above warn_below", src, (*key, "critical_below"))
+            if "warn_above" in m and "critical_above" in m and m["critical_above"] < m["warn_above"]:
+                self.report("V104", f"meter `{name}`: critical_above should not be below warn_above", src, (*key, "critical_above"))
+            meters[name] = Meter(
+                name=name,
+                label=m["label"],
+                unit=m.get("unit", ""),
+                start=float(m["start"]),
+                min=float(lo),
+                max=float(hi),
+                rate=float(m.get("rate", 0.0)),
+                warn_below=m.get("warn_below"),
+                critical_below=m.get("critical_below"),
+                warn_above=m.get("warn_above"),
+                critical_above=m.get("critical_above"),
+                at_min=m.get("at_min"),
+                at_max=m.get("at_max"),
+                precision=m.get("precision", 0),
+                hidden=m.get("hidden", False),
+                description=m.get("description", ""),
+                where=self.where(src, key),
+            )
+        return meters
+
+    def reserved_value_name(self, name: str, src: SourceFile, key: PathKey) -> bool:
+        if name in BUILTIN_NAMES or name in CONSTANTS or name in FUNCTIONS:
+            self.report("V203", f"`{name}` is a reserved name in expressions", src, key, "pick another name", of_key=True)
+            return True
+        return False
+
+    def build_flags(self, src: SourceFile, meters: dict[str, Meter]) -> dict[str, Flag]:
+        flags: dict[str, Flag] = {}
+        for name, f in src.data.get("flags", {}).items():
+            key: PathKey = ("flags", name)
+            if self.reserved_value_name(name, src, key):
+                continue
+            if name in meters:
+                self.report("V201", f"`{name}` is both a meter and a flag", src, key, "rename one of them", of_key=True)
+                continue
+            if isinstance(f, dict):
+                flags[name] = Flag(name, f["default"], f.get("description", ""), self.where(src, key))
+            else:
+                flags[name] = Flag(name, f, "", self.where(src, key))
+        return flags
+
+    def build_facts(self, manifest: SourceFile, facts_src: SourceFile | None) -> dict[str, Fact]:
+        facts: dict[str, Fact] = {}
+        for fid, f in manifest.data.get("facts", {}).items():
+            facts[fid] = Fact(fid, f["text"], f.get("source", ""))
+        if facts_src is not None:
+            from .schema import MapOf, Obj, check
+
+            data = facts_src.data
+            if isinstance(data, dict) and set(data) == {"facts"}:
+                data = data["facts"]
+                prefix: PathKey = ("facts",)
+            else:
+                prefix = ()
+            if check(data, MapOf(Obj("fact"), r"^[A-Za-z0-9_.-]+$"), prefix, facts_src, self.out):
+                for fid, f in data.items():
+                    if fid in facts:
+                        self.report("V201", f"fact `{fid}` is also declared in {MANIFEST}", facts_src, (*prefix, fid), of_key=True)
+                    facts[fid] = Fact(fid, f["text"], f.get("source", ""))
+        return facts
+
+    def build_endings(self, manifest: SourceFile, scenes: list[SourceFile]) -> dict[str, Ending]:
+        endings: dict[str, Ending] = {}
+        for src in [manifest, *scenes]:
+            for i, e in enumerate(src.data.get("endings", [])):
+                key: PathKey = ("endings", i)
+                if e["id"] in endings:
+                    first = endings[e["id"]].where
+                    self.report("V201", f"ending id `{e['id']}` is already used at {first}", src, (*key, "id"))
+                    continue
+                endings[e["id"]] = Ending(
+                    id=e["id"],
+                    type=e["type"],
+                    title=e["title"],
+                    text=e["text"],
+                    debrief=e.get("debrief", ""),
+                    cause=e.get("cause", ""),
+                    where=self.where(src, key),
+                )
+        if not endings:
+            self.report("V103", "the story declares no endings", manifest, (), "add an `endings:` list")
+        return endings
+
+    def scene_order(self, manifest: SourceFile, scene_by_id: dict[str, SourceFile]) -> list[str]:
+        listed = manifest.data.get("scenes")
+        if listed is None:
+            return list(scene_by_id)
+        order: list[str] = []
+        for i, sid in enumerate(listed):
+            if sid not in scene_by_id:
+                self.report("V202", f"scene `{sid}` is listed but no scene file declares it", manifest, ("scenes", i), did_you_mean(sid, scene_by_id))
+            elif sid in order:
+                self.report("V201", f"scene `{sid}` is listed twice", manifest, ("scenes", i))
+            else:
+                order.append(sid)
+        for sid, src in scene_by_id.items():
+            if sid not in order:
+                self.report("V202", f"scene `{sid}` is not in the manifest's `scenes:` list", src, ("id",), f"add `{sid}` to `scenes:` in {MANIFEST}")
+                order.append(sid)
+        return order
+
+    def build_clock(self, src: SourceFile) -> Clock:
+        raw = src.data.get("clock")
+        if raw is None:
+            return Clock("1965-03-18T07:00:00Z", (ClockZone("UTC", 0),))
+        start = raw["start"]
+        if parse_utc(start) is None:
+            self.report("V104", f"clock start `{start}` is not an ISO 8601 UTC time", src, ("clock", "start"), "write it like 1965-03-18T07:00:00Z")
+        zones = tuple(ClockZone(z["label"], z["offset"]) for z in raw.get("zones", [])) or (ClockZone("UTC", 0),)
+        return Clock(start, zones)
+
+    def build_comparisons(self, src: SourceFile, known: Any) -> tuple[Comparison, ...]:
+        out = []
+        for i, c in enumerate(src.data.get("debrief", {}).get("comparisons", [])):
+            key: PathKey = ("debrief", "comparisons", i)
+            expr = self.number(c["yours"], src, (*key, "yours"), known)
+            if expr is not None:
+                out.append(Comparison(c["label"], expr, float(c["real"]), c.get("unit", ""), c.get("precision", 0), c.get("note", "")))
+        return tuple(out)
+
+    def build_milestones(self, src: SourceFile, beats: dict[str, Any], clock: Clock) -> tuple[Milestone, ...]:
+        out = []
+        start = parse_utc(clock.start)
+        for i, m in enumerate(src.data.get("debrief", {}).get("milestones", [])):
+            key: PathKey = ("debrief", "milestones", i)
+            if m["beat"] not in beats:
+                self.report("V202", f"milestone beat `{m['beat']}` does not exist", src, (*key, "beat"), did_you_mean(m["beat"], beats))
+                continue
+            when = parse_time_on(m["real"], start)
+            if when is None or start is None:
+                self.report("V104", f"milestone time `{m['real']}` is not HH:MM:SS or an ISO time", src, (*key, "real"))
+                continue
+            out.append(Milestone(m["beat"], m["label"], (when - start).total_seconds() / 60))
+        return tuple(out)
+
+    # -- scenes ------------------------------------------------------------
+    def build_beat(
+        self,
+        qid: str,
+        src: SourceFile,
+        key: PathKey,
+        raw: dict[str, Any],
+        beats: dict[str, Any],
+        endings: dict[str, Ending],
+        meters: dict[str, Meter],
+        facts: dict[str, Fact],
+        known: Any,
+        writable: Any,
+    ) -> Beat | None:
+        scene_id = qid.split(".", 1)[0]
+        choices: list[Choice] = []
+        seen: dict[str, int] = {}
+        for i, c in enumerate(raw["choices"]):
+            ckey = (*key, "choices", i)
+            cid = c["id"]
+            if cid in seen:
+                self.report("V201", f"choice id `{cid}` is used twice in beat `{qid}`", src, (*ckey, "id"))
+                continue
+            seen[cid] = i
+            if cid in RESERVED_TRIGGERS or cid.startswith(RESERVED_PREFIXES):
+                self.report(
+                    "V203",
+                    f"choice id `{cid}` clashes with a name the state machine reserves",
+                    src,
+                    (*ckey, "id"),
+                    "choice ids may not be trigger/state/machine/model/initial or start with is_, to_, may_",
+                )
+                continue
+            choice = self.build_choice(c, scene_id, src, ckey, beats, endings, meters, known, writable)
+            if choice is not None:
+                choices.append(choice)
+        for name, offset in placeholders(raw["text"]):
+            if not known(name):
+                self.report("V302", f"unknown name `{{{name}}}` in text (at character {offset + 1})", src, (*key, "text"), did_you_mean(name, [n for n in meters]) or "placeholders show a meter or flag: `{oxygen}`")
+        history = self.build_history(raw.get("history"), src, (*key, "history"), facts)
+        return Beat(
+            id=qid,
+            scene=scene_id,
+            text=raw["text"],
+            choices=tuple(choices),
+            title=raw.get("title", ""),
+            rates=self.rates(raw.get("rates", {}), src, (*key, "rates"), meters),
+            history=history,
+            no_return=raw.get("no_return", False),
+            where=self.where(src, key),
+        )
+
+    def build_history(self, raw: Any, src: SourceFile, key: PathKey, facts: dict[str, Fact]) -> HistoryNote | None:
+        if raw is None:
+            return None
+        if isinstance(raw, str):
+            return HistoryNote((), raw)
+        ids = raw.get("facts", ())
+        ids = (ids,) if isinstance(ids, str) else tuple(ids)
+        for i, fid in enumerate(ids):
+            if fid not in facts:
+                fkey = (*key, "facts", i) if isinstance(raw.get("facts"), list) else (*key, "facts")
+                self.report("V202", f"history cites unknown fact `{fid}`", src, fkey, did_you_mean(fid, facts) or f"add it to {FACTS} or `facts:` in {MANIFEST}")
+        return HistoryNote(ids, raw.get("note", ""))
+
+    def rates(self, raw: dict[str, float], src: SourceFile, key: PathKey, meters: dict[str, Meter]) -> tuple[tuple[str, float], ...]:
+        out = []
+        for name, value in raw.items():
+            if name not in meters:
+                self.report("V302", f"rate for unknown meter `{name}`", src, (*key, name), did_you_mean(name, meters), of_key=True)
+            else:
+                out.append((name, float(value)))
+        return tuple(out)
+
+    def resolve_target(self, target: str, scene_id: str) -> str:
+        return target if "." in target else f"{scene_id}.{target}"
+
+    def build_outcome(self, raw: dict[str, Any], scene_id: str, src: SourceFile, key: PathKey, beats: dict[str, Any], endings: dict[str, Ending], known: Any, writable: Any, what: str) -> Outcome | None:
+        has_target, has_ending = "target" in raw, "ending" in raw
+        if has_target == has_ending:
+            msg = f"{what} needs exactly one of `target:` or `ending:`"
+            self.report("V103" if not has_target else "V104", msg, src, key, "`target: scene.beat` goes to a beat; `ending: id` ends the story")
+            return None
+        ok = True
+        target = ending = None
+        if has_target:
+            target = self.resolve_target(raw["target"], scene_id)
+            if target not in beats:
+                hint = did_you_mean(target, beats) or did_you_mean(raw["target"], [b.split(".", 1)[1] for b in beats])
+                self.report("V202", f"target `{raw['target']}` does not exist", src, (*key, "target"), hint or "write `beat` for this scene or `scene.beat`")
+                ok = False
+        else:
+            ending = raw["ending"]
+            if ending not in endings:
+                self.report("V202", f"ending `{ending}` does not exist", src, (*key, "ending"), did_you_mean(ending, endings))
+                ok = False
+        effects = self.effects(raw.get("effects", ()), src, (*key, "effects"), known, writable)
+        if not ok or effects is None:
+            return None
+        return Outcome(target, ending, effects, raw.get("result", ""))
+
+    def build_choice(self, c: dict[str, Any], scene_id: str, src: SourceFile, key: PathKey, beats: dict[str, Any], endings: dict[str, Ending], meters: dict[str, Meter], known: Any, writable: Any) -> Choice | None:
+        outcome = self.build_outcome(c, scene_id, src, key, beats, endings, known, writable, "a choice")
+        condition = self.condition(c["if"], src, (*key, "if"), known) if "if" in c else None
+        chance = None
+        if "chance" in c:
+            ch = c["chance"]
+            alt = self.build_outcome(ch, scene_id, src, (*key, "chance"), beats, endings, known, writable, "a chance")
+            p = self.number(ch["p"], src, (*key, "chance", "p"), known)
+            if isinstance(ch["p"], (int, float)) and not 0 <= ch["p"] <= 1:
+                self.report("V104", f"chance p {ch['p']} is not between 0 and 1", src, (*key, "chance", "p"))
+                p = None
+            if alt is None or p is None:
+                return None
+            chance = Chance(p, alt)
+        time = c.get("time", 0)
+        if time < 0:
+            self.report("V104", "time cannot be negative", src, (*key, "time"))
+        rates = self.rates(c.get("rates", {}), src, (*key, "rates"), meters)
+        if outcome is None or ("if" in c and condition is None):
+            return None
+        return Choice(
+            id=c["id"],
+            label=c["label"],
+            outcome=outcome,
+            condition=condition,
+            disabled_reason=c.get("reason", ""),
+            time=float(time),
+            rates=rates,
+            chance=chance,
+            hidden_when_disabled=c.get("hide", False),
+            where=self.where(src, key),
+        )
+
+    # -- expressions -------------------------------------------------------
+    def expression_problem(self, exc: ExpressionError, src: SourceFile, key: PathKey, source: str) -> None:
+        code = "V302" if exc.message.startswith("unknown") else "V301"
+        hint = exc.hint
+        if code == "V302":
+            name = exc.message.split("`")[1] if "`" in exc.message else ""
+            hint = did_you_mean(name, self.known_names) or hint
+        line, col = src.where(key)
+        self.out.append(Diagnostic(code, f"{exc.message} (in `{source}`)", src.path, line, col, hint))
+
+    @property
+    def known_names(self) -> list[str]:
+        return sorted(self.value_names)
+
+    def condition(self, raw: Any, src: SourceFile, key: PathKey, known: Any) -> Condition | None:
+        try:
+            return compile_condition(raw, known)
+        except ExpressionError as exc:
+            self.expression_problem(exc, src, key, str(raw))
+            return None
+
+    def number(self, raw: Any, src: SourceFile, key: PathKey, known: Any) -> NumberExpr | None:
+        try:
+            return compile_number(raw, known)
+        except ExpressionError as exc:
+            self.expression_problem(exc, src, key, str(raw))
+            return None
+
+    def effects(self, raw: Any, src: SourceFile, key: PathKey, known: Any, writable: Any) -> tuple[Assignment, ...] | None:
+        items = [raw] if isinstance(raw, str) else list(raw)
+        out: list[Assignment] = []
+        ok = True
+        for i, text in enumerate(items):
+            ikey = key if isinstance(raw, str) else (*key, i)
+            try:
+                out.append(compile_effect(text, known, writable))
+            except ExpressionError as exc:
+                self.expression_problem(exc, src, ikey, text)
+                ok = False
+        return tuple(out) if ok else None
+
+
+def parse_utc(text: str) -> datetime | None:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return None
+    return value if value.tzinfo is not None else None
+
+
+def parse_time_on(text: str, day: datetime | None) -> datetime | None:
+    """A milestone time: full ISO, or HH:MM[:SS] UTC on the clock's start day."""
+    full = parse_utc(text)
+    if full is not None:
+        return full
+    if day is None:
+        return None
+    parts = text.split(":")
+    try:
+        h, m, s = (int(parts[0]), int(parts[1]), int(parts[2]) if len(parts) > 2 else 0)
+    except (ValueError, IndexError):
+        return None
+    if not (0 <= h < 24 and 0 <= m < 60 and 0 <= s < 60):
+        return None
+    return day.replace(hour=0, minute=0, second=0) + timedelta(hours=h, minutes=m, seconds=s)

@@ -1,0 +1,239 @@
+"""Immutable story data: what the loader builds and the engine plays.
+
+Everything here is plain frozen dataclasses so a Story can be shared between
+front ends, threads and simulation runs without anyone mutating it. Expressions
+arrive already compiled (see ``expressions.py``) so the engine never parses
+writer text while playing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .expressions import Condition, Effects, NumberExpr
+
+EndingType = Literal["historical", "survived", "lost"]
+ENDING_TYPES: tuple[str, ...] = ("historical", "survived", "lost")
+
+
+@dataclass(frozen=True)
+class Where:
+    """A place in a story file, 1-based, for messages a writer can jump to."""
+
+    path: Path
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Meter:
+    """A quantity the story tracks (oxygen, suit pressure, fuel...).
+
+    ``rate`` is the change per minute of mission time until a beat or choice
+    sets another. Thresholds are optional and one-sided or two-sided: a meter
+    such as body temperature can be dangerous both low and high.
+    """
+
+    name: str
+    label: str
+    unit: str
+    start: float
+    min: float
+    max: float
+    rate: float = 0.0
+    warn_below: float | None = None
+    critical_below: float | None = None
+    warn_above: float | None = None
+    critical_above: float | None = None
+    at_min: str | None = None
+    at_max: str | None = None
+    precision: int = 0
+    hidden: bool = False
+    description: str = ""
+    where: Where | None = None
+
+    def state(self, value: float) -> str:
+        """``ok``, ``warn`` or ``critical`` for a value of this meter."""
+        if (self.critical_below is not None and value <= self.critical_below) or (
+            self.critical_above is not None and value >= self.critical_above
+        ):
+            return "critical"
+        if (self.warn_below is not None and value <= self.warn_below) or (
+            self.warn_above is not None and value >= self.warn_above
+        ):
+            return "warn"
+        return "ok"
+
+    def clamp(self, value: float) -> float:
+        return self.min if value < self.min else self.max if value > self.max else value
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A named fact about this run (``reported_to_ground``, ``camera_saved``)."""
+
+    name: str
+    default: bool | int
+    description: str = ""
+    where: Where | None = None
+
+
+@dataclass(frozen=True)
+class HistoryNote:
+    """Why a beat is true to history: fact-sheet ids plus the writer's note."""
+
+    facts: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Where a choice leads: a beat (``scene.beat``) or an ending id."""
+
+    target: str | None
+    ending: str | None
+    effects: Effects
+    text: str = ""
+
+    @property
+    def destination(self) -> str:
+        return self.target if self.target is not None else ending_state(self.ending or "")
+
+
+@dataclass(frozen=True)
+class Chance:
+    """A roll that can replace a choice's normal outcome with another."""
+
+    probability: NumberExpr
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: str
+    outcome: Outcome
+    condition: Condition | None = None
+    disabled_reason: str = ""
+    time: float = 0.0
+    rates: tuple[tuple[str, float], ...] = ()
+    chance: Chance | None = None
+    hidden_when_disabled: bool = False
+    where: Where | None = None
+
+
+@dataclass(frozen=True)
+class Beat:
+    """One screenful of story: text and the choices that leave it."""
+
+    id: str  # fully qualified: ``scene.beat``
+    scene: str
+    text: str
+    choices: tuple[Choice, ...]
+    title: str = ""
+    rates: tuple[tuple[str, float], ...] = ()
+    history: HistoryNote | None = None
+    no_return: bool = False
+    where: Where | None = None
+
+
+@dataclass(frozen=True)
+class Scene:
+    id: str
+    title: str
+    beats: tuple[str, ...]  # qualified beat ids, in file order
+    number: int  # 1-based position among the story's scenes
+    summary: str = ""
+    where: Where | None = None
+
+
+@dataclass(frozen=True)
+class Ending:
+    id: str
+    type: EndingType
+    title: str
+    text: str
+    debrief: str = ""
+    cause: str = ""
+    where: Where | None = None
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    text: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A debrief line: a figure from the player's run beside the real one."""
+
+    label: str
+    yours: NumberExpr
+    real: float
+    unit: str = ""
+    precision: int = 0
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A beat whose real time is known, for the timeline in the debrief."""
+
+    beat: str
+    label: str
+    real_minute: float  # minutes after the clock start
+
+
+@dataclass(frozen=True)
+class ClockZone:
+    label: str
+    offset_minutes: int
+
+
+@dataclass(frozen=True)
+class Clock:
+    start: str  # ISO 8601 with Z, e.g. 1965-03-18T07:00:00Z
+    zones: tuple[ClockZone, ...]
+
+
+@dataclass(frozen=True)
+class Story:
+    id: str
+    title: str
+    version: str
+    start: str
+    root: Path
+    meters: dict[str, Meter]
+    flags: dict[str, Flag]
+    scenes: tuple[Scene, ...]
+    beats: dict[str, Beat]
+    endings: dict[str, Ending]
+    facts: dict[str, Fact] = field(default_factory=dict)
+    comparisons: tuple[Comparison, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    clock: Clock = Clock("1965-03-18T07:00:00Z", (ClockZone("UTC", 0),))
+    intro: str = ""
+    fingerprint: str = ""
+
+    scene_index: dict[str, Scene] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.scene_index.update({s.id: s for s in self.scenes})
+
+    def scene_of(self, beat_id: str) -> Scene:
+        return self.scene_index[self.beats[beat_id].scene]
+
+
+ENDING_PREFIX = "end:"
+
+
+def ending_state(ending_id: str) -> str:
+    """The machine state name of an ending; keeps endings apart from beats."""
+    return ENDING_PREFIX + ending_id

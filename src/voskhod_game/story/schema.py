@@ -1,0 +1,405 @@
+"""The scene format, declared once: the loader checks against it and
+``voskhod schema`` turns it into JSON Schema, so the two cannot drift apart.
+
+Each object kind is a list of fields; a field has a type built from the small
+type classes below. ``check`` walks a parsed YAML value against a type and
+reports unknown keys (with a did-you-mean), wrong types and missing keys, all
+in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .diagnostics import Diagnostic, did_you_mean
+from .yamlsource import PathKey, SourceFile
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+ID_RE = re.compile(ID_PATTERN)
+REF_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$"
+
+
+class Type:
+    name = "value"
+
+    def accepts(self, value: Any) -> bool:
+        raise NotImplementedError
+
+    def json(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class Str(Type):
+    name = "text"
+
+    def __init__(self, pattern: str | None = None, min_length: int = 0) -> None:
+        self.pattern = pattern
+        self.min_length = min_length
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, str)
+
+    def json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "string"}
+        if self.pattern:
+            out["pattern"] = self.pattern
+        if self.min_length:
+            out["minLength"] = self.min_length
+        return out
+
+
+class Num(Type):
+    name = "number"
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    def json(self) -> dict[str, Any]:
+        return {"type": "number"}
+
+
+class Int(Num):
+    name = "whole number"
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool)
+
+    def json(self) -> dict[str, Any]:
+        return {"type": "integer"}
+
+
+class Bool(Type):
+    name = "true or false"
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, bool)
+
+    def json(self) -> dict[str, Any]:
+        return {"type": "boolean"}
+
+
+class AnyOf(Type):
+    def __init__(self, *options: Type) -> None:
+        self.options = options
+        self.name = " or ".join(o.name for o in options)
+
+    def accepts(self, value: Any) -> bool:
+        return any(o.accepts(value) for o in self.options)
+
+    def json(self) -> dict[str, Any]:
+        return {"anyOf": [o.json() for o in self.options]}
+
+
+class ListOf(Type):
+    def __init__(self, item: Type, min_items: int = 0) -> None:
+        self.item = item
+        self.min_items = min_items
+        self.name = f"list of {item.name}"
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, list)
+
+    def json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "array", "items": self.item.json()}
+        if self.min_items:
+            out["minItems"] = self.min_items
+        return out
+
+
+class MapOf(Type):
+    def __init__(self, value: Type, key_pattern: str = ID_PATTERN) -> None:
+        self.value = value
+        self.key_pattern = key_pattern
+        self.name = f"mapping of names to {value.name}"
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, dict)
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "propertyNames": {"pattern": self.key_pattern},
+            "additionalProperties": self.value.json(),
+        }
+
+
+class Obj(Type):
+    """A reference to one of the object kinds in ``OBJECTS``."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.name = kind.replace("_", " ")
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, dict)
+
+    def json(self) -> dict[str, Any]:
+        return {"$ref": f"#/$defs/{self.kind}"}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: Type
+    doc: str
+    required: bool = False
+
+
+def Expr() -> Type:  # noqa: N802 - reads like a type in the tables below
+    return AnyOf(Str(min_length=1), Num(), Bool())
+
+
+def Effects() -> Type:  # noqa: N802
+    return AnyOf(Str(min_length=1), ListOf(Str(min_length=1)))
+
+
+def Rates() -> Type:  # noqa: N802
+    return MapOf(Num())
+
+
+OUTCOME_FIELDS = [
+    Field("target", Str(REF_PATTERN), "Beat to go to: `beat` in this scene or `scene.beat`."),
+    Field("ending", Str(ID_PATTERN), "Ending to reach instead of a beat (an id from `endings`)."),
+    Field("effects", Effects(), "Statements applied on the way: `oxygen -= 5`, `reported = true`."),
+    Field("result", Str(), "Text shown after the choice is made, before the next beat."),
+]
+
+OBJECTS: dict[str, list[Field]] = {
+    "manifest": [
+        Field("id", Str(ID_PATTERN), "Story id; saves remember it.", True),
+        Field("title", Str(min_length=1), "Title shown on the title screen.", True),
+        Field("version", AnyOf(Str(), Num()), "Story version, for the writer's own use."),
+        Field("start", Str(REF_PATTERN), "First beat, as `scene.beat`.", True),
+        Field("intro", Str(), "Text shown before the first beat (title screen, classroom)."),
+        Field("scenes", ListOf(Str(ID_PATTERN)), "Scene ids in playing order; default: file name order."),
+        Field("clock", Obj("clock"), "When mission time zero is, and which clocks to show."),
+        Field("meters", MapOf(Obj("meter")), "Quantities the story tracks, by name.", True),
+        Field("flags", MapOf(AnyOf(Bool(), Int(), Obj("flag"))), "Named facts about a run, by name."),
+        Field("endings", ListOf(Obj("ending")), "Endings (scene files may declare more)."),
+        Field("facts", MapOf(Obj("fact"), r"^[A-Za-z0-9_.-]+$"), "Fact-sheet entries history notes may cite."),
+        Field("debrief", Obj("debrief"), "What the debrief compares with history."),
+    ],
+    "clock": [
+        Field("start", Str(), "Mission time zero, ISO 8601 in UTC: `1965-03-18T07:00:00Z`.", True),
+        Field("zones", ListOf(Obj("zone")), "Clocks to show beside elapsed time."),
+    ],
+    "zone": [
+        Field("label", Str(min_length=1), "Name of the clock: `UTC`, `Moscow`.", True),
+        Field("offset", Int(), "Minutes ahead of UTC.", True),
+    ],
+    "meter": [
+        Field("label", Str(min_length=1), "Name shown to the player.", True),
+        Field("unit", Str(), "Unit shown after the value: `atm`, `min`, `%`."),
+        Field("start", Num(), "Value at the start of the story.", True),
+        Field("min", Num(), "Lowest value; the meter is clamped to it. Default 0."),
+        Field("max", Num(), "Highest value; the meter is clamped to it. Default 100."),
+        Field("rate", Num(), "Change per minute of mission time; beats and choices may change it."),
+        Field("warn_below", Num(), "At or below this the meter shows a warning."),
+        Field("critical_below", Num(), "At or below this the meter is critical."),
+        Field("warn_above", Num(), "At or above this the meter shows a warning."),
+        Field("critical_above", Num(), "At or above this the meter is critical."),
+        Field("at_min", Str(ID_PATTERN), "Ending reached when the meter hits `min`."),
+        Field("at_max", Str(ID_PATTERN), "Ending reached when the meter hits `max`."),
+        Field("precision", Int(), "Decimal places shown. Default 0."),
+        Field("hidden", Bool(), "Tracked but not shown to the player."),
+        Field("description", Str(), "What the meter means, for help screens."),
+    ],
+    "flag": [
+        Field("default", AnyOf(Bool(), Int()), "Value at the start; true/false or a whole number.", True),
+        Field("description", Str(), "What the flag records."),
+    ],
+    "ending": [
+        Field("id", Str(ID_PATTERN), "Ending id, used by `ending:` in choices.", True),
+        Field("type", Str(r"^(historical|survived|lost)$"), "`historical`, `survived` or `lost`.", True),
+        Field("title", Str(min_length=1), "Headline of the ending.", True),
+        Field("text", Str(min_length=1), "What happens.", True),
+        Field("debrief", Str(), "What really happened, compared with this ending."),
+        Field("cause", Str(), "Short cause of loss for reports: `hypoxia`, `fire`."),
+    ],
+    "fact": [
+        Field("text", Str(min_length=1), "The fact in the writer's own words.", True),
+        Field("source", Str(), "Where it comes from."),
+    ],
+    "debrief": [
+        Field("comparisons", ListOf(Obj("comparison")), "Figures of the run beside the real ones."),
+        Field("milestones", ListOf(Obj("milestone")), "Beats with a known real time, for the timeline."),
+    ],
+    "comparison": [
+        Field("label", Str(min_length=1), "What is compared.", True),
+        Field("yours", Expr(), "Expression giving the player's figure at the end.", True),
+        Field("real", Num(), "The historical figure.", True),
+        Field("unit", Str(), "Unit of both figures."),
+        Field("precision", Int(), "Decimal places shown."),
+        Field("note", Str(), "Where the real figure comes from, or which source was chosen."),
+    ],
+    "milestone": [
+        Field("beat", Str(REF_PATTERN), "The beat, as `scene.beat`.", True),
+        Field("label", Str(min_length=1), "What happened there.", True),
+        Field("real", Str(), "Real time, `HH:MM:SS` UTC on the start day or a full ISO time.", True),
+    ],
+    "scene": [
+        Field("id", Str(ID_PATTERN), "Scene id; beats are addressed as `scene.beat`.", True),
+        Field("title", Str(min_length=1), "Title shown above the story.", True),
+        Field("summary", Str(), "One line about the scene, for maps and reports."),
+        Field("beats", ListOf(Obj("beat"), 1), "The scene's beats.", True),
+        Field("endings", ListOf(Obj("ending")), "Endings declared with this scene."),
+    ],
+    "beat": [
+        Field("id", Str(ID_PATTERN), "Beat id, unique in its scene.", True),
+        Field("title", Str(), "Optional heading for the beat."),
+        Field("text", Str(min_length=1), "The story text; `*emphasis*` and `{meter}` allowed.", True),
+        Field("choices", ListOf(Obj("choice"), 1), "What the player can do.", True),
+        Field("rates", Rates(), "Meter rates per minute from this beat on: `{oxygen: -1}`."),
+        Field("history", AnyOf(Str(), Obj("history")), "Why this beat is true to history."),
+        Field("no_return", Bool(), "Undo cannot go back past this beat."),
+    ],
+    "history": [
+        Field("facts", AnyOf(Str(), ListOf(Str())), "Fact ids from `facts:` in story.yaml."),
+        Field("note", Str(), "The writer's note: which figure was chosen and why."),
+    ],
+    "choice": [
+        Field("id", Str(ID_PATTERN), "Choice id, unique in its beat.", True),
+        Field("label", Str(min_length=1), "What the player sees.", True),
+        *OUTCOME_FIELDS,
+        Field("if", Expr(), "Condition; when false the choice is shown disabled."),
+        Field("reason", Str(), "Why the choice is disabled, shown when `if` is false."),
+        Field("hide", Bool(), "Hide the choice instead of showing it disabled."),
+        Field("time", Num(), "Mission minutes the choice takes. Default 0."),
+        Field("rates", Rates(), "Meter rates per minute from this choice on."),
+        Field("chance", Obj("chance"), "A roll that may replace the normal outcome."),
+    ],
+    "chance": [
+        Field("p", Expr(), "Probability 0–1 of this outcome; may be an expression.", True),
+        *OUTCOME_FIELDS,
+    ],
+}
+
+
+def check(
+    value: Any,
+    typ: Type,
+    key: PathKey,
+    source: SourceFile,
+    out: list[Diagnostic],
+) -> bool:
+    """Check ``value`` against ``typ``; report problems; True when usable."""
+    if not typ.accepts(value):
+        line, col = source.where(key)
+        what = _describe(value)
+        label = ".".join(str(k) for k in key) or "file"
+        out.append(
+            Diagnostic("V102", f"`{label}` should be {typ.name}, not {what}", source.path, line, col)
+        )
+        return False
+    if isinstance(typ, Str) and typ.pattern and not re.match(typ.pattern, value):
+        line, col = source.where(key)
+        hint = "ids use lower-case letters, digits and `_`, starting with a letter"
+        if typ.pattern == r"^(historical|survived|lost)$":
+            hint = "use `historical`, `survived` or `lost`"
+        out.append(Diagnostic("V204", f"`{value}` is not a valid value here", source.path, line, col, hint))
+        return False
+    if isinstance(typ, Str) and typ.min_length and not value.strip():
+        line, col = source.where(key)
+        out.append(Diagnostic("V104", f"`{key[-1]}` must not be empty", source.path, line, col))
+        return False
+    if isinstance(typ, AnyOf):
+        chosen = next(o for o in typ.options if o.accepts(value))
+        return check(value, chosen, key, source, out)
+    if isinstance(typ, ListOf):
+        ok = True
+        if len(value) < typ.min_items:
+            line, col = source.where(key)
+            out.append(
+                Diagnostic("V104", f"`{key[-1]}` needs at least {typ.min_items} item", source.path, line, col)
+            )
+            ok = False
+        for i, item in enumerate(value):
+            ok = check(item, typ.item, (*key, i), source, out) and ok
+        return ok
+    if isinstance(typ, MapOf):
+        ok = True
+        for name, item in value.items():
+            if not re.match(typ.key_pattern, str(name)):
+                line, col = source.where((*key, name), of_key=True)
+                out.append(
+                    Diagnostic(
+                        "V204",
+                        f"`{name}` is not a valid name",
+                        source.path,
+                        line,
+                        col,
+                        "names use lower-case letters, digits and `_`, starting with a letter",
+                    )
+                )
+                ok = False
+                continue
+            ok = check(item, typ.value, (*key, name), source, out) and ok
+        return ok
+    if isinstance(typ, Obj):
+        return check_object(value, typ.kind, key, source, out)
+    return True
+
+
+def check_object(value: dict[str, Any], kind: str, key: PathKey, source: SourceFile, out: list[Diagnostic]) -> bool:
+    fields = {f.name: f for f in OBJECTS[kind]}
+    ok = True
+    for name in value:
+        if name not in fields:
+            line, col = source.where((*key, name), of_key=True)
+            hint = did_you_mean(name, fields) or "known keys: " + ", ".join(fields)
+            out.append(Diagnostic("V101", f"unknown key `{name}` in {kind.replace('_', ' ')}", source.path, line, col, hint))
+            ok = False
+    for f in fields.values():
+        if f.name in value:
+            ok = check(value[f.name], f.type, (*key, f.name), source, out) and ok
+        elif f.required:
+            line, col = source.where(key)
+            out.append(
+                Diagnostic(
+                    "V103",
+                    f"{kind.replace('_', ' ')} is missing `{f.name}`",
+                    source.path,
+                    line,
+                    col,
+                    f"add `{f.name}:` ({f.doc})",
+                )
+            )
+            ok = False
+    return ok
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        short = value if len(value) < 30 else value[:27] + "..."
+        return f"the text `{short}`"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """JSON Schema (2020-12) for a manifest (``manifest``) or a scene file (``scene``)."""
+    defs = {}
+    for name, fields in OBJECTS.items():
+        defs[name] = {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {f.name: {**f.type.json(), "description": f.doc} for f in fields},
+            "required": [f.name for f in fields if f.required],
+        }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Voskhod story manifest" if kind == "manifest" else "Voskhod scene file",
+        "$ref": f"#/$defs/{kind}",
+        "$defs": defs,
+    }

@@ -1,0 +1,217 @@
+"""Read one YAML file into plain values plus the line and column of each value.
+
+PyYAML's C parser composes the node tree (fast), and this module turns nodes
+into dicts, lists and scalars itself so that it can remember where every value
+came from, refuse duplicate keys (YAML silently keeps the last one) and stop
+alias bombs, which expand shared nodes exponentially.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_ALIAS_EXPANSION = 10  # expanded nodes may be at most this many times the written ones
+MIN_NODE_BUDGET = 10_000
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class SourceFile:
+    """A parsed file: its data and where each value (by key path) starts."""
+
+    path: Path
+    data: Any = None
+    marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, key: PathKey, *, of_key: bool = False) -> tuple[int, int]:
+        """Best line/col for a value (or its key), walking up to the nearest known parent."""
+        table = self.key_marks if of_key else self.marks
+        probe = key
+        while probe:
+            if probe in table:
+                return table[probe]
+            if probe in self.marks:
+                return self.marks[probe]
+            probe = probe[:-1]
+        return self.marks.get((), (1, 1))
+
+
+class _AliasBomb(Exception):
+    pass
+
+
+class _Builder:
+    def __init__(self, source: SourceFile, diagnostics: list[Diagnostic]) -> None:
+        self.source = source
+        self.diagnostics = diagnostics
+        self.seen: set[int] = set()
+        self.visits = 0
+
+    def build(self, node: yaml.Node, key: PathKey) -> Any:
+        self.visits += 1
+        self.seen.add(id(node))
+        if self.visits > MIN_NODE_BUDGET and self.visits > MAX_ALIAS_EXPANSION * len(self.seen):
+            raise _AliasBomb
+        mark = node.start_mark
+        self.source.marks[key] = (mark.line + 1, mark.column + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, (*key, i)) for i, child in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    merged = self.build(value_node, (*key, "<<"))
+                    for part in merged if isinstance(merged, list) else [merged]:
+                        if isinstance(part, dict):
+                            for k, v in part.items():
+                                result.setdefault(k, v)
+                    continue
+                name = self.scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+                if not isinstance(name, (str, int, float, bool)) or name is None:
+                    line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                    self.diagnostics.append(
+                        Diagnostic("V102", "mapping keys must be plain words", self.source.path, line, col)
+                    )
+                    continue
+                name = str(name) if not isinstance(name, str) else name
+                child = (*key, name)
+                kmark = key_node.start_mark
+                if name in result:
+                    first = self.source.key_marks.get(child, (0, 0))[0]
+                    self.diagnostics.append(
+                        Diagnostic(
+                            "V005",
+                            f"duplicate key `{name}` (first at line {first})",
+                            self.source.path,
+                            kmark.line + 1,
+                            kmark.column + 1,
+                            "remove one of them: YAML would silently keep only the last",
+                        )
+                    )
+                    continue
+                self.source.key_marks[child] = (kmark.line + 1, kmark.column + 1)
+                result[name] = self.build(value_node, child)
+            return result
+        return None  # pragma: no cover - no other node kinds exist
+
+    @staticmethod
+    def scalar(node: yaml.ScalarNode) -> Any:
+        # Reuse PyYAML's resolver results (the tag) with its safe constructor for one scalar.
+        if node.tag == "tag:yaml.org,2002:str":
+            return node.value
+        constructor = yaml.SafeLoader.yaml_constructors.get(node.tag)
+        if constructor is None:
+            return node.value
+        try:
+            return constructor(_SCALAR_LOADER, node)
+        except Exception:  # noqa: BLE001 - a malformed timestamp and such stay text
+            return node.value
+
+
+class _ScalarLoader(yaml.SafeLoader):
+    def __init__(self) -> None:  # no stream: only the scalar constructors are used
+        yaml.constructor.SafeConstructor.__init__(self)
+
+
+_SCALAR_LOADER = _ScalarLoader()
+
+
+def read_yaml(path: Path, diagnostics: list[Diagnostic]) -> SourceFile | None:
+    """Parse ``path``; append problems to ``diagnostics``; None when unusable."""
+    source = SourceFile(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            diagnostics.append(
+                Diagnostic(
+                    "V002",
+                    f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                    path,
+                    1,
+                    1,
+                    "split the scene into several files",
+                )
+            )
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        diagnostics.append(Diagnostic("V006", f"cannot read file: {exc.strerror}", path, 1, 1))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        diagnostics.append(
+            Diagnostic(
+                "V001",
+                f"file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                path,
+                line,
+                col,
+                "save the file as UTF-8 in your editor",
+            )
+        )
+        return None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or "invalid YAML"
+        context = f" ({exc.context})" if exc.context else ""
+        diagnostics.append(
+            Diagnostic(
+                "V003",
+                f"YAML syntax error: {problem}{context}",
+                path,
+                line,
+                col,
+                "check indentation and quote text that contains `: ` or starts with a symbol",
+            )
+        )
+        return None
+    except yaml.YAMLError as exc:
+        diagnostics.append(Diagnostic("V003", f"YAML syntax error: {exc}", path, 1, 1))
+        return None
+    if node is None:
+        source.data = None
+        return source
+    builder = _Builder(source, diagnostics)
+    try:
+        source.data = builder.build(node, ())
+    except _AliasBomb:
+        diagnostics.append(
+            Diagnostic(
+                "V004",
+                "aliases expand to too many values (an alias bomb?)",
+                path,
+                1,
+                1,
+                "use anchors and aliases sparingly; write the values out instead",
+            )
+        )
+        return None
+    except RecursionError:
+        diagnostics.append(Diagnostic("V004", "values nested too deeply", path, 1, 1))
+        return None
+    return source
