@@ -153,6 +153,15 @@ class Game:
         self._machine.set_state(state or story.start, model=self._pilot)
         self._events = self._machine.events
         self._precision = {name: m.precision for name, m in story.meters.items()}
+        self._meters = tuple(story.meters.values())
+        # The meters that can end the game, in the order they are checked: per
+        # meter, its minimum before its maximum. Worked out once, not every step.
+        self._limits = tuple(
+            (m, bound == "at_min", getattr(m, bound), _limit_trigger(m.name, bound))
+            for m in self._meters
+            for bound in ("at_min", "at_max")
+            if getattr(m, bound)
+        )
 
     # -- creation ----------------------------------------------------------
     @classmethod
@@ -295,8 +304,9 @@ class Game:
             raise GameError(f"“{choice.label}” is not possible: {reason}")
 
         self._push_undo()
-        before = {name: self.values[name] for name in self.story.meters}
-        states_before = {name: m.state(before[name]) for name, m in self.story.meters.items()}
+        meters = self._meters
+        before = [self.values[m.name] for m in meters]
+        states_before = [m.state(value) for m, value in zip(meters, before, strict=True)]
         events: list[Event] = []
 
         hit = False
@@ -319,11 +329,16 @@ class Game:
         dest = self._pilot.state
         if not self.ended:  # a meter at its limit overrides a beat, not an ending already reached
             self._check_limits(events)
-        deltas = {n: float(self.values[n]) - float(before[n]) for n in before if self.values[n] != before[n]}
-        for name, meter in self.story.meters.items():
-            new_state = meter.state(self.values[name])
-            if new_state != states_before[name]:
-                events.append(Event("threshold", f"{meter.label}: {new_state.upper()}", name, new_state))
+        values = self.values
+        deltas = {}
+        for meter, old, old_state in zip(meters, before, states_before, strict=True):
+            value = values[meter.name]
+            if value == old:  # unchanged: neither a delta nor a threshold crossing
+                continue
+            deltas[meter.name] = float(value) - float(old)
+            new_state = meter.state(value)
+            if new_state != old_state:
+                events.append(Event("threshold", f"{meter.label}: {new_state.upper()}", meter.name, new_state))
 
         step = {"beat": beat.id, "choice": choice.id, "minute": self.elapsed}
         if hit:
@@ -377,29 +392,30 @@ class Game:
     def _apply_effects(self, outcome: Outcome, events: list[Event]) -> None:
         values = self.values
         meters = self.story.meters
+        flags = self.story.flags
         for effect in outcome.effects:
+            name = effect.name
             try:
-                new = apply_op(effect.op, values[effect.name], effect.expr(values))
+                new = apply_op(effect.op, values[name], effect.expr.fn(values))
             except (EvaluationError, ArithmeticError, TypeError) as exc:
                 events.append(Event("error", f"effect `{effect.source}` skipped ({exc})"))
                 continue
-            meter = meters.get(effect.name)
+            meter = meters.get(name)
             if meter is not None:
-                values[effect.name] = meter.clamp(float(new))
-            elif isinstance(self.story.flags[effect.name].default, bool):
-                values[effect.name] = bool(new)
+                values[name] = meter.clamp(float(new))
+            elif isinstance(flags[name].default, bool):
+                values[name] = bool(new)
             else:
-                values[effect.name] = int(new)
+                values[name] = int(new)
 
     def _check_limits(self, events: list[Event]) -> str | None:
-        for meter in self.story.meters.values():
-            value = self.values[meter.name]
-            for bound, hit in (("at_min", value <= meter.min), ("at_max", value >= meter.max)):
-                ending = getattr(meter, bound)
-                if ending and hit:
-                    events.append(Event("limit", f"{meter.label} reached its limit", meter.name, "critical"))
-                    self._events[_limit_trigger(meter.name, bound)].trigger(self._pilot)
-                    return ending
+        values = self.values
+        for meter, at_min, ending, trigger in self._limits:
+            value = values[meter.name]
+            if value <= meter.min if at_min else value >= meter.max:
+                events.append(Event("limit", f"{meter.label} reached its limit", meter.name, "critical"))
+                self._events[trigger].trigger(self._pilot)
+                return ending
         return None
 
     def _enter(self, beat_id: str) -> None:
