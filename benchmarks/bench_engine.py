@@ -86,7 +86,9 @@ def run(quick: bool) -> list[Row]:
     replay_plain(fsm, walk, plain_finals)
     if ours_finals != plain_finals:
         bad = next(i for i, (a, b) in enumerate(zip(ours_finals, plain_finals, strict=True)) if a != b)
-        raise AssertionError(f"plain FSM disagrees with the engine in game {bad}: {ours_finals[bad]} vs {plain_finals[bad]}")
+        raise AssertionError(
+            f"plain FSM disagrees with the engine in game {bad}: {ours_finals[bad]} vs {plain_finals[bad]}"
+        )
 
     gc.collect()
     samples = interleave(

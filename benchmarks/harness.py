@@ -29,7 +29,8 @@ SHIPPED_STORY = REPO / "scenes"
 class Row:
     """One line of the table: our figure, the baseline's, and whether the target holds.
 
-    ``ratio`` is ours / baseline for times (lower is better). ``met`` is None when
+    ``ratio`` is our cost over the baseline's (for rates, baseline / ours), so
+    above 1 always means worse than the baseline. ``met`` is None when
     the row has no target or could not run; ``status`` says which ("ok", "skipped: ...").
     """
 
@@ -42,13 +43,15 @@ class Row:
     target: str = ""
     met: bool | None = None
     status: str = "ok"
+    higher_is_better: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ratio(self) -> float | None:
+        """Our cost over the baseline's: above 1 means slower (or bigger) than the baseline."""
         if self.ours is None or not self.baseline:
             return None
-        return self.ours / self.baseline
+        return self.baseline / self.ours if self.higher_is_better else self.ours / self.baseline
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
