@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "play",
     "check",
     "saves",
+    "classroom",
 )
 
 DESCRIPTION = """\
