@@ -24,6 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     host.add_argument("--db", metavar="FILE", help="session database: start it again with the same file to resume")
     host.add_argument("--url", help="the address students open, when the one shown is not reachable (e.g. behind a proxy)")
     host.add_argument("--seed", type=int, help="seed for chance outcomes")
+    host.add_argument("--seconds", type=int, default=30, metavar="N", help="length of a vote on the teacher screen (default 30)")
     host.add_argument("--max-students", type=int, default=250, metavar="N", help="room size (default 250)")
     host.add_argument("--headless", action="store_true", help="no teacher screen: print one JSON line with url, code and host_secret")
     host.set_defaults(func=run_host)
@@ -47,6 +48,9 @@ def run_host(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         print("voskhod classroom host: --port must be from 0 to 65535", file=sys.stderr)
         return 2
+    if not 5 <= args.seconds <= 600:
+        print("voskhod classroom host: --seconds must be from 5 to 600", file=sys.stderr)
+        return 2
     if args.max_students < 1:
         print("voskhod classroom host: --max-students must be at least 1", file=sys.stderr)
         return 2
@@ -67,7 +71,7 @@ def run_host(args: argparse.Namespace) -> int:
         return run_headless(room, args.host, args.port, args.url)
     from ..classroom.teacher import run_teacher
 
-    return run_teacher(room, args.host, args.port, args.url)
+    return run_teacher(room, args.host, args.port, args.url, args.seconds)
 
 
 def run_join(args: argparse.Namespace) -> int:
