@@ -124,3 +124,12 @@ def bool_field(data: dict[str, Any], name: str, *, default: bool = False) -> boo
     if not isinstance(value, bool):
         raise ProtocolError("bad_message", f"“{name}” must be true or false.")
     return value
+
+
+def decode_server(raw: str) -> dict[str, Any] | None:
+    """A message from the server, for clients: None when it is not a JSON object with a type."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("type"), str) else None
