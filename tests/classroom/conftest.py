@@ -68,7 +68,9 @@ async def closed(ws: aiohttp.ClientWebSocketResponse) -> int | None:
     async def read() -> int | None:
         while True:
             msg = await ws.receive()
-            if msg.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING):
+            if msg.type == aiohttp.WSMsgType.CLOSE:
+                return int(msg.data)  # the code the server sent (close_code can change while the reply is sent)
+            if msg.type in (aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING):
                 return ws.close_code
             if msg.type == aiohttp.WSMsgType.ERROR:
                 return ws.close_code

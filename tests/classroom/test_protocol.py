@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from voskhod_game.classroom.protocol import CLOSE_KICKED, MAX_MESSAGE_BYTES, MAX_STRIKES
+from voskhod_game.classroom.protocol import CLOSE_KICKED, CLOSE_STRIKES, MAX_MESSAGE_BYTES, MAX_STRIKES
 
 from .conftest import closed, expect
 
@@ -172,7 +172,7 @@ async def test_a_kicked_student_stays_out_after_reconnecting(server):
     a, welcome = await server.student("Troll")
     await host.send_json({"type": "kick", "participant": welcome["id"]})
     assert (await expect(a, "error"))["code"] == "kicked"
-    assert await closed(a) is not None
+    assert await closed(a) == CLOSE_KICKED
     again = await server.connect()
     await again.send_json({"type": "resume", "token": welcome["token"]})
     assert (await expect(again, "error"))["code"] == "kicked"
@@ -247,8 +247,8 @@ async def test_repeated_bad_messages_end_the_connection(server):
     ws = await server.connect()
     for _ in range(MAX_STRIKES):
         await ws.send_str("{nope")
-    assert (await expect(ws, "error", code="too_many_strikes"))
-    assert await closed(ws) is not None
+    assert await expect(ws, "error", code="too_many_strikes")
+    assert await closed(ws) == CLOSE_STRIKES
 
 
 async def test_flooding_is_rate_limited(server):

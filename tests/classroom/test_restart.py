@@ -14,13 +14,13 @@ import aiohttp
 from .conftest import MINI, expect
 
 SRC = Path(__file__).resolve().parents[2] / "src"
+HOST = [sys.executable, "-m", "voskhod_game", "classroom", "host", "--headless"]
 
 
 def start_host(db: Path) -> tuple[subprocess.Popen, dict]:
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "voskhod_game", "classroom", "host", "--headless", "--port", "0"]
-        + ["--story", str(MINI), "--db", str(db), "--seed", "3"],
+        [*HOST, "--port", "0", "--story", str(MINI), "--db", str(db), "--seed", "3"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -107,7 +107,7 @@ def test_ended_session_is_not_restarted_but_can_be_exported(tmp_path, mini_story
     store.close()
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     run = subprocess.run(
-        [sys.executable, "-m", "voskhod_game", "classroom", "host", "--headless", "--story", str(MINI), "--db", str(db)],
+        [*HOST, "--story", str(MINI), "--db", str(db)],
         capture_output=True,
         text=True,
         env=env,
@@ -131,7 +131,7 @@ def test_a_database_that_is_not_a_session_is_reported(tmp_path):
     bogus.write_text("these are my lesson notes\n" * 100)
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     run = subprocess.run(
-        [sys.executable, "-m", "voskhod_game", "classroom", "host", "--headless", "--story", str(MINI), "--db", str(bogus)],
+        [*HOST, "--story", str(MINI), "--db", str(bogus)],
         capture_output=True,
         text=True,
         env=env,

@@ -87,9 +87,7 @@ def class_debrief(room: Classroom) -> dict[str, Any]:
             {"label": c.label, "yours": c.yours_text(), "real": c.real_text(), "note": c.note}
             for c in debrief.comparisons
         ]
-        data["timeline"] = [
-            {"label": t.label, "real": t.real_clock, "yours": t.yours_clock} for t in debrief.timeline
-        ]
+        data["timeline"] = [{"label": t.label, "real": t.real_clock, "yours": t.yours_clock} for t in debrief.timeline]
         extra = ENDING_QUESTIONS.get(e.type)
         if extra:
             data["questions"].insert(0, extra)

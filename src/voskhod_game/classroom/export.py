@@ -83,6 +83,8 @@ def to_markdown(room: Classroom, *, students: bool = False) -> str:
         for round_number, pid, choice in room.store.all_votes():
             rnd = room.rounds[round_number - 1] if 0 < round_number <= len(room.rounds) else None
             name = room.participants[pid].name if pid in room.participants else f"#{pid}"
-            lines.append(f"| {round_number} | {_cell(name)} | {_cell(room._label(rnd.beat, choice) if rnd else choice)} |")
+            lines.append(
+                f"| {round_number} | {_cell(name)} | {_cell(room._label(rnd.beat, choice) if rnd else choice)} |"
+            )
         lines.append("")
     return "\n".join(lines)

@@ -8,6 +8,7 @@ pieces inside its own event loop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import sys
 import time
@@ -54,10 +55,8 @@ async def serve_headless(room: Classroom, host: str, port: int, url: str | None)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on the main thread or platform
             loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # not on the main thread or not on this platform
-            pass
     await stop.wait()
     await runner.cleanup()
     return 0

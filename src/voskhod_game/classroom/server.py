@@ -72,24 +72,32 @@ class Connection:
     participant: Participant | None = None
     host: bool = False
     strikes: int = 0
-    outbox: asyncio.Queue[bytes | None] = field(default_factory=asyncio.Queue)
+    outbox: asyncio.Queue[bytes | int] = field(default_factory=asyncio.Queue)
     writer: asyncio.Task[None] | None = None
 
     def send(self, payload: bytes) -> None:
         """Queue a message; a connection that stopped reading is closed rather than buffered forever."""
         if self.outbox.qsize() >= OUTBOX_LIMIT:
             log.info("dropping a stuck connection from %s", self.remote)
-            self.outbox.put_nowait(None)
+            self.hang_up(WSCloseCode.POLICY_VIOLATION)
             return
         self.outbox.put_nowait(payload)
 
     def send_message(self, message: dict[str, Any]) -> None:
         self.send(encode(message).encode())
 
+    def hang_up(self, code: int = WSCloseCode.OK) -> None:
+        """Close after everything queued so far has been sent (so the last error arrives)."""
+        self.outbox.put_nowait(int(code))
+
     async def write_loop(self) -> None:
+        code = int(WSCloseCode.OK)
         while True:
             payload = await self.outbox.get()
-            if payload is None or self.ws.closed:
+            if isinstance(payload, int):
+                code = payload
+                break
+            if self.ws.closed:
                 break
             try:
                 await self.ws.send_frame(payload, WSMsgType.TEXT)
@@ -97,7 +105,7 @@ class Connection:
                 break
         if not self.ws.closed:
             with contextlib.suppress(Exception):
-                await self.ws.close()
+                await self.ws.close(code=code)
 
 
 def static_text(name: str) -> str:
@@ -187,7 +195,7 @@ class Hub:
             if conn.participant is participant:
                 conn.send_message(error("kicked"))
                 conn.participant = None
-                conn.outbox.put_nowait(None)
+                conn.hang_up(CLOSE_KICKED)
         return participant
 
     def export(self, fmt: str, students: bool = False) -> str:
@@ -258,7 +266,7 @@ class Hub:
             if conn.participant is not None:
                 conn.participant.connections -= 1
                 self.room._notify("participants")
-            conn.outbox.put_nowait(None)
+            conn.hang_up()
             if conn.writer is not None:
                 with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
                     await asyncio.wait_for(conn.writer, 2)
@@ -282,13 +290,13 @@ class Hub:
     def _refuse(self, conn: Connection, exc: ProtocolError) -> None:
         conn.send_message(error(exc.code, exc.message))
         if exc.code == "kicked":
-            conn.outbox.put_nowait(None)
+            conn.hang_up(CLOSE_KICKED)
             return
         if exc.code in STRIKE_CODES:
             conn.strikes += 1
             if conn.strikes >= MAX_STRIKES:
                 conn.send_message(error("too_many_strikes"))
-                conn.outbox.put_nowait(None)
+                conn.hang_up(CLOSE_STRIKES)
 
     def _welcome(self, conn: Connection, participant: Participant) -> None:
         conn.participant = participant
@@ -434,4 +442,5 @@ async def start_server(hub: Hub, host: str, port: int, url: str | None = None) -
 
 def startup_line(hub: Hub) -> str:
     """The one line ``--headless`` prints: how a program reaches this session."""
-    return json.dumps({"url": hub.url, "code": hub.room.code, "host_secret": hub.room.secret, "db": str(hub.room.store.path)})
+    room = hub.room
+    return json.dumps({"url": hub.url, "code": room.code, "host_secret": room.secret, "db": str(room.store.path)})

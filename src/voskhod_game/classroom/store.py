@@ -116,7 +116,9 @@ class Store:
             game = json.loads(row[9])
         except ValueError as exc:
             raise StoreError(f"the saved game in {self.path} is damaged ({exc})") from None
-        return SessionRow(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), bool(row[7]), bool(row[8]), game)
+        return SessionRow(
+            row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), bool(row[7]), bool(row[8]), game
+        )
 
     def create_session(self, row: SessionRow) -> None:
         self.db.execute(

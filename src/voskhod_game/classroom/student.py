@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
@@ -17,7 +17,7 @@ from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -26,7 +26,9 @@ from .debrief import QUESTIONS
 from .protocol import decode_server, encode
 from .widgets import Meters, countdown_text, story_text
 
-FATAL = frozenset({"kicked", "session_ended", "wrong_code", "room_locked", "room_full", "too_many_attempts", "unknown_token"})
+FATAL = frozenset(
+    {"kicked", "session_ended", "wrong_code", "room_locked", "room_full", "too_many_attempts", "unknown_token"}
+)
 
 
 def ws_url(url: str) -> str:
@@ -46,7 +48,7 @@ class StudentApp(App[int]):
 
     CSS_PATH = "student.tcss"
     TITLE = "Voskhod classroom"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         *[Binding(str(n), f"vote({n})", "Vote", show=n == 1) for n in range(1, 10)],
         Binding("q", "quit", "Leave"),
     ]
@@ -102,7 +104,7 @@ class StudentApp(App[int]):
                             message = decode_server(msg.data)
                             if message is not None:
                                 self.handle(message)
-                except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
+                except (aiohttp.ClientError, OSError, TimeoutError) as exc:
                     if self.state is None and not self.token:
                         self.set_link(f"Cannot reach {self.url}: {exc}. Retrying…")
                 self.ws = None
@@ -116,6 +118,8 @@ class StudentApp(App[int]):
         self.query_one("#link", Static).update(text)
 
     def handle(self, m: dict[str, Any]) -> None:
+        if self.problem or not self.is_running:
+            return
         kind = m.get("type")
         if kind == "welcome":
             self.token = m["token"]
@@ -164,10 +168,16 @@ class StudentApp(App[int]):
         result = self.query_one("#result", Static)
         if rnd and s["status"] == "resolved":
             counts = rnd["counts"] or {}
-            how = "the teacher broke a tie" if rnd["decided_by"] == "teacher" else f"{counts.get(rnd['winner'], 0)} of {sum(counts.values())} votes"
+            how = (
+                "the teacher broke a tie"
+                if rnd["decided_by"] == "teacher"
+                else f"{counts.get(rnd['winner'], 0)} of {sum(counts.values())} votes"
+            )
             lines: list[Any] = [Text.assemble("The class chose ", (rnd["winner_label"], "bold"), f" ({how}).")]
             if self.my_vote and self.my_vote["round"] == rnd["number"]:
-                mine = "You voted for it." if self.my_vote["choice"] == rnd["winner"] else "You voted for something else."
+                mine = (
+                    "You voted for it." if self.my_vote["choice"] == rnd["winner"] else "You voted for something else."
+                )
                 lines.append(Text(mine, style="dim"))
             if rnd["result"]:
                 lines.append(story_text(rnd["result"]))
@@ -216,7 +226,12 @@ class StudentApp(App[int]):
                 prompt.append(f"  — {c['reason']}", style="dim italic")
             if counts is not None and c["id"] in counts:
                 prompt.append(f"  [{counts[c['id']]}]", style="cyan")
-            mine = is_open and self.my_vote and self.my_vote["round"] == s["round"]["number"] and self.my_vote["choice"] == c["id"]
+            mine = (
+                is_open
+                and self.my_vote
+                and self.my_vote["round"] == s["round"]["number"]
+                and self.my_vote["choice"] == c["id"]
+            )
             if mine:
                 prompt.append("  ◀ your vote", style="bold yellow")
             choices.add_option(Option(prompt, id=c["id"], disabled=c["id"] not in votable))
@@ -241,7 +256,9 @@ class StudentApp(App[int]):
             if self.tally and self.tally["round"] == rnd["number"]:
                 voted = f"   {self.tally['voted']} of {self.tally['joined']} voted"
             mine = self.my_vote and self.my_vote["round"] == rnd["number"]
-            return ("Vote open: press another number to change your vote." if mine else "Vote now: press a number.") + voted
+            return (
+                "Vote open: press another number to change your vote." if mine else "Vote now: press a number."
+            ) + voted
         if status == "paused":
             return "The vote is paused."
         if status == "closed":

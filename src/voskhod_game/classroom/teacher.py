@@ -9,14 +9,14 @@ printed by ``--headless``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from aiohttp import web
 from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, OptionList, Static
@@ -35,7 +35,7 @@ EXTEND_SECONDS = 15
 class KickScreen(ModalScreen[int | None]):
     """Pick a student to remove; they stay out even if they reload."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Cancel")]
 
     def __init__(self, students: list[tuple[int, str]]) -> None:
         super().__init__()
@@ -55,7 +55,10 @@ class KickScreen(ModalScreen[int | None]):
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
 
     def __init__(self, question: str) -> None:
         super().__init__()
@@ -82,7 +85,11 @@ def debrief_renderable(data: dict[str, Any]) -> Group:
         parts += [Text("The session ended before the story did.", style="italic"), Text("")]
     parts.append(Text("The path the class took", style="bold underline"))
     for step in data["path"]:
-        how = "tie broken by the teacher" if step["decided_by"] == "teacher" else f"{step['votes']} of {step['total']} votes"
+        how = (
+            "tie broken by the teacher"
+            if step["decided_by"] == "teacher"
+            else f"{step['votes']} of {step['total']} votes"
+        )
         parts.append(Text(f"  {step['round']}. {step['scene']}: {step['choice']}  ({how})"))
     if not data["path"]:
         parts.append(Text("  No vote was decided."))
@@ -104,7 +111,7 @@ def debrief_renderable(data: dict[str, Any]) -> Group:
 
 
 class DebriefScreen(Screen[None]):
-    BINDINGS = [Binding("x", "app.export", "Export"), Binding("q", "app.quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("x", "app.export", "Export"), Binding("q", "app.quit", "Quit")]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -122,7 +129,7 @@ class TeacherApp(App[int]):
 
     CSS_PATH = "teacher.tcss"
     TITLE = "Voskhod classroom"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "open_vote", "Open vote"),
         Binding("c", "close_vote", "Close now"),
         Binding("e", "extend", f"+{EXTEND_SECONDS}s"),
@@ -189,7 +196,9 @@ class TeacherApp(App[int]):
         if self.runner is not None:
             await self.runner.cleanup()
 
-    CONTROLS = frozenset({"open_vote", "close_vote", "extend", "pause", "hidden", "lock", "kick", "decide"})
+    CONTROLS: ClassVar[frozenset[str]] = frozenset(
+        {"open_vote", "close_vote", "extend", "pause", "hidden", "lock", "kick", "decide"}
+    )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Once the session has ended only export, the debrief and quit make sense."""
@@ -219,7 +228,10 @@ class TeacherApp(App[int]):
             votes = (rnd["counts"] or {}).get(rnd["winner"], 0)
             how = "the teacher broke a tie" if rnd["decided_by"] == "teacher" else f"{votes} of {total} votes"
             result.update(
-                Group(Text.assemble("The class chose ", (rnd["winner_label"], "bold"), f" ({how})"), story_text(rnd["result"]))
+                Group(
+                    Text.assemble("The class chose ", (rnd["winner_label"], "bold"), f" ({how})"),
+                    story_text(rnd["result"]),
+                )
             )
             result.remove_class("hidden")
         else:
@@ -227,7 +239,9 @@ class TeacherApp(App[int]):
         ending = self.query_one("#ending", Static)
         if state["ending"]:
             e = state["ending"]
-            ending.update(Group(Text(e["title"], style="bold"), story_text(e["text"]), Text("Press E for the class debrief.")))
+            ending.update(
+                Group(Text(e["title"], style="bold"), story_text(e["text"]), Text("Press E for the class debrief."))
+            )
             ending.remove_class("hidden")
         else:
             ending.add_class("hidden")
@@ -306,7 +320,9 @@ class TeacherApp(App[int]):
 
     def action_hidden(self) -> None:
         self.room.set_hidden(not self.room.hidden)
-        self.notify("Students see the tally only when the vote closes." if self.room.hidden else "Students see the live tally.")
+        self.notify(
+            "Students see the tally only when the vote closes." if self.room.hidden else "Students see the live tally."
+        )
 
     def action_lock(self) -> None:
         self.room.set_locked(not self.room.locked)

@@ -19,17 +19,27 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     host = csub.add_parser("host", help="host a session (teacher)", description="Host a classroom session.")
     add_story_option(host)
-    host.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 for the school network)")
+    host.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 for the school network)"
+    )
     host.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765; 0 picks a free one)")
     host.add_argument("--db", metavar="FILE", help="session database: start it again with the same file to resume")
-    host.add_argument("--url", help="the address students open, when the one shown is not reachable (e.g. behind a proxy)")
+    host.add_argument(
+        "--url", help="the address students open, when the one shown is not reachable (e.g. behind a proxy)"
+    )
     host.add_argument("--seed", type=int, help="seed for chance outcomes")
-    host.add_argument("--seconds", type=int, default=30, metavar="N", help="length of a vote on the teacher screen (default 30)")
+    host.add_argument(
+        "--seconds", type=int, default=30, metavar="N", help="length of a vote on the teacher screen (default 30)"
+    )
     host.add_argument("--max-students", type=int, default=250, metavar="N", help="room size (default 250)")
-    host.add_argument("--headless", action="store_true", help="no teacher screen: print one JSON line with url, code and host_secret")
+    host.add_argument(
+        "--headless", action="store_true", help="no teacher screen: print one JSON line with url, code and host_secret"
+    )
     host.set_defaults(func=run_host)
 
-    join = csub.add_parser("join", help="join a session from a terminal (student)", description="Join a classroom session.")
+    join = csub.add_parser(
+        "join", help="join a session from a terminal (student)", description="Join a classroom session."
+    )
     join.add_argument("url", metavar="URL", help="the address on the projector, e.g. http://192.168.1.20:8765/")
     join.add_argument("--code", required=True, help="the join code on the projector")
     join.add_argument("--name", default="", help="your nickname (a generated one if left out)")
