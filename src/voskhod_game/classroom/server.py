@@ -2,9 +2,11 @@
 
 One :class:`Hub` per session. It turns websocket messages into calls on the
 :class:`~.session.Classroom` and fans the results out. A state change is
-serialized once and the same bytes are queued on every connection; each
-connection has its own writer task, so one slow phone never holds up the rest
-and messages to a client stay in order.
+serialized once and framed once; the same frame bytes are written straight to
+every connection's transport (no task per client per message). A connection
+whose socket buffer fills up (a phone that stopped reading) falls back to its
+own queue and writer task, so it never holds up the rest, and messages to one
+client always stay in order.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import contextlib
 import json
 import logging
 import socket
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -50,6 +53,7 @@ from .session import Classroom, Participant
 log = logging.getLogger("voskhod.classroom")
 
 OUTBOX_LIMIT = 256  # queued messages before a connection counts as stuck and is dropped
+DIRECT_WRITE_LIMIT = 256 * 1024  # socket buffer size above which messages queue instead
 STRIKE_CODES = frozenset(
     {"bad_json", "bad_message", "unknown_type", "too_big", "rate_limited", "not_joined", "not_host", "wrong_secret"}
 )
@@ -60,6 +64,18 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-cache",
 }
+
+
+def text_frame(payload: bytes) -> bytes:
+    """An unmasked, uncompressed websocket text frame (RFC 6455 section 5.2), built once per broadcast."""
+    n = len(payload)
+    if n < 126:
+        header = struct.pack("!BB", 0x81, n)
+    elif n < 65536:
+        header = struct.pack("!BBH", 0x81, 126, n)
+    else:
+        header = struct.pack("!BBQ", 0x81, 127, n)
+    return header + payload
 
 
 @dataclass(eq=False)
@@ -74,9 +90,21 @@ class Connection:
     strikes: int = 0
     outbox: asyncio.Queue[bytes | int] = field(default_factory=asyncio.Queue)
     writer: asyncio.Task[None] | None = None
+    busy: bool = False  # the writer task is in the middle of a send
 
-    def send(self, payload: bytes) -> None:
-        """Queue a message; a connection that stopped reading is closed rather than buffered forever."""
+    def send(self, payload: bytes, frame: bytes | None = None) -> None:
+        """Send a message now if the socket keeps up, else queue it; a connection that
+        stopped reading is closed rather than buffered forever."""
+        if not self.busy and self.outbox.empty() and not self.ws.closed:
+            writer = getattr(self.ws, "_writer", None)
+            transport = getattr(writer, "transport", None)
+            if (
+                transport is not None
+                and not transport.is_closing()
+                and transport.get_write_buffer_size() < DIRECT_WRITE_LIMIT
+            ):
+                transport.write(frame or text_frame(payload))
+                return
         if self.outbox.qsize() >= OUTBOX_LIMIT:
             log.info("dropping a stuck connection from %s", self.remote)
             self.hang_up(WSCloseCode.POLICY_VIOLATION)
@@ -99,10 +127,13 @@ class Connection:
                 break
             if self.ws.closed:
                 break
+            self.busy = True
             try:
                 await self.ws.send_frame(payload, WSMsgType.TEXT)
             except (ConnectionError, RuntimeError):
                 break
+            finally:
+                self.busy = self.outbox.qsize() > 0
         if not self.ws.closed:
             with contextlib.suppress(Exception):
                 await self.ws.close(code=code)
@@ -147,19 +178,21 @@ class Hub:
 
     def broadcast_state(self) -> None:
         payload = encode(self.room.state_message()).encode()
+        frame = text_frame(payload)
         for conn in self.connections:
             if conn.participant is not None or conn.host:
-                conn.send(payload)
+                conn.send(payload, frame)
 
     def _flush_tally(self) -> None:
         self._tally_due = False
         student = encode(self.room.tally_message()).encode()
         host = encode(self.room.host_tally_message()).encode()
+        student_frame, host_frame = text_frame(student), text_frame(host)
         for conn in self.connections:
             if conn.host:
-                conn.send(host)
+                conn.send(host, host_frame)
             elif conn.participant is not None:
-                conn.send(student)
+                conn.send(student, student_frame)
 
     def _flush_participants(self) -> None:
         self._participants_due = False
