@@ -58,9 +58,7 @@ async def test_students_join_vote_and_see_the_result_in_a_browser(server, browse
     await boris.goto(server.hub.url)
     await boris.fill("#code", "WRONG234")
     await boris.click("#join")
-    await boris.wait_for_function(
-        "document.getElementById('join-error').textContent.includes('not right')", timeout=WAIT_MS
-    )
+    await boris.locator("#join-error", has_text="not right").wait_for(timeout=WAIT_MS)
     await boris.fill("#code", room.code.lower())
     await boris.fill("#name", "Boris")
     await boris.click("#join")
@@ -76,9 +74,7 @@ async def test_students_join_vote_and_see_the_result_in_a_browser(server, browse
     await boris.click("button.choice[data-choice=open]")
     tally = await expect(host, "tally", voted=2)
     assert tally["counts"] == {"open": 2, "wait": 0, "rush": 0}
-    await boris.wait_for_function(
-        "document.querySelector('button.choice[data-choice=open] .count')?.textContent === '2 votes'", timeout=WAIT_MS
-    )
+    await boris.locator("button.choice[data-choice=open] .count", has_text="2 votes").wait_for(timeout=WAIT_MS)
 
     # Anya's phone sleeps and comes back: the page resumes with her token, no join form, vote kept.
     await anya.reload()

@@ -190,7 +190,8 @@ class StudentApp(App[int]):
         if s["ending"]:
             parts += [Text(s["ending"]["title"], style="bold"), story_text(s["ending"]["text"])]
         if s["debrief"]:
-            parts += [Text(""), Text("Class debrief", style="bold underline")]
+            parts += [Text("")] if parts else []
+            parts.append(Text("Class debrief", style="bold underline"))
             for step in s["debrief"]["path"]:
                 parts.append(Text(f"  {step['round']}. {step['scene']}: {step['choice']}"))
             parts += [Text(""), Text("To talk about", style="bold")]

@@ -8,6 +8,7 @@ is a small stand-in with the same ok/warn/critical colours.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.console import Group
@@ -20,10 +21,16 @@ STATE_STYLES = {"ok": "green", "warn": "yellow", "critical": "bold red"}
 BAR_WIDTH = 18
 
 
+def reflow(text: str) -> str:
+    """Join the lines of each paragraph (writers wrap YAML text by hand); keep blank lines between paragraphs."""
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
+
+
 def story_text(text: str) -> Text:
-    """Story markup (``*em*``, ``**strong**``) as Rich text."""
+    """Story markup (``*em*``, ``**strong**``) as Rich text, reflowed to the widget's width."""
     out = Text()
-    for style, chunk in runs(text.strip()):
+    for style, chunk in runs(reflow(text)):
         out.append(chunk, style={"em": "italic", "strong": "bold"}.get(style, ""))
     return out
 

@@ -156,8 +156,9 @@ $("join-form").addEventListener("submit", (event) => {
 // -- rendering --------------------------------------------------------------
 // Story text uses *emphasis* and **strong**; build DOM nodes so no server text is ever parsed as HTML.
 function renderMarkup(parent, text) {
-  for (const para of text.split(/\n\s*\n/)) {
-    if (!para.trim()) continue;
+  for (const raw of text.split(/\n\s*\n/)) {
+    const para = raw.trim().replace(/\s+/g, " ");  // writers wrap lines by hand; the browser wraps them
+    if (!para) continue;
     const p = document.createElement("p");
     for (const part of para.split(/(\*\*[^*\n]+\*\*|\*[^*\n]+\*)/)) {
       if (!part) continue;
