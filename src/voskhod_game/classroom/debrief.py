@@ -40,8 +40,8 @@ def closest_votes(room: Classroom, limit: int = 3) -> list[dict[str, Any]]:
         {
             "round": rnd.number,
             "margin": margin,
-            "counts": {room._label(rnd.beat, c): n for c, n in rnd.counts().items()},
-            "winner": room._label(rnd.beat, rnd.winner) if rnd.winner else None,
+            "counts": {room.choice_label(rnd.beat, c): n for c, n in rnd.counts().items()},
+            "winner": room.choice_label(rnd.beat, rnd.winner) if rnd.winner else None,
         }
         for margin, _, rnd in scored[:limit]
     ]
@@ -58,7 +58,7 @@ def class_path(room: Classroom) -> list[dict[str, Any]]:
             {
                 "round": rnd.number,
                 "scene": room.story.scene_of(rnd.beat).title if rnd.beat in room.story.beats else "",
-                "choice": room._label(rnd.beat, rnd.winner),
+                "choice": room.choice_label(rnd.beat, rnd.winner),
                 "votes": counts.get(rnd.winner, 0),
                 "total": sum(counts.values()),
                 "decided_by": rnd.decided_by,

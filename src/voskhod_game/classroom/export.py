@@ -31,7 +31,7 @@ def to_csv(room: Classroom, *, students: bool = False) -> str:
                     _scene(room, rnd.beat),
                     rnd.beat,
                     choice,
-                    room._label(rnd.beat, choice),
+                    room.choice_label(rnd.beat, choice),
                     count,
                     "yes" if choice == rnd.winner else "",
                     rnd.decided_by if choice == rnd.winner else "",
@@ -43,7 +43,7 @@ def to_csv(room: Classroom, *, students: bool = False) -> str:
         for round_number, pid, choice in room.store.all_votes():
             rnd = room.rounds[round_number - 1] if 0 < round_number <= len(room.rounds) else None
             name = room.participants[pid].name if pid in room.participants else f"#{pid}"
-            writer.writerow([round_number, name, choice, room._label(rnd.beat, choice) if rnd else choice])
+            writer.writerow([round_number, name, choice, room.choice_label(rnd.beat, choice) if rnd else choice])
     return buffer.getvalue()
 
 
@@ -75,7 +75,7 @@ def to_markdown(room: Classroom, *, students: bool = False) -> str:
     for rnd in room.rounds:
         lines += [f"### Round {rnd.number}: {_scene(room, rnd.beat)}", "", "| Choice | Votes |", "| --- | ---: |"]
         for choice, count in rnd.counts().items():
-            label = _cell(room._label(rnd.beat, choice))
+            label = _cell(room.choice_label(rnd.beat, choice))
             lines.append(f"| {'**' + label + '**' if choice == rnd.winner else label} | {count} |")
         lines.append("")
     if students:
@@ -84,7 +84,7 @@ def to_markdown(room: Classroom, *, students: bool = False) -> str:
             rnd = room.rounds[round_number - 1] if 0 < round_number <= len(room.rounds) else None
             name = room.participants[pid].name if pid in room.participants else f"#{pid}"
             lines.append(
-                f"| {round_number} | {_cell(name)} | {_cell(room._label(rnd.beat, choice) if rnd else choice)} |"
+                f"| {round_number} | {_cell(name)} | {_cell(room.choice_label(rnd.beat, choice) if rnd else choice)} |"
             )
         lines.append("")
     return "\n".join(lines)

@@ -396,12 +396,12 @@ class Classroom:
             "voted": len(rnd.votes),
             "tie": list(rnd.tie),
             "winner": rnd.winner,
-            "winner_label": self._label(rnd.beat, rnd.winner) if rnd.winner else None,
+            "winner_label": self.choice_label(rnd.beat, rnd.winner) if rnd.winner else None,
             "decided_by": rnd.decided_by,
             "result": rnd.result,
         }
 
-    def _label(self, beat_id: str, choice_id: str) -> str:
+    def choice_label(self, beat_id: str, choice_id: str) -> str:
         beat = self.story.beats.get(beat_id)
         if beat is None:
             return choice_id

@@ -65,6 +65,7 @@ class StudentApp(App[int]):
         self.deadline = 0.0
         self.problem = ""  # a refusal that ends the session for this client
         self.ws: aiohttp.ClientWebSocketResponse | None = None
+        self._countdown = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -277,7 +278,9 @@ class StudentApp(App[int]):
             paused = s["status"] == "paused"
             ms = s["round"]["ms_left"] if paused else int((self.deadline - time.monotonic()) * 1000)
             shown = countdown_text(ms, paused)
-        self.query_one("#countdown", Static).update(shown)
+        if shown != self._countdown:
+            self._countdown = shown
+            self.query_one("#countdown", Static).update(shown)
 
     # -- voting ------------------------------------------------------------------
     async def action_vote(self, number: int) -> None:
