@@ -106,12 +106,13 @@ class StudentApp(App[int]):
                             if message is not None:
                                 self.handle(message)
                 except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-                    if self.state is None and not self.token:
-                        self.set_link(f"Cannot reach {self.url}: {exc}. Retrying…")
+                    if self.state is None:
+                        self.set_link(f"Cannot reach {self.url} ({exc}). Retrying… (q to leave)")
                 self.ws = None
                 if self.problem:
                     break
-                self.set_link("Reconnecting…")
+                if self.state is not None:
+                    self.set_link("Reconnecting…")
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
