@@ -32,6 +32,17 @@ CODES: dict[str, str] = {
     "V204": "malformed id",
     "V301": "expression does not parse or uses something not allowed",
     "V302": "unknown meter or flag in an expression",
+    # Warnings from story analysis (``voskhod check``; see authoring/analysis.py).
+    "W401": "beat can never be reached",
+    "W402": "ending can never be reached",
+    "W403": "beat can leave the player with every choice disabled",
+    "W404": "condition can never be true",
+    "W405": "meter or flag never read",
+    "W406": "meter or flag never written",
+    "W407": "history note cites no fact",
+    "W408": "empty or broken text markup",
+    "W409": "chance that never or always happens",
+    "W410": "fact never cited",
 }
 
 
