@@ -21,7 +21,7 @@ from ..story.loader import FACTS, MANIFEST
 from ..story.markup import PLACEHOLDER_RE, placeholders, plain, unbalanced_emphasis
 from ..story.model import Choice, Outcome, Story, Where
 from .flow import FALSE, TRUE, Flow, analyse_flow
-from .intervals import Interval, names_in
+from .intervals import Interval, cap_cases, complementary, names_in, refine_cases
 from .locate import Locator
 
 
@@ -84,7 +84,9 @@ class _Checker:
             if ending.id in flow.endings or ending.where is None:
                 continue
             limits = [
-                f"`{m.name}` {bound}" for m in story.meters.values() for bound in ("at_min", "at_max")
+                f"`{m.name}` {bound}"
+                for m in story.meters.values()
+                for bound in ("at_min", "at_max")
                 if getattr(m, bound) == ending.id
             ]
             hint = (
@@ -139,7 +141,7 @@ class _Checker:
                             self.locate.choice(beat.id, i, "chance", "p"),
                             "use a value below 1, or make the chance outcome the choice's own outcome",
                         )
-            if beat.choices and all(c.condition is not None for c in beat.choices) and TRUE not in truths:
+            if self.can_strand(beat.choices, state.values, truths):
                 never = all(t == FALSE for t in truths)
                 conditions = ", ".join(f"`{c.condition.source}`" for c in beat.choices if c.condition)
                 yield self.warn(
@@ -153,6 +155,23 @@ class _Checker:
                     "add a choice without `if:` (wait, go back, give up), or make sure one condition always "
                     "holds here; `voskhod simulate` shows a path that gets stuck, if it finds one",
                 )
+
+    @staticmethod
+    def can_strand(choices: tuple[Choice, ...], values: dict[str, Interval], truths: list[Interval]) -> bool:
+        """True unless some choice is provably enabled: narrow the ranges by "every
+        condition is false" one after another; if nothing is left, one always holds."""
+        if not choices or any(c.condition is None for c in choices) or TRUE in truths:
+            return False
+        if complementary([c.condition.source for c in choices if c.condition is not None]):
+            return False
+        cases: list[dict[str, Interval]] = [dict(values)]
+        for choice in choices:
+            assert choice.condition is not None
+            source = choice.condition.source
+            cases = cap_cases([c for case in cases for c in refine_cases(source, case, holds=False)])
+            if not cases:
+                return False
+        return True
 
     # -- W405, W406 -------------------------------------------------------------
     def usage(self) -> Iterator[Diagnostic]:
@@ -238,8 +257,10 @@ class _Checker:
             where = self.locate.at(facts_file, ("facts", fid), of_key=True) if facts_file.is_file() else None
             if where is None or where.line == 1:
                 alt = self.locate.at(facts_file, (fid,), of_key=True) if facts_file.is_file() else None
-                where = alt if alt is not None and alt.line > 1 else self.locate.at(
-                    self.manifest, ("facts", fid), of_key=True
+                where = (
+                    alt
+                    if alt is not None and alt.line > 1
+                    else self.locate.at(self.manifest, ("facts", fid), of_key=True)
                 )
             yield self.warn(
                 "W410",

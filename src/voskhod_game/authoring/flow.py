@@ -182,8 +182,10 @@ class _Analyser:
         elif isinstance(self.story.flags[name].default, bool):
             values[name] = result.truth()
         else:
-            values[name] = Interval(float(math.trunc(result.lo)) if result.lo > -INF else -INF,
-                                    float(math.trunc(result.hi)) if result.hi < INF else INF)
+            values[name] = Interval(
+                float(math.trunc(result.lo)) if result.lo > -INF else -INF,
+                float(math.trunc(result.hi)) if result.hi < INF else INF,
+            )
 
     def merge(self, beat_id: str, state: State) -> bool:
         """Join ``state`` into the beat's entry; True when something grew."""

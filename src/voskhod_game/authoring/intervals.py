@@ -242,60 +242,93 @@ _FLIP = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Gt: ast.Lt, ast.GtE: ast.LtE, ast
 _NEGATE = {ast.Lt: ast.GtE, ast.LtE: ast.Gt, ast.Gt: ast.LtE, ast.GtE: ast.Lt, ast.Eq: ast.NotEq, ast.NotEq: ast.Eq}
 
 
-def refine(source: str, env: dict[str, Interval], holds: bool = True) -> dict[str, Interval] | None:
+MAX_CASES = 64
+
+
+def complementary(sources: list[str]) -> bool:
+    """True when two of the conditions are each other's negation (``c`` and
+    ``not c``, ``x < 5`` and ``x >= 5``): then one of them always holds, which
+    ranges alone cannot see for ``!=``."""
+    seen = {ast.dump(parse(s)) for s in sources}
+    for source in sources:
+        node = parse(source)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            negated: ast.expr = node.operand
+        elif isinstance(node, ast.Compare) and len(node.ops) == 1:
+            negated = ast.Compare(node.left, [_NEGATE[type(node.ops[0])]()], node.comparators)
+        else:
+            negated = ast.UnaryOp(ast.Not(), node)
+        if ast.dump(negated) in seen:
+            return True
+    return False
+
+
+def refine(source: str, env: Mapping[str, Interval], holds: bool = True) -> dict[str, Interval] | None:
     """Narrow ``env`` to the values where the condition is ``holds``; None if none are left.
 
     Only simple shapes are narrowed (``name op number``, chains, ``and``,
     ``or``, ``not``, a bare flag name); anything else keeps ``env`` as it is,
     which is always sound because it is wider than the truth.
     """
-    return _refine(parse(source), dict(env), holds)
+    return _join_all(refine_cases(source, env, holds))
 
 
-def _refine(node: ast.expr, env: dict[str, Interval], holds: bool) -> dict[str, Interval] | None:
+def refine_cases(source: str, env: Mapping[str, Interval], holds: bool = True) -> list[dict[str, Interval]]:
+    """Like :func:`refine` but keeps the sides of an ``or`` apart (up to a limit),
+    so that ``a or b`` followed by ``not a`` is still narrowed to ``b``."""
+    return _cases(parse(source), dict(env), holds)
+
+
+def _join_all(cases: list[dict[str, Interval]]) -> dict[str, Interval] | None:
+    if not cases:
+        return None
+    merged = dict(cases[0])
+    for case in cases[1:]:
+        for k in merged:
+            merged[k] = merged[k].join(case.get(k, TOP))
+    return merged
+
+
+def cap_cases(cases: list[dict[str, Interval]]) -> list[dict[str, Interval]]:
+    if len(cases) <= MAX_CASES:
+        return cases
+    joined = _join_all(cases)
+    return [joined] if joined is not None else []
+
+
+def _cases(node: ast.expr, env: dict[str, Interval], holds: bool) -> list[dict[str, Interval]]:
     truth = evaluate(node, env).truth()
     if truth == (FALSE if holds else TRUE):
-        return None
+        return []
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-        return _refine(node.operand, env, not holds)
+        return _cases(node.operand, env, not holds)
     if isinstance(node, ast.BoolOp):
-        conjunction = isinstance(node.op, ast.And) == holds
-        if conjunction:
-            current: dict[str, Interval] | None = env
+        if isinstance(node.op, ast.And) == holds:  # every part must hold (or every part fail)
+            current = [env]
             for value in node.values:
-                current = _refine(value, current, holds)
-                if current is None:
-                    return None
+                current = cap_cases([c for e in current for c in _cases(value, dict(e), holds)])
+                if not current:
+                    return []
             return current
-        branches = [_refine(v, dict(env), holds) for v in node.values]
-        alive = [b for b in branches if b is not None]
-        if not alive:
-            return None
-        merged = dict(alive[0])
-        for b in alive[1:]:
-            for k in merged:
-                merged[k] = merged[k].join(b.get(k, TOP))
-        return merged
+        return cap_cases([c for value in node.values for c in _cases(value, dict(env), holds)])
     if isinstance(node, ast.Name) and node.id in env:
-        current_value = env[node.id]
-        narrowed = current_value.meet(FALSE) if not holds else current_value
-        if holds and current_value.lo == 0.0 and current_value.hi == 1.0:
-            narrowed = TRUE
+        value = env[node.id]
+        narrowed = value.meet(FALSE) if not holds else (TRUE if value == MAYBE else value)
         if narrowed is None:
-            return None
+            return []
         env[node.id] = narrowed
-        return env
+        return [env]
     if isinstance(node, ast.Compare):
         left = node.left
         for op, right in zip(node.ops, node.comparators, strict=True):
             if holds or len(node.ops) == 1:
                 narrowed_env = _narrow_compare(left, op, right, env, holds)
                 if narrowed_env is None:
-                    return None
+                    return []
                 env = narrowed_env
             left = right
-        return env
-    return env
+        return [env]
+    return [env]
 
 
 def _narrow_compare(
@@ -308,9 +341,14 @@ def _narrow_compare(
             bound = evaluate(other, env)
             current = env[name_node.id]
             narrowed: Interval | None = current
-            if isinstance(the_op, (ast.Lt, ast.LtE)):
+            # Strict comparisons exclude the bound itself: the next float below (above) it.
+            if isinstance(the_op, ast.Lt):
+                narrowed = current.meet(Interval(-INF, math.nextafter(bound.hi, -INF)))
+            elif isinstance(the_op, ast.LtE):
                 narrowed = current.meet(Interval(-INF, bound.hi))
-            elif isinstance(the_op, (ast.Gt, ast.GtE)):
+            elif isinstance(the_op, ast.Gt):
+                narrowed = current.meet(Interval(math.nextafter(bound.lo, INF), INF))
+            elif isinstance(the_op, ast.GtE):
                 narrowed = current.meet(Interval(bound.lo, INF))
             elif isinstance(the_op, ast.Eq):
                 narrowed = current.meet(bound)
