@@ -199,7 +199,7 @@ class _Checker:
                 writes.add(meter.name)
             if meter.at_min or meter.at_max or not meter.hidden:
                 reads.add(meter.name)
-        for name, meter in story.meters.items():
+        for name in story.meters:
             where = self.locate.at(self.manifest, ("meters", name), of_key=True)
             if name not in reads:
                 yield self.warn(

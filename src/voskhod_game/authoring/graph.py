@@ -69,9 +69,7 @@ def build_graph(story: Story) -> StoryGraph:
                 label = choice.id + (" [if]" if choice.condition is not None else "")
                 edges.append(Edge(beat.id, choice.outcome.destination, label, style))
                 if choice.chance is not None:
-                    edges.append(
-                        Edge(beat.id, choice.chance.outcome.destination, f"{choice.id} [chance]", "chance")
-                    )
+                    edges.append(Edge(beat.id, choice.chance.outcome.destination, f"{choice.id} [chance]", "chance"))
     limits: dict[str, list[str]] = {}
     for meter in story.meters.values():
         for bound, word in (("at_min", "empty"), ("at_max", "full")):
@@ -112,20 +110,14 @@ def to_mermaid(graph: StoryGraph) -> str:
     lines = ["---", f"title: {graph.title}", "---", "flowchart TD", "  start((start))"]
     for scene_id, heading in graph.groups:
         lines.append(f"  subgraph s_{scene_id} [{_mermaid_text(heading)}]")
-        lines.extend(
-            f"    {ids[n.id]}[{_mermaid_text(n.label)}]" for n in graph.nodes if n.group == scene_id
-        )
+        lines.extend(f"    {ids[n.id]}[{_mermaid_text(n.label)}]" for n in graph.nodes if n.group == scene_id)
         lines.append("  end")
     lines.append(f"  subgraph endings [{_mermaid_text('Endings')}]")
-    lines.extend(
-        f"    {ids[n.id]}([{_mermaid_text(n.label)}]):::{n.kind}" for n in graph.nodes if n.kind != "beat"
-    )
+    lines.extend(f"    {ids[n.id]}([{_mermaid_text(n.label)}]):::{n.kind}" for n in graph.nodes if n.kind != "beat")
     lines.append("  end")
     lines.append(f"  start --> {ids[graph.start]}")
     arrows = {"plain": "-->", "conditional": "-.->", "chance": "-.->", "limit": "-.->"}
-    lines.extend(
-        f"  {ids[e.source]} {arrows[e.style]}|{_mermaid_text(e.label)}| {ids[e.target]}" for e in graph.edges
-    )
+    lines.extend(f"  {ids[e.source]} {arrows[e.style]}|{_mermaid_text(e.label)}| {ids[e.target]}" for e in graph.edges)
     lines.extend(f"  classDef {kind} {style[0]}" for kind, style in ENDING_STYLE.items())
     return "\n".join(lines) + "\n"
 
@@ -155,9 +147,7 @@ def to_dot(graph: StoryGraph) -> str:
     for n in graph.nodes:
         if n.kind != "beat":
             _, fill, shape = ENDING_STYLE[n.kind]
-            lines.append(
-                f'    {_dot(n.id)} [label={_dot(n.label)}, shape={shape}, style=filled, fillcolor="{fill}"];'
-            )
+            lines.append(f'    {_dot(n.id)} [label={_dot(n.label)}, shape={shape}, style=filled, fillcolor="{fill}"];')
     lines.append("  }")
     lines.append(f"  __start -> {_dot(graph.start)};")
     styles = {"plain": "", "conditional": ", style=dashed", "chance": ", style=dotted, color=red", "limit": ""}

@@ -31,8 +31,10 @@ def run(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else None
     suffix = output.suffix.lower() if output else ""
     if suffix == ".svg" and args.format == "mermaid":
-        print("voskhod graph: SVG is drawn from DOT; leave out --format mermaid or pick another file name",
-              file=sys.stderr)
+        print(
+            "voskhod graph: SVG is drawn from DOT; leave out --format mermaid or pick another file name",
+            file=sys.stderr,
+        )
         return 2
     fmt = args.format or SUFFIX_FORMATS.get(suffix, "dot" if suffix == ".svg" else "mermaid")
     if not story_path(args.dir).is_dir():

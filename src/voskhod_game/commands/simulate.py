@@ -11,7 +11,11 @@ import argparse
 import json
 import sys
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from ..authoring.simulate import Report
+    from ..story.model import Story
 
 from .common import load_or_report, story_path
 
@@ -32,9 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed: the same seed gives the same report (default 0)")
     p.add_argument("--strategy", choices=["random", "exhaustive"], default="random")
     p.add_argument("--max-steps", type=int, default=500, help="stop a run after this many choices (default 500)")
-    p.add_argument(
-        "--max-states", type=int, default=200_000, help="exhaustive: stop after this many distinct states"
-    )
+    p.add_argument("--max-states", type=int, default=200_000, help="exhaustive: stop after this many distinct states")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=run)
 
@@ -87,22 +89,28 @@ def run(args: argparse.Namespace) -> int:
     return 1 if report.soft_locks else 0
 
 
-def format_report(report, story) -> str:  # noqa: ANN001 - Report, Story (imported lazily)
+def format_report(report: Report, story: Story) -> str:
     """The report as text a writer reads top to bottom: the problems first, counts last."""
     out: list[str] = []
     say = out.append
     total_endings = sum(report.endings.values()) or 1
     if report.strategy == "random":
-        say(f"{story.title}: {report.runs:,} random runs (seed {report.seed}) in {report.seconds:.2f} s, "
-            f"{report.runs_per_second:,.0f} runs/s")
+        say(
+            f"{story.title}: {report.runs:,} random runs (seed {report.seed}) in {report.seconds:.2f} s, "
+            f"{report.runs_per_second:,.0f} runs/s"
+        )
     else:
-        say(f"{story.title}: exhaustive search, {report.states:,} distinct states, {report.runs:,} finished "
-            f"branches in {report.seconds:.2f} s")
+        say(
+            f"{story.title}: exhaustive search, {report.states:,} distinct states, {report.runs:,} finished "
+            f"branches in {report.seconds:.2f} s"
+        )
         say(f"  Bound reached: {report.bound_hit}" if report.bound_hit else "  Complete: every reachable state seen.")
     cov = report.to_json(timing=False)["coverage"]
-    say(f"Coverage: beats {cov['beats']['reached']}/{cov['beats']['total']}, "
+    say(
+        f"Coverage: beats {cov['beats']['reached']}/{cov['beats']['total']}, "
         f"choices {cov['choices']['reached']}/{cov['choices']['total']}, "
-        f"endings {cov['endings']['reached']}/{cov['endings']['total']}")
+        f"endings {cov['endings']['reached']}/{cov['endings']['total']}"
+    )
     say(f"Average run: {report.mean_choices:.1f} choices, {report.mean_minutes:.1f} mission minutes")
     say("")
     if report.soft_locks:
@@ -136,8 +144,10 @@ def format_report(report, story) -> str:  # noqa: ANN001 - Report, Story (import
         say(f"  {scene.number}. {scene.title}")
         for name, r in ranges.items():
             m = story.meters[name]
-            say(f"      {m.label:<22} {r.min:>9.{m.precision}f} {r.median:>9.{m.precision}f} "
-                f"{r.max:>9.{m.precision}f} {m.unit}")
+            say(
+                f"      {m.label:<22} {r.min:>9.{m.precision}f} {r.median:>9.{m.precision}f} "
+                f"{r.max:>9.{m.precision}f} {m.unit}"
+            )
     say("")
     say("Hits per beat and choice:")
     for scene in story.scenes:
