@@ -246,7 +246,7 @@ class _Checker:
                 yield self.warn(
                     "W407",
                     f"history note of beat `{beat.id}` cites no fact",
-                    self.locate.beat(beat.id, "history"),
+                    self.locate.beat(beat.id, "history", of_key=True),
                     "write it as `history: {facts: [ID], note: ...}` with an id from facts.yaml, "
                     "so the debrief can say what really happened",
                 )
