@@ -30,7 +30,10 @@ CASES: dict[str, tuple[str, tuple[str, str], str]] = {
     "V302": ("1_harbour.yaml", ("if: lamp_oil < 80", "if: lamp_oyl < 80"), "lamp_oyl"),
     "W401": (
         "2_tower.yaml",
-        ("  - id: watch\n", "  - id: attic\n    text: Dust.\n    choices:\n      - {id: down, label: Down, target: watch}\n  - id: watch\n"),
+        (
+            "  - id: watch\n",
+            "  - id: attic\n    text: Dust.\n    choices:\n      - {id: down, label: Down, target: watch}\n  - id: watch\n",
+        ),
         "id: attic",
     ),
     "W402": (
@@ -38,7 +41,14 @@ CASES: dict[str, tuple[str, tuple[str, str], str]] = {
         ("endings:\n", "endings:\n  - {id: rescued, type: survived, title: Rescued, text: A boat comes.}\n"),
         "id: rescued",
     ),
-    "W403": ("2_tower.yaml", ("        target: watch\n        time: 60", "        target: watch\n        if: lamp_oil > 40\n        time: 60"), "  - id: watch"),
+    "W403": (
+        "2_tower.yaml",
+        (
+            "        target: watch\n        time: 60",
+            "        target: watch\n        if: lamp_oil > 40\n        time: 60",
+        ),
+        "  - id: watch",
+    ),
     "W404": ("1_harbour.yaml", ("if: lamp_oil < 80", "if: lamp_oil > 100"), "lamp_oil > 100"),
     "W405": ("story.yaml", ("  signalled: false\n", "  signalled: false\n  logged: false\n"), "logged:"),
     "W406": ("2_tower.yaml", ("if: lamp_oil > 50 or signalled", "if: lamp_oil > 50 or signalled or lit"), None),
