@@ -144,3 +144,15 @@ def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["check", str(tmp_path), "--ignore", "banana"]) == 2
     err = capsys.readouterr().err
     assert "no such directory" in err and "W405" in err
+
+
+def test_docs_explain_every_code_with_a_wrong_and_a_right_example() -> None:
+    from .conftest import REPO
+
+    text = (REPO / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    sections = {part.split(" ", 1)[0]: part for part in text.split("\n## ")[1:]}
+    for code, summary in CODES.items():
+        assert code in sections, f"docs/diagnostics.md has no section for {code}"
+        section = sections[code]
+        assert section.startswith(f"{code} {summary}"), f"{code}'s heading should read `{code} {summary}`"
+        assert "Wrong" in section and "Right" in section, code
