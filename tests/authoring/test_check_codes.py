@@ -156,3 +156,12 @@ def test_docs_explain_every_code_with_a_wrong_and_a_right_example() -> None:
         section = sections[code]
         assert section.startswith(f"{code} {summary}"), f"{code}'s heading should read `{code} {summary}`"
         assert "Wrong" in section and "Right" in section, code
+
+
+def test_a_broken_scene_file_does_not_bury_its_error_under_missing_targets(clean_story: Path) -> None:
+    # A typo'd key makes the tower scene unusable; the harbour's `target: tower.lamp_room`
+    # must not be reported as a second, misleading problem.
+    edit(clean_story, "2_tower.yaml", "        label: Trim the wick", "        lable: Trim the wick")
+    assert {d.code for d in check_dir(clean_story)} == {"V101", "V103"}  # `lable` unknown, `label` missing
+    edit(clean_story, "2_tower.yaml", "    title: The lamp room", "    title: The lamp room: west")
+    assert [d.code for d in check_dir(clean_story)] == ["V003"]
