@@ -137,6 +137,7 @@ def format_report(report: Report, story: Story) -> str:
                 say(f"  {kind[:-1]:<7} {item}")
     say("")
     say("Meter ranges by scene (min / median / max):")
+    width = max((len(m.label) for m in story.meters.values()), default=10) + 2
     for scene in story.scenes:
         ranges = report.meter_ranges.get(scene.id)
         if not ranges:
@@ -145,7 +146,7 @@ def format_report(report: Report, story: Story) -> str:
         for name, r in ranges.items():
             m = story.meters[name]
             say(
-                f"      {m.label:<22} {r.min:>9.{m.precision}f} {r.median:>9.{m.precision}f} "
+                f"      {m.label:<{width}} {r.min:>9.{m.precision}f} {r.median:>9.{m.precision}f} "
                 f"{r.max:>9.{m.precision}f} {m.unit}"
             )
     say("")
