@@ -60,6 +60,17 @@ class _Mark:
         return dict(self.__dict__)
 
 
+@dataclass(frozen=True)
+class Checkpoint:
+    """What :meth:`Game.rewind` needs; opaque to callers."""
+
+    mark: _Mark
+    undo: list[_Mark]
+    steps: list[dict[str, Any]]
+    log: list[LogEntry]
+    samples: list[tuple[float, dict[str, float]]]
+
+
 def _limit_trigger(meter: str, bound: str) -> str:
     # Not a valid choice id (those are [a-z0-9_]), so it can never clash with one.
     return f"!{bound}:{meter}"
@@ -136,6 +147,23 @@ class Game:
 
     def __init__(self, story: Story, seed: int, *, state: str | None = None) -> None:
         self.story = story
+        self._pilot = _Pilot()
+        self._init_run(seed)
+        self._machine = machine_for(story)
+        self._machine.set_state(state or story.start, model=self._pilot)
+        self._events = self._machine.events
+        self._precision = {name: m.precision for name, m in story.meters.items()}
+        # The meters that can end the game, in the order they are checked: per
+        # meter, its minimum before its maximum. Worked out once, not every step.
+        self._limits = tuple(
+            (m, bound == "at_min", getattr(m, bound), _limit_trigger(m.name, bound))
+            for m in story.meters.values()
+            for bound in ("at_min", "at_max")
+            if getattr(m, bound)
+        )
+
+    def _init_run(self, seed: int) -> None:
+        story = self.story
         self.seed = seed
         self.rng = Rng.from_seed(seed)
         self.values: dict[str, Any] = {name: m.start for name, m in story.meters.items()}
@@ -148,30 +176,31 @@ class Game:
         self.milestones: dict[str, float] = {}
         self.undo_stack: list[_Mark] = []
         self.last_result: ChoiceResult | None = None
-        self._pilot = _Pilot()
-        self._machine = machine_for(story)
-        self._machine.set_state(state or story.start, model=self._pilot)
-        self._events = self._machine.events
-        self._precision = {name: m.precision for name, m in story.meters.items()}
-        self._meters = tuple(story.meters.values())
-        # The meters that can end the game, in the order they are checked: per
-        # meter, its minimum before its maximum. Worked out once, not every step.
-        self._limits = tuple(
-            (m, bound == "at_min", getattr(m, bound), _limit_trigger(m.name, bound))
-            for m in self._meters
-            for bound in ("at_min", "at_max")
-            if getattr(m, bound)
-        )
+        self._pilot.rolled = False
 
     # -- creation ----------------------------------------------------------
     @classmethod
     def new(cls, story: Story, seed: int | None = None) -> Game:
         game = cls(story, new_seed() if seed is None else seed)
-        # transitions never runs on_enter for the initial state: enter it ourselves.
-        game._enter(story.start)
-        game._sample()
-        game.log.append(LogEntry(0.0, "note", f"Mission start: {story.title}"))
+        game._begin()
         return game
+
+    def reset(self, seed: int) -> None:
+        """Start a fresh play-through of the same story on this object.
+
+        Same result as ``Game.new(story, seed)`` without rebuilding the state
+        machine, which is most of the cost of a new game on a large story; the
+        simulator plays thousands of runs with one Game.
+        """
+        self._init_run(seed)
+        self._machine.set_state(self.story.start, model=self._pilot)
+        self._begin()
+
+    def _begin(self) -> None:
+        # transitions never runs on_enter for the initial state: enter it ourselves.
+        self._enter(self.story.start)
+        self._sample()
+        self.log.append(LogEntry(0.0, "note", f"Mission start: {self.story.title}"))
 
     # -- reading -----------------------------------------------------------
     @property
@@ -293,8 +322,12 @@ class Game:
         )
 
     # -- acting ------------------------------------------------------------
-    def choose(self, choice_id: str) -> ChoiceResult:
-        """Take a choice by id (or by its 1-based number as text); return what changed."""
+    def choose(self, choice_id: str, *, force_chance: bool | None = None) -> ChoiceResult:
+        """Take a choice by id (or by its 1-based number as text); return what changed.
+
+        ``force_chance`` is for tools that explore every outcome: True makes a
+        choice's chance outcome happen, False prevents it, without rolling.
+        """
         beat = self.beat
         if beat is None:
             raise GameError("the story has ended; start a new game or undo")
@@ -304,13 +337,13 @@ class Game:
             raise GameError(f"“{choice.label}” is not possible: {reason}")
 
         self._push_undo()
-        meters = self._meters
-        before = [self.values[m.name] for m in meters]
-        states_before = [m.state(value) for m, value in zip(meters, before, strict=True)]
+        before = {name: self.values[name] for name in self.story.meters}
         events: list[Event] = []
 
         hit = False
-        if choice.chance is not None:
+        if choice.chance is not None and force_chance is not None:
+            hit = force_chance
+        elif choice.chance is not None:
             try:
                 p = float(choice.chance.probability(self.values))
             except (EvaluationError, ArithmeticError, TypeError) as exc:
@@ -329,16 +362,12 @@ class Game:
         dest = self._pilot.state
         if not self.ended:  # a meter at its limit overrides a beat, not an ending already reached
             self._check_limits(events)
-        values = self.values
-        deltas = {}
-        for meter, old, old_state in zip(meters, before, states_before, strict=True):
-            value = values[meter.name]
-            if value == old:  # unchanged: neither a delta nor a threshold crossing
-                continue
-            deltas[meter.name] = float(value) - float(old)
-            new_state = meter.state(value)
-            if new_state != old_state:
-                events.append(Event("threshold", f"{meter.label}: {new_state.upper()}", meter.name, new_state))
+        deltas = {n: float(self.values[n]) - float(before[n]) for n in before if self.values[n] != before[n]}
+        for name in deltas:  # a meter's state can only change with its value
+            meter = self.story.meters[name]
+            new_state = meter.state(self.values[name])
+            if new_state != meter.state(before[name]):
+                events.append(Event("threshold", f"{meter.label}: {new_state.upper()}", name, new_state))
 
         step = {"beat": beat.id, "choice": choice.id, "minute": self.elapsed}
         if hit:
@@ -350,7 +379,7 @@ class Game:
             if event.kind != "chance":
                 self.log.append(LogEntry(self.elapsed, "event", event.message))
         if not self.ended:
-            self._enter(dest)
+            self._enter(dest, came_from=beat.id)
         ending = self.ending_view()
         if ending is not None:
             self.log.append(LogEntry(self.elapsed, "ending", ending.title))
@@ -418,11 +447,11 @@ class Game:
                 return ending
         return None
 
-    def _enter(self, beat_id: str) -> None:
+    def _enter(self, beat_id: str, came_from: str = "") -> None:
         beat = self.story.beats[beat_id]
         for name, rate in beat.rates:
             self.rates[name] = rate
-        if beat.no_return:
+        if beat.no_return and came_from != beat_id:
             self.undo_stack.clear()
         for milestone in self.story.milestones:
             if milestone.beat == beat_id and beat_id not in self.milestones:
@@ -447,6 +476,25 @@ class Game:
         )
         if len(self.undo_stack) > MAX_UNDO:
             del self.undo_stack[0]
+
+    def checkpoint(self) -> Checkpoint:
+        """A copy of where the game is, for tools that explore branches.
+
+        Unlike undo it ignores points of no return, and any checkpoint of this
+        play-through can be returned to in any order with :meth:`rewind`.
+        """
+        self._push_undo()
+        mark = self.undo_stack.pop()
+        return Checkpoint(mark, list(self.undo_stack), list(self.steps), list(self.log), list(self.samples))
+
+    def rewind(self, checkpoint: Checkpoint) -> None:
+        """Return to a :meth:`checkpoint` taken earlier in this same play-through."""
+        self._restore_mark(checkpoint.mark)
+        self.undo_stack = list(checkpoint.undo)
+        self.steps = list(checkpoint.steps)
+        self.log = list(checkpoint.log)
+        self.samples = list(checkpoint.samples)
+        self.last_result = None
 
     @property
     def can_undo(self) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -35,7 +35,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     remembered.
     """
 
-    _tags: dict[tuple[Any, str, Any], str] = {}
+    _tags: ClassVar[dict[tuple[Any, str, Any], str]] = {}
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         if kind is not yaml.ScalarNode or len(value) > _RESOLVE_CACHE_MAX_LENGTH:
@@ -47,6 +47,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                 self._tags.clear()
             tag = self._tags[key] = super().resolve(kind, value, implicit)
         return tag
+
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ALIAS_EXPANSION = 10  # expanded nodes may be at most this many times the written ones
