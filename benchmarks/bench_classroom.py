@@ -119,6 +119,12 @@ def measure(argv: list[str], students: int, rounds: int) -> dict[str, float]:
         server.stop()
 
 
+def skip_reason() -> str:
+    if (SRC / "voskhod_game" / "classroom").is_dir():
+        return "classroom server present, harness hook-up (benchmarks/classroom_server.py) not written yet"
+    return "classroom server not present"
+
+
 def classroom_server() -> list[str] | None:
     """The real classroom server's benchmark entry point, when the classroom part exists."""
     if not (SRC / "voskhod_game" / "classroom").is_dir() or not (HERE / "classroom_server.py").is_file():
@@ -151,7 +157,7 @@ def run(quick: bool) -> list[Row]:
                 "per_student": "server memory per student",
             }[metric]
             if ours is None:
-                row = skipped("classroom", f"{students} students: {label}", "classroom server not present", target)
+                row = skipped("classroom", f"{students} students: {label}", skip_reason(), target)
                 row.baseline, row.unit, row.baseline_name, row.extra = (
                     base[metric],
                     unit,
