@@ -27,16 +27,14 @@ def _start(clock_start: str) -> datetime:
 
 
 def format_elapsed(minutes: float) -> str:
-    total = int(round(minutes * 60))
+    total = round(minutes * 60)
     hours, rest = divmod(total, 3600)
     return f"T+{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
 
 
 def clock_view(clock: Clock, minutes: float) -> ClockView:
     utc = _start(clock.start) + timedelta(minutes=minutes)
-    zones = tuple(
-        (z.label, (utc + timedelta(minutes=z.offset_minutes)).strftime("%H:%M")) for z in clock.zones
-    )
+    zones = tuple((z.label, (utc + timedelta(minutes=z.offset_minutes)).strftime("%H:%M")) for z in clock.zones)
     return ClockView(minutes, format_elapsed(minutes), zones, utc.strftime("%d %b %Y").lstrip("0"))
 
 

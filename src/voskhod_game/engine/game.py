@@ -84,7 +84,9 @@ def build_machine(story: Story, model: _Pilot, initial: str) -> Machine:
         for bound in ("at_min", "at_max"):
             ending = getattr(meter, bound)
             if ending:
-                transitions.append({"trigger": _limit_trigger(meter.name, bound), "source": "*", "dest": ending_state(ending)})
+                transitions.append(
+                    {"trigger": _limit_trigger(meter.name, bound), "source": "*", "dest": ending_state(ending)}
+                )
     return Machine(
         model=model,
         states=states,
@@ -197,8 +199,21 @@ class Game:
         if ending is not None:
             last_scene = story.scene_of(self.steps[-1]["beat"]) if self.steps else story.scenes[0]
             return View(
-                story.title, self.state, last_scene.id, last_scene.title, last_scene.number, len(story.scenes),
-                ending.title, ending.text, self.meter_views(), (), clock, ending, None, self.can_undo, len(self.steps),
+                story.title,
+                self.state,
+                last_scene.id,
+                last_scene.title,
+                last_scene.number,
+                len(story.scenes),
+                ending.title,
+                ending.text,
+                self.meter_views(),
+                (),
+                clock,
+                ending,
+                None,
+                self.can_undo,
+                len(self.steps),
             )
         beat = self.beat
         assert beat is not None
@@ -216,8 +231,20 @@ class Game:
             facts = tuple((f, story.facts[f].text) for f in beat.history.facts if f in story.facts)
             history = HistoryView(beat.history.note, facts)
         return View(
-            story.title, beat.id, scene.id, scene.title, scene.number, len(story.scenes), beat.title,
-            self.render(beat.text), self.meter_views(), tuple(choices), clock, None, history, self.can_undo,
+            story.title,
+            beat.id,
+            scene.id,
+            scene.title,
+            scene.number,
+            len(story.scenes),
+            beat.title,
+            self.render(beat.text),
+            self.meter_views(),
+            tuple(choices),
+            clock,
+            None,
+            history,
+            self.can_undo,
             len(self.steps),
         )
 
@@ -255,7 +282,8 @@ class Game:
 
         self._pilot.trigger(choice.id)
         dest = self._pilot.state
-        limit_ending = self._check_limits(events)
+        if not self.ended:  # a meter at its limit overrides a beat, not an ending already reached
+            self._check_limits(events)
         deltas = {n: float(self.values[n]) - float(before[n]) for n in before if self.values[n] != before[n]}
         for name, meter in self.story.meters.items():
             new_state = meter.state(self.values[name])
@@ -265,14 +293,14 @@ class Game:
         step = {"beat": beat.id, "choice": choice.id, "minute": self.elapsed}
         if hit:
             step["chance"] = True
-            events.insert(0, Event("chance", "the odds went against you" if outcome.ending or outcome.target else ""))
+            events.insert(0, Event("chance", "The odds went against you."))
         self.steps.append(step)
         self.log.append(LogEntry(self.elapsed, "choice", choice.label))
         for event in events:
             if event.kind != "chance":
                 self.log.append(LogEntry(self.elapsed, "event", event.message))
         if not self.ended:
-            self._enter(dest)
+            self._enter(dest, came_from=beat.id)
         ending = self.ending_view()
         if ending is not None:
             self.log.append(LogEntry(self.elapsed, "ending", ending.title))
@@ -286,7 +314,7 @@ class Game:
             events=tuple(events),
             ending=ending,
             chance_hit=hit,
-            beat_id=self.state if limit_ending is None else self.state,
+            beat_id=self.state,
         )
         self.last_result = result
         return result
@@ -339,11 +367,11 @@ class Game:
                     return ending
         return None
 
-    def _enter(self, beat_id: str) -> None:
+    def _enter(self, beat_id: str, came_from: str = "") -> None:
         beat = self.story.beats[beat_id]
         for name, rate in beat.rates:
             self.rates[name] = rate
-        if beat.no_return:
+        if beat.no_return and came_from != beat_id:
             self.undo_stack.clear()
         for milestone in self.story.milestones:
             if milestone.beat == beat_id and beat_id not in self.milestones:
@@ -355,7 +383,16 @@ class Game:
     # -- undo ----------------------------------------------------------------
     def _push_undo(self) -> None:
         self.undo_stack.append(
-            _Mark(self.state, dict(self.values), dict(self.rates), self.rng.state, len(self.steps), len(self.log), len(self.samples), dict(self.milestones))
+            _Mark(
+                self.state,
+                dict(self.values),
+                dict(self.rates),
+                self.rng.state,
+                len(self.steps),
+                len(self.log),
+                len(self.samples),
+                dict(self.milestones),
+            )
         )
         if len(self.undo_stack) > MAX_UNDO:
             del self.undo_stack[0]
@@ -413,7 +450,9 @@ class Game:
             if data["story_id"] != story.id:
                 raise GameError(f"this save belongs to the story “{data['story_id']}”, not “{story.id}”")
             state = data["state"]
-            if state not in story.beats and not (state.startswith(ENDING_PREFIX) and state[len(ENDING_PREFIX) :] in story.endings):
+            if state not in story.beats and not (
+                state.startswith(ENDING_PREFIX) and state[len(ENDING_PREFIX) :] in story.endings
+            ):
                 raise GameError(f"the saved beat “{state}” no longer exists in this story")
             game = cls(story, int(data["seed"]), state=state)
             values = dict(game.values)
@@ -428,7 +467,9 @@ class Game:
             game.samples = [(float(t), {k: float(x) for k, x in v.items()}) for t, v in data["samples"]]
             game.milestones = {k: float(v) for k, v in data["milestones"].items()}
             game.undo_stack = [
-                _Mark(**m) for m in data.get("undo", []) if m["state"] in story.beats or m["state"].startswith(ENDING_PREFIX)
+                _Mark(**m)
+                for m in data.get("undo", [])
+                if m["state"] in story.beats or m["state"].startswith(ENDING_PREFIX)
             ]
         except GameError:
             raise

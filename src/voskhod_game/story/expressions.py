@@ -182,7 +182,7 @@ class _Compiler:
     def fail(self, node: ast.AST, message: str, hint: str = "") -> ExpressionError:
         return ExpressionError(message, getattr(node, "col_offset", 0), hint)
 
-    def compile(self, node: ast.AST) -> Fn:  # noqa: C901 - one branch per node type
+    def compile(self, node: ast.AST) -> Fn:
         if isinstance(node, ast.Constant):
             value = node.value
             if isinstance(value, bool) or (isinstance(value, (int, float)) and not isinstance(value, complex)):
@@ -266,7 +266,7 @@ class _Compiler:
 
 def compile_expression(source: str, known: Callable[[str], bool] | None = None, kind: type = Compiled) -> Compiled:
     """Compile a condition or number; ``known`` says which names exist."""
-    if isinstance(source, bool) or isinstance(source, (int, float)):
+    if isinstance(source, (bool, int, float)):
         value = source
         return kind(str(source).lower(), lambda env: value, frozenset())
     tree = _parse(source, "eval")

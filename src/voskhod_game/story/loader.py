@@ -84,7 +84,9 @@ class _Loader:
         self.value_names: set[str] = set()
 
     # -- helpers ---------------------------------------------------------
-    def report(self, code: str, message: str, src: SourceFile, key: PathKey, hint: str = "", of_key: bool = False) -> None:
+    def report(
+        self, code: str, message: str, src: SourceFile, key: PathKey, hint: str = "", of_key: bool = False
+    ) -> None:
         line, col = src.where(key, of_key=of_key)
         self.out.append(Diagnostic(code, message, src.path, line, col, hint))
 
@@ -147,7 +149,9 @@ class _Loader:
                 scenes.append(src)
         if not paths:
             self.out.append(
-                Diagnostic("V006", "the story has no scene files", root, 1, 1, "add a scene such as scenes/01_start.yaml")
+                Diagnostic(
+                    "V006", "the story has no scene files", root, 1, 1, "add a scene such as scenes/01_start.yaml"
+                )
             )
         if not manifest_ok:
             return None, self.out
@@ -188,7 +192,12 @@ class _Loader:
                 qid = f"{sid}.{beat['id']}"
                 if qid in beat_index:
                     first = beat_index[qid][0].where(beat_index[qid][1])[0]
-                    self.report("V201", f"beat id `{beat['id']}` is used twice in scene `{sid}` (first at line {first})", src, ("beats", i, "id"))
+                    self.report(
+                        "V201",
+                        f"beat id `{beat['id']}` is used twice in scene `{sid}` (first at line {first})",
+                        src,
+                        ("beats", i, "id"),
+                    )
                     continue
                 beat_index[qid] = (src, ("beats", i), beat)
 
@@ -218,7 +227,13 @@ class _Loader:
 
         start = data["start"]
         if start not in beat_index:
-            self.report("V202", f"start beat `{start}` does not exist", manifest, ("start",), did_you_mean(start, beat_index) or "write it as `scene.beat`")
+            self.report(
+                "V202",
+                f"start beat `{start}` does not exist",
+                manifest,
+                ("start",),
+                did_you_mean(start, beat_index) or "write it as `scene.beat`",
+            )
 
         clock = self.build_clock(manifest)
         comparisons = self.build_comparisons(manifest, known)
@@ -261,9 +276,19 @@ class _Loader:
                 if bound in m and not lo <= m[bound] <= hi:
                     self.report("V104", f"meter `{name}`: {bound} {m[bound]} is outside {lo}..{hi}", src, (*key, bound))
             if "warn_below" in m and "critical_below" in m and m["critical_below"] > m["warn_below"]:
-                self.report("V104", f"meter `{name}`: critical_below should not be above warn_below", src, (*key, "critical_below"))
+                self.report(
+                    "V104",
+                    f"meter `{name}`: critical_below should not be above warn_below",
+                    src,
+                    (*key, "critical_below"),
+                )
             if "warn_above" in m and "critical_above" in m and m["critical_above"] < m["warn_above"]:
-                self.report("V104", f"meter `{name}`: critical_above should not be below warn_above", src, (*key, "critical_above"))
+                self.report(
+                    "V104",
+                    f"meter `{name}`: critical_above should not be below warn_above",
+                    src,
+                    (*key, "critical_above"),
+                )
             meters[name] = Meter(
                 name=name,
                 label=m["label"],
@@ -287,7 +312,9 @@ class _Loader:
 
     def reserved_value_name(self, name: str, src: SourceFile, key: PathKey) -> bool:
         if name in BUILTIN_NAMES or name in CONSTANTS or name in FUNCTIONS:
-            self.report("V203", f"`{name}` is a reserved name in expressions", src, key, "pick another name", of_key=True)
+            self.report(
+                "V203", f"`{name}` is a reserved name in expressions", src, key, "pick another name", of_key=True
+            )
             return True
         return False
 
@@ -322,7 +349,13 @@ class _Loader:
             if check(data, MapOf(Obj("fact"), r"^[A-Za-z0-9_.-]+$"), prefix, facts_src, self.out):
                 for fid, f in data.items():
                     if fid in facts:
-                        self.report("V201", f"fact `{fid}` is also declared in {MANIFEST}", facts_src, (*prefix, fid), of_key=True)
+                        self.report(
+                            "V201",
+                            f"fact `{fid}` is also declared in {MANIFEST}",
+                            facts_src,
+                            (*prefix, fid),
+                            of_key=True,
+                        )
                     facts[fid] = Fact(fid, f["text"], f.get("source", ""))
         return facts
 
@@ -355,14 +388,26 @@ class _Loader:
         order: list[str] = []
         for i, sid in enumerate(listed):
             if sid not in scene_by_id:
-                self.report("V202", f"scene `{sid}` is listed but no scene file declares it", manifest, ("scenes", i), did_you_mean(sid, scene_by_id))
+                self.report(
+                    "V202",
+                    f"scene `{sid}` is listed but no scene file declares it",
+                    manifest,
+                    ("scenes", i),
+                    did_you_mean(sid, scene_by_id),
+                )
             elif sid in order:
                 self.report("V201", f"scene `{sid}` is listed twice", manifest, ("scenes", i))
             else:
                 order.append(sid)
         for sid, src in scene_by_id.items():
             if sid not in order:
-                self.report("V202", f"scene `{sid}` is not in the manifest's `scenes:` list", src, ("id",), f"add `{sid}` to `scenes:` in {MANIFEST}")
+                self.report(
+                    "V202",
+                    f"scene `{sid}` is not in the manifest's `scenes:` list",
+                    src,
+                    ("id",),
+                    f"add `{sid}` to `scenes:` in {MANIFEST}",
+                )
                 order.append(sid)
         return order
 
@@ -372,7 +417,13 @@ class _Loader:
             return Clock("1965-03-18T07:00:00Z", (ClockZone("UTC", 0),))
         start = raw["start"]
         if parse_utc(start) is None:
-            self.report("V104", f"clock start `{start}` is not an ISO 8601 UTC time", src, ("clock", "start"), "write it like 1965-03-18T07:00:00Z")
+            self.report(
+                "V104",
+                f"clock start `{start}` is not an ISO 8601 UTC time",
+                src,
+                ("clock", "start"),
+                "write it like 1965-03-18T07:00:00Z",
+            )
         zones = tuple(ClockZone(z["label"], z["offset"]) for z in raw.get("zones", [])) or (ClockZone("UTC", 0),)
         return Clock(start, zones)
 
@@ -382,7 +433,11 @@ class _Loader:
             key: PathKey = ("debrief", "comparisons", i)
             expr = self.number(c["yours"], src, (*key, "yours"), known)
             if expr is not None:
-                out.append(Comparison(c["label"], expr, float(c["real"]), c.get("unit", ""), c.get("precision", 0), c.get("note", "")))
+                out.append(
+                    Comparison(
+                        c["label"], expr, float(c["real"]), c.get("unit", ""), c.get("precision", 0), c.get("note", "")
+                    )
+                )
         return tuple(out)
 
     def build_milestones(self, src: SourceFile, beats: dict[str, Any], clock: Clock) -> tuple[Milestone, ...]:
@@ -391,7 +446,13 @@ class _Loader:
         for i, m in enumerate(src.data.get("debrief", {}).get("milestones", [])):
             key: PathKey = ("debrief", "milestones", i)
             if m["beat"] not in beats:
-                self.report("V202", f"milestone beat `{m['beat']}` does not exist", src, (*key, "beat"), did_you_mean(m["beat"], beats))
+                self.report(
+                    "V202",
+                    f"milestone beat `{m['beat']}` does not exist",
+                    src,
+                    (*key, "beat"),
+                    did_you_mean(m["beat"], beats),
+                )
                 continue
             when = parse_time_on(m["real"], start)
             if when is None or start is None:
@@ -438,7 +499,13 @@ class _Loader:
                 choices.append(choice)
         for name, offset in placeholders(raw["text"]):
             if not known(name):
-                self.report("V302", f"unknown name `{{{name}}}` in text (at character {offset + 1})", src, (*key, "text"), did_you_mean(name, [n for n in meters]) or "placeholders show a meter or flag: `{oxygen}`")
+                self.report(
+                    "V302",
+                    f"unknown name `{{{name}}}` in text (at character {offset + 1})",
+                    src,
+                    (*key, "text"),
+                    did_you_mean(name, [n for n in meters]) or "placeholders show a meter or flag: `{oxygen}`",
+                )
         history = self.build_history(raw.get("history"), src, (*key, "history"), facts)
         return Beat(
             id=qid,
@@ -462,14 +529,29 @@ class _Loader:
         for i, fid in enumerate(ids):
             if fid not in facts:
                 fkey = (*key, "facts", i) if isinstance(raw.get("facts"), list) else (*key, "facts")
-                self.report("V202", f"history cites unknown fact `{fid}`", src, fkey, did_you_mean(fid, facts) or f"add it to {FACTS} or `facts:` in {MANIFEST}")
+                self.report(
+                    "V202",
+                    f"history cites unknown fact `{fid}`",
+                    src,
+                    fkey,
+                    did_you_mean(fid, facts) or f"add it to {FACTS} or `facts:` in {MANIFEST}",
+                )
         return HistoryNote(ids, raw.get("note", ""))
 
-    def rates(self, raw: dict[str, float], src: SourceFile, key: PathKey, meters: dict[str, Meter]) -> tuple[tuple[str, float], ...]:
+    def rates(
+        self, raw: dict[str, float], src: SourceFile, key: PathKey, meters: dict[str, Meter]
+    ) -> tuple[tuple[str, float], ...]:
         out = []
         for name, value in raw.items():
             if name not in meters:
-                self.report("V302", f"rate for unknown meter `{name}`", src, (*key, name), did_you_mean(name, meters), of_key=True)
+                self.report(
+                    "V302",
+                    f"rate for unknown meter `{name}`",
+                    src,
+                    (*key, name),
+                    did_you_mean(name, meters),
+                    of_key=True,
+                )
             else:
                 out.append((name, float(value)))
         return tuple(out)
@@ -477,11 +559,28 @@ class _Loader:
     def resolve_target(self, target: str, scene_id: str) -> str:
         return target if "." in target else f"{scene_id}.{target}"
 
-    def build_outcome(self, raw: dict[str, Any], scene_id: str, src: SourceFile, key: PathKey, beats: dict[str, Any], endings: dict[str, Ending], known: Any, writable: Any, what: str) -> Outcome | None:
+    def build_outcome(
+        self,
+        raw: dict[str, Any],
+        scene_id: str,
+        src: SourceFile,
+        key: PathKey,
+        beats: dict[str, Any],
+        endings: dict[str, Ending],
+        known: Any,
+        writable: Any,
+        what: str,
+    ) -> Outcome | None:
         has_target, has_ending = "target" in raw, "ending" in raw
         if has_target == has_ending:
             msg = f"{what} needs exactly one of `target:` or `ending:`"
-            self.report("V103" if not has_target else "V104", msg, src, key, "`target: scene.beat` goes to a beat; `ending: id` ends the story")
+            self.report(
+                "V103" if not has_target else "V104",
+                msg,
+                src,
+                key,
+                "`target: scene.beat` goes to a beat; `ending: id` ends the story",
+            )
             return None
         ok = True
         target = ending = None
@@ -489,19 +588,38 @@ class _Loader:
             target = self.resolve_target(raw["target"], scene_id)
             if target not in beats:
                 hint = did_you_mean(target, beats) or did_you_mean(raw["target"], [b.split(".", 1)[1] for b in beats])
-                self.report("V202", f"target `{raw['target']}` does not exist", src, (*key, "target"), hint or "write `beat` for this scene or `scene.beat`")
+                self.report(
+                    "V202",
+                    f"target `{raw['target']}` does not exist",
+                    src,
+                    (*key, "target"),
+                    hint or "write `beat` for this scene or `scene.beat`",
+                )
                 ok = False
         else:
             ending = raw["ending"]
             if ending not in endings:
-                self.report("V202", f"ending `{ending}` does not exist", src, (*key, "ending"), did_you_mean(ending, endings))
+                self.report(
+                    "V202", f"ending `{ending}` does not exist", src, (*key, "ending"), did_you_mean(ending, endings)
+                )
                 ok = False
         effects = self.effects(raw.get("effects", ()), src, (*key, "effects"), known, writable)
         if not ok or effects is None:
             return None
         return Outcome(target, ending, effects, raw.get("result", ""))
 
-    def build_choice(self, c: dict[str, Any], scene_id: str, src: SourceFile, key: PathKey, beats: dict[str, Any], endings: dict[str, Ending], meters: dict[str, Meter], known: Any, writable: Any) -> Choice | None:
+    def build_choice(
+        self,
+        c: dict[str, Any],
+        scene_id: str,
+        src: SourceFile,
+        key: PathKey,
+        beats: dict[str, Any],
+        endings: dict[str, Ending],
+        meters: dict[str, Meter],
+        known: Any,
+        writable: Any,
+    ) -> Choice | None:
         outcome = self.build_outcome(c, scene_id, src, key, beats, endings, known, writable, "a choice")
         condition = self.condition(c["if"], src, (*key, "if"), known) if "if" in c else None
         chance = None
@@ -562,7 +680,9 @@ class _Loader:
             self.expression_problem(exc, src, key, str(raw))
             return None
 
-    def effects(self, raw: Any, src: SourceFile, key: PathKey, known: Any, writable: Any) -> tuple[Assignment, ...] | None:
+    def effects(
+        self, raw: Any, src: SourceFile, key: PathKey, known: Any, writable: Any
+    ) -> tuple[Assignment, ...] | None:
         items = [raw] if isinstance(raw, str) else list(raw)
         out: list[Assignment] = []
         ok = True

@@ -61,7 +61,7 @@ def format_value(value: float | int | bool, precision: int = 0) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if precision <= 0:
-        return str(int(round(value)))
+        return str(round(value))
     return f"{value:.{precision}f}"
 
 

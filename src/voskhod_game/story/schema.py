@@ -147,15 +147,15 @@ class Field:
     required: bool = False
 
 
-def Expr() -> Type:  # noqa: N802 - reads like a type in the tables below
+def Expr() -> Type:
     return AnyOf(Str(min_length=1), Num(), Bool())
 
 
-def Effects() -> Type:  # noqa: N802
+def Effects() -> Type:
     return AnyOf(Str(min_length=1), ListOf(Str(min_length=1)))
 
 
-def Rates() -> Type:  # noqa: N802
+def Rates() -> Type:
     return MapOf(Num())
 
 
@@ -289,9 +289,7 @@ def check(
         line, col = source.where(key)
         what = _describe(value)
         label = ".".join(str(k) for k in key) or "file"
-        out.append(
-            Diagnostic("V102", f"`{label}` should be {typ.name}, not {what}", source.path, line, col)
-        )
+        out.append(Diagnostic("V102", f"`{label}` should be {typ.name}, not {what}", source.path, line, col))
         return False
     if isinstance(typ, Str) and typ.pattern and not re.match(typ.pattern, value):
         line, col = source.where(key)
@@ -311,9 +309,7 @@ def check(
         ok = True
         if len(value) < typ.min_items:
             line, col = source.where(key)
-            out.append(
-                Diagnostic("V104", f"`{key[-1]}` needs at least {typ.min_items} item", source.path, line, col)
-            )
+            out.append(Diagnostic("V104", f"`{key[-1]}` needs at least {typ.min_items} item", source.path, line, col))
             ok = False
         for i, item in enumerate(value):
             ok = check(item, typ.item, (*key, i), source, out) and ok
@@ -349,7 +345,9 @@ def check_object(value: dict[str, Any], kind: str, key: PathKey, source: SourceF
         if name not in fields:
             line, col = source.where((*key, name), of_key=True)
             hint = did_you_mean(name, fields) or "known keys: " + ", ".join(fields)
-            out.append(Diagnostic("V101", f"unknown key `{name}` in {kind.replace('_', ' ')}", source.path, line, col, hint))
+            out.append(
+                Diagnostic("V101", f"unknown key `{name}` in {kind.replace('_', ' ')}", source.path, line, col, hint)
+            )
             ok = False
     for f in fields.values():
         if f.name in value:

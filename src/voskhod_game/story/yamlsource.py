@@ -120,7 +120,7 @@ class _Builder:
             return node.value
         try:
             return constructor(_SCALAR_LOADER, node)
-        except Exception:  # noqa: BLE001 - a malformed timestamp and such stay text
+        except Exception:
             return node.value
 
 

@@ -1,0 +1,1 @@
+"""One module per ``voskhod`` sub-command, each with ``register(subparsers)``."""

@@ -1,0 +1,40 @@
+"""``voskhod play``: the game, in the Textual app or in line mode."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .common import add_saves_option, add_story_option, load_or_report, store_for
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("play", help="play the game (the default command)", description="Play the game.")
+    add_story_option(p)
+    add_saves_option(p)
+    p.add_argument("--seed", type=int, help="seed for chance outcomes: the same seed and choices give the same game")
+    p.add_argument("--load", metavar="SLOT", help="start from a save slot (`autosave` for the latest autosave)")
+    p.add_argument("--plain", action="store_true", help="line mode: plain text on stdin/stdout (screen readers, pipes)")
+    p.add_argument("--watch", action="store_true", help="reload the story when its files change")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    plain = args.plain or not (sys.stdin.isatty() and sys.stdout.isatty())
+    if plain:
+        story = load_or_report(args.story)
+        if story is None:
+            return 1
+        from ..plain import run_plain
+
+        return run_plain(story, store_for(args), seed=args.seed, load=args.load)
+    try:
+        from ..tui.app import run_app
+    except ImportError:  # the Textual front end is not built yet
+        story = load_or_report(args.story)
+        if story is None:
+            return 1
+        from ..plain import run_plain
+
+        return run_plain(story, store_for(args), seed=args.seed, load=args.load)
+    return run_app(args)

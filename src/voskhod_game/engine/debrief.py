@@ -1,0 +1,109 @@
+"""The debrief at an ending: the player's run set beside the real mission.
+
+Everything here is computed from the story's data (comparisons, milestones)
+and the game's record (steps, samples), so a writer's own story gets a debrief
+without code, and every front end shows the same figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..story.expressions import EvaluationError
+from ..story.markup import format_value
+from .clock import clock_view
+from .game import Game
+from .views import EndingView
+
+
+@dataclass(frozen=True)
+class ComparisonLine:
+    label: str
+    yours: float | None
+    real: float
+    unit: str
+    precision: int
+    note: str
+
+    def yours_text(self) -> str:
+        return "—" if self.yours is None else f"{format_value(self.yours, self.precision)} {self.unit}".strip()
+
+    def real_text(self) -> str:
+        return f"{format_value(self.real, self.precision)} {self.unit}".strip()
+
+
+@dataclass(frozen=True)
+class TimelineLine:
+    label: str
+    real_minute: float
+    yours_minute: float | None
+    real_clock: str  # "UTC 08:34"
+    yours_clock: str  # "UTC 08:36" or "—"
+
+    @property
+    def difference(self) -> float | None:
+        return None if self.yours_minute is None else self.yours_minute - self.real_minute
+
+
+@dataclass(frozen=True)
+class Debrief:
+    ending: EndingView
+    comparisons: tuple[ComparisonLine, ...]
+    timeline: tuple[TimelineLine, ...]
+    samples: tuple[tuple[float, dict[str, float]], ...]
+    path: tuple[str, ...]  # the labels of the choices taken
+    minutes: float
+    facts: tuple[tuple[str, str], ...]  # every fact the run's beats cited
+
+    def series(self, meter: str) -> list[float]:
+        """One meter's values over the mission, for charts and sparklines."""
+        return [values[meter] for _, values in self.samples if meter in values]
+
+
+def _clock(game: Game, minute: float) -> str:
+    zone = clock_view(game.story.clock, minute).zones[0]
+    return f"{zone[0]} {zone[1]}"
+
+
+def build_debrief(game: Game) -> Debrief:
+    """The debrief of a game that has reached an ending."""
+    ending = game.ending_view()
+    if ending is None:
+        raise ValueError("the game has not ended")
+    story = game.story
+    comparisons = []
+    for c in story.comparisons:
+        try:
+            yours: float | None = float(c.yours(game.values))
+        except (EvaluationError, ArithmeticError, TypeError):
+            yours = None
+        comparisons.append(ComparisonLine(c.label, yours, c.real, c.unit, c.precision, c.note))
+    timeline = []
+    for m in story.milestones:
+        mine = game.milestones.get(m.beat)
+        timeline.append(
+            TimelineLine(
+                m.label, m.real_minute, mine, _clock(game, m.real_minute), "—" if mine is None else _clock(game, mine)
+            )
+        )
+    labels = []
+    cited: dict[str, str] = {}
+    for step in game.steps:
+        beat = story.beats.get(step["beat"])
+        if beat is None:
+            continue
+        choice = next((c for c in beat.choices if c.id == step["choice"]), None)
+        labels.append(choice.label if choice else step["choice"])
+        if beat.history is not None:
+            for fid in beat.history.facts:
+                if fid in story.facts:
+                    cited[fid] = story.facts[fid].text
+    return Debrief(
+        ending=ending,
+        comparisons=tuple(comparisons),
+        timeline=tuple(timeline),
+        samples=tuple(game.samples),
+        path=tuple(labels),
+        minutes=game.elapsed,
+        facts=tuple(cited.items()),
+    )

@@ -1,0 +1,317 @@
+"""Line mode: the game as plain lines on stdin and stdout.
+
+For screen readers, pipes, scripts and tests. Each turn prints the beat, one
+status line with every meter and its state, and numbered choices; a line of
+input chooses or runs a command. End of input ends the game cleanly (the game
+is autosaved after every choice, so nothing is lost).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from .engine.debrief import build_debrief
+from .engine.game import Game, GameError
+from .engine.saves import SaveError, SaveStore
+from .engine.views import ChoiceResult, View
+from .story.markup import plain
+from .story.model import Story
+
+HELP = """\
+Commands:
+  1, 2, 3 ...   take that choice
+  save NAME     save the game in slot NAME
+  load NAME     load slot NAME (or `load autosave`)
+  saves         list save slots
+  undo          take back the last choice
+  status        show the meters and the mission clock
+  look          show the current beat again
+  log           show the mission log
+  new           start a new game
+  help          this list
+  quit          leave (the game is autosaved after every choice)"""
+
+_STYLES = {"critical": "\x1b[1;31m", "warn": "\x1b[33m", "bold": "\x1b[1m", "dim": "\x1b[2m"}
+_RESET = "\x1b[0m"
+
+
+def use_colour(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+@dataclass
+class LineGame:
+    """One line-mode session: a story, a save store, a game, and two streams."""
+
+    story: Story
+    store: SaveStore
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    seed: int | None = None
+    colour: bool = False
+    width: int = 80
+    game: Game | None = None
+    _autosave_warned: bool = False
+    _last_scene: str = ""
+
+    def style(self, kind: str, text: str) -> str:
+        return f"{_STYLES[kind]}{text}{_RESET}" if self.colour and kind in _STYLES else text
+
+    def say(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+
+    def para(self, text: str, indent: str = "") -> None:
+        for block in plain(text).strip().split("\n\n"):
+            joined = " ".join(line.strip() for line in block.splitlines())
+            self.say(textwrap.fill(joined, self.width, initial_indent=indent, subsequent_indent=indent))
+            self.say()
+
+    # -- showing -------------------------------------------------------------
+    def status_line(self, view: View) -> str:
+        parts = []
+        for m in view.visible_meters:
+            text = f"{m.label} {m.display}"
+            if m.state != "ok":
+                text += f" [{m.state.upper()}]"
+                text = self.style(m.state, text)
+            parts.append(text)
+        return " | ".join(parts)
+
+    def show(self) -> None:
+        assert self.game is not None
+        view = self.game.view()
+        if view.ending is not None:
+            self.show_ending()
+            return
+        if view.scene_id != self._last_scene:
+            self._last_scene = view.scene_id
+            heading = f"== Scene {view.scene_number}/{view.scene_count}: {view.scene_title} =="
+            self.say(self.style("bold", heading))
+            self.say()
+        if view.title:
+            self.say(self.style("bold", view.title))
+        self.para(view.text)
+        self.say(self.status_line(view))
+        self.say(f"Mission clock {view.clock.line()}")
+        self.say()
+        for c in view.choices:
+            cost = f" ({c.minutes:g} min)" if c.minutes else ""
+            risk = " [risky]" if c.risky else ""
+            if c.enabled:
+                self.say(f"  {c.number}. {c.label}{cost}{risk}")
+            else:
+                self.say(self.style("dim", f"  {c.number}. (unavailable: {c.reason}) {c.label}{cost}"))
+        self.say()
+
+    def show_result(self, result: ChoiceResult) -> None:
+        if result.result_text:
+            self.para(result.result_text)
+        for event in result.events:
+            if event.kind in {"threshold", "limit", "error"} and event.message:
+                kind = event.state if event.state in _STYLES else "bold"
+                self.say(self.style(kind, f"! {event.message}"))
+        if result.events:
+            self.say()
+
+    def show_ending(self) -> None:
+        assert self.game is not None
+        d = build_debrief(self.game)
+        kind = {"historical": "As it happened", "survived": "Survived", "lost": "Lost"}[d.ending.type]
+        self.say(self.style("bold", f"== THE END: {d.ending.title} ({kind}) =="))
+        self.say()
+        self.para(d.ending.text)
+        self.say(self.style("bold", "Debrief"))
+        self.say()
+        if d.ending.debrief:
+            self.para(d.ending.debrief)
+        if d.comparisons:
+            self.say("Your run beside the real mission:")
+            for c in d.comparisons:
+                self.say(f"  {c.label}: you {c.yours_text()}, 1965 {c.real_text()}")
+                if c.note:
+                    self.say(f"      ({c.note})")
+            self.say()
+        if d.timeline:
+            self.say("Timeline (yours / real):")
+            for t in d.timeline:
+                self.say(f"  {t.label}: {t.yours_clock} / {t.real_clock}")
+            self.say()
+        if d.facts:
+            self.say("What really happened:")
+            for fid, text in d.facts:
+                self.say(textwrap.fill(f"[{fid}] {text}", self.width, initial_indent="  - ", subsequent_indent="    "))
+            self.say()
+        self.say(f"Mission time {self.game.view().clock.elapsed}, {len(d.path)} choices.")
+        self.say("Type `new` to play again, `undo` to step back, or `quit`.")
+        self.say()
+
+    def show_status(self) -> None:
+        assert self.game is not None
+        view = self.game.view()
+        for m in view.visible_meters:
+            rate = f", {m.rate:+g}/min" if m.rate else ""
+            self.say(f"  {m.label}: {m.display} ({m.state}{rate}; range {m.min:g}–{m.max:g} {m.unit})".rstrip())
+        self.say(f"  Mission clock {view.clock.line()}")
+        self.say()
+
+    # -- acting --------------------------------------------------------------
+    def start(self, load: str | None = None) -> bool:
+        if load:
+            if not self.load(load):
+                return False
+        else:
+            self.game = Game.new(self.story, self.seed)
+            if self.story.intro:
+                self.say(self.style("bold", self.story.title))
+                self.say()
+                self.para(self.story.intro)
+        self.show()
+        return True
+
+    def load(self, slot: str) -> bool:
+        try:
+            loaded = self.store.load(slot, self.story)
+        except SaveError as exc:
+            self.say(f"Cannot load: {exc}")
+            return False
+        self.game = loaded.game
+        self._last_scene = ""
+        self.say(f"Loaded “{loaded.info.slot}”.")
+        for warning in loaded.warnings:
+            self.say(f"Note: {warning}.")
+        self.say()
+        return True
+
+    def autosave(self) -> None:
+        assert self.game is not None
+        try:
+            self.store.autosave(self.game)
+        except SaveError as exc:
+            if not self._autosave_warned:
+                self.say(f"Autosave failed: {exc}")
+                self._autosave_warned = True
+
+    def handle(self, line: str) -> bool:
+        """Act on one input line; False when the player quits."""
+        assert self.game is not None
+        words = line.strip().split(maxsplit=1)
+        if not words:
+            return True
+        command, arg = words[0].lower(), (words[1].strip() if len(words) > 1 else "")
+        actions: dict[str, Callable[[str], bool | None]] = {
+            "quit": lambda _: False,
+            "exit": lambda _: False,
+            "help": lambda _: self.say(HELP + "\n"),
+            "save": self.cmd_save,
+            "load": self.cmd_load,
+            "saves": self.cmd_saves,
+            "undo": self.cmd_undo,
+            "status": lambda _: self.show_status(),
+            "look": lambda _: self.show(),
+            "log": self.cmd_log,
+            "new": self.cmd_new,
+        }
+        if command in actions:
+            return actions[command](arg) is not False
+        try:
+            result = self.game.choose(words[0] if len(words) == 1 else line.strip())
+        except GameError as exc:
+            self.say(f"{exc}. Type a choice number or `help`.")
+            return True
+        self.say()
+        self.show_result(result)
+        self.autosave()
+        self.show()
+        return True
+
+    def cmd_save(self, arg: str) -> None:
+        assert self.game is not None
+        if not arg:
+            self.say("Name the slot: `save NAME`.")
+            return
+        try:
+            info = self.store.save(arg, self.game)
+        except SaveError as exc:
+            self.say(f"Not saved: {exc}")
+            return
+        self.say(f"Saved as “{info.slot}” ({info.path}).")
+
+    def cmd_load(self, arg: str) -> None:
+        if not arg:
+            self.say("Name the slot: `load NAME` (see `saves`).")
+            return
+        if self.load(arg):
+            self.show()
+
+    def cmd_saves(self, _: str) -> None:
+        infos = self.store.list()
+        if not infos:
+            self.say(f"No saves yet in {self.store.directory}.")
+        for info in infos:
+            self.say("  " + info.describe())
+        self.say()
+
+    def cmd_undo(self, _: str) -> None:
+        assert self.game is not None
+        try:
+            self.game.undo()
+        except GameError as exc:
+            self.say(f"Cannot undo: {exc}.")
+            return
+        self.say("Undone.")
+        self.say()
+        self._last_scene = ""
+        self.show()
+
+    def cmd_log(self, _: str) -> None:
+        assert self.game is not None
+        from .engine.clock import format_elapsed
+
+        for entry in self.game.log:
+            self.say(f"  {format_elapsed(entry.minute)}  {entry.text}")
+        self.say()
+
+    def cmd_new(self, _: str) -> None:
+        self.game = Game.new(self.story, self.seed)
+        self._last_scene = ""
+        self.say("A new game begins.")
+        self.say()
+        self.show()
+
+
+def run_plain(
+    story: Story,
+    store: SaveStore,
+    *,
+    seed: int | None = None,
+    load: str | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    """Play in line mode until `quit` or end of input; return the exit status."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    width = min(shutil.get_terminal_size((80, 24)).columns, 100) - 2
+    session = LineGame(story, store, stdout, seed, use_colour(stdout), max(width, 40))
+    echo = not getattr(stdin, "isatty", lambda: False)()
+    if not session.start(load):
+        return 1
+    while True:
+        stdout.write("> ")
+        stdout.flush()
+        line = stdin.readline()
+        if not line:
+            stdout.write("\n")
+            return 0
+        if echo:  # piped input: show what was typed so a transcript reads like a session
+            stdout.write(line if line.endswith("\n") else line + "\n")
+        if not session.handle(line):
+            session.say("Goodbye. Your game is autosaved.")
+            return 0
