@@ -97,7 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     for ending in story.endings.values():
         n = result.endings[ending.id]
         print(f"  {ending.id:<18} {ending.type:<10} {n:>6}  {100 * n / result.runs:5.1f}%")
-    print(f"choices per run: min {min(result.steps)}, mean {sum(result.steps) / len(result.steps):.1f}, max {max(result.steps)}")
+    print(
+        f"choices per run: min {min(result.steps)}, mean {sum(result.steps) / len(result.steps):.1f}, max {max(result.steps)}"
+    )
     unseen_beats = [b for b in story.beats if result.beats[b] == 0]
     unseen_choices = [c for c in all_choices(story) if result.choices[c] == 0]
     rare = sorted((result.choices[c], c) for c in all_choices(story))[:5]
