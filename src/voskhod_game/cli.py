@@ -18,6 +18,10 @@ COMMAND_MODULES = (
     "play",
     "check",
     "saves",
+    "graph",
+    "simulate",
+    "schema",
+    "new",
 )
 
 DESCRIPTION = """\
