@@ -42,11 +42,9 @@ def test_random_play_survives_between_20_and_50_percent(s, runs):
     assert 0.20 <= survival <= 0.50, survival
 
 
-def test_random_play_sometimes_dies_in_every_main_scene(s, runs):
+def test_random_play_can_die_in_each_dangerous_scene(s, runs):
     lost_in = Counter(game.steps[-1]["beat"].split(".")[0] for game, _, _ in runs
                       if s.endings[game.ending_id].type == "lost")  # fmt: skip
-    for scene in ["egress", "inflation", "spin", "retrofire", "taiga"]:
-        assert lost_in[scene] + lost_in.get(scene, 0) >= 0, scene
     assert {"inflation", "spin", "retrofire", "taiga"} <= set(lost_in)
 
 
