@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from ..story.model import Story
+from .protocol import JOIN_ATTEMPTS_PER_MINUTE
 from .server import Hub, start_server, startup_line
 from .session import Classroom
 from .store import Store, StoreError
@@ -44,8 +45,10 @@ def open_classroom(story: Story, db: str | None, *, seed: int | None, max_studen
     return room
 
 
-async def serve_headless(room: Classroom, host: str, port: int, url: str | None) -> int:
-    hub = Hub(room)
+async def serve_headless(
+    room: Classroom, host: str, port: int, url: str | None, joins_per_minute: int = JOIN_ATTEMPTS_PER_MINUTE
+) -> int:
+    hub = Hub(room, joins_per_minute=joins_per_minute)
     try:
         runner = await start_server(hub, host, port, url)
     except OSError as exc:
@@ -62,8 +65,10 @@ async def serve_headless(room: Classroom, host: str, port: int, url: str | None)
     return 0
 
 
-def run_headless(room: Classroom, host: str, port: int, url: str | None = None) -> int:
+def run_headless(
+    room: Classroom, host: str, port: int, url: str | None = None, joins_per_minute: int = JOIN_ATTEMPTS_PER_MINUTE
+) -> int:
     try:
-        return asyncio.run(serve_headless(room, host, port, url))
+        return asyncio.run(serve_headless(room, host, port, url, joins_per_minute))
     finally:
         room.store.close()

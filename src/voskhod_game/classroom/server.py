@@ -146,10 +146,12 @@ def static_text(name: str) -> str:
 class Hub:
     """Connections, broadcasts and the round timer for one classroom."""
 
-    def __init__(self, room: Classroom) -> None:
+    def __init__(self, room: Classroom, *, joins_per_minute: int = JOIN_ATTEMPTS_PER_MINUTE) -> None:
+        """``joins_per_minute`` caps join and host attempts per remote address; raise it only when
+        many honest clients share one address (a class behind one proxy, a load test on loopback)."""
         self.room = room
         self.connections: set[Connection] = set()
-        self.join_limiter = WindowLimiter(JOIN_ATTEMPTS_PER_MINUTE, 60.0)
+        self.join_limiter = WindowLimiter(joins_per_minute, 60.0)
         self._timer: asyncio.TimerHandle | None = None
         self._tally_due = False
         self._participants_due = False

@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 
 from .debrief import class_debrief
 from .export import to_csv, to_markdown
-from .protocol import CLOSED, DEFAULT_ROUND_SECONDS, OPEN, PAUSED, RESOLVED, ProtocolError
+from .protocol import CLOSED, DEFAULT_ROUND_SECONDS, JOIN_ATTEMPTS_PER_MINUTE, OPEN, PAUSED, RESOLVED, ProtocolError
 from .server import Hub, start_server
 from .session import Classroom
 from .widgets import Meters, Tally, choice_lines, countdown_text, qr_text, story_text
@@ -143,10 +143,18 @@ class TeacherApp(App[int]):
         *[Binding(str(n), f"decide({n})", "Decide tie", show=False) for n in range(1, 10)],
     ]
 
-    def __init__(self, room: Classroom, host: str, port: int, url: str | None, seconds: int) -> None:
+    def __init__(
+        self,
+        room: Classroom,
+        host: str,
+        port: int,
+        url: str | None,
+        seconds: int,
+        joins_per_minute: int = JOIN_ATTEMPTS_PER_MINUTE,
+    ) -> None:
         super().__init__()
         self.room = room
-        self.hub = Hub(room)
+        self.hub = Hub(room, joins_per_minute=joins_per_minute)
         self.bind_host = host
         self.bind_port = port
         self.public_url = url
@@ -378,9 +386,16 @@ class TeacherApp(App[int]):
             self.push_screen(ConfirmScreen("End the session for everyone and show the class debrief?"), answer)
 
 
-def run_teacher(room: Classroom, host: str, port: int, url: str | None, seconds: int = DEFAULT_ROUND_SECONDS) -> int:
+def run_teacher(
+    room: Classroom,
+    host: str,
+    port: int,
+    url: str | None,
+    seconds: int = DEFAULT_ROUND_SECONDS,
+    joins_per_minute: int = JOIN_ATTEMPTS_PER_MINUTE,
+) -> int:
     try:
-        app = TeacherApp(room, host, port, url, seconds)
+        app = TeacherApp(room, host, port, url, seconds, joins_per_minute)
         app.run()
         if app.return_code == 0 and not room.ended:
             print(f"The session is saved in {room.store.path}.")

@@ -33,6 +33,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     host.add_argument("--max-students", type=int, default=250, metavar="N", help="room size (default 250)")
     host.add_argument(
+        "--joins-per-minute",
+        type=int,
+        default=20,
+        metavar="N",
+        help="join and host attempts allowed per address a minute (default 20); raise it only when a whole"
+        " class reaches the host through one address (a proxy), or for a load test on 127.0.0.1",
+    )
+    host.add_argument(
         "--headless", action="store_true", help="no teacher screen: print one JSON line with url, code and host_secret"
     )
     host.set_defaults(func=run_host)
@@ -64,6 +72,9 @@ def run_host(args: argparse.Namespace) -> int:
     if args.max_students < 1:
         print("voskhod classroom host: --max-students must be at least 1", file=sys.stderr)
         return 2
+    if not 1 <= args.joins_per_minute <= 100_000:
+        print("voskhod classroom host: --joins-per-minute must be from 1 to 100000", file=sys.stderr)
+        return 2
     story = load_or_report(args.story)
     if story is None:
         return 1
@@ -78,10 +89,10 @@ def run_host(args: argparse.Namespace) -> int:
     if args.headless or not (sys.stdin.isatty() and sys.stdout.isatty()):
         from ..classroom.host import run_headless
 
-        return run_headless(room, args.host, args.port, args.url)
+        return run_headless(room, args.host, args.port, args.url, args.joins_per_minute)
     from ..classroom.teacher import run_teacher
 
-    return run_teacher(room, args.host, args.port, args.url, args.seconds)
+    return run_teacher(room, args.host, args.port, args.url, args.seconds, args.joins_per_minute)
 
 
 def run_join(args: argparse.Namespace) -> int:
