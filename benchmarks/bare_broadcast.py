@@ -1,12 +1,15 @@
 """The classroom baseline: a bare aiohttp websocket broadcast server.
 
-Every websocket on ``/ws`` is a listener; a ``{"type": "change"}`` message from
-any of them is broadcast as a state message (about the size of a real game
-state) to all the others. Nothing else: no sessions, votes, storage or
-validation, so it is the floor a real classroom server can be compared to.
+Every websocket on ``/ws`` is a listener; a ``{"type": "change", "version": N,
+"size": S}`` message from any of them is broadcast to all the others as a state
+message of S bytes (the benchmark passes the real classroom's current state size,
+so both servers send the same number of bytes).
+Nothing else: no sessions, votes, storage or validation, so it is the floor a
+real classroom server can be compared to.
 
-Run: ``python benchmarks/bare_broadcast.py PORT``; prints ``ready`` when listening
-and exits when stdin closes, so it never outlives the benchmark.
+Run: ``python benchmarks/bare_broadcast.py PORT``; prints ``ready``
+when listening and exits when stdin closes (or on SIGTERM), so it never outlives
+the benchmark.
 """
 
 from __future__ import annotations
@@ -17,7 +20,11 @@ import sys
 
 from aiohttp import WSMsgType, web
 
-STATE_TEXT = "The pressure needle falls. " * 30
+
+def state_payload(version: int, size: int) -> str:
+    """``{"type":"state","version":N,"text":"..."}`` padded to about ``size`` bytes."""
+    head = f'{{"type":"state","version":{version},"text":"'
+    return head + "x" * max(0, size - len(head) - 2) + '"}'
 
 
 async def main(port: int) -> None:
@@ -33,7 +40,7 @@ async def main(port: int) -> None:
                     continue
                 data = json.loads(msg.data)
                 if data.get("type") == "change":
-                    payload = json.dumps({"type": "state", "seq": data["seq"], "text": STATE_TEXT})
+                    payload = state_payload(int(data["version"]), int(data.get("size", 850)))
                     for other in list(sockets):
                         if other is not ws and not other.closed:
                             await other.send_str(payload)

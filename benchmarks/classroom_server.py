@@ -1,0 +1,182 @@
+"""The real classroom server as a fan-out target: started the way a teacher starts it.
+
+``voskhod classroom host --headless`` runs in a child process with a fresh
+session database; the start line gives the join code and the host secret.
+Students join with the code (the per-address join limit is raised with
+``--joins-per-minute``, since every benchmark student comes from 127.0.0.1; the
+default stays 20). The host connection then makes the state changes a teacher
+makes: open a vote, pause, resume, extend, close, decide, and on to the next beat,
+each of which is one ``state`` broadcast to every student.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import aiohttp
+from fanout import CONNECT_BATCH, free_port, stop_process
+from harness import FIXTURE_STORY, SHIPPED_STORY, child_env
+
+START_TIMEOUT = 30.0
+# The teacher's actions per story beat, each one state broadcast: open (600 s, so no
+# timer fires in between), pause, unpause, extend, pause, unpause, close, decide.
+CLOSE_EVERY = 4  # host steps while a vote is open before it is closed
+
+
+def story_dir() -> Path:
+    return SHIPPED_STORY if (SHIPPED_STORY / "story.yaml").is_file() else FIXTURE_STORY
+
+
+class ClassroomTarget:
+    """``voskhod classroom host --headless`` in a child process, driven by its host connection."""
+
+    def __init__(self, max_students: int) -> None:
+        self.tmp = Path(tempfile.mkdtemp(prefix="voskhod-bench-classroom-"))
+        port = free_port()
+        argv = [
+            sys.executable,
+            "-m",
+            "voskhod_game",
+            "classroom",
+            "host",
+            "--headless",
+            "--story",
+            str(story_dir()),
+            "--db",
+            str(self.tmp / "session.sqlite3"),
+            "--port",
+            str(port),
+            "--seed",
+            "1",
+            "--max-students",
+            str(max_students + 10),
+            "--joins-per-minute",
+            str(max_students + 20),
+        ]
+        self.proc = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, env=child_env(), text=True, cwd=self.tmp
+        )
+        self.pid = self.proc.pid
+        try:
+            info = json.loads(self._start_line())
+        except (ValueError, RuntimeError):
+            self.stop()
+            raise
+        self.code: str = info["code"]
+        self.secret: str = info["host_secret"]
+        self.ws_url = info["url"].replace("http://", "ws://") + "ws"
+        self.host: aiohttp.ClientWebSocketResponse | None = None
+        self.state: dict = {}
+        self._state_seen: asyncio.Event | None = None  # created in the running loop
+        self._reader: asyncio.Task[None] | None = None
+        self._size = 0
+        self._step = 0
+
+    def _start_line(self) -> str:
+        """The one JSON line, read with a deadline so a server that hangs cannot hang us."""
+        assert self.proc.stdout is not None
+        result: list[str] = []
+        reader = threading.Thread(target=lambda: result.append(self.proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(START_TIMEOUT)
+        if not result or not result[0].strip():
+            raise RuntimeError("the classroom server printed no start line")
+        return result[0]
+
+    async def connect_students(
+        self, session: aiohttp.ClientSession, count: int
+    ) -> list[aiohttp.ClientWebSocketResponse]:
+        async def one(i: int) -> aiohttp.ClientWebSocketResponse:
+            ws = await session.ws_connect(self.ws_url)
+            await ws.send_str(json.dumps({"type": "join", "code": self.code, "name": f"bench{i}"}))
+            while True:  # the welcome (then state and tally follow)
+                msg = await ws.receive()
+                if msg.type != aiohttp.WSMsgType.TEXT:
+                    raise RuntimeError(f"student {i} was disconnected while joining: {msg.type}")
+                data = json.loads(msg.data)
+                if data["type"] == "welcome":
+                    return ws
+                if data["type"] == "error":
+                    raise RuntimeError(f"student {i} could not join: {data['code']}")
+
+        sockets: list[aiohttp.ClientWebSocketResponse] = []
+        for start in range(0, count, CONNECT_BATCH):
+            sockets += await asyncio.gather(*(one(i) for i in range(start, min(count, start + CONNECT_BATCH))))
+        return sockets
+
+    async def connect_controller(self, session: aiohttp.ClientSession) -> None:
+        self._state_seen = asyncio.Event()
+        self.host = await session.ws_connect(self.ws_url)
+        await self.host.send_str(json.dumps({"type": "host", "secret": self.secret}))
+        self._reader = asyncio.create_task(self._read_host())
+        await asyncio.wait_for(self._state_seen.wait(), START_TIMEOUT)
+
+    async def _read_host(self) -> None:
+        assert self.host is not None
+        async for msg in self.host:
+            if msg.type != aiohttp.WSMsgType.TEXT:
+                continue
+            data = json.loads(msg.data)
+            if data["type"] == "state":
+                if data["version"] > self.state.get("version", -1):
+                    self.state = data
+                    self._size = len(msg.data.encode())
+                    if self._state_seen is not None:
+                        self._state_seen.set()
+            elif data["type"] == "error":
+                print(f"classroom benchmark: the server refused a host command: {data}", file=sys.stderr)
+
+    async def _host_state_at_least(self, version: int) -> None:
+        while self.state.get("version", -1) < version:
+            assert self._state_seen is not None
+            self._state_seen.clear()
+            await asyncio.wait_for(self._state_seen.wait(), 10)
+
+    def _next_command(self) -> dict:
+        state = self.state
+        if state.get("ending") or state.get("ended"):
+            # The story has ended: there is no next vote, but pausing is impossible too,
+            # so hide and show counts, which the server still broadcasts as a state.
+            return {"type": "hidden", "hidden": not state.get("hidden", False)}
+        status = state.get("status")
+        if status in ("idle", "resolved"):
+            return {"type": "open", "seconds": 600}
+        if status == "closed":  # nobody voted: the teacher decides (a tie's first choice, else the first possible)
+            rnd = state.get("round") or {}
+            tie = rnd.get("tie") or [c["id"] for c in state["choices"] if c["enabled"]]
+            return {"type": "decide", "choice": tie[0]}
+        if status == "paused":
+            return {"type": "unpause"}
+        self._step += 1
+        if self._step % CLOSE_EVERY == 0:
+            return {"type": "close"}
+        if self._step % CLOSE_EVERY == 2:
+            return {"type": "extend", "seconds": 15}
+        return {"type": "pause"}
+
+    async def change(self, number: int) -> None:
+        assert self.host is not None
+        await self.host.send_str(json.dumps(self._next_command()))
+
+    def version(self) -> int:
+        return int(self.state.get("version", 0))
+
+    async def settle(self, version: int) -> None:
+        """Wait until the host connection has seen ``version`` (so the next command fits the state)."""
+        await self._host_state_at_least(version)
+
+    def payload_bytes(self) -> int:
+        return self._size
+
+    def stop(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+        stop_process(self.proc)
+        shutil.rmtree(self.tmp, ignore_errors=True)
