@@ -27,7 +27,11 @@ from harness import FIXTURE_STORY, SHIPPED_STORY, child_env
 START_TIMEOUT = 30.0
 # The teacher's actions per story beat, each one state broadcast: open (600 s, so no
 # timer fires in between), pause, unpause, extend, pause, unpause, close, decide.
-CLOSE_EVERY = 4  # host steps while a vote is open before it is closed
+CLOSE_EVERY = 4
+# Host connections taking turns: each may send about 8 messages a second (the
+# server's per-connection limit), and a teacher may well have several open (the
+# projector screen, a phone), so four let rounds follow each other quickly.
+HOSTS = 4  # host steps while a vote is open before it is closed
 
 
 def story_dir() -> Path:
@@ -72,10 +76,10 @@ class ClassroomTarget:
         self.code: str = info["code"]
         self.secret: str = info["host_secret"]
         self.ws_url = info["url"].replace("http://", "ws://") + "ws"
-        self.host: aiohttp.ClientWebSocketResponse | None = None
+        self.hosts: list[aiohttp.ClientWebSocketResponse] = []
         self.state: dict = {}
         self._state_seen: asyncio.Event | None = None  # created in the running loop
-        self._reader: asyncio.Task[None] | None = None
+        self._readers: list[asyncio.Task[None]] = []
         self._size = 0
         self._step = 0
 
@@ -113,14 +117,15 @@ class ClassroomTarget:
 
     async def connect_controller(self, session: aiohttp.ClientSession) -> None:
         self._state_seen = asyncio.Event()
-        self.host = await session.ws_connect(self.ws_url)
-        await self.host.send_str(json.dumps({"type": "host", "secret": self.secret}))
-        self._reader = asyncio.create_task(self._read_host())
+        for _ in range(HOSTS):
+            host = await session.ws_connect(self.ws_url)
+            await host.send_str(json.dumps({"type": "host", "secret": self.secret}))
+            self.hosts.append(host)
+            self._readers.append(asyncio.create_task(self._read_host(host)))
         await asyncio.wait_for(self._state_seen.wait(), START_TIMEOUT)
 
-    async def _read_host(self) -> None:
-        assert self.host is not None
-        async for msg in self.host:
+    async def _read_host(self, host: aiohttp.ClientWebSocketResponse) -> None:
+        async for msg in host:
             if msg.type != aiohttp.WSMsgType.TEXT:
                 continue
             data = json.loads(msg.data)
@@ -162,8 +167,7 @@ class ClassroomTarget:
         return {"type": "pause"}
 
     async def change(self, number: int) -> None:
-        assert self.host is not None
-        await self.host.send_str(json.dumps(self._next_command()))
+        await self.hosts[number % len(self.hosts)].send_str(json.dumps(self._next_command()))
 
     def version(self) -> int:
         return int(self.state.get("version", 0))
@@ -176,7 +180,7 @@ class ClassroomTarget:
         return self._size
 
     def stop(self) -> None:
-        if self._reader is not None:
-            self._reader.cancel()
+        for reader in self._readers:
+            reader.cancel()
         stop_process(self.proc)
         shutil.rmtree(self.tmp, ignore_errors=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..story.model import Story
 from .protocol import JOIN_ATTEMPTS_PER_MINUTE
-from .server import Hub, start_server, startup_line
+from .server import Hub, freeze_heap, start_server, startup_line
 from .session import Classroom
 from .store import Store, StoreError
 
@@ -54,6 +54,7 @@ async def serve_headless(
     except OSError as exc:
         print(f"voskhod classroom: {exc}", file=sys.stderr)
         return 1
+    freeze_heap()
     print(startup_line(hub), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

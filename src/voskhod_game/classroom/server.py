@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import socket
@@ -473,6 +474,18 @@ async def start_server(hub: Hub, host: str, port: int, url: str | None = None) -
     hub.url = join_url(host, bound_port, url)
     hub.schedule_timer()
     return runner
+
+
+def freeze_heap() -> None:
+    """Move everything alive now (the story, the game, the libraries) out of the cyclic GC's reach.
+
+    A host keeps the whole story in memory; without this, every full collection
+    walks it, and one landing in the middle of a broadcast held a class of 200 up
+    by ~15 ms (the fan-out benchmark's p99). Called once the server is up, so only
+    objects made while the session runs are ever scanned again.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def startup_line(hub: Hub) -> str:

@@ -70,6 +70,7 @@ class Classroom:
         self.hidden = row.hidden
         self.ended = row.ended
         self.game = game
+        self._game_fields: dict[str, Any] | None = None  # see _game_part
         self.max_students = max_students
         self.clock = clock
         self.participants: dict[int, Participant] = {}
@@ -297,6 +298,7 @@ class Classroom:
 
     def _play(self, rnd: Round, choice: str, decided_by: str) -> None:
         result = self.game.choose(choice)
+        self._game_fields = None
         lines = [result.result_text.strip()] if result.result_text.strip() else []
         lines += [e.message for e in result.events if e.kind in ("threshold", "limit", "chance")]
         rnd.resolve(choice, decided_by, "\n".join(lines))
@@ -407,12 +409,19 @@ class Classroom:
             return choice_id
         return next((c.label for c in beat.choices if c.id == choice_id), choice_id)
 
-    def state_message(self) -> dict[str, Any]:
-        """The full snapshot every client gets (the same for all students)."""
+    def _game_part(self) -> dict[str, Any]:
+        """The fields of ``state`` that only a played choice changes, built once per beat.
+
+        Building them from ``game.view()`` is most of a state message's cost, and a
+        teacher's pause, extend or close resends the state without touching the
+        game, so every broadcast but the one after a decision reuses them. The
+        cache is dropped in ``_play``, the only place the session moves the game.
+        Shared by every message: callers read these, never change them.
+        """
+        if self._game_fields is not None:
+            return self._game_fields
         view = self.game.view()
-        message: dict[str, Any] = {
-            "type": "state",
-            "version": self.version,
+        fields: dict[str, Any] = {
             "title": view.story_title,
             "scene": {"number": view.scene_number, "count": view.scene_count, "title": view.scene_title},
             "heading": view.title,
@@ -441,18 +450,37 @@ class Classroom:
                 }
                 for c in view.choices
             ],
+            "ending": None,
+        }
+        if view.ending is not None:
+            e = view.ending
+            fields["ending"] = {"type": e.type, "title": e.title, "text": e.text, "debrief": e.debrief}
+        self._game_fields = fields
+        return fields
+
+    def state_message(self) -> dict[str, Any]:
+        """The full snapshot every client gets (the same for all students)."""
+        game = self._game_part()
+        message: dict[str, Any] = {
+            "type": "state",
+            "version": self.version,
+            "title": game["title"],
+            "scene": game["scene"],
+            "heading": game["heading"],
+            "text": game["text"],
+            "history": game["history"],
+            "clock": game["clock"],
+            "meters": game["meters"],
+            "choices": game["choices"],
             "status": self.status(),
             "round": self.round_message(),
             "joined": len(self.active_participants()),
             "locked": self.locked,
             "hidden": self.hidden,
-            "ending": None,
+            "ending": game["ending"],
             "ended": self.ended,
             "debrief": None,
         }
-        if view.ending is not None:
-            e = view.ending
-            message["ending"] = {"type": e.type, "title": e.title, "text": e.text, "debrief": e.debrief}
         if self.ended:
             from .debrief import class_debrief
 

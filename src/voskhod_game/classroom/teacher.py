@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 from .debrief import class_debrief
 from .export import to_csv, to_markdown
 from .protocol import CLOSED, DEFAULT_ROUND_SECONDS, JOIN_ATTEMPTS_PER_MINUTE, OPEN, PAUSED, RESOLVED, ProtocolError
-from .server import Hub, start_server
+from .server import Hub, freeze_heap, start_server
 from .session import Classroom
 from .widgets import Meters, Tally, choice_lines, countdown_text, qr_text, story_text
 
@@ -189,6 +189,7 @@ class TeacherApp(App[int]):
         except OSError as exc:
             self.exit(1, 1, f"voskhod classroom: {exc}")
             return
+        freeze_heap()
         self.sub_title = self.room.story.title
         self.query_one("#join-url", Static).update(Text.assemble("Open  ", (self.hub.url, "bold underline")))
         self.query_one("#join-code", Static).update(Text.assemble("Code  ", (self.room.code, "bold reverse")))
