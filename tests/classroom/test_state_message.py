@@ -1,0 +1,78 @@
+"""The state every student gets always shows the game as it is now, through votes, pauses and restarts.
+
+The game half of the message is built once per beat (a pause or an extension
+resends the state without touching the game); these check it never goes stale.
+"""
+
+from __future__ import annotations
+
+from voskhod_game.classroom.session import Classroom
+from voskhod_game.classroom.store import Store
+from voskhod_game.engine.game import Game
+
+
+def fresh_fields(game: Game) -> dict:
+    """What the message must say about the game, straight from a new view."""
+    view = game.view()
+    return {
+        "text": view.text,
+        "heading": view.title,
+        "clock": "  ".join(f"{label} {time_}" for label, time_ in view.clock.zones),
+        "meters": [(m.name, m.display, m.state) for m in view.visible_meters],
+        "choices": [(c.id, c.enabled, c.reason) for c in view.choices],
+        "ending": view.ending.title if view.ending else None,
+    }
+
+
+def message_fields(message: dict) -> dict:
+    return {
+        "text": message["text"],
+        "heading": message["heading"],
+        "clock": message["clock"],
+        "meters": [(m["name"], m["display"], m["state"]) for m in message["meters"]],
+        "choices": [(c["id"], c["enabled"], c["reason"]) for c in message["choices"]],
+        "ending": message["ending"]["title"] if message["ending"] else None,
+    }
+
+
+def test_state_follows_every_decision_to_the_ending(tmp_path, mini_story) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    room = Classroom.open(mini_story, store, seed=5)
+    student = room.join(room.code, "A")
+    texts = [room.state_message()["text"]]
+    for choice in ("open", "look", "go_back"):
+        room.open_vote(30)
+        room.pause()
+        paused = room.state_message()
+        assert paused["status"] == "paused"
+        assert message_fields(paused) == fresh_fields(room.game)
+        room.unpause()
+        room.vote(student, room.current_round.number, choice)
+        room.close_vote()
+        after = room.state_message()
+        assert after["round"]["winner"] == choice
+        assert message_fields(after) == fresh_fields(room.game)
+        texts.append(after["text"])
+    assert room.game.ended
+    assert room.state_message()["ending"] is not None
+    assert len(set(texts)) == len(texts)  # every decision moved the story on
+    store.close()
+
+
+def test_a_restarted_host_sends_the_same_state(tmp_path, mini_story) -> None:
+    path = tmp_path / "s.sqlite3"
+    store = Store(path)
+    room = Classroom.open(mini_story, store, seed=5)
+    student = room.join(room.code, "A")
+    room.open_vote(30)
+    room.vote(student, 1, "open")
+    room.close_vote()
+    before = room.state_message()
+    store.close()
+
+    store = Store(path)
+    again = Classroom.open(mini_story, store, seed=5)
+    after = again.state_message()
+    assert message_fields(after) == message_fields(before) == fresh_fields(again.game)
+    assert after["version"] == before["version"]
+    store.close()
