@@ -206,7 +206,13 @@ async def fan_out(targets: dict[str, Target], students: int, rounds: int) -> dic
         group.arm(target.version())
         start = loop.time()
         await target.change(number)
-        await asyncio.wait_for(group.all_in.wait(), ROUND_TIMEOUT)
+        try:
+            await asyncio.wait_for(group.all_in.wait(), ROUND_TIMEOUT)
+        except asyncio.TimeoutError:
+            raise RuntimeError(
+                f"{name}, round {number}: {group.pending} of {students} students had no new state"
+                f" after {ROUND_TIMEOUT:g} s"
+            ) from None
         await target.settle(max(group.newest))
         return group.last_arrival - start
 
