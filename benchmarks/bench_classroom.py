@@ -32,15 +32,15 @@ def measure_both(students: int, rounds: int) -> tuple[dict[str, float], dict[str
     """(baseline, ours) for one class size; ours is None when the classroom part is absent."""
     if not (SRC / "voskhod_game" / "classroom").is_dir():
         bare = BareTarget(lambda: 0)
-        return measure({"bare": bare}, students, rounds)["bare"], None
+        return measure({"bare broadcast": bare}, students, rounds)["bare broadcast"], None
     ours = ClassroomTarget(students)
     try:
         bare = BareTarget(ours.payload_bytes)
     except BaseException:
         ours.stop()
         raise
-    result = measure({"ours": ours, "bare": bare}, students, rounds)
-    return result["bare"], result["ours"]
+    result = measure({"classroom server": ours, "bare broadcast": bare}, students, rounds)
+    return result["bare broadcast"], result["classroom server"]
 
 
 def run(quick: bool) -> list[Row]:

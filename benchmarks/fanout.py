@@ -208,7 +208,7 @@ async def fan_out(targets: dict[str, Target], students: int, rounds: int) -> dic
         await target.change(number)
         try:
             await asyncio.wait_for(group.all_in.wait(), ROUND_TIMEOUT)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise RuntimeError(
                 f"{name}, round {number}: {group.pending} of {students} students had no new state"
                 f" after {ROUND_TIMEOUT:g} s"
