@@ -76,3 +76,39 @@ def test_a_restarted_host_sends_the_same_state(tmp_path, mini_story) -> None:
     assert message_fields(after) == message_fields(before) == fresh_fields(again.game)
     assert after["version"] == before["version"]
     store.close()
+
+
+def test_a_change_is_stored_all_or_nothing(tmp_path, mini_story) -> None:
+    """The round, the game and the version of one change share a commit: a failure keeps none."""
+    path = tmp_path / "s.sqlite3"
+    store = Store(path)
+    room = Classroom.open(mini_story, store, seed=5)
+    version = room.version
+    try:
+        with store.transaction():
+            store.update_session(locked=True, version=version + 1)
+            raise OSError("disk went away")
+    except OSError:
+        pass
+    store.close()
+    store = Store(path)
+    again = Classroom.open(mini_story, store, seed=5)
+    assert (again.locked, again.version) == (False, version)
+    store.close()
+
+
+def test_a_decision_survives_a_restart_with_its_round(tmp_path, mini_story) -> None:
+    path = tmp_path / "s.sqlite3"
+    store = Store(path)
+    room = Classroom.open(mini_story, store, seed=5)
+    first = room.game.state
+    room.open_vote(30)
+    room.close_vote()  # nobody voted: the teacher decides
+    room.decide("open")
+    beat = room.game.state
+    store.close()
+    store = Store(path)
+    again = Classroom.open(mini_story, store, seed=5)
+    assert again.game.state == beat != first
+    assert again.current_round.status == "resolved" and again.current_round.winner == "open"
+    store.close()

@@ -143,10 +143,21 @@ class Classroom:
         for listener in list(self.listeners):
             listener(kind)
 
-    def _changed(self) -> None:
-        """The state students see changed: bump the version, store it, tell listeners."""
+    def _changed(self, rnd: Round | None = None, *, game: bool = False) -> None:
+        """The state students see changed: store it, then tell listeners.
+
+        The round (when given), the game (when a choice was played) and the new
+        version go in one transaction: a host killed halfway never restarts with
+        the game moved on but the round still open (which would play it twice),
+        and one commit instead of three keeps the time before a broadcast short.
+        """
         self.version += 1
-        self.store.update_session(version=self.version)
+        with self.store.transaction():
+            if rnd is not None:
+                self._save_round(rnd)
+            if game:
+                self.store.update_session(game=self.game.snapshot())
+            self.store.update_session(version=self.version)
         self._notify("state")
 
     def _save_round(self, rnd: Round) -> None:
@@ -260,8 +271,7 @@ class Classroom:
             deadline=self.clock() + seconds,
         )
         self.rounds.append(rnd)
-        self._save_round(rnd)
-        self._changed()
+        self._changed(rnd)
         return rnd
 
     def close_vote(self) -> Round:
@@ -272,8 +282,7 @@ class Classroom:
         winner = rnd.close()
         if winner is not None:
             self._play(rnd, winner, "votes")
-        self._save_round(rnd)
-        self._changed()
+        self._changed(rnd, game=winner is not None)
         return rnd
 
     def tick(self) -> bool:
@@ -292,8 +301,7 @@ class Classroom:
         if choice not in rnd.tie:
             raise ProtocolError("bad_choice", "Pick one of the tied choices.")
         self._play(rnd, choice, "teacher")
-        self._save_round(rnd)
-        self._changed()
+        self._changed(rnd, game=True)
         return rnd
 
     def _play(self, rnd: Round, choice: str, decided_by: str) -> None:
@@ -301,8 +309,7 @@ class Classroom:
         self._game_fields = None
         lines = [result.result_text.strip()] if result.result_text.strip() else []
         lines += [e.message for e in result.events if e.kind in ("threshold", "limit", "chance")]
-        rnd.resolve(choice, decided_by, "\n".join(lines))
-        self.store.update_session(game=self.game.snapshot())
+        rnd.resolve(choice, decided_by, "\n".join(lines))  # stored by the caller's _changed(rnd, game=True)
 
     def extend(self, seconds: int) -> Round:
         rnd = self.open_round
@@ -314,8 +321,7 @@ class Classroom:
         else:
             rnd.deadline = (rnd.deadline or self.clock()) + seconds
         rnd.seconds += seconds
-        self._save_round(rnd)
-        self._changed()
+        self._changed(rnd)
         return rnd
 
     def pause(self) -> Round:
@@ -325,8 +331,7 @@ class Classroom:
         rnd.paused_ms = rnd.ms_left(self.clock())
         rnd.status = PAUSED
         rnd.deadline = None
-        self._save_round(rnd)
-        self._changed()
+        self._changed(rnd)
         return rnd
 
     def unpause(self) -> Round:
@@ -336,8 +341,7 @@ class Classroom:
         rnd.deadline = self.clock() + max(1000, rnd.paused_ms or 0) / 1000
         rnd.paused_ms = None
         rnd.status = OPEN
-        self._save_round(rnd)
-        self._changed()
+        self._changed(rnd)
         return rnd
 
     def set_locked(self, locked: bool) -> None:
@@ -352,8 +356,7 @@ class Classroom:
         rnd = self.open_round
         if rnd is not None:
             rnd.hidden = hidden
-            self._save_round(rnd)
-        self._changed()
+        self._changed(rnd)
 
     def kick(self, participant_id: int) -> Participant:
         participant = self.participants.get(participant_id)

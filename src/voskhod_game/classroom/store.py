@@ -8,6 +8,7 @@ file reads everything back and goes on where it stopped.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -81,7 +82,8 @@ class ParticipantRow:
 
 
 class Store:
-    """The session's database. All methods commit before they return."""
+    """The session's database. All methods commit before they return, except inside
+    ``transaction()``, which commits once at its end."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -104,6 +106,20 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes into one commit (all or none); inside an open one, just run them."""
+        if self.db.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
 
     # -- session -------------------------------------------------------------
     def load_session(self) -> SessionRow | None:
