@@ -155,7 +155,6 @@ def test_the_fast_step_follows_the_same_rules_as_choose() -> None:
     import random
 
     from conftest import REPO
-
     from voskhod_game.story import load_story
 
     for story in (load_story(REPO / "tests" / "fixtures" / "mini"), load_story(REPO / "scenes")):
