@@ -144,7 +144,7 @@ def test_debrief_compares_the_run_with_history(mini: Story) -> None:
     d = build_debrief(game)
     assert d.ending.id == game.ending_id
     assert d.comparisons[0].label == "Oxygen left" and d.comparisons[0].real == 10
-    assert d.timeline[0].yours_clock == "UTC 08:05" and d.timeline[0].real_clock == "UTC 08:05"
+    assert d.timeline[0].yours_clock == "UTC 08:05:00" and d.timeline[0].real_clock == "UTC 08:05:00"
     assert d.path == ("Open the hatch", "Look at the view", "Go back in")
     assert d.series("oxygen")[0] == 20
     assert ("T1", "The walk lasted about twelve minutes.") in d.facts
