@@ -1,8 +1,8 @@
 """Workload 5: play-throughs per second of the shipped story.
 
 Seeded random walks from a new game to an ending, choosing among
-``enabled_choices()`` and playing with ``choose()``: the loop ``voskhod
-simulate`` runs. The baseline is the same walks in the plain dict FSM, to show
+``enabled_choices()`` and playing with ``step()`` on one game that is
+``reset()`` between runs: the loop ``voskhod simulate`` runs. The baseline is the same walks in the plain dict FSM, to show
 what the engine's bookkeeping costs on top of the story's rules.
 """
 
@@ -24,11 +24,12 @@ MAX_STEPS = 1_000  # a walk that has not ended by then is cut off (and counted)
 
 def play_engine(story: Story, runs: int, seed: int) -> None:
     rng = random.Random(seed)
+    game = Game.new(story, 0)
     for _ in range(runs):
-        game = Game.new(story, rng.randrange(1 << 30))
+        game.reset(rng.randrange(1 << 30))
         steps = 0
         while not game.ended and steps < MAX_STEPS:
-            game.choose(rng.choice(game.enabled_choices()).id)
+            game.step(rng.choice(game.enabled_choices()).id)
             steps += 1
 
 

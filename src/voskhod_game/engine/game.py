@@ -43,7 +43,7 @@ class _Pilot:
         return self.rolled
 
 
-@dataclass
+@dataclass(slots=True)
 class _Mark:
     """What undo needs to rewind one choice; small, so every choice can push one."""
 
@@ -57,7 +57,7 @@ class _Mark:
     milestones: dict[str, float]
 
     def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 @dataclass(frozen=True)
@@ -153,6 +153,7 @@ class Game:
         self._machine.set_state(state or story.start, model=self._pilot)
         self._events = self._machine.events
         self._precision = {name: m.precision for name, m in story.meters.items()}
+        self._milestone_beats = frozenset(m.beat for m in story.milestones)
         # The meters that can end the game, in the order they are checked: per
         # meter, its minimum before its maximum. Worked out once, not every step.
         self._limits = tuple(
@@ -328,61 +329,31 @@ class Game:
         ``force_chance`` is for tools that explore every outcome: True makes a
         choice's chance outcome happen, False prevents it, without rolling.
         """
-        beat = self.beat
-        if beat is None:
-            raise GameError("the story has ended; start a new game or undo")
-        choice = self._find(beat, choice_id)
-        ok, reason = self.enabled(choice)
-        if not ok:
-            raise GameError(f"“{choice.label}” is not possible: {reason}")
-
+        beat, choice = self._take(choice_id)
+        values = self.values
         self._push_undo()
-        before = {name: self.values[name] for name in self.story.meters}
+        meters = self.story.meters
+        before = {name: values[name] for name in meters}
         events: list[Event] = []
+        outcome, hit = self._advance(beat, choice, force_chance, events)
 
-        hit = False
-        if choice.chance is not None and force_chance is not None:
-            hit = force_chance
-        elif choice.chance is not None:
-            try:
-                p = float(choice.chance.probability(self.values))
-            except (EvaluationError, ArithmeticError, TypeError) as exc:
-                p = 0.0
-                events.append(Event("error", f"chance could not be computed ({exc})"))
-            hit = self.rng.random() < p
-        outcome: Outcome = choice.chance.outcome if hit and choice.chance else choice.outcome
-        self._pilot.rolled = hit
-
-        for name, rate in choice.rates:
-            self.rates[name] = rate
-        self._pass_time(choice.time)
-        self._apply_effects(outcome, events)
-
-        self._events[choice.id].trigger(self._pilot)
-        dest = self._pilot.state
-        if not self.ended:  # a meter at its limit overrides a beat, not an ending already reached
-            self._check_limits(events)
-        deltas = {n: float(self.values[n]) - float(before[n]) for n in before if self.values[n] != before[n]}
+        # Meter values are always floats (start, clamp and time make them so).
+        deltas = {n: values[n] - old for n, old in before.items() if values[n] != old}
         for name in deltas:  # a meter's state can only change with its value
-            meter = self.story.meters[name]
-            new_state = meter.state(self.values[name])
+            meter = meters[name]
+            new_state = meter.state(values[name])
             if new_state != meter.state(before[name]):
                 events.append(Event("threshold", f"{meter.label}: {new_state.upper()}", name, new_state))
-
-        step = {"beat": beat.id, "choice": choice.id, "minute": self.elapsed}
-        if hit:
-            step["chance"] = True
-            events.insert(0, Event("chance", "The odds went against you."))
-        self.steps.append(step)
-        self.log.append(LogEntry(self.elapsed, "choice", choice.label))
+        minute = values["elapsed"]
+        log = self.log
+        log.append(LogEntry(minute, "choice", choice.label))
         for event in events:
-            if event.kind != "chance":
-                self.log.append(LogEntry(self.elapsed, "event", event.message))
-        if not self.ended:
-            self._enter(dest, came_from=beat.id)
+            log.append(LogEntry(minute, "event", event.message))
+        if hit:
+            events.insert(0, Event("chance", "The odds went against you."))
         ending = self.ending_view()
         if ending is not None:
-            self.log.append(LogEntry(self.elapsed, "ending", ending.title))
+            log.append(LogEntry(minute, "ending", ending.title))
         self._sample()
         result = ChoiceResult(
             choice_id=choice.id,
@@ -393,10 +364,81 @@ class Game:
             events=tuple(events),
             ending=ending,
             chance_hit=hit,
-            beat_id=self.state,
+            beat_id=self._pilot.state,
         )
         self.last_result = result
         return result
+
+    def step(self, choice_id: str) -> bool:
+        """Take a choice by the same rules as :meth:`choose`, recording only the step.
+
+        The simulator's fast path: no undo mark, log, meter sample or result is
+        built, and the machine is moved with ``set_state`` to the destination
+        the choice's trigger leads to, so thousands of play-throughs a second
+        stay affordable. A test plays seeded games both ways and requires the
+        same states and values. Returns whether a chance outcome happened.
+        """
+        beat, choice = self._take(choice_id)
+        return self._advance(beat, choice, None, None, fast=True)[1]
+
+    def _take(self, choice_id: str) -> tuple[Beat, Choice]:
+        beat = self.story.beats.get(self._pilot.state)
+        if beat is None:
+            raise GameError("the story has ended; start a new game or undo")
+        choice = self._find(beat, choice_id)
+        if choice.condition is not None:
+            ok, reason = self.enabled(choice)
+            if not ok:
+                raise GameError(f"“{choice.label}” is not possible: {reason}")
+        return beat, choice
+
+    def _advance(
+        self, beat: Beat, choice: Choice, force_chance: bool | None, events: list[Event] | None, fast: bool = False
+    ) -> tuple[Outcome, bool]:
+        """The rules of one choice: roll, rates, time, effects, transition, limits, entry."""
+        values = self.values
+        hit = False
+        chance = choice.chance
+        if chance is not None:
+            if force_chance is not None:
+                hit = force_chance
+            else:
+                try:
+                    p = float(chance.probability.fn(values))
+                except (EvaluationError, ArithmeticError, TypeError) as exc:
+                    p = 0.0
+                    if events is not None:
+                        events.append(Event("error", f"chance could not be computed ({exc})"))
+                hit = self.rng.random() < p
+        outcome: Outcome = chance.outcome if hit and chance is not None else choice.outcome
+        self._pilot.rolled = hit
+
+        if choice.rates:
+            self.rates.update(choice.rates)
+        if choice.time > 0:
+            self._pass_time(choice.time)
+        if outcome.effects:
+            self._apply_effects(outcome, events)
+
+        if fast:
+            # The destination the trigger would pick (build_machine makes the
+            # transitions from these same fields); set_state skips transitions'
+            # generic dispatch, the largest cost of a simulated step.
+            dest = outcome.destination
+            self._machine.set_state(dest, model=self._pilot)
+        else:
+            self._events[choice.id].trigger(self._pilot)
+            dest = self._pilot.state
+        ended = dest.startswith(ENDING_PREFIX)
+        if not ended and self._limits:  # a meter at its limit overrides a beat, not an ending
+            ended = self._check_limits(events) is not None
+        step = {"beat": beat.id, "choice": choice.id, "minute": values["elapsed"]}
+        if hit:
+            step["chance"] = True
+        self.steps.append(step)
+        if not ended:
+            self._enter(dest, came_from=beat.id)
+        return outcome, hit
 
     def _find(self, beat: Beat, choice_id: str) -> Choice:
         for c in beat.choices:
@@ -418,7 +460,7 @@ class Game:
             if rate:
                 values[name] = self.story.meters[name].clamp(values[name] + rate * minutes)
 
-    def _apply_effects(self, outcome: Outcome, events: list[Event]) -> None:
+    def _apply_effects(self, outcome: Outcome, events: list[Event] | None) -> None:
         values = self.values
         meters = self.story.meters
         flags = self.story.flags
@@ -427,7 +469,8 @@ class Game:
             try:
                 new = apply_op(effect.op, values[name], effect.expr.fn(values))
             except (EvaluationError, ArithmeticError, TypeError) as exc:
-                events.append(Event("error", f"effect `{effect.source}` skipped ({exc})"))
+                if events is not None:
+                    events.append(Event("error", f"effect `{effect.source}` skipped ({exc})"))
                 continue
             meter = meters.get(name)
             if meter is not None:
@@ -437,12 +480,13 @@ class Game:
             else:
                 values[name] = int(new)
 
-    def _check_limits(self, events: list[Event]) -> str | None:
+    def _check_limits(self, events: list[Event] | None) -> str | None:
         values = self.values
         for meter, at_min, ending, trigger in self._limits:
             value = values[meter.name]
             if value <= meter.min if at_min else value >= meter.max:
-                events.append(Event("limit", f"{meter.label} reached its limit", meter.name, "critical"))
+                if events is not None:
+                    events.append(Event("limit", f"{meter.label} reached its limit", meter.name, "critical"))
                 self._events[trigger].trigger(self._pilot)
                 return ending
         return None
@@ -453,12 +497,12 @@ class Game:
             self.rates[name] = rate
         if beat.no_return and came_from != beat_id:
             self.undo_stack.clear()
-        for milestone in self.story.milestones:
-            if milestone.beat == beat_id and beat_id not in self.milestones:
-                self.milestones[beat_id] = self.elapsed
+        if beat_id in self._milestone_beats and beat_id not in self.milestones:
+            self.milestones[beat_id] = self.elapsed
 
     def _sample(self) -> None:
-        self.samples.append((self.elapsed, {n: float(self.values[n]) for n in self.story.meters}))
+        values = self.values
+        self.samples.append((values["elapsed"], {n: values[n] for n in self.story.meters}))
 
     # -- undo ----------------------------------------------------------------
     def _push_undo(self) -> None:
@@ -556,7 +600,9 @@ class Game:
             game = cls(story, int(data["seed"]), state=state)
             values = dict(game.values)
             for name, value in data["values"].items():
-                if name in values:
+                if name in story.meters or name == "elapsed":
+                    values[name] = float(value)
+                elif name in values:
                     values[name] = value
             game.values = values
             game.rates.update({k: float(v) for k, v in data["rates"].items() if k in game.rates})

@@ -467,7 +467,13 @@ class _Loader:
             if expr is not None:
                 out.append(
                     Comparison(
-                        c["label"], expr, float(c["real"]), c.get("unit", ""), c.get("precision", 0), c.get("note", "")
+                        c["label"],
+                        expr,
+                        float(c["real"]),
+                        c.get("unit", ""),
+                        c.get("precision", 0),
+                        c.get("note", ""),
+                        c.get("kind", "number"),
                     )
                 )
         return tuple(out)

@@ -233,6 +233,7 @@ OBJECTS: dict[str, list[Field]] = {
         Field("real", Num(), "The historical figure.", True),
         Field("unit", Str(), "Unit of both figures."),
         Field("precision", Int(), "Decimal places shown."),
+        Field("kind", Str(r"^(number|yes_no)$"), "`number` (default) or `yes_no`: shown as yes/no, 0 is no."),
         Field("note", Str(), "Where the real figure comes from, or which source was chosen."),
     ],
     "milestone": [
