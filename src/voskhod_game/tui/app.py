@@ -1,0 +1,324 @@
+"""The Voskhod Textual app: owns the story, the save store, the current game and the screens.
+
+Screens render and ask; the app acts: starting, loading, saving, undoing and
+moving between title, game and debrief all happen here, so every path (a key,
+the title menu, the command palette, a debrief button) does the same thing.
+Screens and dialogs other than the title are imported when first needed, which
+keeps the first paint close to a bare Textual app.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ..engine.game import Game, GameError
+from ..engine.saves import SaveError, SaveInfo, SaveStore
+from ..story.loader import analyse_story
+from ..story.model import Story
+from .settings import Settings, load_settings, save_settings
+from .themes import DEFAULT_THEME, HIGH_CONTRAST_THEME, OWN_THEMES
+
+STYLES = Path(__file__).parent / "styles"
+
+
+class VoskhodApp(App[int]):
+    TITLE = "Voskhod-2"
+    CSS_PATH = [STYLES / "app.tcss", STYLES / "game.tcss", STYLES / "screens.tcss", STYLES / "dialogs.tcss"]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Keys", key_display="?"),
+    ]
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        story_dir: Path,
+        saves_dir: Path,
+        *,
+        seed: int | None = None,
+        load: str | None = None,
+        reveal: bool | None = None,
+        watch: bool = False,
+    ) -> None:
+        super().__init__()
+        self.story_dir = Path(story_dir)
+        self.store = SaveStore(Path(saves_dir))
+        self.seed = seed
+        self.initial_load = load
+        self.force_reveal = reveal
+        self.watch_story = watch
+        self.story: Story | None = None
+        self.game: Game | None = None
+        self.settings = Settings()
+        self._autosave_warned = False
+        for theme in OWN_THEMES:
+            self.register_theme(theme)
+
+    # -- start-up ----------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.settings = load_settings(self.store.directory)
+        self.apply_look()
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if not self.reload_story():
+            return
+        if self.initial_load:
+            if self.load_slot(self.initial_load):
+                return
+        self.push_screen(self._title())
+
+    def reload_story(self) -> bool:
+        """(Re)load the story; show the problems screen if it does not validate."""
+        story, diagnostics = analyse_story(self.story_dir)
+        errors = [d for d in diagnostics if d.severity == "error"]
+        if story is None or errors:
+            from .screens.problems import ProblemsScreen
+
+            screen = ProblemsScreen(str(self.story_dir), errors or diagnostics)
+            if isinstance(self.screen, type(screen)) or len(self.screen_stack) > 1:
+                self.switch_screen(screen)
+            else:
+                self.push_screen(screen)
+            return False
+        self.story = story
+        if len(self.screen_stack) > 1 and type(self.screen).__name__ == "ProblemsScreen":
+            self.switch_screen(self._title())
+        return True
+
+    def _title(self) -> Screen[None]:
+        from .screens.title import TitleScreen
+
+        return TitleScreen()
+
+    # -- looks ---------------------------------------------------------------------
+    @property
+    def reveal(self) -> bool:
+        return self.settings.reveal if self.force_reveal is None else self.force_reveal
+
+    def apply_look(self) -> None:
+        s = self.settings
+        wanted = HIGH_CONTRAST_THEME if s.high_contrast else s.theme
+        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+        self.set_class(s.high_contrast, "-high-contrast")
+
+    def _remember_theme(self, theme: object) -> None:
+        name = getattr(theme, "name", "")
+        if name and name != HIGH_CONTRAST_THEME and name != self.settings.theme:
+            self.change_settings(theme=name)
+
+    def change_settings(self, **changes: object) -> None:
+        for key, value in changes.items():
+            setattr(self.settings, key, value)
+        self.apply_look()
+        problem = save_settings(self.store.directory, self.settings)
+        if problem:
+            self.notify(problem, severity="warning")
+
+    # -- games -------------------------------------------------------------------------
+    def new_game(self, seed: int | None = None) -> None:
+        if self.story is None:
+            return
+        self.show_game(Game.new(self.story, self.seed if seed is None else seed))
+
+    def continue_game(self) -> None:
+        if self.story is None:
+            return
+        info = self.store.latest_autosave(self.story)
+        if info is None:
+            self.notify("There is no autosave yet: start a new game.", severity="warning")
+            return
+        self.load_slot(info.slot)
+
+    def load_slot(self, slot: str) -> bool:
+        if self.story is None:
+            return False
+        try:
+            loaded = self.store.load(slot, self.story)
+        except SaveError as exc:
+            self.notify(str(exc), title="Cannot load", severity="error", timeout=8)
+            return False
+        for warning in loaded.warnings:
+            self.notify(warning, title="Note", severity="warning")
+        self.notify(f"Loaded “{loaded.info.slot}”.", title="Loaded")
+        self.show_game(loaded.game)
+        return True
+
+    def show_game(self, game: Game) -> None:
+        self.game = game
+        self._autosave_warned = False
+        if game.ended:
+            self.show_debrief()
+            return
+        from .screens.game import GameScreen
+
+        self._switch_to(GameScreen(game, reveal=self.reveal))
+
+    def show_debrief(self) -> None:
+        if self.game is None:
+            return
+        from .screens.debrief import DebriefScreen
+
+        self._switch_to(DebriefScreen(self.game))
+
+    def _switch_to(self, screen: Screen[None]) -> None:
+        """Replace the current main screen, closing any dialogs above it first."""
+        while isinstance(self.screen, _modal_type()):
+            self.pop_screen()
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def autosave(self) -> None:
+        """Autosave after a choice; a failure is reported once per game, not every turn."""
+        if self.game is None:
+            return
+        try:
+            self.store.autosave(self.game)
+        except SaveError as exc:
+            if not self._autosave_warned:
+                self._autosave_warned = True
+                self.notify(f"Autosave failed: {exc}", title="Autosave", severity="error", timeout=10)
+
+    # -- actions (keys, menu, palette) -----------------------------------------------------
+    def _in_play(self) -> bool:
+        return self.game is not None and type(self.screen).__name__ in {"GameScreen", "DebriefScreen"}
+
+    def action_save(self) -> None:
+        game = self.game
+        if game is None or not self._in_play():
+            self.notify("Start or load a game first.", severity="warning")
+            return
+        from .modals.save import SaveModal
+
+        existing = tuple(i.slot for i in self.store.list())
+
+        def save(slot: str) -> SaveInfo:
+            return self.store.save(slot, game)
+
+        def saved(info: SaveInfo | None) -> None:
+            if info is not None:
+                self.notify(f"Saved as “{info.slot}”.", title="Saved")
+
+        beat = game.beat
+        suggestion = f"scene-{game.story.scene_of(beat.id).number}" if beat is not None else ""
+        self.push_screen(SaveModal(save, suggestion, existing), saved)
+
+    def action_load(self) -> None:
+        if self.story is None:
+            return
+        from .modals.load import LoadModal
+
+        def chosen(slot: str | None) -> None:
+            if slot:
+                self.load_slot(slot)
+
+        self.push_screen(LoadModal(self.store.list(), self.story.id, str(self.store.directory)), chosen)
+
+    def action_undo(self) -> None:
+        if self.game is None or not self._in_play():
+            return
+        try:
+            self.game.undo()
+        except GameError as exc:
+            self.notify(f"Cannot undo: {exc}.", severity="warning")
+            return
+        self.autosave()
+        self.notify("The last choice was taken back.", title="Undone")
+        if type(self.screen).__name__ == "GameScreen":
+            self.screen.render_view(None)  # type: ignore[attr-defined]
+        else:
+            self.show_game(self.game)
+
+    def action_restart(self) -> None:
+        if self.game is None:
+            self.new_game()
+            return
+        from .modals.confirm import ConfirmModal
+
+        seed = self.game.seed
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.new_game(seed=seed)
+
+        self.push_screen(
+            ConfirmModal("Restart the mission?", "You go back to the start with the same dice.", "Restart", "Cancel"),
+            answer,
+        )
+
+    def action_to_title(self) -> None:
+        self._switch_to(self._title())
+
+    def action_request_quit(self) -> None:
+        from .modals.confirm import ConfirmModal
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit(0)
+
+        self.push_screen(
+            ConfirmModal("Leave the mission?", "The game is autosaved after every choice.", "Quit", "Stay"), answer
+        )
+
+    def action_help(self) -> None:
+        from .modals.help import HelpModal
+
+        if not isinstance(self.screen, HelpModal):
+            self.push_screen(HelpModal())
+
+    def action_how_to_play(self) -> None:
+        from .modals.text_modal import TextModal
+        from .text import story_text
+
+        body = story_text((Path(__file__).parent / "howto.md").read_text(encoding="utf-8"))
+        self.push_screen(TextModal("How to play", body))
+
+    def action_settings(self) -> None:
+        from .modals.settings import SettingsModal
+
+        self.push_screen(SettingsModal())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if self.story is None:
+            return
+        in_play = self._in_play()
+        if in_play:
+            yield SystemCommand("Save game", "Save in a named slot", self.action_save)
+        yield SystemCommand("Load game", "Load a saved game", self.action_load)
+        if in_play and self.game is not None and self.game.can_undo:
+            yield SystemCommand("Undo", "Take back the last choice", self.action_undo)
+        if in_play:
+            yield SystemCommand("Restart mission", "Start again from the beginning", self.action_restart)
+        yield SystemCommand("New game", "Start a new mission", self.new_game)
+        yield SystemCommand("Settings", "Theme, high contrast, text reveal", self.action_settings)
+        yield SystemCommand("How to play", "The rules in a page", self.action_how_to_play)
+
+
+def _modal_type() -> type:
+    from textual.screen import ModalScreen
+
+    return ModalScreen
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Entry point from ``voskhod play``: run the app and return its exit status."""
+    from ..commands.common import story_path
+    from ..paths import saves_dir
+
+    app = VoskhodApp(
+        story_path(args.story),
+        saves_dir(args.saves),
+        seed=args.seed,
+        load=args.load,
+        watch=bool(getattr(args, "watch", False)),
+    )
+    result = app.run()
+    return int(result or 0)

@@ -1,0 +1,45 @@
+"""The keys, listed from ``keys.KEYS`` so the help cannot drift from the bindings."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from ..keys import KEYS
+
+
+def keys_table() -> Table:
+    table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+    table.add_column("where", style="bold", no_wrap=True)
+    table.add_column("keys", style="bold", no_wrap=True)
+    table.add_column("action", ratio=1)
+    last = ""
+    for k in KEYS:
+        table.add_row(k.where if k.where != last else "", k.keys, k.action)
+        last = k.where
+    return table
+
+
+class HelpModal(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,f1,q", "dismiss(None)", "Close")]
+
+    def __init__(self) -> None:
+        super().__init__(classes="modal")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog dialog-wide"):
+            yield Static("Keys", classes="dialog-title")
+            with VerticalScroll(classes="dialog-scroll"):
+                yield Static(keys_table())
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", id="close", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#close", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None)

@@ -1,0 +1,172 @@
+"""The game screen: scene bar and clock, story pane, choices, meters and mission log.
+
+It renders ``game.view()`` after every change and turns a ``ChoiceResult`` into
+text in the story pane and notifications; the app owns the game, the saves and
+the moves between screens.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+
+from ...engine.game import Game, GameError
+from ...engine.views import ChoiceResult, View
+from ..text import story_text
+from ..widgets.choices import ChoiceList, minutes_text
+from ..widgets.meters import MetersPanel
+from ..widgets.mission_log import log_text
+from ..widgets.story_pane import StoryPane
+
+if TYPE_CHECKING:
+    from ..app import VoskhodApp
+
+LOG_LINES = 12
+SEVERITY = {"critical": "error", "warn": "warning", "ok": "information"}
+
+
+def result_text(result: ChoiceResult) -> Text:
+    """What the last choice did, shown above the new beat."""
+    text = Text()
+    cost = minutes_text(result.minutes)
+    text.append("› " + result.label, style="bold")
+    if cost:
+        text.append(f"  ({cost})", style="dim")
+    if result.result_text.strip():
+        text.append("\n")
+        text.append_text(story_text(result.result_text, style="italic"))
+    for event in result.events:
+        if event.kind in {"threshold", "limit", "error", "chance"} and event.message:
+            text.append("\n")
+            text.append(f"! {event.message}", style="bold")
+    return text
+
+
+class GameScreen(Screen[None]):
+    BINDINGS = [
+        *(Binding(str(n), f"choose({n})", f"Choice {n}", show=False) for n in range(1, 10)),
+        Binding("s", "app.save", "Save"),
+        Binding("l", "app.load", "Load"),
+        Binding("u", "app.undo", "Undo"),
+        Binding("m", "mission_log", "Log"),
+        Binding("escape", "app.to_title", "Title"),
+        Binding("q", "app.request_quit", "Quit"),
+    ]
+
+    def __init__(self, game: Game, *, reveal: bool = True) -> None:
+        super().__init__()
+        self.game = game
+        self.reveal = reveal
+        self._last: ChoiceResult | None = None
+
+    @property
+    def voskhod(self) -> VoskhodApp:
+        return cast("VoskhodApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        view = self.game.view()
+        with Horizontal(id="topbar"):
+            yield Static("", id="scene-label")
+            yield Static("", id="clock-label")
+        with Horizontal(id="body"):
+            with Vertical(id="main"):
+                yield StoryPane(id="story")
+                yield ChoiceList(id="choices")
+            with Vertical(id="side"):
+                yield MetersPanel(view.meters, id="meters")
+                yield Static("", id="log")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        pane = self.query_one(StoryPane)
+        pane.reveal_enabled = self.reveal
+        self.query_one("#log", Static).border_title = "Mission log"
+        self.render_view(self.game.last_result)
+        self.query_one(ChoiceList).focus()
+
+    # -- showing ---------------------------------------------------------------
+    def render_view(self, result: ChoiceResult | None = None) -> None:
+        view = self.game.view()
+        self._show_bar(view)
+        self.query_one(MetersPanel).show(view.meters, self.game.samples)
+        self.query_one("#log", Static).update(log_text(self.game.log, LOG_LINES))
+        self.query_one(ChoiceList).show(view.choices)
+        text = Text()
+        if result is not None:
+            text.append_text(result_text(result))
+            text.append("\n\n")
+        if view.title:
+            text.append(view.title + "\n", style="bold underline")
+        text.append_text(story_text(view.text))
+        self.query_one(StoryPane).show(text)
+
+    def _show_bar(self, view: View) -> None:
+        scene = Text()
+        scene.append(f"Scene {view.scene_number} of {view.scene_count}", style="bold")
+        scene.append(f"  {view.scene_title}")
+        self.query_one("#scene-label", Static).update(scene)
+        clock = Text()
+        clock.append(view.clock.elapsed, style="bold")
+        for label, time in view.clock.zones:
+            clock.append(f"  {label} {time}")
+        self.query_one("#clock-label", Static).update(clock)
+
+    # -- acting ------------------------------------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        """Any key first finishes a reveal in progress, and does nothing else."""
+        if self.query_one(StoryPane).finish():
+            event.stop()
+            event.prevent_default()
+
+    def action_choose(self, number: int) -> None:
+        if self.query_one(StoryPane).finish():
+            return
+        view = self.game.view()
+        choice = next((c for c in view.choices if c.number == number), None)
+        if choice is None:
+            return
+        if not choice.enabled:
+            self.notify(f"{choice.label}: {choice.reason}", title="Not possible now", severity="warning")
+            return
+        self.take(choice.id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.take(event.option.id)
+
+    def take(self, choice_id: str) -> None:
+        try:
+            result = self.game.choose(choice_id)
+        except GameError as exc:
+            self.notify(str(exc), title="Not possible", severity="warning")
+            return
+        self.voskhod.autosave()
+        for event in result.events:
+            self._announce(event.kind, event.message, event.state)
+        if result.ending is not None:
+            self.voskhod.show_debrief()
+            return
+        self.render_view(result)
+
+    def _announce(self, kind: str, message: str, state: str) -> None:
+        if kind == "threshold":
+            self.notify(message, title="Meter", severity=SEVERITY.get(state, "information"))  # type: ignore[arg-type]
+        elif kind == "limit":
+            self.notify(message, title="Limit", severity="error")
+        elif kind == "chance":
+            self.notify(message, title="Chance")
+        elif kind == "error":
+            self.notify(message, title="Story problem", severity="warning")
+
+    def action_mission_log(self) -> None:
+        from ..modals.text_modal import TextModal
+
+        self.app.push_screen(TextModal("Mission log", log_text(self.game.log), end=True))

@@ -1,0 +1,113 @@
+"""The title screen: the mission's name and the menu."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+if TYPE_CHECKING:
+    from ..app import VoskhodApp
+
+EMBLEM = """\
+ ██╗   ██╗ ██████╗ ███████╗██╗  ██╗██╗  ██╗ ██████╗ ██████╗       ██████╗
+ ██║   ██║██╔═══██╗██╔════╝██║ ██╔╝██║  ██║██╔═══██╗██╔══██╗      ╚════██╗
+ ██║   ██║██║   ██║███████╗█████╔╝ ███████║██║   ██║██║  ██║█████╗ █████╔╝
+ ╚██╗ ██╔╝██║   ██║╚════██║██╔═██╗ ██╔══██║██║   ██║██║  ██║╚════╝██╔═══╝
+  ╚████╔╝ ╚██████╔╝███████║██║  ██╗██║  ██║╚██████╔╝██████╔╝      ███████╗
+   ╚═══╝   ╚═════╝ ╚══════╝╚═╝  ╚═╝╚═╝  ╚═╝ ╚═════╝ ╚═════╝       ╚══════╝"""
+
+SMALL_EMBLEM = "★  В О С Х О Д - 2  ★"
+
+MENU = (
+    ("new", "New game", "n"),
+    ("continue", "Continue", "c"),
+    ("load", "Load", "l"),
+    ("howto", "How to play", "h"),
+    ("settings", "Settings", "s"),
+    ("quit", "Quit", "q"),
+)
+
+
+class TitleScreen(Screen[None]):
+    BINDINGS = [
+        Binding("n", "menu('new')", "New game"),
+        Binding("c", "menu('continue')", "Continue"),
+        Binding("l", "menu('load')", "Load"),
+        Binding("h", "menu('howto')", "How to play"),
+        Binding("s", "menu('settings')", "Settings"),
+        Binding("q", "menu('quit')", "Quit"),
+    ]
+
+    @property
+    def voskhod(self) -> VoskhodApp:
+        return cast("VoskhodApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="title-box"):
+            yield Static(EMBLEM, id="emblem")
+            yield Static(SMALL_EMBLEM, id="small-emblem")
+            yield Static("", id="story-title")
+            yield Static("18–19 March 1965 · you are Alexei Leonov, about to leave the ship", id="tagline")
+            with Center():
+                yield OptionList(id="menu")
+            yield Static("", id="continue-note")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_menu()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_menu()
+
+    def refresh_menu(self) -> None:
+        """Rebuild the menu; Continue is dimmed when there is no autosave to continue."""
+        app = self.voskhod
+        story = app.story
+        self.query_one("#story-title", Static).update(story.title if story else "")
+        note = ""
+        can_continue = False
+        info = app.store.latest_autosave(story) if story else None
+        if info is None:
+            note = "No autosave yet: start a new game."
+        elif not info.ok:
+            note = f"The autosave cannot be loaded: {info.problem}"
+        else:
+            can_continue = True
+            where = "an ending" if info.ended else info.scene_title
+            note = f"Continue: {where}, {info.mission_time}"
+        menu = self.query_one("#menu", OptionList)
+        highlighted = menu.highlighted
+        options = []
+        for key, label, shortcut in MENU:
+            prompt = Text.assemble((shortcut.upper(), "bold underline"), "  ", label)
+            options.append(Option(prompt, id=key, disabled=key == "continue" and not can_continue))
+        menu.set_options(options)
+        menu.highlighted = highlighted if highlighted is not None else (1 if can_continue else 0)
+        self.query_one("#continue-note", Static).update(note)
+        menu.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_menu(event.option.id or "")
+
+    def action_menu(self, key: str) -> None:
+        app = self.voskhod
+        if key == "new":
+            app.new_game()
+        elif key == "continue":
+            app.continue_game()
+        elif key == "load":
+            app.action_load()
+        elif key == "howto":
+            app.action_how_to_play()
+        elif key == "settings":
+            app.action_settings()
+        elif key == "quit":
+            app.exit(0)
