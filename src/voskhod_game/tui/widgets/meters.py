@@ -13,12 +13,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
 
 from ...engine.views import MeterView
+from ..chart import chart_rows
 
 TREND_POINTS = 24
-STATE_MARK = {"ok": "", "warn": " WARN", "critical": " CRITICAL"}
+STATE_MARK = {"ok": "", "warn": " WARN", "critical": " CRIT"}
 STATES = ("ok", "warn", "critical")
 
 
@@ -43,6 +44,29 @@ class MeterBar(Widget):
         return Text(bar) + Text("·" * (width - len(bar)), style="dim")
 
 
+class MeterTrend(Widget):
+    """The meter's recent values as one row of blocks, scaled to the meter's whole range
+    (not to the recent minimum and maximum), so a full-looking trend means a full meter."""
+
+    DEFAULT_CSS = "MeterTrend { height: 1; width: 10; }"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.values: list[float] = []
+        self.lo = 0.0
+        self.hi = 1.0
+
+    def set_values(self, values: Sequence[float], lo: float, hi: float) -> None:
+        self.values, self.lo, self.hi = list(values), lo, hi
+        self.refresh()
+
+    def render(self) -> Text:
+        width = max(self.size.width, 1)
+        recent = self.values[-width:]
+        row = chart_rows(recent, self.lo, self.hi, 1)[0] if recent else ""
+        return Text(row.rjust(width, " "))
+
+
 class MeterRow(Vertical):
     """Label, value and state on the first line; bar and trend on the second."""
 
@@ -57,7 +81,7 @@ class MeterRow(Vertical):
             yield Static("", classes="meter-value")
         with Horizontal(classes="meter-body"):
             yield MeterBar(self._meter.fraction, classes="meter-bar")
-            yield Sparkline([], classes="meter-trend")
+            yield MeterTrend(classes="meter-trend")
 
     def on_mount(self) -> None:
         self.show(self._meter, ())
@@ -69,8 +93,7 @@ class MeterRow(Vertical):
         value = self.query_one(".meter-value", Static)
         value.update(Text(meter.display + STATE_MARK[meter.state], style="bold" if meter.state != "ok" else ""))
         self.query_one(MeterBar).set_fraction(meter.fraction)
-        spark = self.query_one(Sparkline)
-        spark.data = list(trend[-TREND_POINTS:]) or [meter.value]
+        self.query_one(MeterTrend).set_values(list(trend[-TREND_POINTS:]) or [meter.value], meter.min, meter.max)
         self.tooltip = f"{meter.label}: {meter.display} ({meter.state}); range {meter.min:g}–{meter.max:g} {meter.unit}"
 
 

@@ -19,7 +19,7 @@ def log_text(entries: Sequence[LogEntry], last: int | None = None) -> Text:
     for i, entry in enumerate(shown):
         if i:
             text.append("\n")
-        text.append(format_elapsed(entry.minute)[2:], style="dim")
+        text.append(format_elapsed(entry.minute)[2:7], style="dim")
         text.append(" ")
         text.append(("› " if entry.kind == "choice" else "") + entry.text, style=KIND_STYLE.get(entry.kind, ""))
     return text
