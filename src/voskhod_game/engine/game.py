@@ -300,7 +300,7 @@ class Game:
             if event.kind != "chance":
                 self.log.append(LogEntry(self.elapsed, "event", event.message))
         if not self.ended:
-            self._enter(dest)
+            self._enter(dest, came_from=beat.id)
         ending = self.ending_view()
         if ending is not None:
             self.log.append(LogEntry(self.elapsed, "ending", ending.title))
@@ -367,11 +367,11 @@ class Game:
                     return ending
         return None
 
-    def _enter(self, beat_id: str) -> None:
+    def _enter(self, beat_id: str, came_from: str = "") -> None:
         beat = self.story.beats[beat_id]
         for name, rate in beat.rates:
             self.rates[name] = rate
-        if beat.no_return:
+        if beat.no_return and came_from != beat_id:
             self.undo_stack.clear()
         for milestone in self.story.milestones:
             if milestone.beat == beat_id and beat_id not in self.milestones:

@@ -1,0 +1,33 @@
+"""Shared fixtures: the small test story, copies of it to break, save stores."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from voskhod_game.engine.saves import SaveStore
+from voskhod_game.story import Story, load_story
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "mini"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def mini() -> Story:
+    return load_story(MINI)
+
+
+@pytest.fixture
+def mini_copy(tmp_path: Path) -> Path:
+    """A writable copy of the mini story, for tests that break it."""
+    target = tmp_path / "story"
+    shutil.copytree(MINI, target)
+    return target
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SaveStore:
+    return SaveStore(tmp_path / "saves")

@@ -1,0 +1,83 @@
+"""The command line contract: version, help, check's exit codes and formats, saves."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import MINI
+from voskhod_game import __version__
+
+
+def voskhod(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "voskhod_game", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_version_and_help() -> None:
+    assert voskhod("--version").stdout.strip() == f"voskhod {__version__}"
+    help_text = voskhod("--help").stdout
+    for command in ("play", "check", "saves"):
+        assert command in help_text
+
+
+def test_check_clean_story_exits_zero() -> None:
+    run = voskhod("check", str(MINI))
+    assert run.returncode == 0 and "no problems found" in run.stdout
+
+
+def test_check_broken_story_exits_one_with_path_line_col(mini_copy: Path) -> None:
+    scene = mini_copy / "1_hatch.yaml"
+    scene.write_text(
+        scene.read_text().replace("target: walk.outside\n        time: 5", "target: nowhere\n        time: 5")
+    )
+    run = voskhod("check", str(mini_copy))
+    assert run.returncode == 1
+    assert f"{scene}:13:17: V202 target `nowhere` does not exist" in run.stdout
+
+
+def test_check_json_lists_diagnostics(mini_copy: Path) -> None:
+    scene = mini_copy / "1_hatch.yaml"
+    scene.write_text(scene.read_text().replace("time: 5", "time: five"))
+    run = voskhod("check", "--format", "json", str(mini_copy))
+    data = json.loads(run.stdout)
+    assert run.returncode == 1 and data["errors"] >= 1
+    first = data["diagnostics"][0]
+    assert first["code"] == "V102" and first["path"] == str(scene) and first["line"] == 14
+
+
+def test_check_usage_errors_exit_two(tmp_path: Path) -> None:
+    assert voskhod("check", str(tmp_path / "missing")).returncode == 2
+    assert voskhod("check", "--format", "xml", str(MINI)).returncode == 2
+
+
+def test_saves_list_show_delete(tmp_path: Path) -> None:
+    env = {"VOSKHOD_SAVES": str(tmp_path)}
+    subprocess.run(
+        [sys.executable, "-m", "voskhod_game", "play", "--plain", "--story", str(MINI), "--seed", "1"],
+        input="2\nsave keep\nquit\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **env},
+    )
+    (tmp_path / "junk.json").write_text("{")
+    listing = voskhod("saves", "list", env=env).stdout
+    assert "keep: Mini Mission · The hatch · T+00:03:00" in listing
+    assert "junk: cannot be loaded: the file is damaged" in listing
+    shown = voskhod("saves", "show", "keep", env=env)
+    assert shown.returncode == 0 and "beat: hatch.inside" in shown.stdout
+    assert voskhod("saves", "show", "junk", env=env).returncode == 1
+    assert voskhod("saves", "delete", "keep", env=env).returncode == 0
+    assert not (tmp_path / "keep.json").exists()
+    assert voskhod("saves", "delete", "keep", env=env).returncode == 1
+    assert voskhod("saves", "--saves", str(tmp_path), "list").returncode == 0

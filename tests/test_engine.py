@@ -1,0 +1,150 @@
+"""The engine: gating, effects, clamping, thresholds, endings, dice, undo, snapshots."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from voskhod_game.engine import Game, GameError
+from voskhod_game.engine.debrief import build_debrief
+from voskhod_game.story import Story
+
+
+def test_new_game_starts_at_the_start_beat_with_meters_at_their_start(mini: Story) -> None:
+    view = Game.new(mini, seed=1).view()
+    assert view.beat_id == "hatch.inside"
+    assert view.meter("oxygen").value == 20
+    assert view.scene_number == 1 and view.scene_count == 2
+    assert view.clock.zones == (("UTC", "08:00"), ("Moscow", "11:00"))
+    assert "20" in view.text  # {oxygen} placeholder filled in
+
+
+def test_disabled_choice_is_shown_with_its_reason_and_cannot_be_taken(mini: Story) -> None:
+    game = Game.new(mini, seed=1)
+    game.choose("open")
+    back = next(c for c in game.view().choices if c.id == "go_back")
+    assert not back.enabled and back.reason == "You have not looked yet"
+    with pytest.raises(GameError, match="not possible"):
+        game.choose("go_back")
+
+
+def test_hidden_choices_are_not_listed_while_disabled(mini: Story) -> None:
+    game = Game.new(mini, seed=1)
+    game.choose("open")
+    assert "secret" not in [c.id for c in game.view().choices]
+
+
+def test_time_drains_meters_at_their_rate_and_advances_the_clock(mini: Story) -> None:
+    game = Game.new(mini, seed=1)
+    result = game.choose("open")  # 5 minutes at -1/min
+    assert result.deltas["oxygen"] == -5
+    view = game.view()
+    assert view.meter("oxygen").value == 15
+    assert view.clock.elapsed == "T+00:05:00"
+    assert dict(view.clock.zones)["Moscow"] == "11:05"
+
+
+def test_effects_apply_and_meters_clamp_to_their_range(mini: Story) -> None:
+    game = Game.new(mini, seed=1)
+    game.choose("rush")  # heart 80 -> 130
+    game.choose("bleed")
+    assert game.view().meter("pressure").value == pytest.approx(0.27)
+    for _ in range(7):
+        game.choose("look")
+    assert game.values["heart"] == 200  # clamped at max
+
+
+def test_crossing_a_threshold_is_reported_as_an_event(mini: Story) -> None:
+    game = Game.new(mini, seed=1)
+    result = game.choose("rush")  # heart 80 -> 130: warn
+    assert any(e.kind == "threshold" and e.meter == "heart" and e.state == "warn" for e in result.events)
+    assert game.view().meter("heart").state == "warn"
+
+
+def test_meter_at_its_limit_reaches_its_ending(mini: Story) -> None:
+    game = Game.new(mini, seed=1)
+    for _ in range(7):  # 3 minutes each: 20 -> 0 oxygen
+        if game.ended:
+            break
+        game.choose("wait")
+    assert game.ended and game.ending_id == "suffocated"
+    view = game.view()
+    assert view.ending is not None and view.ending.type == "lost" and view.choices == ()
+    with pytest.raises(GameError):
+        game.choose("wait")
+
+
+def play_to_ending(mini: Story, seed: int) -> Game:
+    game = Game.new(mini, seed=seed)
+    for choice in ("open", "look", "go_back"):
+        game.choose(choice)
+    return game
+
+
+def test_same_seed_same_game_and_chance_outcomes_vary_by_seed(mini: Story) -> None:
+    endings = {seed: play_to_ending(mini, seed).ending_id for seed in range(40)}
+    assert set(endings.values()) == {"home", "drifted"}
+    assert all(play_to_ending(mini, seed).ending_id == endings[seed] for seed in range(40))
+    assert all(play_to_ending(mini, seed).snapshot() == play_to_ending(mini, seed).snapshot() for seed in range(3))
+
+
+def test_undo_takes_back_a_choice_including_its_dice(mini: Story) -> None:
+    game = Game.new(mini, seed=7)
+    game.choose("wait")
+    before = game.snapshot()
+    game.choose("wait")
+    game.undo()
+    assert game.snapshot()["values"] == before["values"]
+    assert game.snapshot()["rng"] == before["rng"]
+    assert game.state == "hatch.inside" and len(game.steps) == 1
+
+
+def test_point_of_no_return_blocks_undo(mini: Story) -> None:
+    game = Game.new(mini, seed=1)
+    game.choose("open")  # walk.outside is no_return
+    with pytest.raises(GameError, match="point of no return"):
+        game.undo()
+    game.choose("look")
+    game.undo()  # within the no-return beat, undo still works
+    assert game.state == "walk.outside"
+
+
+def test_snapshot_round_trip_through_json_continues_identically(mini: Story) -> None:
+    game = Game.new(mini, seed=11)
+    game.choose("wait")
+    game.choose("open")
+    data = json.loads(json.dumps(game.snapshot()))
+    copy = Game.restore(mini, data)
+    assert copy.view() == game.view()
+    for choice in ("look", "go_back"):
+        game.choose(choice)
+        copy.choose(choice)
+    assert copy.snapshot() == game.snapshot()
+
+
+def test_restore_refuses_other_stories_and_missing_beats(mini: Story) -> None:
+    data = Game.new(mini, seed=1).snapshot()
+    with pytest.raises(GameError, match="belongs to the story"):
+        Game.restore(mini, {**data, "story_id": "other"})
+    with pytest.raises(GameError, match="no longer exists"):
+        Game.restore(mini, {**data, "state": "hatch.gone"})
+    with pytest.raises(GameError, match="damaged"):
+        Game.restore(mini, {**data, "values": None})
+
+
+def test_choices_can_be_taken_by_number(mini: Story) -> None:
+    game = Game.new(mini, seed=1)
+    game.choose("1")
+    assert game.state == "walk.outside"
+
+
+def test_debrief_compares_the_run_with_history(mini: Story) -> None:
+    game = play_to_ending(mini, seed=2)
+    d = build_debrief(game)
+    assert d.ending.id == game.ending_id
+    assert d.comparisons[0].label == "Oxygen left" and d.comparisons[0].real == 10
+    assert d.timeline[0].yours_clock == "UTC 08:05" and d.timeline[0].real_clock == "UTC 08:05"
+    assert d.path == ("Open the hatch", "Look at the view", "Go back in")
+    assert d.series("oxygen")[0] == 20
+    assert ("T1", "The walk lasted about twelve minutes.") in d.facts
