@@ -126,6 +126,9 @@ class VoskhodApp(App[int]):
             return
         self.show_game(Game.new(self.story, self.seed if seed is None else seed))
 
+    def action_new_game(self) -> None:
+        self.new_game()
+
     def continue_game(self) -> None:
         if self.story is None:
             return

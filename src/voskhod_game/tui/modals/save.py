@@ -62,5 +62,8 @@ class SaveModal(ModalScreen[SaveInfo | None]):
         except SaveError as exc:
             note.set_class(True, "-error")
             note.update(f"Not saved: {exc}")
+            field = self.query_one("#slot", Input)
+            field.focus()
+            field.select_all()  # typing a new name replaces the refused one
             return
         self.dismiss(info)
