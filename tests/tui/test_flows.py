@@ -121,11 +121,11 @@ async def test_crossing_a_threshold_raises_a_notification(tmp_path: Path) -> Non
     notes = record_notifications(app)
     async with app.run_test() as pilot:
         await pilot.press("n", "3")
-        assert ("Meter", "Heart rate: WARN", "warning") in notes
+        assert ("Mission control", "Heart rate: WARN", "warning") in notes
         row = app.screen.query_one("#meter-heart")
         assert row.has_class("-warn")
         await pilot.press("1", "1", "1")
-        assert ("Meter", "Heart rate: CRITICAL", "error") in notes
+        assert ("Mission control", "Heart rate: CRITICAL", "error") in notes
         assert app.screen.query_one("#meter-heart").has_class("-critical")
         assert app.screen.query_one("#meters").border_title == "CRITICAL: Heart rate"
         assert "CRIT" in text_of(app, "#meter-heart .meter-value")

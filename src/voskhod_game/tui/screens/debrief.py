@@ -110,11 +110,11 @@ class DebriefScreen(Screen[None]):
                     facts.append(f"[{fid}] ", style="bold")
                     facts.append(fact)
                 yield Static(facts, classes="debrief-text")
-            with Horizontal(id="debrief-buttons"):
-                yield Button("Replay", id="replay", variant="primary")
-                yield Button("New game", id="new")
-                yield Button("Undo last choice", id="undo", disabled=not game.can_undo)
-                yield Button("Title", id="title")
+        with Horizontal(id="debrief-buttons"):
+            yield Button("Replay", id="replay", variant="primary")
+            yield Button("New game", id="new")
+            yield Button("Undo last choice", id="undo", disabled=not game.can_undo)
+            yield Button("Title", id="title")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ..app import VoskhodApp
 
 LOG_LINES = 12
-SEVERITY = {"critical": "error", "warn": "warning", "ok": "information"}
+NOTIFY_SECONDS = 5
 
 
 def result_text(result: ChoiceResult) -> Text:
@@ -149,22 +149,27 @@ class GameScreen(Screen[None]):
             self.notify(str(exc), title="Not possible", severity="warning")
             return
         self.voskhod.autosave()
-        for event in result.events:
-            self._announce(event.kind, event.message, event.state)
+        self._announce(result)
         if result.ending is not None:
             self.voskhod.show_debrief()
             return
         self.render_view(result)
 
-    def _announce(self, kind: str, message: str, state: str) -> None:
-        if kind == "threshold":
-            self.notify(message, title="Meter", severity=SEVERITY.get(state, "information"))  # type: ignore[arg-type]
-        elif kind == "limit":
-            self.notify(message, title="Limit", severity="error")
-        elif kind == "chance":
-            self.notify(message, title="Chance")
-        elif kind == "error":
-            self.notify(message, title="Story problem", severity="warning")
+    def _announce(self, result: ChoiceResult) -> None:
+        """One notification per choice, however many meters moved, at the gravest severity."""
+        lines = []
+        rank = 0
+        for event in result.events:
+            if not event.message:
+                continue
+            lines.append(event.message)
+            if event.kind == "limit" or event.state == "critical":
+                rank = max(rank, 2)
+            elif event.kind == "error" or event.state == "warn":
+                rank = max(rank, 1)
+        if lines:
+            severity = ("information", "warning", "error")[rank]
+            self.notify("\n".join(lines), title="Mission control", severity=severity, timeout=NOTIFY_SECONDS)  # type: ignore[arg-type]
 
     def action_mission_log(self) -> None:
         from ..modals.text_modal import TextModal

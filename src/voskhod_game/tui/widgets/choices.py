@@ -30,7 +30,7 @@ def choice_prompt(choice: ChoiceView) -> Text:
     text.append(choice.label)
     cost = minutes_text(choice.minutes)
     if cost:
-        text.append(f"  ⏱ {cost}", style="italic")
+        text.append(f"  · {cost}", style="italic")
     if choice.risky:
         text.append("  ⚠ risky", style="italic")
     if not choice.enabled:
