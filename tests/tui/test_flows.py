@@ -226,7 +226,13 @@ async def test_load_lists_damaged_and_foreign_saves_with_the_reason(tmp_path: Pa
     saves = tmp_path / "saves"
     saves.mkdir()
     (saves / "broken.json").write_text("{", encoding="utf-8")
-    foreign = {"app": "voskhod", "format": 1, "story_id": "other", "story_title": "Another Story", "game": {"format": 1}}
+    foreign = {
+        "app": "voskhod",
+        "format": 1,
+        "story_id": "other",
+        "story_title": "Another Story",
+        "game": {"format": 1},
+    }
     (saves / "theirs.json").write_text(json.dumps(foreign), encoding="utf-8")
     app = make_app(tmp_path)
     async with app.run_test() as pilot:

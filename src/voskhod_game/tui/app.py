@@ -12,9 +12,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from ..engine.game import Game, GameError
@@ -29,10 +30,15 @@ STYLES = Path(__file__).parent / "styles"
 
 class VoskhodApp(App[int]):
     TITLE = "Voskhod-2"
-    CSS_PATH = [STYLES / "app.tcss", STYLES / "game.tcss", STYLES / "screens.tcss", STYLES / "dialogs.tcss"]
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
-    BINDINGS = [
+    CSS_PATH: ClassVar[list[str | Path]] = [
+        STYLES / "app.tcss",
+        STYLES / "game.tcss",
+        STYLES / "screens.tcss",
+        STYLES / "dialogs.tcss",
+    ]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (32, "-tall")]
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "help", "Keys", key_display="?"),
     ]
     ENABLE_COMMAND_PALETTE = True
@@ -68,9 +74,8 @@ class VoskhodApp(App[int]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if not self.reload_story():
             return
-        if self.initial_load:
-            if self.load_slot(self.initial_load):
-                return
+        if self.initial_load and self.load_slot(self.initial_load):
+            return
         self.push_screen(self._title())
 
     def reload_story(self) -> bool:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
@@ -12,7 +14,7 @@ from textual.widgets import Button, Static
 class ConfirmModal(ModalScreen[bool]):
     """Dismisses with True for yes; Esc and ``n`` say no."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "dismiss(False)", "No"),
         Binding("y", "dismiss(True)", "Yes"),
     ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.table import Table
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
@@ -25,7 +27,7 @@ def keys_table() -> Table:
 
 
 class HelpModal(ModalScreen[None]):
-    BINDINGS = [Binding("escape,question_mark,f1,q", "dismiss(None)", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,f1,q", "dismiss(None)", "Close")]
 
     def __init__(self) -> None:
         super().__init__(classes="modal")

@@ -8,10 +8,11 @@ where a save went.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
@@ -43,7 +44,7 @@ def slot_prompt(info: SaveInfo, story_id: str) -> Text:
 class LoadModal(ModalScreen[str | None]):
     """Dismisses with the chosen slot name, or None."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, infos: Sequence[SaveInfo], story_id: str, directory: str) -> None:
         super().__init__(classes="modal")

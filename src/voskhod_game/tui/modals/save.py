@@ -8,9 +8,10 @@ another name while the old slot stays as it was.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
@@ -19,7 +20,7 @@ from ...engine.saves import SaveError, SaveInfo, check_slot_name
 
 
 class SaveModal(ModalScreen[SaveInfo | None]):
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, save: Callable[[str], SaveInfo], suggestion: str = "", existing: tuple[str, ...] = ()) -> None:
         super().__init__(classes="modal")

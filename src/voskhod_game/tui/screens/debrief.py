@@ -6,12 +6,12 @@ line mode and the classroom; this screen only lays it out.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
@@ -59,7 +59,7 @@ def timeline_table(d: Debrief) -> Table:
 
 
 class DebriefScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "replay", "Replay"),
         Binding("n", "app.new_game", "New game"),
         Binding("u", "undo", "Undo"),
@@ -80,7 +80,9 @@ class DebriefScreen(Screen[None]):
         d = self.debrief
         game = self.game
         with VerticalScroll(id="debrief"):
-            yield Static(Text(f"{OUTCOME[d.ending.type]} · {d.ending.title}"), id="outcome", classes=f"-{d.ending.type}")
+            yield Static(
+                Text(f"{OUTCOME[d.ending.type]} · {d.ending.title}"), id="outcome", classes=f"-{d.ending.type}"
+            )
             yield Static(story_text(d.ending.text), classes="debrief-text")
             summary = f"Mission time {format_elapsed(d.minutes)} · {len(d.path)} choices"
             if d.ending.cause:

@@ -7,12 +7,12 @@ the moves between screens.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
@@ -50,7 +50,7 @@ def result_text(result: ChoiceResult) -> Text:
 
 
 class GameScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(str(n), f"choose({n})", f"Choice {n}", show=False) for n in range(1, 10)),
         Binding("s", "app.save", "Save"),
         Binding("l", "app.load", "Load"),

@@ -7,11 +7,11 @@ prints, and can fix the files and press ``r`` to load the story again.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -36,7 +36,7 @@ def problems_text(diagnostics: Sequence[Diagnostic]) -> Text:
 
 
 class ProblemsScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reload", "Load the story again"),
         Binding("q,escape", "app.exit(1)", "Quit"),
     ]

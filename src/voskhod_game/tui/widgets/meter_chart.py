@@ -44,7 +44,11 @@ class MeterChart(Widget):
         styles = [self._state_style(v) for v in values]
         for r, row in enumerate(rows):
             text.append("\n")
-            label = format_value(m.max, m.precision) if r == 0 else (format_value(m.min, m.precision) if r == len(rows) - 1 else "")
+            label = (
+                format_value(m.max, m.precision)
+                if r == 0
+                else (format_value(m.min, m.precision) if r == len(rows) - 1 else "")
+            )
             text.append(f"{label:>{AXIS_WIDTH - 2}} │", style="dim")
             for ch, style in zip(row, styles, strict=True):
                 text.append(ch, style=style)
