@@ -327,3 +327,42 @@ async def test_palette_offers_save_load_undo_restart_and_theme(tmp_path: Path) -
         await pilot.press("n", "2")
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert {"Save game", "Load game", "Undo", "Restart mission", "Theme"} <= titles
+
+
+def test_every_key_in_the_help_is_documented() -> None:
+    from voskhod_game.tui.keys import KEYS
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "playing.md").read_text(encoding="utf-8")
+    for key in KEYS:
+        assert f"| {key.where} | `{key.keys}` | {key.action} |" in docs
+
+
+async def test_text_reveal_is_skipped_by_any_key_without_acting(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from voskhod_game.tui.app import VoskhodApp
+    from voskhod_game.tui.widgets import story_pane
+    from voskhod_game.tui.widgets.story_pane import StoryPane
+
+    monkeypatch.setattr(story_pane, "REVEAL_SECONDS", 60.0)  # slow enough that the test always sees it
+
+    app = VoskhodApp(MINI, tmp_path / "saves", seed=7, reveal=True)
+    async with app.run_test() as pilot:
+        app.animation_level = "full"
+        await pilot.press("n")
+        pane = app.screen.query_one(StoryPane)
+        assert pane.revealing
+        await pilot.press("1")  # finishes the reveal; does not choose
+        assert not pane.revealing
+        assert app.game.steps == []
+        assert "The hatch is closed" in text_of(app, "#story-text")
+
+
+async def test_no_reveal_when_animations_are_off(tmp_path: Path) -> None:
+    from voskhod_game.tui.app import VoskhodApp
+    from voskhod_game.tui.widgets.story_pane import StoryPane
+
+    app = VoskhodApp(MINI, tmp_path / "saves", seed=7, reveal=True)
+    async with app.run_test() as pilot:
+        app.animation_level = "none"
+        await pilot.press("n")
+        assert not app.screen.query_one(StoryPane).revealing
+        assert "The hatch is closed" in text_of(app, "#story-text")

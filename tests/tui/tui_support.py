@@ -39,7 +39,7 @@ def record_notifications(app: VoskhodApp) -> list[tuple[str, str, str]]:
 def text_of(app: VoskhodApp, selector: str) -> str:
     """The plain text a Static shows."""
     content = app.screen.query_one(selector, Static).content
-    console = Console(width=200, no_color=True)
+    console = Console(width=200, color_system=None, force_terminal=False)
     with console.capture() as cap:
         console.print(content)
     return cap.get()
