@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 
@@ -36,9 +36,10 @@ def result_text(result: ChoiceResult) -> Text:
     """What the last choice did, shown above the new beat."""
     text = Text()
     cost = minutes_text(result.minutes)
-    text.append("› " + result.label, style="bold")
+    text.append("› ", style="bold")
     if cost:
-        text.append(f"  ({cost})", style="dim")
+        text.append(f"[{cost}] ", style="dim")
+    text.append(result.label, style="bold")
     if result.result_text.strip():
         text.append("\n")
         text.append_text(story_text(result.result_text, style="italic"))
@@ -56,6 +57,8 @@ class GameScreen(Screen[None]):
         Binding("l", "app.load", "Load"),
         Binding("u", "app.undo", "Undo"),
         Binding("m", "mission_log", "Log"),
+        Binding("pageup", "scroll_story(-1)", "Scroll up", show=False, priority=True),
+        Binding("pagedown", "scroll_story(1)", "Scroll down", show=False, priority=True),
         Binding("escape", "app.to_title", "Title"),
         Binding("q", "app.request_quit", "Quit"),
     ]
@@ -81,13 +84,14 @@ class GameScreen(Screen[None]):
                 yield ChoiceList(id="choices")
             with Vertical(id="side"):
                 yield MetersPanel(view.meters, id="meters")
-                yield Static("", id="log")
+                with VerticalScroll(id="log"):
+                    yield Static("", id="log-text")
         yield Footer()
 
     def on_mount(self) -> None:
         pane = self.query_one(StoryPane)
         pane.reveal_enabled = self.reveal
-        self.query_one("#log", Static).border_title = "Mission log"
+        self.query_one("#log", VerticalScroll).border_title = "Mission log"
         self.render_view(self.game.last_result)
         self.query_one(ChoiceList).focus()
 
@@ -96,7 +100,8 @@ class GameScreen(Screen[None]):
         view = self.game.view()
         self._show_bar(view)
         self.query_one(MetersPanel).show(view.meters, self.game.samples)
-        self.query_one("#log", Static).update(log_text(self.game.log, LOG_LINES))
+        self.query_one("#log-text", Static).update(log_text(self.game.log, LOG_LINES))
+        self.query_one("#log", VerticalScroll).scroll_end(animate=False)
         self.query_one(ChoiceList).show(view.choices)
         text = Text()
         if result is not None:
@@ -170,6 +175,13 @@ class GameScreen(Screen[None]):
         if lines:
             severity = ("information", "warning", "error")[rank]
             self.notify("\n".join(lines), title="Mission control", severity=severity, timeout=NOTIFY_SECONDS)  # type: ignore[arg-type]
+
+    def action_scroll_story(self, direction: int) -> None:
+        pane = self.query_one(StoryPane)
+        if direction < 0:
+            pane.scroll_page_up()
+        else:
+            pane.scroll_page_down()
 
     def action_mission_log(self) -> None:
         from ..modals.text_modal import TextModal

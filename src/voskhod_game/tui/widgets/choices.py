@@ -18,19 +18,21 @@ from ...engine.views import ChoiceView
 def minutes_text(minutes: float) -> str:
     if minutes <= 0:
         return ""
-    if minutes < 1:
-        return f"{round(minutes * 60)} s"
-    return f"{minutes:g} min"
+    seconds = round(minutes * 60)
+    whole, rest = divmod(seconds, 60)
+    if not whole:
+        return f"{rest} s"
+    return f"{whole} min {rest} s" if rest else f"{whole} min"
 
 
 def choice_prompt(choice: ChoiceView) -> Text:
     text = Text()
     text.append(f"{choice.number}", style="bold")
     text.append(". ")
-    text.append(choice.label)
     cost = minutes_text(choice.minutes)
-    if cost:
-        text.append(f"  · {cost}", style="italic")
+    if cost:  # before the label, where wrapping can never split it
+        text.append(f"[{cost}] ", style="italic")
+    text.append(choice.label)
     if choice.risky:
         text.append("  ⚠ risky", style="italic")
     if not choice.enabled:
