@@ -35,7 +35,7 @@ def playing(*keys: str):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("size", SIZES)
 def test_title(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(tmp_path), terminal_size=size)
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=playing())
 
 
 @pytest.mark.parametrize("size", SIZES)

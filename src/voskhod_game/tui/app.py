@@ -3,27 +3,30 @@
 Screens render and ask; the app acts: starting, loading, saving, undoing and
 moving between title, game and debrief all happen here, so every path (a key,
 the title menu, the command palette, a debrief button) does the same thing.
-Screens and dialogs other than the title are imported when first needed, which
-keeps the first paint close to a bare Textual app.
+The title screen paints first; the story, the engine and the save store are
+imported and loaded just after that first frame, and other screens and dialogs
+when first needed, which keeps the first paint close to a bare Textual app.
 """
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Iterable
+from functools import cached_property
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from ..engine.game import Game, GameError
-from ..engine.saves import SaveError, SaveInfo, SaveStore
-from ..story.loader import analyse_story
-from ..story.model import Story
 from .settings import Settings, load_settings, save_settings
 from .themes import DEFAULT_THEME, HIGH_CONTRAST_THEME, OWN_THEMES
+
+if TYPE_CHECKING:
+    from ..engine.game import Game
+    from ..engine.saves import SaveInfo, SaveStore
+    from ..story.model import Story
 
 STYLES = Path(__file__).parent / "styles"
 
@@ -55,7 +58,7 @@ class VoskhodApp(App[int]):
     ) -> None:
         super().__init__()
         self.story_dir = Path(story_dir)
-        self.store = SaveStore(Path(saves_dir))
+        self.saves_dir = Path(saves_dir)
         self.seed = seed
         self.initial_load = load
         self.force_reveal = reveal
@@ -66,34 +69,51 @@ class VoskhodApp(App[int]):
         self._autosave_warned = False
         for theme in OWN_THEMES:
             self.register_theme(theme)
+        # Settings and theme before the first frame: changing the theme later restyles
+        # every widget, which costs more than drawing the title screen.
+        self.settings = load_settings(self.saves_dir)
+        self.apply_look()
 
     # -- start-up ----------------------------------------------------------------
+    @cached_property
+    def store(self) -> SaveStore:
+        from ..engine.saves import SaveStore
+
+        return SaveStore(self.saves_dir)
+
     def on_mount(self) -> None:
-        self.settings = load_settings(self.store.directory)
-        self.apply_look()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        if not self.reload_story():
-            return
-        if self.initial_load and self.load_slot(self.initial_load):
-            return
         self.push_screen(self._title())
+        self.call_after_refresh(self._start)
+
+    def _start(self) -> None:
+        """After the first frame: load the story, then open the game if ``--load`` asked for it."""
+        if not self.ensure_story():
+            return
+        if self.initial_load:
+            self.load_slot(self.initial_load)
+
+    def ensure_story(self) -> bool:
+        """The story is loaded (now, if a key arrived before the start-up load ran)."""
+        return self.story is not None or self.reload_story()
 
     def reload_story(self) -> bool:
         """(Re)load the story; show the problems screen if it does not validate."""
+        from ..story.loader import analyse_story
+
         story, diagnostics = analyse_story(self.story_dir)
         errors = [d for d in diagnostics if d.severity == "error"]
         if story is None or errors:
             from .screens.problems import ProblemsScreen
 
-            screen = ProblemsScreen(str(self.story_dir), errors or diagnostics)
-            if isinstance(self.screen, type(screen)) or len(self.screen_stack) > 1:
-                self.switch_screen(screen)
-            else:
-                self.push_screen(screen)
+            self._switch_to(ProblemsScreen(str(self.story_dir), errors or diagnostics))
             return False
         self.story = story
-        if len(self.screen_stack) > 1 and type(self.screen).__name__ == "ProblemsScreen":
+        name = type(self.screen).__name__
+        if name == "ProblemsScreen":
             self.switch_screen(self._title())
+        elif name == "TitleScreen":
+            self.screen.refresh_menu()  # type: ignore[attr-defined]
         return True
 
     def _title(self) -> Screen[None]:
@@ -121,21 +141,23 @@ class VoskhodApp(App[int]):
         for key, value in changes.items():
             setattr(self.settings, key, value)
         self.apply_look()
-        problem = save_settings(self.store.directory, self.settings)
+        problem = save_settings(self.saves_dir, self.settings)
         if problem:
             self.notify(problem, severity="warning")
 
     # -- games -------------------------------------------------------------------------
     def new_game(self, seed: int | None = None) -> None:
-        if self.story is None:
+        if not self.ensure_story():
             return
+        from ..engine.game import Game
+
         self.show_game(Game.new(self.story, self.seed if seed is None else seed))
 
     def action_new_game(self) -> None:
         self.new_game()
 
     def continue_game(self) -> None:
-        if self.story is None:
+        if not self.ensure_story():
             return
         info = self.store.latest_autosave(self.story)
         if info is None:
@@ -144,8 +166,10 @@ class VoskhodApp(App[int]):
         self.load_slot(info.slot)
 
     def load_slot(self, slot: str) -> bool:
-        if self.story is None:
+        if not self.ensure_story():
             return False
+        from ..engine.saves import SaveError
+
         try:
             loaded = self.store.load(slot, self.story)
         except SaveError as exc:
@@ -187,6 +211,8 @@ class VoskhodApp(App[int]):
         """Autosave after a choice; a failure is reported once per game, not every turn."""
         if self.game is None:
             return
+        from ..engine.saves import SaveError
+
         try:
             self.store.autosave(self.game)
         except SaveError as exc:
@@ -219,7 +245,7 @@ class VoskhodApp(App[int]):
         self.push_screen(SaveModal(save, suggestion, existing), saved)
 
     def action_load(self) -> None:
-        if self.story is None:
+        if not self.ensure_story():
             return
         from .modals.load import LoadModal
 
@@ -232,6 +258,8 @@ class VoskhodApp(App[int]):
     def action_undo(self) -> None:
         if self.game is None or not self._in_play():
             return
+        from ..engine.game import GameError
+
         try:
             self.game.undo()
         except GameError as exc:

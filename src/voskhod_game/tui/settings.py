@@ -11,8 +11,6 @@ import json
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from ..engine.saves import write_atomically
-
 SETTINGS_FILE = ".settings.json"
 
 
@@ -43,6 +41,8 @@ def load_settings(saves_dir: Path) -> Settings:
 
 def save_settings(saves_dir: Path, settings: Settings) -> str | None:
     """Write the settings; return a message for the player if that failed."""
+    from ..engine.saves import write_atomically
+
     path = settings_path(saves_dir)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

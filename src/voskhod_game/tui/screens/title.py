@@ -36,13 +36,15 @@ MENU = (
 
 
 class TitleScreen(Screen[None]):
+    """The menu shows each entry's key, so the footer does not repeat them."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "menu('new')", "New game"),
-        Binding("c", "menu('continue')", "Continue"),
-        Binding("l", "menu('load')", "Load"),
-        Binding("h", "menu('howto')", "How to play"),
-        Binding("s", "menu('settings')", "Settings"),
-        Binding("q", "menu('quit')", "Quit"),
+        Binding("n", "menu('new')", "New game", show=False),
+        Binding("c", "menu('continue')", "Continue", show=False),
+        Binding("l", "menu('load')", "Load", show=False),
+        Binding("h", "menu('howto')", "How to play", show=False),
+        Binding("s", "menu('settings')", "Settings", show=False),
+        Binding("q", "menu('quit')", "Quit", show=False),
     ]
 
     @property
@@ -74,7 +76,9 @@ class TitleScreen(Screen[None]):
         note = ""
         can_continue = False
         info = app.store.latest_autosave(story) if story else None
-        if info is None:
+        if story is None:
+            note = "Loading the story…"
+        elif info is None:
             note = "No autosave yet: start a new game."
         elif not info.ok:
             note = f"The autosave cannot be loaded: {info.problem}"
