@@ -18,6 +18,11 @@ COMMAND_MODULES = (
     "play",
     "check",
     "saves",
+    "graph",
+    "simulate",
+    "schema",
+    "new",
+    "classroom",
 )
 
 DESCRIPTION = """\

@@ -9,12 +9,13 @@ is autosaved after every choice, so nothing is lost).
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import sys
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .engine.debrief import build_debrief
 from .engine.game import Game, GameError
@@ -22,6 +23,9 @@ from .engine.saves import SaveError, SaveStore
 from .engine.views import ChoiceResult, View
 from .story.markup import plain
 from .story.model import Story
+
+if TYPE_CHECKING:
+    from .watch import StoryWatcher
 
 HELP = """\
 Commands:
@@ -278,6 +282,33 @@ class LineGame:
             self.say(f"  {format_elapsed(entry.minute)}  {entry.text}")
         self.say()
 
+    def hot_reload(self, watcher: StoryWatcher) -> None:
+        """Load the edited story and carry the game over; on problems keep playing the old one."""
+        from .watch import carry_over, reload_story
+
+        reloaded = reload_story(watcher.root)
+        self.say()
+        if reloaded.story is None:
+            count = len(reloaded.problems)
+            self.say(
+                self.style(
+                    "warn",
+                    f"! The edited story has {count} problem{'s' if count != 1 else ''}; "
+                    "still playing the previous version:",
+                )
+            )
+            self.say(reloaded.report())
+            self.say()
+            return
+        self.story = reloaded.story
+        if self.game is None:
+            return
+        self.game, message = carry_over(self.game, self.story)
+        self.say(self.style("bold", f"* {message}"))
+        self.say()
+        self._last_scene = ""
+        self.show()
+
     def cmd_new(self, _: str) -> None:
         self.game = Game.new(self.story, self.seed)
         self._last_scene = ""
@@ -294,8 +325,13 @@ def run_plain(
     load: str | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
+    watch: StoryWatcher | None = None,
 ) -> int:
-    """Play in line mode until `quit` or end of input; return the exit status."""
+    """Play in line mode until `quit` or end of input; return the exit status.
+
+    With ``watch``, the story is reloaded whenever its files change: while
+    waiting for input (where stdin can be polled) and before each line.
+    """
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     width = min(shutil.get_terminal_size((80, 24)).columns, 100) - 2
@@ -303,15 +339,41 @@ def run_plain(
     echo = not getattr(stdin, "isatty", lambda: False)()
     if not session.start(load):
         return 1
+    if watch is not None:
+        session.say(f"Watching {watch.root} for changes; save a scene file to reload it.")
+        session.say()
     while True:
         stdout.write("> ")
         stdout.flush()
+        if watch is not None:
+            _wait_for_input(stdin, session, watch)
         line = stdin.readline()
         if not line:
             stdout.write("\n")
             return 0
         if echo:  # piped input: show what was typed so a transcript reads like a session
             stdout.write(line if line.endswith("\n") else line + "\n")
+        if watch is not None and watch.poll():
+            session.hot_reload(watch)
         if not session.handle(line):
             session.say("Goodbye. Your game is autosaved.")
             return 0
+
+
+def _wait_for_input(stdin: TextIO, session: LineGame, watch: StoryWatcher) -> None:
+    """Block until stdin has a line, reloading the story whenever it changes meanwhile."""
+    try:
+        fd = stdin.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (tests, some IDEs): reloads happen before each line instead
+    while True:
+        try:
+            ready, _, _ = select.select([fd], [], [], watch.interval)
+        except (OSError, ValueError):
+            return  # select() does not work on this stream (Windows console): reload per line
+        if ready:
+            return
+        if watch.poll():
+            session.hot_reload(watch)
+            session.out.write("> ")
+            session.out.flush()

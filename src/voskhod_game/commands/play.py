@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
             return 1
         from ..plain import run_plain
 
-        return run_plain(story, store_for(args), seed=args.seed, load=args.load)
+        return run_plain(story, store_for(args), seed=args.seed, load=args.load, watch=_watcher(args))
     try:
         from ..tui.app import run_app
     except ImportError:  # the Textual front end is not built yet
@@ -36,5 +36,15 @@ def run(args: argparse.Namespace) -> int:
             return 1
         from ..plain import run_plain
 
-        return run_plain(story, store_for(args), seed=args.seed, load=args.load)
+        return run_plain(story, store_for(args), seed=args.seed, load=args.load, watch=_watcher(args))
     return run_app(args)
+
+
+def _watcher(args: argparse.Namespace):  # -> StoryWatcher | None
+    """A story watcher when ``--watch`` was given (line mode reloads through it)."""
+    if not getattr(args, "watch", False):
+        return None
+    from ..watch import StoryWatcher
+    from .common import story_path
+
+    return StoryWatcher(story_path(args.story))

@@ -58,6 +58,17 @@ class _Mark:
         return dict(self.__dict__)
 
 
+@dataclass(frozen=True)
+class Checkpoint:
+    """What :meth:`Game.rewind` needs; opaque to callers."""
+
+    mark: _Mark
+    undo: list[_Mark]
+    steps: list[dict[str, Any]]
+    log: list[LogEntry]
+    samples: list[tuple[float, dict[str, float]]]
+
+
 def _limit_trigger(meter: str, bound: str) -> str:
     # Not a valid choice id (those are [a-z0-9_]), so it can never clash with one.
     return f"!{bound}:{meter}"
@@ -103,6 +114,14 @@ class Game:
 
     def __init__(self, story: Story, seed: int, *, state: str | None = None) -> None:
         self.story = story
+        self._pilot = _Pilot()
+        self._init_run(seed)
+        self._machine = build_machine(story, self._pilot, state or story.start)
+        self._precision = {name: m.precision for name, m in story.meters.items()}
+        self._limit_meters = [m for m in story.meters.values() if m.at_min or m.at_max]
+
+    def _init_run(self, seed: int) -> None:
+        story = self.story
         self.seed = seed
         self.rng = Rng.from_seed(seed)
         self.values: dict[str, Any] = {name: m.start for name, m in story.meters.items()}
@@ -115,19 +134,31 @@ class Game:
         self.milestones: dict[str, float] = {}
         self.undo_stack: list[_Mark] = []
         self.last_result: ChoiceResult | None = None
-        self._pilot = _Pilot()
-        self._machine = build_machine(story, self._pilot, state or story.start)
-        self._precision = {name: m.precision for name, m in story.meters.items()}
+        self._pilot.rolled = False
 
     # -- creation ----------------------------------------------------------
     @classmethod
     def new(cls, story: Story, seed: int | None = None) -> Game:
         game = cls(story, new_seed() if seed is None else seed)
-        # transitions never runs on_enter for the initial state: enter it ourselves.
-        game._enter(story.start)
-        game._sample()
-        game.log.append(LogEntry(0.0, "note", f"Mission start: {story.title}"))
+        game._begin()
         return game
+
+    def reset(self, seed: int) -> None:
+        """Start a fresh play-through of the same story on this object.
+
+        Same result as ``Game.new(story, seed)`` without rebuilding the state
+        machine, which is most of the cost of a new game on a large story; the
+        simulator plays thousands of runs with one Game.
+        """
+        self._init_run(seed)
+        self._machine.set_state(self.story.start, model=self._pilot)
+        self._begin()
+
+    def _begin(self) -> None:
+        # transitions never runs on_enter for the initial state: enter it ourselves.
+        self._enter(self.story.start)
+        self._sample()
+        self.log.append(LogEntry(0.0, "note", f"Mission start: {self.story.title}"))
 
     # -- reading -----------------------------------------------------------
     @property
@@ -249,8 +280,12 @@ class Game:
         )
 
     # -- acting ------------------------------------------------------------
-    def choose(self, choice_id: str) -> ChoiceResult:
-        """Take a choice by id (or by its 1-based number as text); return what changed."""
+    def choose(self, choice_id: str, *, force_chance: bool | None = None) -> ChoiceResult:
+        """Take a choice by id (or by its 1-based number as text); return what changed.
+
+        ``force_chance`` is for tools that explore every outcome: True makes a
+        choice's chance outcome happen, False prevents it, without rolling.
+        """
         beat = self.beat
         if beat is None:
             raise GameError("the story has ended; start a new game or undo")
@@ -261,11 +296,12 @@ class Game:
 
         self._push_undo()
         before = {name: self.values[name] for name in self.story.meters}
-        states_before = {name: m.state(before[name]) for name, m in self.story.meters.items()}
         events: list[Event] = []
 
         hit = False
-        if choice.chance is not None:
+        if choice.chance is not None and force_chance is not None:
+            hit = force_chance
+        elif choice.chance is not None:
             try:
                 p = float(choice.chance.probability(self.values))
             except (EvaluationError, ArithmeticError, TypeError) as exc:
@@ -285,9 +321,10 @@ class Game:
         if not self.ended:  # a meter at its limit overrides a beat, not an ending already reached
             self._check_limits(events)
         deltas = {n: float(self.values[n]) - float(before[n]) for n in before if self.values[n] != before[n]}
-        for name, meter in self.story.meters.items():
+        for name in deltas:  # a meter's state can only change with its value
+            meter = self.story.meters[name]
             new_state = meter.state(self.values[name])
-            if new_state != states_before[name]:
+            if new_state != meter.state(before[name]):
                 events.append(Event("threshold", f"{meter.label}: {new_state.upper()}", name, new_state))
 
         step = {"beat": beat.id, "choice": choice.id, "minute": self.elapsed}
@@ -357,7 +394,7 @@ class Game:
                 values[effect.name] = int(new)
 
     def _check_limits(self, events: list[Event]) -> str | None:
-        for meter in self.story.meters.values():
+        for meter in self._limit_meters:
             value = self.values[meter.name]
             for bound, hit in (("at_min", value <= meter.min), ("at_max", value >= meter.max)):
                 ending = getattr(meter, bound)
@@ -396,6 +433,25 @@ class Game:
         )
         if len(self.undo_stack) > MAX_UNDO:
             del self.undo_stack[0]
+
+    def checkpoint(self) -> Checkpoint:
+        """A copy of where the game is, for tools that explore branches.
+
+        Unlike undo it ignores points of no return, and any checkpoint of this
+        play-through can be returned to in any order with :meth:`rewind`.
+        """
+        self._push_undo()
+        mark = self.undo_stack.pop()
+        return Checkpoint(mark, list(self.undo_stack), list(self.steps), list(self.log), list(self.samples))
+
+    def rewind(self, checkpoint: Checkpoint) -> None:
+        """Return to a :meth:`checkpoint` taken earlier in this same play-through."""
+        self._restore_mark(checkpoint.mark)
+        self.undo_stack = list(checkpoint.undo)
+        self.steps = list(checkpoint.steps)
+        self.log = list(checkpoint.log)
+        self.samples = list(checkpoint.samples)
+        self.last_result = None
 
     @property
     def can_undo(self) -> bool:

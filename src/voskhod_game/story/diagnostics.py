@@ -32,6 +32,38 @@ CODES: dict[str, str] = {
     "V204": "malformed id",
     "V301": "expression does not parse or uses something not allowed",
     "V302": "unknown meter or flag in an expression",
+    # Warnings from story analysis (``voskhod check``; see authoring/analysis.py).
+    "W401": "beat can never be reached",
+    "W402": "ending can never be reached",
+    "W403": "beat can leave the player with every choice disabled",
+    "W404": "condition can never be true",
+    "W405": "meter or flag never read",
+    "W406": "meter or flag never written",
+    "W407": "history note cites no fact",
+    "W408": "empty or broken text markup",
+    "W409": "chance that never or always happens",
+    "W410": "fact never cited",
+}
+
+
+# Used when a check has nothing more specific to say, so every problem has a hint.
+DEFAULT_HINTS: dict[str, str] = {
+    "V001": "save the file as UTF-8 in your editor",
+    "V002": "split the scene into several files",
+    "V003": "check indentation and quote text that contains `: ` or starts with a symbol",
+    "V004": "write the values out instead of using anchors and aliases",
+    "V005": "remove one of them: YAML would silently keep only the last",
+    "V006": "a story folder holds story.yaml and one YAML file per scene",
+    "V101": "docs/scene-format.md lists the keys each part accepts",
+    "V102": "docs/scene-format.md (or `voskhod schema`) gives the type each key takes",
+    "V103": "docs/scene-format.md lists the required keys",
+    "V104": "change the value to lie within the limits the message names",
+    "V201": "ids must be unique where they are used: rename one of them",
+    "V202": "check the spelling: a beat is `beat` in its own scene or `scene.beat` anywhere",
+    "V203": "pick another name",
+    "V204": "ids use lower-case letters, digits and `_`, starting with a letter",
+    "V301": "conditions look like `oxygen > 5 and not reported`; see Expressions in docs/scene-format.md",
+    "V302": "declare it under `meters:` or `flags:` in story.yaml",
 }
 
 
@@ -44,6 +76,10 @@ class Diagnostic:
     col: int = 1
     hint: str = ""
     severity: Severity = "error"
+
+    def __post_init__(self) -> None:
+        if not self.hint and self.code in DEFAULT_HINTS:
+            object.__setattr__(self, "hint", DEFAULT_HINTS[self.code])
 
     def format(self) -> str:
         text = f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"

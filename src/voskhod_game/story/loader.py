@@ -82,6 +82,10 @@ class _Loader:
         self.out: list[Diagnostic] = []
         self.hasher = hashlib.sha256()
         self.value_names: set[str] = set()
+        # Scenes whose files had errors: references into them are not reported again.
+        self.broken_scenes: set[str] = set()
+        self.unreadable_files = 0
+        self._beat_ids: set[str] = set()
 
     # -- helpers ---------------------------------------------------------
     def report(
@@ -141,12 +145,18 @@ class _Loader:
         for path in paths:
             src = self.read(path)
             if src is None:
+                self.unreadable_files += 1
                 continue
             if not isinstance(src.data, dict):
                 self.report("V102", "a scene file should be a mapping with `id:`, `title:` and `beats:`", src, ())
+                self.unreadable_files += 1
                 continue
             if check_object(src.data, "scene", (), src, self.out):
                 scenes.append(src)
+            elif isinstance(src.data.get("id"), str):
+                self.broken_scenes.add(src.data["id"])
+            else:
+                self.unreadable_files += 1
         if not paths:
             self.out.append(
                 Diagnostic(
@@ -201,6 +211,7 @@ class _Loader:
                     continue
                 beat_index[qid] = (src, ("beats", i), beat)
 
+        self._beat_ids = set(beat_index)
         order = self.scene_order(manifest, scene_by_id)
         known = names.__contains__
         writable = (set(meters) | set(flags)).__contains__
@@ -226,7 +237,7 @@ class _Loader:
             )
 
         start = data["start"]
-        if start not in beat_index:
+        if start not in beat_index and not self.in_broken_scene(start, ""):
             self.report(
                 "V202",
                 f"start beat `{start}` does not exist",
@@ -387,6 +398,8 @@ class _Loader:
             return list(scene_by_id)
         order: list[str] = []
         for i, sid in enumerate(listed):
+            if sid not in scene_by_id and (sid in self.broken_scenes or self.unreadable_files):
+                continue  # its file has errors, reported already
             if sid not in scene_by_id:
                 self.report(
                     "V202",
@@ -556,6 +569,18 @@ class _Loader:
                 out.append((name, float(value)))
         return tuple(out)
 
+    def in_broken_scene(self, target: str, scene_id: str) -> bool:
+        """True when ``target`` may live in a scene file that already has errors.
+
+        Such a scene is left out of the story, so every reference into it
+        would be reported too: noise that hides the real problem.
+        """
+        scene = target.split(".", 1)[0] if "." in target else scene_id
+        if scene in self.broken_scenes:
+            return True
+        known = {s.split(".", 1)[0] for s in self._beat_ids}
+        return self.unreadable_files > 0 and scene not in known
+
     def resolve_target(self, target: str, scene_id: str) -> str:
         return target if "." in target else f"{scene_id}.{target}"
 
@@ -586,7 +611,9 @@ class _Loader:
         target = ending = None
         if has_target:
             target = self.resolve_target(raw["target"], scene_id)
-            if target not in beats:
+            if target not in beats and self.in_broken_scene(target, scene_id):
+                ok = False
+            elif target not in beats:
                 hint = did_you_mean(target, beats) or did_you_mean(raw["target"], [b.split(".", 1)[1] for b in beats])
                 self.report(
                     "V202",

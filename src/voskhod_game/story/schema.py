@@ -288,7 +288,8 @@ def check(
     if not typ.accepts(value):
         line, col = source.where(key)
         what = _describe(value)
-        label = ".".join(str(k) for k in key) or "file"
+        words = [k for k in key if isinstance(k, str)]
+        label = words[-1] if words else "file"
         out.append(Diagnostic("V102", f"`{label}` should be {typ.name}, not {what}", source.path, line, col))
         return False
     if isinstance(typ, Str) and typ.pattern and not re.match(typ.pattern, value):

@@ -1,0 +1,344 @@
+"""Story analysis for ``voskhod check``: warnings the loader cannot give.
+
+The loader (``story/``) refuses stories that cannot be played. This module
+looks at a story that loads and finds what is probably a mistake: beats and
+endings no game can reach, beats that can strand the player, conditions that
+can never hold, meters and flags nobody reads or writes, history notes that
+cite nothing, broken text markup. Every warning has a stable W code (see
+``docs/diagnostics.md``), a place and a hint.
+
+The reachability warnings rest on :mod:`.flow`, which over-approximates every
+game, so "never" is always true when this module says it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from ..story.diagnostics import Diagnostic
+from ..story.loader import FACTS, MANIFEST
+from ..story.markup import PLACEHOLDER_RE, placeholders, plain, unbalanced_emphasis
+from ..story.model import Choice, Outcome, Story, Where
+from .flow import FALSE, TRUE, Flow, analyse_flow
+from .intervals import Interval, cap_cases, complementary, names_in, refine_cases
+from .locate import Locator
+
+
+def analyse(story: Story, flow: Flow | None = None) -> list[Diagnostic]:
+    """Every analysis warning for a loaded story, sorted by place."""
+    checker = _Checker(story, flow or analyse_flow(story))
+    found = list(checker.run())
+    return sorted(found, key=lambda d: (str(d.path), d.line, d.col, d.code))
+
+
+def _fmt(x: float) -> str:
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    return f"{x:g}"
+
+
+def describe_range(name: str, value: Interval) -> str:
+    if value.lo == value.hi:
+        return f"`{name}` is always {_fmt(value.lo)}"
+    return f"`{name}` is {_fmt(value.lo)}..{_fmt(value.hi)}"
+
+
+class _Checker:
+    def __init__(self, story: Story, flow: Flow) -> None:
+        self.story = story
+        self.flow = flow
+        self.locate = Locator(story)
+        self.manifest = story.root / MANIFEST
+
+    def warn(self, code: str, message: str, where: Where, hint: str) -> Diagnostic:
+        return Diagnostic(code, message, where.path, where.line, where.col, hint, "warning")
+
+    def run(self) -> Iterator[Diagnostic]:
+        yield from self.reachability()
+        yield from self.choices()
+        yield from self.usage()
+        yield from self.history()
+        yield from self.markup()
+
+    # -- W401, W402 ---------------------------------------------------------
+    def reachability(self) -> Iterator[Diagnostic]:
+        story, flow = self.story, self.flow
+        for beat in story.beats.values():
+            if not flow.reachable(beat.id):
+                leads_here = any(
+                    o.target == beat.id for b in story.beats.values() for c in b.choices for o in _outcomes(c)
+                )
+                hint = (
+                    "every choice that leads here has a condition that can never be true on the way (see W404)"
+                    if leads_here
+                    else f"add a choice with `target: {beat.id}` somewhere the player can get to, or delete the beat"
+                )
+                yield self.warn(
+                    "W401",
+                    f"beat `{beat.id}` can never be reached from the start beat `{story.start}`",
+                    self.locate.beat(beat.id, "id"),
+                    hint,
+                )
+        for ending in story.endings.values():
+            if ending.id in flow.endings or ending.where is None:
+                continue
+            limits = [
+                f"`{m.name}` {bound}"
+                for m in story.meters.values()
+                for bound in ("at_min", "at_max")
+                if getattr(m, bound) == ending.id
+            ]
+            hint = (
+                f"{', '.join(limits)} names it, but no game can take the meter to that limit"
+                if limits
+                else f"add `ending: {ending.id}` to a choice the player can reach, or name it in a meter's `at_min:`"
+            )
+            yield self.warn(
+                "W402",
+                f"ending `{ending.id}` ({ending.type}) can never be reached",
+                self.locate.at(ending.where.path, _ending_key(self.locate, ending.where, ending.id, "id")),
+                hint,
+            )
+
+    # -- W403, W404, W409 -----------------------------------------------------
+    def choices(self) -> Iterator[Diagnostic]:
+        flow = self.flow
+        for beat in self.story.beats.values():
+            state = flow.entry.get(beat.id)
+            if state is None:
+                continue
+            truths = [flow.truth(beat.id, c) for c in beat.choices]
+            for i, (choice, truth) in enumerate(zip(beat.choices, truths, strict=True)):
+                if truth == FALSE and choice.condition is not None:
+                    ranges = "; ".join(
+                        describe_range(n, state.values[n])
+                        for n in sorted(names_in(choice.condition.source))
+                        if n in state.values
+                    )
+                    yield self.warn(
+                        "W404",
+                        f"condition `{choice.condition.source}` of choice `{choice.id}` can never be true here"
+                        + (f" ({ranges} at beat `{beat.id}`)" if ranges else ""),
+                        self.locate.choice(beat.id, i, "if"),
+                        "compare with the meter's min/max and the effects on the way here, or remove the choice",
+                    )
+                p = flow.chance_range(beat.id, choice)
+                if p is not None and truth != FALSE:
+                    source = choice.chance.probability.source if choice.chance else ""
+                    if p.hi <= 0:
+                        yield self.warn(
+                            "W409",
+                            f"chance `p: {source}` of choice `{choice.id}` is never above 0: the roll never happens",
+                            self.locate.choice(beat.id, i, "chance", "p"),
+                            "probabilities run from 0 (never) to 1 (always); raise it or remove the chance",
+                        )
+                    elif p.lo >= 1:
+                        yield self.warn(
+                            "W409",
+                            f"chance `p: {source}` of choice `{choice.id}` is always 1 or more: "
+                            "the normal outcome never happens",
+                            self.locate.choice(beat.id, i, "chance", "p"),
+                            "use a value below 1, or make the chance outcome the choice's own outcome",
+                        )
+            if self.can_strand(beat.choices, state.values, truths):
+                never = all(t == FALSE for t in truths)
+                conditions = ", ".join(f"`{c.condition.source}`" for c in beat.choices if c.condition)
+                yield self.warn(
+                    "W403",
+                    (
+                        f"beat `{beat.id}` is a dead end: every choice here is always disabled ({conditions})"
+                        if never
+                        else f"beat `{beat.id}` can leave the player with every choice disabled ({conditions})"
+                    ),
+                    self.locate.beat(beat.id, "id"),
+                    "add a choice without `if:` (wait, go back, give up), or make sure one condition always "
+                    "holds here; `voskhod simulate` shows a path that gets stuck, if it finds one",
+                )
+
+    @staticmethod
+    def can_strand(choices: tuple[Choice, ...], values: dict[str, Interval], truths: list[Interval]) -> bool:
+        """True unless some choice is provably enabled: narrow the ranges by "every
+        condition is false" one after another; if nothing is left, one always holds."""
+        if not choices or any(c.condition is None for c in choices) or TRUE in truths:
+            return False
+        if complementary([c.condition.source for c in choices if c.condition is not None]):
+            return False
+        cases: list[dict[str, Interval]] = [dict(values)]
+        for choice in choices:
+            assert choice.condition is not None
+            source = choice.condition.source
+            cases = cap_cases([c for case in cases for c in refine_cases(source, case, holds=False)])
+            if not cases:
+                return False
+        return True
+
+    # -- W405, W406 -------------------------------------------------------------
+    def usage(self) -> Iterator[Diagnostic]:
+        story = self.story
+        reads: set[str] = set()
+        writes: set[str] = set()
+        for text, _ in self.texts():
+            reads.update(name for name, _ in placeholders(text))
+        for beat in story.beats.values():
+            writes.update(name for name, rate in beat.rates if rate)
+            for choice in beat.choices:
+                writes.update(name for name, rate in choice.rates if rate)
+                if choice.condition is not None:
+                    reads |= names_in(choice.condition.source)
+                if choice.chance is not None:
+                    reads |= names_in(choice.chance.probability.source)
+                for outcome in _outcomes(choice):
+                    for effect in outcome.effects:
+                        writes.add(effect.name)
+                        reads |= names_in(effect.expr.source)
+        for comparison in story.comparisons:
+            reads |= names_in(comparison.yours.source)
+        for meter in story.meters.values():
+            if meter.rate:
+                writes.add(meter.name)
+            if meter.at_min or meter.at_max or not meter.hidden:
+                reads.add(meter.name)
+        for name in story.meters:
+            where = self.locate.at(self.manifest, ("meters", name), of_key=True)
+            if name not in reads:
+                yield self.warn(
+                    "W405",
+                    f"hidden meter `{name}` is never read",
+                    where,
+                    "use it in a condition, a chance, a `{" + name + "}` placeholder, an `at_min:` ending or the "
+                    "debrief; or show it (remove `hidden: true`); or delete it",
+                )
+            if name not in writes:
+                yield self.warn(
+                    "W406",
+                    f"meter `{name}` never changes: no effect writes it and its rate is always 0",
+                    where,
+                    f"add an effect such as `{name} -= 5` to a choice, or a `rates: {{{name}: -1}}`",
+                )
+        for name, flag in story.flags.items():
+            where = self.locate.at(self.manifest, ("flags", name), of_key=True)
+            if name not in reads:
+                yield self.warn(
+                    "W405",
+                    f"flag `{name}` is never read",
+                    where,
+                    f"use it in a condition (`if: {name}`), a chance, a `{{{name}}}` placeholder or the debrief; "
+                    "or delete it",
+                )
+            if name not in writes:
+                default = str(flag.default).lower()
+                yield self.warn(
+                    "W406",
+                    f"flag `{name}` is never set: it is always {default}",
+                    where,
+                    f"set it in a choice's `effects:` (`{name} = ...`), or delete it",
+                )
+
+    # -- W407, W410 ---------------------------------------------------------------
+    def history(self) -> Iterator[Diagnostic]:
+        cited: set[str] = set()
+        for beat in self.story.beats.values():
+            if beat.history is None:
+                continue
+            cited.update(beat.history.facts)
+            if not beat.history.facts:
+                yield self.warn(
+                    "W407",
+                    f"history note of beat `{beat.id}` cites no fact",
+                    self.locate.beat(beat.id, "history", of_key=True),
+                    "write it as `history: {facts: [ID], note: ...}` with an id from facts.yaml, "
+                    "so the debrief can say what really happened",
+                )
+        facts_file = self.story.root / FACTS
+        for fid in self.story.facts:
+            if fid in cited:
+                continue
+            where = self.locate.at(facts_file, ("facts", fid), of_key=True) if facts_file.is_file() else None
+            if where is None or where.line == 1:
+                alt = self.locate.at(facts_file, (fid,), of_key=True) if facts_file.is_file() else None
+                where = (
+                    alt
+                    if alt is not None and alt.line > 1
+                    else self.locate.at(self.manifest, ("facts", fid), of_key=True)
+                )
+            yield self.warn(
+                "W410",
+                f"fact `{fid}` is never cited by a history note",
+                where,
+                f"cite it from a beat (`history: {{facts: [{fid}]}}`), or remove it from the fact sheet",
+            )
+
+    # -- W408 ---------------------------------------------------------------------
+    def texts(self) -> Iterator[tuple[str, Where]]:
+        """Every piece of text a player reads, with where its value starts."""
+        story, locate = self.story, self.locate
+        if story.intro:
+            yield story.intro, locate.at(self.manifest, ("intro",))
+        for beat in story.beats.values():
+            yield beat.text, locate.beat(beat.id, "text")
+            for i, choice in enumerate(beat.choices):
+                yield choice.label, locate.choice(beat.id, i, "label")
+                if choice.outcome.text:
+                    yield choice.outcome.text, locate.choice(beat.id, i, "result")
+                if choice.chance is not None and choice.chance.outcome.text:
+                    yield choice.chance.outcome.text, locate.choice(beat.id, i, "chance", "result")
+        for ending in story.endings.values():
+            if ending.where is None:
+                continue
+            for part in ("text", "debrief"):
+                value = getattr(ending, part)
+                if value:
+                    yield value, locate.at(ending.where.path, _ending_key(locate, ending.where, ending.id, part))
+
+    def markup(self) -> Iterator[Diagnostic]:
+        known = set(self.story.meters) | set(self.story.flags) | {"elapsed"}
+        beat_texts = {b.text for b in self.story.beats.values()}
+        for text, where in self.texts():
+            for offset in unbalanced_emphasis(text):
+                yield self.warn(
+                    "W408",
+                    "unbalanced `*`: emphasis opens here but does not close on the same line",
+                    self.locate.in_text(where, text, offset),
+                    "write `*word*` for emphasis or `**word**` for strong, on one line; a literal star is not "
+                    "supported in story text",
+                )
+            matched = {i for m in PLACEHOLDER_RE.finditer(text) for i in range(m.start(), m.end())}
+            for offset, ch in enumerate(text):
+                if ch in "{}" and offset not in matched:
+                    yield self.warn(
+                        "W408",
+                        f"stray `{ch}`: not part of a `{{name}}` placeholder",
+                        self.locate.in_text(where, text, offset),
+                        "placeholders are a meter or flag name in braces with no spaces: `{oxygen}`",
+                    )
+            if text not in beat_texts:  # the loader already reports these in beat text (V302)
+                for name, offset in placeholders(text):
+                    if name not in known:
+                        yield self.warn(
+                            "W408",
+                            f"unknown name `{{{name}}}` in text: the player would see 0",
+                            self.locate.in_text(where, text, offset),
+                            "placeholders show a meter or flag declared in story.yaml",
+                        )
+            if text.strip() and not plain(text).strip():
+                yield self.warn(
+                    "W408",
+                    "text is empty once its markup is removed",
+                    where,
+                    "write the words the player should read",
+                )
+
+
+def _outcomes(choice: Choice) -> list[Outcome]:
+    return [choice.outcome] + ([choice.chance.outcome] if choice.chance else [])
+
+
+def _ending_key(locate: Locator, where: Where, ending_id: str, part: str) -> tuple[str | int, ...]:
+    """The key path of an ending's field; endings live in ``endings:`` lists of any file."""
+    src = locate.source(where.path)
+    if src is not None and isinstance(src.data, dict):
+        for i, e in enumerate(src.data.get("endings", []) or []):
+            if isinstance(e, dict) and e.get("id") == ending_id:
+                return ("endings", i, part)
+    return ()

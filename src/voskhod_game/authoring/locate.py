@@ -1,0 +1,81 @@
+"""Exact places in story files for analysis warnings.
+
+The loaded :class:`~voskhod_game.story.model.Story` remembers where each beat,
+choice, meter and ending starts, but a warning about a condition should point at
+the ``if:`` line, and one about a stray ``*`` at the line of the text it sits
+on. This module re-reads the files (cheap, and only when there is something to
+report) and answers "where is this key" and "where is this character".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..story.model import Story, Where
+from ..story.yamlsource import PathKey, SourceFile, read_yaml
+
+
+class Locator:
+    """Finds ``path:line:col`` for keys in a story's files."""
+
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        self._files: dict[Path, SourceFile | None] = {}
+        self._lines: dict[Path, list[str]] = {}
+        self.beat_keys: dict[str, tuple[Path, PathKey]] = {}
+        for scene in story.scenes:
+            if scene.where is None:
+                continue
+            for i, beat_id in enumerate(scene.beats):
+                self.beat_keys[beat_id] = (scene.where.path, ("beats", i))
+
+    def source(self, path: Path) -> SourceFile | None:
+        if path not in self._files:
+            self._files[path] = read_yaml(path, [])
+            try:
+                self._lines[path] = path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self._lines[path] = []
+        return self._files[path]
+
+    def at(self, path: Path, key: PathKey, *, of_key: bool = False) -> Where:
+        src = self.source(path)
+        if src is None:
+            return Where(path, 1, 1)
+        line, col = src.where(key, of_key=of_key)
+        return Where(path, line, col)
+
+    def beat(self, beat_id: str, *key: str | int, of_key: bool = False) -> Where:
+        path, base = self.beat_keys[beat_id]
+        return self.at(path, (*base, *key), of_key=of_key)
+
+    def choice(self, beat_id: str, index: int, *key: str | int, of_key: bool = False) -> Where:
+        return self.beat(beat_id, "choices", index, *key, of_key=of_key)
+
+    def in_text(self, where: Where, text: str, offset: int) -> Where:
+        """The place of character ``offset`` of ``text`` whose value starts at ``where``.
+
+        Block scalars (``|``, ``>``) start on the line after their key, and
+        folding changes line breaks, so the line holding the character is found
+        by searching the file for that line's words from the value's start on.
+        """
+        self.source(where.path)
+        lines = self._lines.get(where.path, [])
+        line_start = text.rfind("\n", 0, offset) + 1
+        line_end = text.find("\n", offset)
+        text_line = text[line_start : line_end if line_end != -1 else len(text)]
+        column_in_line = offset - line_start
+        probe = text_line.strip()
+        if probe:
+            lead = len(text_line) - len(text_line.lstrip())
+            for number in range(where.line - 1, min(len(lines), where.line + 400)):
+                found = lines[number].find(probe)
+                if found != -1:
+                    return Where(where.path, number + 1, found + column_in_line - lead + 1)
+            # Folded text: look for the characters from the offset on instead.
+            snippet = text[offset : offset + 16].split("\n")[0]
+            for number in range(where.line - 1, min(len(lines), where.line + 400)):
+                found = lines[number].find(snippet) if snippet.strip() else -1
+                if found != -1:
+                    return Where(where.path, number + 1, found + 1)
+        return where

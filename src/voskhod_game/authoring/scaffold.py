@@ -1,0 +1,196 @@
+"""``voskhod new``: a small, complete story to start writing from.
+
+The scaffold is a working example of every part of the format a writer needs
+first: a manifest with a custom meter that drains over time and ends the story
+when empty, a flag, three endings (one of each type), two scene files, a
+condition with a reason, a chance, a history note citing ``facts.yaml``. It
+passes ``voskhod check`` with no warnings and plays to an ending; tests hold it
+to that.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from string import Template
+
+from ..story.schema import json_schema
+
+MANIFEST = Template("""\
+# yaml-language-server: $$schema=$manifest_schema
+# $title: the manifest. Scene files sit beside it, one per scene.
+# Reference: docs/scene-format.md. Check your work with: voskhod check $dir
+id: $id
+title: "$title"
+version: 1
+start: harbour.quay
+intro: |
+  A storm is coming in. The lighthouse on the point has gone dark, and you
+  are the only keeper on the island tonight.
+scenes: [harbour, tower]
+clock:
+  start: "1912-11-09T18:00:00Z"
+  zones:
+    - {label: UTC, offset: 0}
+meters:
+  lamp_oil:
+    label: Lamp oil
+    unit: "%"
+    start: 60
+    min: 0
+    max: 100
+    warn_below: 30
+    critical_below: 10
+    at_min: dark_night
+    description: How full the lamp's reservoir is.
+flags:
+  signalled: false
+endings:
+  - id: light_kept
+    type: historical
+    title: The light is kept
+    text: Dawn finds the lamp still turning, its reservoir {lamp_oil}% full.
+    debrief: Keepers of the period refilled the reservoir at dusk and trimmed the wick every four hours.
+  - id: flare_seen
+    type: survived
+    title: A flare in the dark
+    text: The lamp fails, but your flare is seen and the ship stands off until morning.
+  - id: dark_night
+    type: lost
+    title: A dark night
+    text: The oil runs out. The lamp dies, and nobody on the water knows where the rocks are.
+    cause: lamp out
+debrief:
+  comparisons:
+    - {label: Oil left at dawn, yours: lamp_oil, real: 20, unit: "%"}
+""")
+
+FACTS = """\
+# Fact-sheet entries that history notes cite by id.
+facts:
+  F1:
+    text: Lighthouse lamps of the period burned paraffin; a full reservoir lasted a long winter night.
+    source: Your sources here.
+"""
+
+SCENE_1 = Template("""\
+# yaml-language-server: $$schema=$scene_schema
+id: harbour
+title: The harbour
+summary: The keeper reaches the dark lighthouse.
+beats:
+  - id: quay
+    title: On the quay
+    text: |
+      Rain drives across the quay. Up on the point the lighthouse is *dark*.
+      The lamp's reservoir is {lamp_oil}% full.
+    history:
+      facts: [F1]
+      note: Replace this with why the beat is true to your sources.
+    choices:
+      - id: climb
+        label: Climb to the lamp room
+        target: tower.lamp_room
+        time: 10
+      - id: fetch_oil
+        label: Fetch a can of oil from the store first
+        target: quay
+        time: 20
+        if: lamp_oil < 80
+        reason: The reservoir is nearly full already
+        effects: [lamp_oil += 30]
+        result: You drag the can up from the store, soaked through.
+""")
+
+SCENE_2 = Template("""\
+# yaml-language-server: $$schema=$scene_schema
+id: tower
+title: The tower
+summary: Keeping the light through the storm.
+beats:
+  - id: lamp_room
+    title: The lamp room
+    text: |
+      The wick is black. Outside, a ship's lights pitch in the swell.
+    rates: {lamp_oil: -0.2}     # per mission minute, from this beat on
+    choices:
+      - id: light
+        label: Trim the wick and light the lamp
+        target: watch
+        time: 5
+      - id: flare
+        label: Fire a distress flare instead
+        ending: flare_seen
+        time: 2
+        effects: [signalled = true]
+        chance:
+          p: 0.3
+          ending: dark_night
+          result: The flare is damp and fizzles out.
+  - id: watch
+    title: The long watch
+    text: |
+      The beam sweeps the water. The ship turns **away** from the rocks.
+      The reservoir is {lamp_oil}% full.
+    choices:
+      - id: keep_watch
+        label: Keep watch until dawn
+        ending: light_kept
+        time: 240
+        if: lamp_oil > 50 or signalled
+        reason: Not enough oil to last the night
+      - id: save_oil
+        label: Turn the wick down to save oil
+        target: watch
+        time: 60
+        rates: {lamp_oil: -0.1}
+""")
+
+
+class ScaffoldError(Exception):
+    """The scaffold cannot be written; the message says why."""
+
+
+def story_id_for(directory: Path) -> str:
+    """A valid story id from a folder name: ``My Story!`` becomes ``my_story``."""
+    word = re.sub(r"[^a-z0-9]+", "_", directory.resolve().name.lower()).strip("_")
+    if not word or not word[0].isalpha():
+        word = "story_" + word if word else "story"
+    return word
+
+
+def scaffold(directory: Path, title: str | None = None) -> list[Path]:
+    """Write a new story into ``directory`` (created if needed); the files written."""
+    if directory.exists() and not directory.is_dir():
+        raise ScaffoldError(f"{directory} exists and is not a folder")
+    if directory.is_dir() and any(directory.iterdir()):
+        raise ScaffoldError(f"{directory} is not empty; pick a new folder so nothing is overwritten")
+    story_id = story_id_for(directory)
+    title = (title or story_id.replace("_", " ").capitalize()).replace('"', "'")
+    names = {
+        "id": story_id,
+        "title": title,
+        "dir": str(directory),
+        "manifest_schema": "manifest.schema.json",
+        "scene_schema": "scene.schema.json",
+    }
+    files = {
+        "story.yaml": MANIFEST.substitute(names),
+        "facts.yaml": FACTS,
+        "1_harbour.yaml": SCENE_1.substitute(names),
+        "2_tower.yaml": SCENE_2.substitute(names),
+    }
+    files["manifest.schema.json"] = json.dumps(json_schema("manifest"), indent=2) + "\n"
+    files["scene.schema.json"] = json.dumps(json_schema("scene"), indent=2) + "\n"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, text in files.items():
+            path = directory / name
+            with path.open("x", encoding="utf-8") as fh:  # "x": never overwrite
+                fh.write(text)
+            written.append(path)
+    except OSError as exc:
+        raise ScaffoldError(f"cannot write {directory}: {exc.strerror or exc}") from None
+    return written

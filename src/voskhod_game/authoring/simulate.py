@@ -1,0 +1,384 @@
+"""Play a story many times without a player, and count what happened.
+
+Two strategies:
+
+* ``random``: seeded play-throughs in the style of ChoiceScript's
+  ``randomtest``: at each beat, usually (3 times in 4) take one of the enabled
+  choices taken least often so far, ties broken by the seeded dice, otherwise
+  any enabled choice. Preferring the least-taken covers a story in far fewer
+  runs than uniform play; the random quarter still wanders into paths that
+  depend on meters (waiting until the air runs out).
+* ``exhaustive``: depth-first search over every enabled choice and both sides
+  of every chance roll, with states already seen skipped. For small stories;
+  it stops at a bound (states, depth) and says so.
+
+The loop uses only ``Game.enabled_choices()`` and ``Game.choose()`` (never
+``view()``) and reuses one Game with ``Game.reset()``, so building the state
+machine is paid once, not once per run.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..engine.game import Checkpoint, Game
+from ..engine.rng import Rng
+from ..story.model import Story
+
+STRATEGIES = ("random", "exhaustive")
+DEFAULT_MAX_STEPS = 500
+DEFAULT_MAX_STATES = 200_000
+CHUNK = 8192  # meter values buffered per scene before folding
+RESERVOIR = 8192  # rows of meter values kept per scene for the median
+MAX_SOFTLOCK_EXAMPLES = 20
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class MeterRange:
+    min: float
+    median: float
+    max: float
+
+
+@dataclass(frozen=True)
+class SoftLock:
+    """A game that reached a beat with no enabled choice, and how."""
+
+    beat: str
+    path: tuple[str, ...]  # ``beat:choice`` steps from the start
+    count: int
+
+
+@dataclass
+class Report:
+    story_id: str
+    strategy: str
+    seed: int
+    runs: int
+    beat_hits: dict[str, int]
+    choice_hits: dict[str, int]  # ``beat:choice``
+    endings: dict[str, int]
+    ending_types: dict[str, int]
+    causes_of_loss: dict[str, int]
+    meter_ranges: dict[str, dict[str, MeterRange]]  # scene -> meter -> range
+    soft_locks: list[SoftLock]
+    cut_off: int  # runs stopped at the step limit (a loop?)
+    mean_choices: float
+    mean_minutes: float
+    seconds: float
+    bound_hit: str = ""  # exhaustive only: which bound stopped the search
+    states: int = 0  # exhaustive only: distinct states explored
+
+    @property
+    def runs_per_second(self) -> float:
+        return self.runs / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def beats_never_reached(self) -> list[str]:
+        return [b for b, n in self.beat_hits.items() if n == 0]
+
+    @property
+    def choices_never_taken(self) -> list[str]:
+        return [c for c, n in self.choice_hits.items() if n == 0]
+
+    @property
+    def endings_never_reached(self) -> list[str]:
+        return [e for e, n in self.endings.items() if n == 0]
+
+    def to_json(self, *, timing: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "story": self.story_id,
+            "strategy": self.strategy,
+            "seed": self.seed,
+            "runs": self.runs,
+            "coverage": {
+                "beats": _fraction(self.beat_hits),
+                "choices": _fraction(self.choice_hits),
+                "endings": _fraction(self.endings),
+            },
+            "beat_hits": self.beat_hits,
+            "choice_hits": self.choice_hits,
+            "never_reached": {
+                "beats": self.beats_never_reached,
+                "choices": self.choices_never_taken,
+                "endings": self.endings_never_reached,
+            },
+            "endings": self.endings,
+            "ending_types": self.ending_types,
+            "causes_of_loss": self.causes_of_loss,
+            "meter_ranges": {
+                scene: {m: r.__dict__ for m, r in meters.items()} for scene, meters in self.meter_ranges.items()
+            },
+            "soft_locks": [{"beat": s.beat, "count": s.count, "path": list(s.path)} for s in self.soft_locks],
+            "cut_off_runs": self.cut_off,
+            "mean_choices": round(self.mean_choices, 3),
+            "mean_mission_minutes": round(self.mean_minutes, 3),
+        }
+        if self.strategy == "exhaustive":
+            out["states"] = self.states
+            out["bound_hit"] = self.bound_hit
+        if timing:
+            out["seconds"] = round(self.seconds, 4)
+            out["runs_per_second"] = round(self.runs_per_second, 1)
+        return out
+
+
+def _fraction(hits: dict[str, int]) -> dict[str, int]:
+    return {"reached": sum(1 for n in hits.values() if n), "total": len(hits)}
+
+
+class _Tally:
+    """Counters shared by both strategies."""
+
+    def __init__(self, story: Story, seed: int) -> None:
+        self.story = story
+        self.beat_hits = dict.fromkeys(story.beats, 0)
+        self.choice_hits = {f"{b.id}:{c.id}": 0 for b in story.beats.values() for c in b.choices}
+        self.choice_keys = {(b.id, c.id): f"{b.id}:{c.id}" for b in story.beats.values() for c in b.choices}
+        self.endings = dict.fromkeys(story.endings, 0)
+        self.causes: Counter[str] = Counter()
+        self.soft_locks: dict[str, SoftLock] = {}
+        self.cut_off = 0
+        self.lengths: list[int] = []
+        self.minutes: list[float] = []
+        self.meter_names = list(story.meters)
+        self.scene_of = {b.id: b.scene for b in story.beats.values()}
+        self.rows: dict[str, list[tuple[float, ...]]] = {sc.id: [] for sc in story.scenes}
+        self.pool: dict[str, list[tuple[float, ...]]] = {sc.id: [] for sc in story.scenes}
+        self.extremes: dict[str, tuple[list[float], list[float]]] = {}
+
+    def at_beat(self, beat_id: str, values: dict[str, Any]) -> None:
+        """Count a visit and keep the meter values for the scene's ranges (cheap: one append)."""
+        self.beat_hits[beat_id] += 1
+        rows = self.rows[self.scene_of[beat_id]]
+        rows.append(tuple([values[n] for n in self.meter_names]))
+        if len(rows) >= CHUNK:
+            self.fold(self.scene_of[beat_id])
+
+    def fold(self, scene: str) -> None:
+        """Fold buffered values into exact extremes and a thinned sample for the median."""
+        rows = self.rows[scene]
+        if not rows:
+            return
+        columns = list(zip(*rows, strict=True))
+        lows = [float(min(c)) for c in columns]
+        highs = [float(max(c)) for c in columns]
+        known = self.extremes.get(scene)
+        if known is not None:
+            lows = [min(a, b) for a, b in zip(lows, known[0], strict=True)]
+            highs = [max(a, b) for a, b in zip(highs, known[1], strict=True)]
+        self.extremes[scene] = (lows, highs)
+        pool = self.pool[scene]
+        pool.extend(rows[:: max(1, len(rows) // (RESERVOIR // 4))])
+        if len(pool) > RESERVOIR:
+            del pool[1::2]
+        rows.clear()
+
+    def ended(self, game: Game, weight: int = 1) -> None:
+        ending_id = game.ending_id or ""
+        self.endings[ending_id] += weight
+        ending = self.story.endings[ending_id]
+        if ending.type == "lost":
+            self.causes[ending.cause or ending.id] += weight
+        self.lengths.append(len(game.steps))
+        self.minutes.append(game.elapsed)
+
+    def stuck(self, beat_id: str, path: tuple[str, ...]) -> None:
+        known = self.soft_locks.get(beat_id)
+        if known is None:
+            if len(self.soft_locks) < MAX_SOFTLOCK_EXAMPLES:
+                self.soft_locks[beat_id] = SoftLock(beat_id, path, 1)
+        else:
+            self.soft_locks[beat_id] = SoftLock(beat_id, known.path, known.count + 1)
+
+    def report(self, strategy: str, seed: int, runs: int, seconds: float, **extra: Any) -> Report:
+        ranges: dict[str, dict[str, MeterRange]] = {}
+        for scene in self.story.scenes:
+            # Never folded: the median of every value; otherwise of the thinned sample.
+            pool = list(self.rows[scene.id]) if not self.pool[scene.id] else None
+            self.fold(scene.id)
+            if scene.id not in self.extremes:
+                continue
+            lows, highs = self.extremes[scene.id]
+            pool = pool if pool is not None else self.pool[scene.id]
+            for i, name in enumerate(self.meter_names):
+                median = float(statistics.median(row[i] for row in pool))
+                ranges.setdefault(scene.id, {})[name] = MeterRange(lows[i], median, highs[i])
+        types: Counter[str] = Counter()
+        for ending_id, n in self.endings.items():
+            types[self.story.endings[ending_id].type] += n
+        return Report(
+            story_id=self.story.id,
+            strategy=strategy,
+            seed=seed,
+            runs=runs,
+            beat_hits=self.beat_hits,
+            choice_hits=self.choice_hits,
+            endings=self.endings,
+            ending_types={t: types.get(t, 0) for t in ("historical", "survived", "lost")},
+            causes_of_loss=dict(self.causes.most_common()),
+            meter_ranges=ranges,
+            soft_locks=sorted(self.soft_locks.values(), key=lambda s: s.beat),
+            cut_off=self.cut_off,
+            mean_choices=statistics.fmean(self.lengths) if self.lengths else 0.0,
+            mean_minutes=statistics.fmean(self.minutes) if self.minutes else 0.0,
+            seconds=seconds,
+            **extra,
+        )
+
+
+def simulate_random(
+    story: Story,
+    runs: int,
+    seed: int = 0,
+    *,
+    max_steps: int = DEFAULT_MAX_STEPS,
+    progress: Progress | None = None,
+) -> Report:
+    """``runs`` seeded play-throughs preferring the least-taken choice."""
+    tally = _Tally(story, seed)
+    picker = Rng.from_seed(seed)
+    hits = tally.choice_hits
+    keys = tally.choice_keys
+    game = Game.new(story, 0)
+    started = time.perf_counter()
+    for run in range(runs):
+        game.reset(picker.next64() & 0x7FFFFFFF)
+        path: list[str] = []
+        while True:
+            if game.ended:
+                tally.ended(game)
+                break
+            beat_id = game.state
+            tally.at_beat(beat_id, game.values)
+            choices = game.enabled_choices()
+            if not choices:
+                tally.stuck(beat_id, tuple(path))
+                break
+            if len(path) >= max_steps:
+                tally.cut_off += 1
+                break
+            if len(choices) == 1:
+                choice = choices[0]
+            elif picker.below(4) == 0:  # now and then any choice, so meter-driven paths are explored too
+                choice = choices[picker.below(len(choices))]
+            else:
+                counts = [hits[keys[beat_id, c.id]] for c in choices]
+                fewest = min(counts)
+                least = [c for c, n in zip(choices, counts, strict=True) if n == fewest]
+                choice = least[picker.below(len(least))] if len(least) > 1 else least[0]
+            key = keys[beat_id, choice.id]
+            hits[key] += 1
+            path.append(key)
+            game.choose(choice.id)
+        if progress is not None and (run & 255) == 255:
+            progress(run + 1, runs)
+    seconds = time.perf_counter() - started
+    if progress is not None:
+        progress(runs, runs)
+    return tally.report("random", seed, runs, seconds)
+
+
+@dataclass
+class _Node:
+    checkpoint: Checkpoint
+    path: tuple[str, ...]
+    depth: int = 0
+
+
+def simulate_exhaustive(
+    story: Story,
+    *,
+    max_states: int = DEFAULT_MAX_STATES,
+    max_depth: int = DEFAULT_MAX_STEPS,
+    progress: Progress | None = None,
+) -> Report:
+    """Every reachable state, depth first, each state once, up to the bounds.
+
+    Hit counts are counts of distinct states (a beat with different meter
+    values counts once per combination); ``runs`` is the number of finished
+    branches (an ending, a soft-lock or the depth bound).
+    """
+    tally = _Tally(story, 0)
+    reads_elapsed = _story_reads_elapsed(story)
+    game = Game.new(story, 0)
+    started = time.perf_counter()
+    stack = [_Node(game.checkpoint(), ())]
+    visited: set[tuple[Any, ...]] = set()
+    runs = 0
+    bound = ""
+    while stack:
+        node = stack.pop()
+        game.rewind(node.checkpoint)
+        key = _state_key(game, reads_elapsed)
+        if key in visited:
+            continue
+        if len(visited) >= max_states:
+            bound = f"stopped after {max_states:,} distinct states (--max-states)"
+            break
+        visited.add(key)
+        beat_id = game.state
+        tally.at_beat(beat_id, game.values)
+        choices = game.enabled_choices()
+        if not choices:
+            tally.stuck(beat_id, node.path)
+            runs += 1
+            continue
+        if node.depth >= max_depth:
+            tally.cut_off += 1
+            runs += 1
+            bound = bound or f"some branches are longer than {max_depth} choices (--max-steps)"
+            continue
+        here = node.checkpoint
+        for choice in reversed(choices):
+            step = tally.choice_keys[beat_id, choice.id]
+            branches: list[bool | None] = [None]
+            if choice.chance is not None:
+                try:
+                    p = float(choice.chance.probability(game.values))
+                except (ArithmeticError, TypeError):
+                    p = 0.0
+                branches = [b for b, possible in ((False, p < 1), (True, p > 0)) if possible]
+            for branch in branches:
+                game.rewind(here)
+                tally.choice_hits[step] += 1
+                game.choose(choice.id, force_chance=branch)
+                path = (*node.path, step + ("!" if branch else ""))
+                if game.ended:
+                    tally.ended(game)
+                    runs += 1
+                else:
+                    stack.append(_Node(game.checkpoint(), path, node.depth + 1))
+        if progress is not None and (len(visited) & 1023) == 0:
+            progress(len(visited), max_states)
+    seconds = time.perf_counter() - started
+    return tally.report("exhaustive", 0, runs, seconds, bound_hit=bound, states=len(visited))
+
+
+def _story_reads_elapsed(story: Story) -> bool:
+    from .intervals import names_in
+
+    for beat in story.beats.values():
+        for choice in beat.choices:
+            sources = [choice.condition.source] if choice.condition else []
+            if choice.chance:
+                sources.append(choice.chance.probability.source)
+            for outcome in [choice.outcome] + ([choice.chance.outcome] if choice.chance else []):
+                sources.extend(e.expr.source for e in outcome.effects)
+            if any("elapsed" in names_in(s) for s in sources):
+                return True
+    return False
+
+
+def _state_key(game: Game, reads_elapsed: bool) -> tuple[Any, ...]:
+    values = game.values
+    items = tuple((k, round(float(v), 9)) for k, v in sorted(values.items()) if reads_elapsed or k != "elapsed")
+    rates = tuple(sorted(game.rates.items()))
+    return (game.state, items, rates)

@@ -1,0 +1,90 @@
+"""Exports of a session: CSV and Markdown with per-round tallies and the class's path.
+
+No per-student rows unless the teacher asks (``students=True``); even then only
+the nickname a student typed is there, since that is all the session keeps.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .session import Classroom
+
+
+def _scene(room: Classroom, beat: str) -> str:
+    return room.story.scene_of(beat).title if beat in room.story.beats else beat
+
+
+def to_csv(room: Classroom, *, students: bool = False) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["round", "scene", "beat", "choice_id", "choice", "votes", "chosen", "decided_by"])
+    for rnd in room.rounds:
+        for choice, count in rnd.counts().items():
+            writer.writerow(
+                [
+                    rnd.number,
+                    _scene(room, rnd.beat),
+                    rnd.beat,
+                    choice,
+                    room.choice_label(rnd.beat, choice),
+                    count,
+                    "yes" if choice == rnd.winner else "",
+                    rnd.decided_by if choice == rnd.winner else "",
+                ]
+            )
+    if students:
+        writer.writerow([])
+        writer.writerow(["round", "student", "choice_id", "choice"])
+        for round_number, pid, choice in room.store.all_votes():
+            rnd = room.rounds[round_number - 1] if 0 < round_number <= len(room.rounds) else None
+            name = room.participants[pid].name if pid in room.participants else f"#{pid}"
+            writer.writerow([round_number, name, choice, room.choice_label(rnd.beat, choice) if rnd else choice])
+    return buffer.getvalue()
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(room: Classroom, *, students: bool = False) -> str:
+    from .debrief import class_path
+
+    lines = [
+        f"# Classroom session: {room.story.title}",
+        "",
+        f"- Started: {time.strftime('%Y-%m-%d %H:%M', time.localtime(room.created))}",
+        f"- Students: {len(room.active_participants())}",
+        f"- Rounds: {len(room.rounds)}",
+        f"- Mission time: {room.game.elapsed:.0f} min",
+    ]
+    ending = room.game.ending_view()
+    lines.append(f"- Ending: {ending.title} ({ending.type})" if ending else "- Ending: not reached")
+    lines += ["", "## The path the class took", ""]
+    path = class_path(room)
+    if not path:
+        lines.append("No vote was decided.")
+    for step in path:
+        how = "teacher broke a tie" if step["decided_by"] == "teacher" else f"{step['votes']} of {step['total']} votes"
+        lines.append(f"{step['round']}. {step['scene']}: **{step['choice']}** ({how})")
+    lines += ["", "## Tallies", ""]
+    for rnd in room.rounds:
+        lines += [f"### Round {rnd.number}: {_scene(room, rnd.beat)}", "", "| Choice | Votes |", "| --- | ---: |"]
+        for choice, count in rnd.counts().items():
+            label = _cell(room.choice_label(rnd.beat, choice))
+            lines.append(f"| {'**' + label + '**' if choice == rnd.winner else label} | {count} |")
+        lines.append("")
+    if students:
+        lines += ["## Votes by student", "", "| Round | Student | Choice |", "| ---: | --- | --- |"]
+        for round_number, pid, choice in room.store.all_votes():
+            rnd = room.rounds[round_number - 1] if 0 < round_number <= len(room.rounds) else None
+            name = room.participants[pid].name if pid in room.participants else f"#{pid}"
+            lines.append(
+                f"| {round_number} | {_cell(name)} | {_cell(room.choice_label(rnd.beat, choice) if rnd else choice)} |"
+            )
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,135 @@
+"""The websocket protocol: message names, limits and error texts, defined once.
+
+Both the server and the terminal client import from here, and
+``docs/classroom-protocol.md`` describes the same names. Every error a client can
+see has a stable ``code`` and a sentence a student or teacher can act on.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+PROTOCOL_VERSION = 1
+
+# Limits -------------------------------------------------------------------
+MAX_MESSAGE_BYTES = 2048  # the largest client message (a join with a long name is ~200 bytes)
+HARD_MESSAGE_BYTES = 64 * 1024  # aiohttp closes the socket above this without reading further
+MESSAGE_RATE = 8.0  # messages per second a connection may send on average
+MESSAGE_BURST = 24  # ... and at once
+MAX_STRIKES = 5  # bad messages in a row before the server hangs up
+JOIN_ATTEMPTS_PER_MINUTE = 20  # per remote address (a class behind one NAT still fits)
+MAX_NAME_CHARS = 24
+DEFAULT_ROUND_SECONDS = 30
+MIN_ROUND_SECONDS = 5
+MAX_ROUND_SECONDS = 600
+RESUME_GRACE_SECONDS = 15  # an open round restored after a crash gets at least this long
+DEFAULT_MAX_STUDENTS = 250
+TALLY_INTERVAL = 0.1  # seconds: tallies are coalesced so 200 votes are not 40,000 messages
+
+# Close codes (RFC 6455 application range is 4000-4999) ---------------------
+CLOSE_KICKED = 4001
+CLOSE_STRIKES = 4002
+CLOSE_ENDED = 4003
+
+# Round status ---------------------------------------------------------------
+IDLE = "idle"  # no vote yet on this beat
+OPEN = "open"
+PAUSED = "paused"
+CLOSED = "closed"  # counted; waits for the teacher when tied
+RESOLVED = "resolved"  # the winner was played through the engine
+
+ERRORS: dict[str, str] = {
+    "bad_json": "That message was not valid JSON.",
+    "bad_message": "That message is missing a field or has a wrong one.",
+    "unknown_type": "The server does not know that kind of message.",
+    "too_big": f"Messages may be at most {MAX_MESSAGE_BYTES} bytes.",
+    "rate_limited": "Too many messages at once; slow down.",
+    "too_many_strikes": "Too many bad messages; the server closed the connection.",
+    "wrong_code": "That join code is not right. Check the code on the projector.",
+    "too_many_attempts": "Too many join attempts from this device. Wait a minute and try again.",
+    "room_locked": "The teacher has locked the room; no new students can join.",
+    "room_full": "The room is full. Ask the teacher.",
+    "unknown_token": "This session does not know you any more. Join again with the code.",
+    "kicked": "The teacher removed you from this session.",
+    "not_joined": "Join the session first.",
+    "no_round": "There is no vote open right now.",
+    "round_closed": "The vote has closed.",
+    "wrong_round": "That vote is over; look at the current one.",
+    "bad_choice": "That is not one of the choices.",
+    "choice_disabled": "That choice is not possible now.",
+    "wrong_secret": "The host secret is not right.",
+    "not_host": "Only the teacher can do that.",
+    "bad_state": "That cannot be done right now.",
+    "session_ended": "The session has ended. Thank you for playing!",
+}
+
+CLIENT_TYPES = frozenset({"join", "resume", "vote", "ping", "host"})
+HOST_TYPES = frozenset(
+    {"open", "close", "extend", "pause", "unpause", "decide", "lock", "hidden", "kick", "end", "export", "participants"}
+)
+
+
+class ProtocolError(Exception):
+    """A message the server refuses; ``code`` is one of :data:`ERRORS`."""
+
+    def __init__(self, code: str, message: str | None = None) -> None:
+        self.code = code
+        self.message = message or ERRORS[code]
+        super().__init__(self.message)
+
+
+def error(code: str, message: str | None = None) -> dict[str, Any]:
+    return {"type": "error", "code": code, "message": message or ERRORS[code]}
+
+
+def encode(message: dict[str, Any]) -> str:
+    """Compact JSON, as every message goes on the wire."""
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+
+
+def decode(raw: str | bytes) -> dict[str, Any]:
+    """Parse one client message; ProtocolError when it is too big or not an object with a type."""
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise ProtocolError("too_big")
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ProtocolError("bad_json") from None
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+        raise ProtocolError("bad_message", "Every message must be a JSON object with a “type”.")
+    if data["type"] not in CLIENT_TYPES and data["type"] not in HOST_TYPES:
+        raise ProtocolError("unknown_type", f"The server does not know messages of type “{data['type'][:40]}”.")
+    return data
+
+
+def text_field(data: dict[str, Any], name: str, *, limit: int = 200, required: bool = True) -> str:
+    value = data.get(name)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or len(value) > limit:
+        raise ProtocolError("bad_message", f"“{name}” must be text of at most {limit} characters.")
+    return value
+
+
+def int_field(data: dict[str, Any], name: str, *, default: int | None = None, low: int = 0, high: int = 10**9) -> int:
+    value = data.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ProtocolError("bad_message", f"“{name}” must be a whole number from {low} to {high}.")
+    return value
+
+
+def bool_field(data: dict[str, Any], name: str, *, default: bool = False) -> bool:
+    value = data.get(name, default)
+    if not isinstance(value, bool):
+        raise ProtocolError("bad_message", f"“{name}” must be true or false.")
+    return value
+
+
+def decode_server(raw: str) -> dict[str, Any] | None:
+    """A message from the server, for clients: None when it is not a JSON object with a type."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("type"), str) else None

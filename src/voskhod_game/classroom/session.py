@@ -1,0 +1,497 @@
+"""The classroom session: participants, voting rounds and the shared game.
+
+No network code lives here. The server calls these methods for each message
+and broadcasts what they return; the teacher screen calls the same methods.
+Every change goes to the :class:`~.store.Store` before the method returns, so
+whatever a client was told has been written down.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..engine import Game, GameError
+from ..story.model import Story
+from . import credentials
+from .protocol import (
+    CLOSED,
+    DEFAULT_MAX_STUDENTS,
+    DEFAULT_ROUND_SECONDS,
+    IDLE,
+    MAX_NAME_CHARS,
+    MAX_ROUND_SECONDS,
+    MIN_ROUND_SECONDS,
+    OPEN,
+    PAUSED,
+    RESOLVED,
+    RESUME_GRACE_SECONDS,
+    ProtocolError,
+)
+from .rounds import Round
+from .store import SessionRow, Store, StoreError
+
+
+@dataclass
+class Participant:
+    id: int
+    token: str
+    name: str
+    joined: float
+    kicked: bool = False
+    connections: int = 0  # live websockets (not stored)
+
+
+Listener = Callable[[str], None]  # called with "state", "tally" or "participants"
+
+
+class Classroom:
+    """One shared game and the class voting on it. Create with :meth:`open`."""
+
+    def __init__(
+        self,
+        story: Story,
+        store: Store,
+        row: SessionRow,
+        game: Game,
+        *,
+        max_students: int = DEFAULT_MAX_STUDENTS,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.story = story
+        self.store = store
+        self.code = row.code
+        self.secret = row.secret
+        self.created = row.created
+        self.version = row.version
+        self.locked = row.locked
+        self.hidden = row.hidden
+        self.ended = row.ended
+        self.game = game
+        self.max_students = max_students
+        self.clock = clock
+        self.participants: dict[int, Participant] = {}
+        self.by_token: dict[str, Participant] = {}
+        self.rounds: list[Round] = []
+        self.listeners: list[Listener] = []
+        self.resumed = False
+
+    # -- creation ------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        story: Story,
+        store: Store,
+        *,
+        seed: int | None = None,
+        max_students: int = DEFAULT_MAX_STUDENTS,
+        clock: Callable[[], float] = time.time,
+        grace: bool = True,
+    ) -> Classroom:
+        """Resume the session in ``store`` or start a new one there.
+
+        ``grace`` keeps an open round open a little longer after a restart so
+        phones can reconnect (off for read-only uses such as export)."""
+        row = store.load_session()
+        if row is None:
+            game = Game.new(story, seed)
+            row = SessionRow(
+                code=credentials.new_join_code(),
+                secret=credentials.new_host_secret(),
+                story_id=story.id,
+                story_title=story.title,
+                created=clock(),
+                version=1,
+                locked=False,
+                hidden=False,
+                ended=False,
+                game=game.snapshot(),
+            )
+            store.create_session(row)
+            return cls(story, store, row, game, max_students=max_students, clock=clock)
+        if row.story_id != story.id:
+            raise StoreError(
+                f"{store.path} holds a session of the story “{row.story_title}”; start it with that story or use another --db"
+            )
+        try:
+            game = Game.restore(story, row.game)
+        except GameError as exc:
+            raise StoreError(f"the game saved in {store.path} cannot be continued: {exc}") from None
+        room = cls(story, store, row, game, max_students=max_students, clock=clock)
+        room.resumed = True
+        for p in store.participants():
+            participant = Participant(p.id, p.token, p.name, p.joined, p.kicked)
+            room.participants[p.id] = participant
+            room.by_token[p.token] = participant
+        for data in store.rounds():
+            number = data.pop("number")
+            room.rounds.append(Round.from_json(number, data.pop("beat", ""), data, store.votes(number)))
+        current = room.current_round
+        if grace and current is not None and current.status == OPEN:
+            # The host was down for a while: keep the vote open long enough for phones to come back.
+            now = clock()
+            if current.deadline is None or current.deadline - now < RESUME_GRACE_SECONDS:
+                current.deadline = now + RESUME_GRACE_SECONDS
+                room._save_round(current)
+        return room
+
+    # -- notifications ---------------------------------------------------------
+    def _notify(self, kind: str) -> None:
+        for listener in list(self.listeners):
+            listener(kind)
+
+    def _changed(self) -> None:
+        """The state students see changed: bump the version, store it, tell listeners."""
+        self.version += 1
+        self.store.update_session(version=self.version)
+        self._notify("state")
+
+    def _save_round(self, rnd: Round) -> None:
+        data = rnd.to_json()
+        data["beat"] = rnd.beat
+        self.store.save_round(rnd.number, rnd.beat, data)
+
+    # -- reading -------------------------------------------------------------
+    @property
+    def current_round(self) -> Round | None:
+        return self.rounds[-1] if self.rounds else None
+
+    @property
+    def open_round(self) -> Round | None:
+        rnd = self.current_round
+        return rnd if rnd is not None and rnd.status in (OPEN, PAUSED) else None
+
+    def active_participants(self) -> list[Participant]:
+        return [p for p in self.participants.values() if not p.kicked]
+
+    def status(self) -> str:
+        rnd = self.current_round
+        return IDLE if rnd is None else rnd.status
+
+    # -- students ------------------------------------------------------------
+    def join(self, code: str, name: str, previous_token: str = "") -> Participant:
+        if self.ended:
+            raise ProtocolError("session_ended")
+        if not credentials.code_matches(self.code, code):
+            raise ProtocolError("wrong_code")
+        if previous_token:
+            old = self.by_token.get(previous_token)
+            if old is not None and old.kicked:
+                raise ProtocolError("kicked")
+        if self.locked:
+            raise ProtocolError("room_locked")
+        if len(self.active_participants()) >= self.max_students:
+            raise ProtocolError("room_full")
+        nickname = credentials.clean_name(name, MAX_NAME_CHARS) or credentials.generated_name()
+        token = credentials.new_token()
+        now = self.clock()
+        pid = self.store.add_participant(token, nickname, now)
+        participant = Participant(pid, token, nickname, now)
+        self.participants[pid] = participant
+        self.by_token[token] = participant
+        self._notify("participants")
+        self._notify("tally")
+        return participant
+
+    def resume(self, token: str) -> Participant:
+        participant = self.by_token.get(token)
+        if participant is None:
+            raise ProtocolError("unknown_token")
+        if participant.kicked:
+            raise ProtocolError("kicked")
+        return participant
+
+    def vote(self, participant: Participant, round_number: int, choice: str) -> None:
+        if participant.kicked:
+            raise ProtocolError("kicked")
+        rnd = self.current_round
+        if rnd is None or rnd.status == RESOLVED:
+            raise ProtocolError("no_round")
+        if round_number != rnd.number:
+            raise ProtocolError("wrong_round")
+        if rnd.status == PAUSED:
+            raise ProtocolError("bad_state", "The vote is paused; wait for the teacher.")
+        if rnd.status != OPEN or rnd.ms_left(self.clock()) <= 0:
+            raise ProtocolError("round_closed")
+        if choice not in rnd.choices:
+            beat = self.game.beat
+            if beat is not None and any(c.id == choice for c in beat.choices):
+                raise ProtocolError("choice_disabled")
+            raise ProtocolError("bad_choice")
+        if rnd.votes.get(participant.id) == choice:
+            return
+        rnd.votes[participant.id] = choice
+        self.store.save_vote(rnd.number, participant.id, choice, self.clock())
+        self._notify("tally")
+
+    def vote_of(self, participant: Participant) -> tuple[int, str] | None:
+        rnd = self.current_round
+        if rnd is None or participant.id not in rnd.votes:
+            return None
+        return rnd.number, rnd.votes[participant.id]
+
+    # -- teacher -------------------------------------------------------------
+    def _require_live(self) -> None:
+        if self.ended:
+            raise ProtocolError("session_ended")
+
+    def open_vote(self, seconds: int = DEFAULT_ROUND_SECONDS, hidden: bool | None = None) -> Round:
+        self._require_live()
+        if self.open_round is not None:
+            raise ProtocolError("bad_state", "A vote is already open.")
+        current = self.current_round
+        if current is not None and current.status == CLOSED:
+            raise ProtocolError("bad_state", "The last vote is tied: decide it first.")
+        if self.game.ended:
+            raise ProtocolError("bad_state", "The story has reached its ending: end the session for the debrief.")
+        seconds = max(MIN_ROUND_SECONDS, min(MAX_ROUND_SECONDS, int(seconds)))
+        choices = tuple(c.id for c in self.game.view().choices if c.enabled)
+        if not choices:
+            raise ProtocolError("bad_state", "There is nothing to vote on here.")
+        rnd = Round(
+            number=len(self.rounds) + 1,
+            beat=self.game.state,
+            choices=choices,
+            seconds=seconds,
+            hidden=self.hidden if hidden is None else hidden,
+            deadline=self.clock() + seconds,
+        )
+        self.rounds.append(rnd)
+        self._save_round(rnd)
+        self._changed()
+        return rnd
+
+    def close_vote(self) -> Round:
+        """Close the open round (the timer ran out or the teacher closed it early) and play the winner."""
+        rnd = self.open_round
+        if rnd is None:
+            raise ProtocolError("no_round")
+        winner = rnd.close()
+        if winner is not None:
+            self._play(rnd, winner, "votes")
+        self._save_round(rnd)
+        self._changed()
+        return rnd
+
+    def tick(self) -> bool:
+        """Close the open round if its time is up; True when it did."""
+        rnd = self.open_round
+        if rnd is not None and rnd.status == OPEN and rnd.ms_left(self.clock()) <= 0:
+            self.close_vote()
+            return True
+        return False
+
+    def decide(self, choice: str) -> Round:
+        """The teacher breaks a tie (or picks for a round nobody voted in)."""
+        rnd = self.current_round
+        if rnd is None or rnd.status != CLOSED:
+            raise ProtocolError("bad_state", "There is no tied vote to decide.")
+        if choice not in rnd.tie:
+            raise ProtocolError("bad_choice", "Pick one of the tied choices.")
+        self._play(rnd, choice, "teacher")
+        self._save_round(rnd)
+        self._changed()
+        return rnd
+
+    def _play(self, rnd: Round, choice: str, decided_by: str) -> None:
+        result = self.game.choose(choice)
+        lines = [result.result_text.strip()] if result.result_text.strip() else []
+        lines += [e.message for e in result.events if e.kind in ("threshold", "limit", "chance")]
+        rnd.resolve(choice, decided_by, "\n".join(lines))
+        self.store.update_session(game=self.game.snapshot())
+
+    def extend(self, seconds: int) -> Round:
+        rnd = self.open_round
+        if rnd is None:
+            raise ProtocolError("no_round")
+        seconds = max(1, min(MAX_ROUND_SECONDS, int(seconds)))
+        if rnd.status == PAUSED:
+            rnd.paused_ms = (rnd.paused_ms or 0) + seconds * 1000
+        else:
+            rnd.deadline = (rnd.deadline or self.clock()) + seconds
+        rnd.seconds += seconds
+        self._save_round(rnd)
+        self._changed()
+        return rnd
+
+    def pause(self) -> Round:
+        rnd = self.open_round
+        if rnd is None or rnd.status != OPEN:
+            raise ProtocolError("bad_state", "There is no running vote to pause.")
+        rnd.paused_ms = rnd.ms_left(self.clock())
+        rnd.status = PAUSED
+        rnd.deadline = None
+        self._save_round(rnd)
+        self._changed()
+        return rnd
+
+    def unpause(self) -> Round:
+        rnd = self.open_round
+        if rnd is None or rnd.status != PAUSED:
+            raise ProtocolError("bad_state", "The vote is not paused.")
+        rnd.deadline = self.clock() + max(1000, rnd.paused_ms or 0) / 1000
+        rnd.paused_ms = None
+        rnd.status = OPEN
+        self._save_round(rnd)
+        self._changed()
+        return rnd
+
+    def set_locked(self, locked: bool) -> None:
+        self.locked = locked
+        self.store.update_session(locked=locked)
+        self._changed()
+
+    def set_hidden(self, hidden: bool) -> None:
+        """Hide the live tally for the next rounds (and the open one)."""
+        self.hidden = hidden
+        self.store.update_session(hidden=hidden)
+        rnd = self.open_round
+        if rnd is not None:
+            rnd.hidden = hidden
+            self._save_round(rnd)
+        self._changed()
+
+    def kick(self, participant_id: int) -> Participant:
+        participant = self.participants.get(participant_id)
+        if participant is None:
+            raise ProtocolError("bad_message", f"There is no student number {participant_id}.")
+        participant.kicked = True
+        self.store.set_kicked(participant.id)
+        rnd = self.open_round
+        if rnd is not None and rnd.votes.pop(participant.id, None) is not None:
+            self.store.db.execute("DELETE FROM votes WHERE round = ? AND participant = ?", (rnd.number, participant.id))
+        self._notify("participants")
+        self._notify("tally")
+        return participant
+
+    def end(self) -> None:
+        """End the session; an open round is closed without playing it."""
+        if self.ended:
+            return
+        rnd = self.open_round
+        if rnd is not None:
+            rnd.close()
+            self._save_round(rnd)
+        self.ended = True
+        self.store.update_session(ended=True)
+        self._changed()
+
+    # -- messages --------------------------------------------------------------
+    def round_message(self) -> dict[str, Any] | None:
+        rnd = self.current_round
+        if rnd is None:
+            return None
+        show_counts = rnd.status not in (OPEN, PAUSED) or not rnd.hidden
+        return {
+            "number": rnd.number,
+            "status": rnd.status,
+            "beat": rnd.beat,
+            "ms_left": rnd.ms_left(self.clock()),
+            "seconds": rnd.seconds,
+            "hidden": rnd.hidden,
+            "choices": list(rnd.choices),
+            "counts": rnd.counts() if show_counts else None,
+            "voted": len(rnd.votes),
+            "tie": list(rnd.tie),
+            "winner": rnd.winner,
+            "winner_label": self.choice_label(rnd.beat, rnd.winner) if rnd.winner else None,
+            "decided_by": rnd.decided_by,
+            "result": rnd.result,
+        }
+
+    def choice_label(self, beat_id: str, choice_id: str) -> str:
+        beat = self.story.beats.get(beat_id)
+        if beat is None:
+            return choice_id
+        return next((c.label for c in beat.choices if c.id == choice_id), choice_id)
+
+    def state_message(self) -> dict[str, Any]:
+        """The full snapshot every client gets (the same for all students)."""
+        view = self.game.view()
+        message: dict[str, Any] = {
+            "type": "state",
+            "version": self.version,
+            "title": view.story_title,
+            "scene": {"number": view.scene_number, "count": view.scene_count, "title": view.scene_title},
+            "heading": view.title,
+            "text": view.text,
+            "history": view.history.note if view.history else "",
+            "clock": "  ".join(f"{label} {time_}" for label, time_ in view.clock.zones),
+            "meters": [
+                {
+                    "name": m.name,
+                    "label": m.label,
+                    "display": m.display,
+                    "fraction": round(m.fraction, 4),
+                    "state": m.state,
+                }
+                for m in view.visible_meters
+            ],
+            "choices": [
+                {
+                    "id": c.id,
+                    "number": c.number,
+                    "label": c.label,
+                    "enabled": c.enabled,
+                    "reason": c.reason,
+                    "minutes": c.minutes,
+                    "risky": c.risky,
+                }
+                for c in view.choices
+            ],
+            "status": self.status(),
+            "round": self.round_message(),
+            "joined": len(self.active_participants()),
+            "locked": self.locked,
+            "hidden": self.hidden,
+            "ending": None,
+            "ended": self.ended,
+            "debrief": None,
+        }
+        if view.ending is not None:
+            e = view.ending
+            message["ending"] = {"type": e.type, "title": e.title, "text": e.text, "debrief": e.debrief}
+        if self.ended:
+            from .debrief import class_debrief
+
+            message["debrief"] = class_debrief(self)
+        return message
+
+    def tally_message(self) -> dict[str, Any]:
+        rnd = self.open_round or self.current_round
+        message: dict[str, Any] = {
+            "type": "tally",
+            "round": rnd.number if rnd else 0,
+            "joined": len(self.active_participants()),
+            "voted": len(rnd.votes) if rnd else 0,
+            "counts": None,
+        }
+        if rnd is not None and not (rnd.hidden and rnd.status in (OPEN, PAUSED)):
+            message["counts"] = rnd.counts()
+        return message
+
+    def host_tally_message(self) -> dict[str, Any]:
+        """The teacher sees the counts even in a hidden vote."""
+        message = self.tally_message()
+        rnd = self.open_round or self.current_round
+        if rnd is not None:
+            message["counts"] = rnd.counts()
+        return message
+
+    def participants_message(self) -> dict[str, Any]:
+        rnd = self.current_round
+        return {
+            "type": "participants",
+            "participants": [
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "connected": p.connections > 0,
+                    "voted": bool(rnd and p.id in rnd.votes and rnd.status in (OPEN, PAUSED)),
+                    "kicked": p.kicked,
+                }
+                for p in self.participants.values()
+            ],
+        }

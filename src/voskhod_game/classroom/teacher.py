@@ -1,0 +1,390 @@
+"""The teacher's screen: the projector view of the shared game, with the controls.
+
+The aiohttp server runs inside this Textual app's event loop (started in
+``on_mount``), so the screen and the students share one :class:`Classroom` with
+no threads or locks. Nothing secret is drawn here: the host secret is only
+printed by ``--headless``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from aiohttp import web
+from rich.console import Group
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from .debrief import class_debrief
+from .export import to_csv, to_markdown
+from .protocol import CLOSED, DEFAULT_ROUND_SECONDS, OPEN, PAUSED, RESOLVED, ProtocolError
+from .server import Hub, start_server
+from .session import Classroom
+from .widgets import Meters, Tally, choice_lines, countdown_text, qr_text, story_text
+
+EXTEND_SECONDS = 15
+
+
+class KickScreen(ModalScreen[int | None]):
+    """Pick a student to remove; they stay out even if they reload."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Cancel")]
+
+    def __init__(self, students: list[tuple[int, str]]) -> None:
+        super().__init__()
+        self.students = students
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="kick-box"):
+            yield Static("Remove which student? (Enter to remove, Esc to cancel)")
+            yield OptionList(*[Option(name, id=str(pid)) for pid, name in self.students], id="kick-list")
+
+    @on(OptionList.OptionSelected)
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id or 0))
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box"):
+            yield Static(self.question)
+            yield Static("[b]y[/b] yes   [b]n[/b] no")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+def debrief_renderable(data: dict[str, Any]) -> Group:
+    """The class debrief, for the projector (the students' pages show the same data)."""
+    parts: list[Any] = []
+    ending = data.get("ending")
+    if ending:
+        parts += [Text(ending["title"], style="bold"), story_text(ending["text"]), Text("")]
+        if ending.get("debrief"):
+            parts += [story_text(ending["debrief"]), Text("")]
+    else:
+        parts += [Text("The session ended before the story did.", style="italic"), Text("")]
+    parts.append(Text("The path the class took", style="bold underline"))
+    for step in data["path"]:
+        how = (
+            "tie broken by the teacher"
+            if step["decided_by"] == "teacher"
+            else f"{step['votes']} of {step['total']} votes"
+        )
+        parts.append(Text(f"  {step['round']}. {step['scene']}: {step['choice']}  ({how})"))
+    if not data["path"]:
+        parts.append(Text("  No vote was decided."))
+    if data["closest"]:
+        parts += [Text(""), Text("The closest votes", style="bold underline")]
+        for c in data["closest"]:
+            split = ", ".join(f"{label} {n}" for label, n in c["counts"].items())
+            parts.append(Text(f"  Round {c['round']}: {split}"))
+    if data["comparisons"]:
+        parts += [Text(""), Text("The class and the real mission", style="bold underline")]
+        for c in data["comparisons"]:
+            parts.append(Text(f"  {c['label']}: class {c['yours']}, real {c['real']}"))
+    if data["timeline"]:
+        for t in data["timeline"]:
+            parts.append(Text(f"  {t['label']}: class {t['yours']}, real {t['real']}"))
+    parts += [Text(""), Text("To talk about", style="bold underline")]
+    parts += [Text(f"  • {q}") for q in data["questions"]]
+    return Group(*parts)
+
+
+class DebriefScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("x", "app.export", "Export"), Binding("q", "app.quit", "Quit")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static(id="debrief")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Class debrief"
+        self.query_one("#debrief", Static).update(debrief_renderable(class_debrief(self.app.room)))  # type: ignore[attr-defined]
+
+
+class TeacherApp(App[int]):
+    """The projector view and the teacher's controls."""
+
+    CSS_PATH = "teacher.tcss"
+    TITLE = "Voskhod classroom"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "open_vote", "Open vote"),
+        Binding("c", "close_vote", "Close now"),
+        Binding("e", "extend", f"+{EXTEND_SECONDS}s"),
+        Binding("p", "pause", "Pause"),
+        Binding("h", "hidden", "Hide tally"),
+        Binding("l", "lock", "Lock room"),
+        Binding("k", "kick", "Kick"),
+        Binding("x", "export", "Export"),
+        Binding("E", "end", "End + debrief"),
+        Binding("q", "quit", "Quit"),
+        *[Binding(str(n), f"decide({n})", "Decide tie", show=False) for n in range(1, 10)],
+    ]
+
+    def __init__(self, room: Classroom, host: str, port: int, url: str | None, seconds: int) -> None:
+        super().__init__()
+        self.room = room
+        self.hub = Hub(room)
+        self.bind_host = host
+        self.bind_port = port
+        self.public_url = url
+        self.seconds = seconds
+        self.runner: web.AppRunner | None = None
+        self._dirty = True
+        self._countdown = ""
+        room.listeners.append(self._room_changed)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            with VerticalScroll(id="story-pane"):
+                yield Static(id="where")
+                yield Meters(id="meters")
+                yield Static(id="result", classes="hidden")
+                yield Static(id="text")
+                yield Static(id="ending", classes="hidden")
+            with VerticalScroll(id="side"):
+                yield Static("Starting…", id="join-url")
+                yield Static(id="join-code")
+                yield Static(id="qr")
+                yield Static(id="counts")
+                yield Static(id="round-status")
+                yield Static(id="countdown")
+                yield Tally(id="tally")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        try:
+            self.runner = await start_server(self.hub, self.bind_host, self.bind_port, self.public_url)
+        except OSError as exc:
+            self.exit(1, 1, f"voskhod classroom: {exc}")
+            return
+        self.sub_title = self.room.story.title
+        self.query_one("#join-url", Static).update(Text.assemble("Open  ", (self.hub.url, "bold underline")))
+        self.query_one("#join-code", Static).update(Text.assemble("Code  ", (self.room.code, "bold reverse")))
+        self.query_one("#qr", Static).update(qr_text(f"{self.hub.url}#code={self.room.code}"))
+        if self.room.ended:
+            self.push_screen(DebriefScreen())
+        self.refresh_all()
+        self.set_interval(0.25, self.tick)
+        if self.room.resumed:
+            self.notify("Session resumed: students reconnect by themselves.", title="Welcome back")
+
+    async def on_unmount(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+    CONTROLS: ClassVar[frozenset[str]] = frozenset(
+        {"open_vote", "close_vote", "extend", "pause", "hidden", "lock", "kick", "decide"}
+    )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Once the session has ended only export, the debrief and quit make sense."""
+        return not (self.room.ended and action in self.CONTROLS)
+
+    def _room_changed(self, kind: str) -> None:
+        if kind == "state":
+            self.call_later(self.refresh_all)
+        else:
+            self._dirty = True
+
+    # -- drawing ---------------------------------------------------------------
+    def refresh_all(self) -> None:
+        state = self.room.state_message()
+        self.query_one("#where", Static).update(
+            f"Scene {state['scene']['number']} of {state['scene']['count']}: {state['scene']['title']}   {state['clock']}"
+        )
+        self.query_one(Meters).show(state["meters"])
+        text = story_text(state["text"])
+        if state["heading"]:
+            text = Text.assemble((state["heading"] + "\n\n", "bold"), text)
+        self.query_one("#text", Static).update(text)
+        rnd = state["round"]
+        result = self.query_one("#result", Static)
+        if rnd and rnd["status"] == RESOLVED:
+            total = sum((rnd["counts"] or {}).values())
+            votes = (rnd["counts"] or {}).get(rnd["winner"], 0)
+            how = "the teacher broke a tie" if rnd["decided_by"] == "teacher" else f"{votes} of {total} votes"
+            result.update(
+                Group(
+                    Text.assemble("The class chose ", (rnd["winner_label"], "bold"), f" ({how})"),
+                    story_text(rnd["result"]),
+                )
+            )
+            result.remove_class("hidden")
+        else:
+            result.add_class("hidden")
+        ending = self.query_one("#ending", Static)
+        if state["ending"]:
+            e = state["ending"]
+            ending.update(
+                Group(Text(e["title"], style="bold"), story_text(e["text"]), Text("Press E for the class debrief."))
+            )
+            ending.remove_class("hidden")
+        else:
+            ending.add_class("hidden")
+        self._dirty = True
+        self.tick()
+
+    def tick(self) -> None:
+        """Countdown every quarter second; counts and tally when something changed."""
+        room = self.room
+        rnd = room.current_round
+        countdown = self.query_one("#countdown", Static)
+        shown = ""
+        if rnd is not None and rnd.status in (OPEN, PAUSED):
+            ms = rnd.ms_left(room.clock())
+            shown = countdown_text(ms, rnd.status == PAUSED)
+            countdown.set_class(ms <= 5000, "low")
+        if shown != self._countdown:
+            self._countdown = shown
+            countdown.update(shown)
+        if not self._dirty:
+            return
+        self._dirty = False
+        joined = len(room.active_participants())
+        online = sum(1 for p in room.participants.values() if p.connections > 0 and not p.kicked)
+        voted = len(rnd.votes) if rnd is not None and rnd.status in (OPEN, PAUSED) else 0
+        flags = [f for f, on_ in (("LOCKED", room.locked), ("hidden tally", room.hidden)) if on_]
+        counts = f"Joined {joined} ({online} online)   Voted {voted}"
+        self.query_one("#counts", Static).update(counts + (f"   [{', '.join(flags)}]" if flags else ""))
+        self.query_one("#round-status", Static).update(self.status_line())
+        tally = self.query_one(Tally)
+        choices = room.state_message()["choices"]
+        if rnd is None or rnd.status == RESOLVED:
+            tally.update(choice_lines(choices) if choices and not room.ended else "")
+        else:
+            tally.show(choices, rnd.counts(), rnd.winner)
+
+    def status_line(self) -> str:
+        room = self.room
+        rnd = room.current_round
+        if room.ended:
+            return "The session has ended."
+        if room.game.ended:
+            return "The story has ended: press E for the class debrief."
+        if rnd is None or rnd.status == RESOLVED:
+            return f"Press o to open a {self.seconds}-second vote."
+        if rnd.status == OPEN:
+            return f"Round {rnd.number}: voting" + (" (tally hidden from students)" if rnd.hidden else "")
+        if rnd.status == PAUSED:
+            return f"Round {rnd.number}: paused (p to resume)"
+        if rnd.status == CLOSED:
+            numbers = {c["id"]: c["number"] for c in room.state_message()["choices"]}
+            tied = " or ".join(str(numbers.get(c, "?")) for c in rnd.tie)
+            return f"Round {rnd.number}: tied. Press {tied} to decide."
+        return ""
+
+    # -- controls --------------------------------------------------------------
+    def _do(self, action: Any, *args: Any) -> Any:
+        try:
+            return action(*args)
+        except ProtocolError as exc:
+            self.notify(exc.message, severity="warning")
+            return None
+
+    def action_open_vote(self) -> None:
+        self._do(self.room.open_vote, self.seconds)
+
+    def action_close_vote(self) -> None:
+        self._do(self.room.close_vote)
+
+    def action_extend(self) -> None:
+        self._do(self.room.extend, EXTEND_SECONDS)
+
+    def action_pause(self) -> None:
+        rnd = self.room.current_round
+        self._do(self.room.unpause if rnd is not None and rnd.status == PAUSED else self.room.pause)
+
+    def action_hidden(self) -> None:
+        self.room.set_hidden(not self.room.hidden)
+        self.notify(
+            "Students see the tally only when the vote closes." if self.room.hidden else "Students see the live tally."
+        )
+
+    def action_lock(self) -> None:
+        self.room.set_locked(not self.room.locked)
+        self.notify("Room locked: nobody new can join." if self.room.locked else "Room open for new students.")
+
+    def action_decide(self, number: int) -> None:
+        rnd = self.room.current_round
+        if rnd is None or rnd.status != CLOSED:
+            return
+        choices = self.room.state_message()["choices"]
+        chosen = next((c["id"] for c in choices if c["number"] == number), None)
+        if chosen is None:
+            self.notify(f"There is no choice {number}.", severity="warning")
+            return
+        self._do(self.room.decide, chosen)
+
+    def action_kick(self) -> None:
+        students = [(p.id, p.name) for p in self.room.active_participants()]
+        if not students:
+            self.notify("Nobody has joined yet.")
+            return
+
+        def kicked(pid: int | None) -> None:
+            if pid is not None:
+                participant = self._do(self.hub.kick, pid)
+                if participant is not None:
+                    self.notify(f"{participant.name} was removed.")
+
+        self.push_screen(KickScreen(students), kicked)
+
+    def action_export(self) -> None:
+        base = Path(self.room.store.path).with_suffix("")
+        try:
+            md = base.with_suffix(".md")
+            md.write_text(to_markdown(self.room), encoding="utf-8")
+            csv_path = base.with_suffix(".csv")
+            csv_path.write_text(to_csv(self.room), encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"Export failed: {exc}", severity="error")
+            return
+        self.notify(f"Wrote {md} and {csv_path}", title="Exported", timeout=8)
+
+    def action_end(self) -> None:
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.room.end()
+                self.refresh_bindings()
+                self.push_screen(DebriefScreen())
+
+        if self.room.ended:
+            self.push_screen(DebriefScreen())
+        else:
+            self.push_screen(ConfirmScreen("End the session for everyone and show the class debrief?"), answer)
+
+
+def run_teacher(room: Classroom, host: str, port: int, url: str | None, seconds: int = DEFAULT_ROUND_SECONDS) -> int:
+    try:
+        app = TeacherApp(room, host, port, url, seconds)
+        app.run()
+        if app.return_code == 0 and not room.ended:
+            print(f"The session is saved in {room.store.path}.")
+            print(f"To go on with it: voskhod classroom host --db {room.store.path}")
+        return app.return_code or 0
+    finally:
+        room.store.close()

@@ -1,0 +1,115 @@
+"""Textual pieces the teacher screen and the terminal student share.
+
+They render the protocol's plain data (the ``state`` and ``tally`` messages), so
+the projector and a student's terminal draw the same thing from the same JSON.
+The TUI package's meter widget had not landed when this was written; ``Meters``
+is a small stand-in with the same ok/warn/critical colours.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rich.console import Group
+from rich.text import Text
+from textual.widgets import Static
+
+from ..story.markup import runs
+
+STATE_STYLES = {"ok": "green", "warn": "yellow", "critical": "bold red"}
+BAR_WIDTH = 18
+
+
+def reflow(text: str) -> str:
+    """Join the lines of each paragraph (writers wrap YAML text by hand); keep blank lines between paragraphs."""
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
+
+
+def story_text(text: str) -> Text:
+    """Story markup (``*em*``, ``**strong**``) as Rich text, reflowed to the widget's width."""
+    out = Text()
+    for style, chunk in runs(reflow(text)):
+        out.append(chunk, style={"em": "italic", "strong": "bold"}.get(style, ""))
+    return out
+
+
+def bar(fraction: float, width: int, style: str) -> Text:
+    filled = max(0, min(width, round(fraction * width)))
+    return Text.assemble(("█" * filled, style), ("░" * (width - filled), "grey37"))
+
+
+class Meters(Static):
+    """The meters of a ``state`` message: label, bar, value; colour by state."""
+
+    def show(self, meters: list[dict[str, Any]]) -> None:
+        width = max((len(m["label"]) for m in meters), default=0)
+        lines = []
+        for m in meters:
+            style = STATE_STYLES.get(m["state"], "")
+            line = Text(m["label"].ljust(width) + "  ")
+            line.append_text(bar(float(m["fraction"]), BAR_WIDTH, style))
+            line.append(f"  {m['display']}", style=style)
+            if m["state"] != "ok":
+                line.append(f"  {m['state'].upper()}", style=style)
+            lines.append(line)
+        self.update(Group(*lines))
+
+
+class Tally(Static):
+    """Votes per choice as bars; the winner marked once the round is decided."""
+
+    def show(self, choices: list[dict[str, Any]], counts: dict[str, int] | None, winner: str | None = None) -> None:
+        if counts is None:
+            self.update(Text("Votes are hidden until the vote closes.", style="italic"))
+            return
+        labels = {c["id"]: f"{c['number']}. {c['label']}" for c in choices}
+        total = sum(counts.values())
+        top = max(counts.values(), default=0)
+        lines = []
+        for choice, n in counts.items():
+            style = "bold green" if choice == winner else ("bold" if n == top and n else "")
+            line = Text(labels.get(choice, choice), style=style)
+            if choice == winner:
+                line.append("  ✔", style="bold green")
+            lines.append(line)
+            count = Text("   ")
+            count.append_text(bar(n / total if total else 0, 24, "cyan"))
+            count.append(f" {n:>3}", style=style)
+            lines.append(count)
+        self.update(Group(*lines))
+
+
+def choice_lines(choices: list[dict[str, Any]]) -> Group:
+    """The choices before a vote opens, with the reason a disabled one cannot be taken."""
+    lines = []
+    for c in choices:
+        line = Text(f"{c['number']}. {c['label']}", style="" if c["enabled"] else "dim")
+        if c.get("minutes"):
+            line.append(f"  ({c['minutes']:g} min{', risky' if c.get('risky') else ''})", style="dim")
+        if not c["enabled"] and c.get("reason"):
+            line.append(f"  — {c['reason']}", style="dim italic")
+        lines.append(line)
+    return Group(*lines)
+
+
+def countdown_text(ms: int, paused: bool = False) -> str:
+    seconds = (max(0, ms) + 999) // 1000
+    return f"{'⏸ ' if paused else ''}{seconds // 60}:{seconds % 60:02d}"
+
+
+def qr_text(data: str) -> Text:
+    """A QR code in half-block characters, dark modules on a light square (phones need the contrast)."""
+    import segno
+
+    rows = [list(row) for row in segno.make(data, error="m").matrix_iter(scale=1, border=2)]
+    if len(rows) % 2:
+        rows.append([0] * len(rows[0]))
+    out = Text(no_wrap=True)
+    for top, bottom in zip(rows[0::2], rows[1::2], strict=True):
+        for a, b in zip(top, bottom, strict=True):
+            out.append({(1, 1): "█", (1, 0): "▀", (0, 1): "▄", (0, 0): " "}[(a, b)], style="black on white")
+        out.append("\n")
+    out.rstrip()
+    return out

@@ -1,0 +1,126 @@
+"""``voskhod classroom``: host a shared session, join one from a terminal, export one."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .common import add_story_option, load_or_report
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "classroom",
+        help="play together: the teacher hosts, students vote from phones or terminals",
+        description="A shared game for a class: the teacher hosts on the projector, students vote on every choice.",
+    )
+    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+    csub = p.add_subparsers(dest="classroom_command", metavar="COMMAND")
+
+    host = csub.add_parser("host", help="host a session (teacher)", description="Host a classroom session.")
+    add_story_option(host)
+    host.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 for the school network)"
+    )
+    host.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765; 0 picks a free one)")
+    host.add_argument("--db", metavar="FILE", help="session database: start it again with the same file to resume")
+    host.add_argument(
+        "--url", help="the address students open, when the one shown is not reachable (e.g. behind a proxy)"
+    )
+    host.add_argument("--seed", type=int, help="seed for chance outcomes")
+    host.add_argument(
+        "--seconds", type=int, default=30, metavar="N", help="length of a vote on the teacher screen (default 30)"
+    )
+    host.add_argument("--max-students", type=int, default=250, metavar="N", help="room size (default 250)")
+    host.add_argument(
+        "--headless", action="store_true", help="no teacher screen: print one JSON line with url, code and host_secret"
+    )
+    host.set_defaults(func=run_host)
+
+    join = csub.add_parser(
+        "join", help="join a session from a terminal (student)", description="Join a classroom session."
+    )
+    join.add_argument("url", metavar="URL", help="the address on the projector, e.g. http://192.168.1.20:8765/")
+    join.add_argument("--code", required=True, help="the join code on the projector")
+    join.add_argument("--name", default="", help="your nickname (a generated one if left out)")
+    join.set_defaults(func=run_join)
+
+    export = csub.add_parser("export", help="export a session's tallies and path", description="Export a session.")
+    export.add_argument("db", metavar="FILE", help="the session database (--db of the host)")
+    add_story_option(export)
+    export.add_argument("--format", choices=("md", "csv"), default="md", help="Markdown (default) or CSV")
+    export.add_argument("--students", action="store_true", help="add each student's votes (nicknames only)")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    export.set_defaults(func=run_export)
+
+
+def run_host(args: argparse.Namespace) -> int:
+    if not 0 <= args.port <= 65535:
+        print("voskhod classroom host: --port must be from 0 to 65535", file=sys.stderr)
+        return 2
+    if not 5 <= args.seconds <= 600:
+        print("voskhod classroom host: --seconds must be from 5 to 600", file=sys.stderr)
+        return 2
+    if args.max_students < 1:
+        print("voskhod classroom host: --max-students must be at least 1", file=sys.stderr)
+        return 2
+    story = load_or_report(args.story)
+    if story is None:
+        return 1
+    from ..classroom.host import open_classroom
+    from ..classroom.store import StoreError
+
+    try:
+        room = open_classroom(story, args.db, seed=args.seed, max_students=args.max_students)
+    except StoreError as exc:
+        print(f"voskhod classroom host: {exc}", file=sys.stderr)
+        return 1
+    if args.headless or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        from ..classroom.host import run_headless
+
+        return run_headless(room, args.host, args.port, args.url)
+    from ..classroom.teacher import run_teacher
+
+    return run_teacher(room, args.host, args.port, args.url, args.seconds)
+
+
+def run_join(args: argparse.Namespace) -> int:
+    from ..classroom.student import run_student, ws_url
+
+    try:
+        url = ws_url(args.url)
+    except ValueError as exc:
+        print(f"voskhod classroom join: {exc}", file=sys.stderr)
+        return 2
+    return run_student(url, args.code, args.name)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ..classroom.export import to_csv, to_markdown
+    from ..classroom.session import Classroom
+    from ..classroom.store import Store, StoreError
+
+    if not Path(args.db).is_file():
+        print(f"voskhod classroom export: no session database at {args.db}", file=sys.stderr)
+        return 1
+    story = load_or_report(args.story)
+    if story is None:
+        return 1
+    try:
+        store = Store(args.db)
+        if store.load_session() is None:
+            print(f"voskhod classroom export: {args.db} holds no session", file=sys.stderr)
+            return 1
+        room = Classroom.open(story, store, grace=False)
+    except StoreError as exc:
+        print(f"voskhod classroom export: {exc}", file=sys.stderr)
+        return 1
+    text = (to_csv if args.format == "csv" else to_markdown)(room, students=args.students)
+    store.close()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0

@@ -1,0 +1,41 @@
+"""``voskhod new DIR``: scaffold a small story that passes ``check`` and plays to an ending."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "new",
+        help="start a new story from a small working example",
+        description="Write a small, complete story into DIR (which must be new or empty): a manifest with a "
+        "custom meter, two scene files, a fact sheet and JSON Schemas for your editor. Then: "
+        "`voskhod check DIR`, `voskhod play --story DIR --watch`.",
+    )
+    p.add_argument("dir", metavar="DIR", help="folder for the new story (created; must be empty if it exists)")
+    p.add_argument("--title", help="the story's title (default: from the folder name)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..authoring.scaffold import ScaffoldError, scaffold
+
+    directory = Path(args.dir)
+    try:
+        written = scaffold(directory, args.title)
+    except ScaffoldError as exc:
+        print(f"voskhod new: {exc}", file=sys.stderr)
+        return 1
+    print(f"Created a new story in {directory}:")
+    for path in written:
+        print(f"  {path.name}")
+    print()
+    print("Next:")
+    print(f"  voskhod check {directory}                 # problems, with a hint each")
+    print(f"  voskhod play --story {directory} --watch  # play; edits reload as you save")
+    print(f"  voskhod graph {directory} -o map.mmd      # see its shape")
+    print("A tutorial: docs/writing-scenes.md")
+    return 0

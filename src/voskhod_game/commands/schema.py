@@ -1,0 +1,40 @@
+"""``voskhod schema``: JSON Schema of the story format, generated from ``story/schema.py``.
+
+The loader validates with the same declarations, so the schema cannot drift
+from what ``voskhod check`` accepts. Editors with the YAML language server
+use it for completion and inline errors (see docs/writing-scenes.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of story files (for editors)",
+        description="Print the JSON Schema of a scene file (default) or of the manifest, story.yaml.",
+    )
+    p.add_argument("--kind", choices=["scene", "manifest"], default="scene", help="which file kind (default scene)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..story.schema import json_schema
+
+    text = json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False) + "\n"
+    if not args.output:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"voskhod schema: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"Wrote the {args.kind} schema to {args.output}", file=sys.stderr)
+    return 0

@@ -1,0 +1,159 @@
+"""``voskhod simulate``: play a story many times and report coverage, endings and meters.
+
+Exit status: 0 when the runs finished, 1 when a run got stuck (a soft-lock:
+a beat with every choice disabled) or the story does not load, 2 for a usage
+error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from ..authoring.simulate import Report
+    from ..story.model import Story
+
+from .common import load_or_report, story_path
+
+MAX_RUNS = 10_000_000
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "simulate",
+        help="play the story many times and report what happened",
+        description="Seeded play-throughs that prefer the least-taken choice (random), or every path of a "
+        "small story (exhaustive). Reports hit counts for every beat and choice, what was never reached, "
+        "endings and causes of loss, meter ranges per scene, soft-locks with the path to them, average "
+        "length and speed. The same seed gives the same report.",
+    )
+    p.add_argument("dir", nargs="?", metavar="DIR", help="story directory (default: the Voskhod-2 story)")
+    p.add_argument("--runs", type=int, default=1000, help="play-throughs for the random strategy (default 1000)")
+    p.add_argument("--seed", type=int, default=0, help="seed: the same seed gives the same report (default 0)")
+    p.add_argument("--strategy", choices=["random", "exhaustive"], default="random")
+    p.add_argument("--max-steps", type=int, default=500, help="stop a run after this many choices (default 500)")
+    p.add_argument("--max-states", type=int, default=200_000, help="exhaustive: stop after this many distinct states")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=run)
+
+
+class _Bar:
+    """A one-line progress bar on stderr, redrawn at most ten times a second."""
+
+    def __init__(self, stream: TextIO, label: str) -> None:
+        self.stream = stream
+        self.label = label
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last < 0.1 and done < total:
+            return
+        self.last = now
+        width = 30
+        filled = int(width * done / total) if total else width
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}")
+        if done >= total:
+            self.stream.write("\r" + " " * (len(self.label) + width + 30) + "\r")
+        self.stream.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..authoring.simulate import simulate_exhaustive, simulate_random
+
+    if not 1 <= args.runs <= MAX_RUNS:
+        print(f"voskhod simulate: --runs must be between 1 and {MAX_RUNS:,}", file=sys.stderr)
+        return 2
+    if args.max_steps < 1 or args.max_states < 1:
+        print("voskhod simulate: --max-steps and --max-states must be at least 1", file=sys.stderr)
+        return 2
+    if not story_path(args.dir).is_dir():
+        print(f"voskhod simulate: {story_path(args.dir)}: no such directory", file=sys.stderr)
+        return 2
+    story = load_or_report(args.dir)
+    if story is None:
+        return 1
+    bar = _Bar(sys.stderr, "simulating") if sys.stderr.isatty() else None
+    if args.strategy == "random":
+        report = simulate_random(story, args.runs, args.seed, max_steps=args.max_steps, progress=bar)
+    else:
+        report = simulate_exhaustive(story, max_states=args.max_states, max_depth=args.max_steps, progress=bar)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(format_report(report, story))
+    return 1 if report.soft_locks else 0
+
+
+def format_report(report: Report, story: Story) -> str:
+    """The report as text a writer reads top to bottom: the problems first, counts last."""
+    out: list[str] = []
+    say = out.append
+    total_endings = sum(report.endings.values()) or 1
+    if report.strategy == "random":
+        say(
+            f"{story.title}: {report.runs:,} random runs (seed {report.seed}) in {report.seconds:.2f} s, "
+            f"{report.runs_per_second:,.0f} runs/s"
+        )
+    else:
+        say(
+            f"{story.title}: exhaustive search, {report.states:,} distinct states, {report.runs:,} finished "
+            f"branches in {report.seconds:.2f} s"
+        )
+        say(f"  Bound reached: {report.bound_hit}" if report.bound_hit else "  Complete: every reachable state seen.")
+    cov = report.to_json(timing=False)["coverage"]
+    say(
+        f"Coverage: beats {cov['beats']['reached']}/{cov['beats']['total']}, "
+        f"choices {cov['choices']['reached']}/{cov['choices']['total']}, "
+        f"endings {cov['endings']['reached']}/{cov['endings']['total']}"
+    )
+    say(f"Average run: {report.mean_choices:.1f} choices, {report.mean_minutes:.1f} mission minutes")
+    say("")
+    if report.soft_locks:
+        say("SOFT-LOCKS (a beat with every choice disabled):")
+        for lock in report.soft_locks:
+            say(f"  {lock.beat} ({lock.count:,}x), reached by:")
+            say("    " + (" -> ".join(lock.path) or "(the start beat)"))
+        say("")
+    if report.cut_off:
+        say(f"{report.cut_off:,} run(s) stopped at the step limit: a loop the player may never leave?")
+        say("")
+    say("Endings:")
+    for ending_id, n in sorted(report.endings.items(), key=lambda kv: (-kv[1], kv[0])):
+        ending = story.endings[ending_id]
+        say(f"  {ending_id:<24} {ending.type:<10} {n:>9,}  {100 * n / total_endings:5.1f}%")
+    if report.causes_of_loss:
+        say("Causes of loss: " + ", ".join(f"{c} {n:,}" for c, n in report.causes_of_loss.items()))
+    never = report.to_json(timing=False)["never_reached"]
+    if any(never.values()):
+        say("")
+        say("Never reached:")
+        for kind in ("beats", "choices", "endings"):
+            for item in never[kind]:
+                say(f"  {kind[:-1]:<7} {item}")
+    say("")
+    say("Meter ranges by scene (min / median / max):")
+    width = max((len(m.label) for m in story.meters.values()), default=10) + 2
+    for scene in story.scenes:
+        ranges = report.meter_ranges.get(scene.id)
+        if not ranges:
+            continue
+        say(f"  {scene.number}. {scene.title}")
+        for name, r in ranges.items():
+            m = story.meters[name]
+            say(
+                f"      {m.label:<{width}} {r.min:>9.{m.precision}f} {r.median:>9.{m.precision}f} "
+                f"{r.max:>9.{m.precision}f} {m.unit}"
+            )
+    say("")
+    say("Hits per beat and choice:")
+    for scene in story.scenes:
+        for beat_id in scene.beats:
+            say(f"  {report.beat_hits[beat_id]:>9,}  {beat_id}")
+            for choice in story.beats[beat_id].choices:
+                say(f"  {report.choice_hits[f'{beat_id}:{choice.id}']:>9,}      -> {choice.id}")
+    return "\n".join(out)

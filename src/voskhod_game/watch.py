@@ -1,0 +1,118 @@
+"""Hot reload for writers: notice saved story files and carry the game across.
+
+Polling, not OS notifications: a story is a handful of YAML files, and
+comparing their modification times and sizes twice a second costs microseconds,
+needs no dependency and behaves the same on every platform and file system
+(network drives and editors that save by renaming included).
+
+Front ends use three pieces: :class:`StoryWatcher` says *when* files changed,
+:func:`reload_story` loads the new version (or returns its problems while the
+old version keeps playing), and :func:`carry_over` moves the running game into
+the new story, on the same beat when it still exists.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .engine.game import Game, GameError
+from .story.diagnostics import Diagnostic
+from .story.loader import analyse_story
+from .story.model import Story
+
+DEFAULT_INTERVAL = 0.5
+Signature = tuple[tuple[str, int, int], ...]
+
+
+class StoryWatcher:
+    """Polls a story directory; :meth:`poll` is True once per batch of saves.
+
+    ``clock`` is injectable so tests can drive time; ``interval`` is the least
+    time between two looks at the disk.
+    """
+
+    def __init__(
+        self, root: Path, interval: float = DEFAULT_INTERVAL, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.root = Path(root)
+        self.interval = interval
+        self.clock = clock
+        self._last_look = clock()
+        self._signature = self.signature()
+
+    def signature(self) -> Signature:
+        """Name, modification time and size of every YAML file in the story."""
+        out = []
+        try:
+            entries = list(self.root.iterdir())
+        except OSError:
+            return ()
+        for path in entries:
+            if path.suffix not in {".yaml", ".yml"}:
+                continue
+            try:
+                st = path.stat()
+            except OSError:
+                continue  # deleted between listing and stat: the next look sees it gone
+            out.append((path.name, st.st_mtime_ns, st.st_size))
+        return tuple(sorted(out))
+
+    def poll(self) -> bool:
+        """True when the files differ from the last time this returned True."""
+        now = self.clock()
+        if now - self._last_look < self.interval:
+            return False
+        self._last_look = now
+        current = self.signature()
+        if current == self._signature:
+            return False
+        self._signature = current
+        return True
+
+
+@dataclass(frozen=True)
+class Reloaded:
+    """The result of a reload: the new story, or the problems that kept the old one."""
+
+    story: Story | None
+    problems: tuple[Diagnostic, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.story is not None
+
+    def report(self, limit: int = 20) -> str:
+        lines = [d.format() for d in self.problems[:limit]]
+        if len(self.problems) > limit:
+            lines.append(f"... and {len(self.problems) - limit} more (run `voskhod check`)")
+        return "\n".join(lines)
+
+
+def reload_story(root: Path) -> Reloaded:
+    """Load the story again; on errors return them and no story (never raises for story problems)."""
+    try:
+        story, found = analyse_story(root)
+    except Exception as exc:  # a loader bug must not take a writer's session down
+        return Reloaded(None, (Diagnostic("V006", f"the story could not be reloaded: {exc}", Path(root)),))
+    errors = tuple(d for d in found if d.severity == "error")
+    if errors or story is None:
+        return Reloaded(None, errors or tuple(found))
+    return Reloaded(story, ())
+
+
+def carry_over(game: Game, story: Story) -> tuple[Game, str]:
+    """The running game moved into ``story``, and a line saying what happened.
+
+    Meters, flags, clock and history come along through a snapshot; if the
+    current beat was deleted or renamed, or the story id changed, a new game
+    starts with the same seed.
+    """
+    try:
+        moved = Game.restore(story, game.snapshot())
+    except GameError as exc:
+        return Game.new(story, game.seed), f"Reloaded; starting again from the beginning ({exc})."
+    where = moved.state.split(":", 1)[-1]
+    return moved, f"Reloaded the story; you are still at {where}."
