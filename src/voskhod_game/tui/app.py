@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from ..story.model import Story
 
 STYLES = Path(__file__).parent / "styles"
+WATCH_SECONDS = 0.5
 
 
 class VoskhodApp(App[int]):
@@ -88,6 +89,8 @@ class VoskhodApp(App[int]):
 
     def _start(self) -> None:
         """After the first frame: load the story, then open the game if ``--load`` asked for it."""
+        if self.watch_story:
+            self.start_watching()
         if not self.ensure_story():
             return
         if self.initial_load:
@@ -115,6 +118,55 @@ class VoskhodApp(App[int]):
         elif name == "TitleScreen":
             self.screen.refresh_menu()  # type: ignore[attr-defined]
         return True
+
+    # -- hot reload (--watch) ----------------------------------------------------------
+    def start_watching(self) -> None:
+        from ..watch import StoryWatcher
+
+        self.watcher = StoryWatcher(self.story_dir)
+        self.set_interval(WATCH_SECONDS, self.poll_story)
+
+    def poll_story(self) -> None:
+        """Reload the story when its files change and carry the game over to it.
+
+        While a dialog is open the change waits (the watcher keeps it), so a writer
+        typing a slot name is not interrupted. A story with problems is reported and
+        the previous version keeps playing; on the problems screen the list updates.
+        """
+        if isinstance(self.screen, _modal_type()) or not self.watcher.poll():
+            return
+        from ..watch import carry_over, reload_story
+
+        reloaded = reload_story(self.story_dir)
+        if reloaded.story is None:
+            if self.story is None or type(self.screen).__name__ == "ProblemsScreen":
+                from .screens.problems import ProblemsScreen
+
+                self._switch_to(ProblemsScreen(str(self.story_dir), reloaded.problems))
+                return
+            count = len(reloaded.problems)
+            self.notify(
+                f"{count} problem{'s' if count != 1 else ''}; still playing the previous version.\n"
+                + reloaded.report(limit=3),
+                title="The edited story does not load",
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
+            return
+        self.story = reloaded.story
+        name = type(self.screen).__name__
+        if name == "ProblemsScreen":
+            self._switch_to(self._title())
+        elif name == "TitleScreen":
+            self.screen.refresh_menu()  # type: ignore[attr-defined]
+        if self.game is not None:
+            self.game, message = carry_over(self.game, reloaded.story)
+            self.notify(message, title="Story reloaded")
+            if name in {"GameScreen", "DebriefScreen"}:
+                self.show_game(self.game)
+        else:
+            self.notify("The story was reloaded.", title="Story reloaded")
 
     def _title(self) -> Screen[None]:
         from .screens.title import TitleScreen
