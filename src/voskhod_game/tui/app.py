@@ -381,8 +381,8 @@ class VoskhodApp(App[int]):
         if in_play:
             yield SystemCommand("Save game", "Save in a named slot", self.action_save)
         yield SystemCommand("Load game", "Load a saved game", self.action_load)
-        if in_play and self.game is not None and self.game.can_undo:
-            yield SystemCommand("Undo", "Take back the last choice", self.action_undo)
+        if in_play:
+            yield SystemCommand("Undo", "Take back the last choice (not past a point of no return)", self.action_undo)
         if in_play:
             yield SystemCommand("Restart mission", "Start again from the beginning", self.action_restart)
         yield SystemCommand("New game", "Start a new mission", self.new_game)

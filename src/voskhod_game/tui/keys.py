@@ -38,6 +38,7 @@ KEYS: tuple[KeyHelp, ...] = (
     KeyHelp("Debrief", "r", "replay the mission with the same dice"),
     KeyHelp("Debrief", "n", "new game"),
     KeyHelp("Debrief", "u", "undo the last choice and play on"),
+    KeyHelp("Debrief", "↑ ↓ PgUp PgDn", "scroll the debrief"),
     KeyHelp("Debrief", "Esc", "back to the title screen"),
     KeyHelp("Anywhere", "? / F1", "this list of keys"),
     KeyHelp("Anywhere", "Ctrl+P", "command palette: save, load, undo, restart, theme, settings"),

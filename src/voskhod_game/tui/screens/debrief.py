@@ -65,6 +65,12 @@ class DebriefScreen(Screen[None]):
         Binding("u", "undo", "Undo"),
         Binding("escape", "app.to_title", "Title"),
         Binding("q", "app.request_quit", "Quit"),
+        Binding("up", "scroll('up')", "Scroll up", show=False),
+        Binding("down", "scroll('down')", "Scroll down", show=False),
+        Binding("pageup", "scroll('page_up')", "Page up", show=False),
+        Binding("pagedown", "scroll('page_down')", "Page down", show=False),
+        Binding("home", "scroll('home')", "Top", show=False),
+        Binding("end", "scroll('end')", "Bottom", show=False),
     ]
 
     def __init__(self, game: Game) -> None:
@@ -125,6 +131,11 @@ class DebriefScreen(Screen[None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         actions = {"replay": self.action_replay, "new": self.voskhod.new_game, "undo": self.action_undo}
         actions.get(event.button.id or "", self.voskhod.action_to_title)()
+
+    def action_scroll(self, how: str) -> None:
+        """The debrief scrolls from the keyboard while focus stays on the buttons."""
+        pane = self.query_one("#debrief", VerticalScroll)
+        getattr(pane, f"scroll_{how}")(animate=False)
 
     def action_replay(self) -> None:
         self.voskhod.new_game(seed=self.game.seed)

@@ -78,6 +78,7 @@ class GameScreen(Screen[None]):
         with Horizontal(id="topbar"):
             yield Static("", id="scene-label")
             yield Static("", id="clock-label")
+            yield Static("", id="clock-date")
         with Horizontal(id="body"):
             with Vertical(id="main"):
                 yield StoryPane(id="story")
@@ -122,6 +123,7 @@ class GameScreen(Screen[None]):
         for label, time in view.clock.zones:
             clock.append(f"  {label} {time}")
         self.query_one("#clock-label", Static).update(clock)
+        self.query_one("#clock-date", Static).update(f"  {view.clock.date}")
 
     # -- acting ------------------------------------------------------------------
     def on_key(self, event: events.Key) -> None:

@@ -22,6 +22,9 @@ def minutes_text(minutes: float) -> str:
     whole, rest = divmod(seconds, 60)
     if not whole:
         return f"{rest} s"
+    if whole >= 60 and not rest:
+        hours, mins = divmod(whole, 60)
+        return f"{hours} h {mins} min" if mins else f"{hours} h"
     return f"{whole} min {rest} s" if rest else f"{whole} min"
 
 

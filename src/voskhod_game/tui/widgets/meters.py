@@ -63,7 +63,8 @@ class MeterTrend(Widget):
     def render(self) -> Text:
         width = max(self.size.width, 1)
         recent = self.values[-width:]
-        row = chart_rows(recent, self.lo, self.hi, 1)[0] if recent else ""
+        # an empty meter still draws a baseline, so the trend never looks missing
+        row = chart_rows(recent, self.lo, self.hi, 1)[0].replace(" ", "▁") if recent else ""
         return Text(row.rjust(width, " "))
 
 
