@@ -1,8 +1,7 @@
 """Text charts of a meter over the mission, drawn with block characters.
 
-Pure functions (no Textual) so the shapes can be tested directly. Samples are
-taken at irregular mission minutes (one per choice); the chart treats the value
-as holding until the next sample, so the x axis is real mission time.
+Pure functions (no Textual) so the shapes can be tested directly. There is one
+sample per choice; the chart gives each choice an equal share of the width.
 """
 
 from __future__ import annotations
@@ -12,21 +11,17 @@ from collections.abc import Sequence
 BLOCKS = " ▁▂▃▄▅▆▇█"
 
 
-def resample(points: Sequence[tuple[float, float]], width: int) -> list[float]:
-    """``width`` values, one per column, each the value in force at that column's time."""
-    if not points or width <= 0:
+def resample(values: Sequence[float], width: int) -> list[float]:
+    """``width`` values, one per column, stretching or squeezing the samples evenly.
+
+    The x axis is the sequence of choices, not clock time: a mission of 124 hours
+    whose drama is in twenty minutes would otherwise draw the spacewalk as a
+    single column.
+    """
+    if not values or width <= 0:
         return []
-    start, end = points[0][0], points[-1][0]
-    if end <= start:
-        return [points[-1][1]] * width
-    out = []
-    index = 0
-    for x in range(width):
-        t = start + (end - start) * x / max(width - 1, 1)
-        while index + 1 < len(points) and points[index + 1][0] <= t:
-            index += 1
-        out.append(points[index][1])
-    return out
+    n = len(values)
+    return [values[min(n - 1, x * n // width)] for x in range(width)]
 
 
 def column_heights(values: Sequence[float], lo: float, hi: float, height: int) -> list[int]:

@@ -28,7 +28,7 @@ from ..widgets.story_pane import StoryPane
 if TYPE_CHECKING:
     from ..app import VoskhodApp
 
-LOG_LINES = 12
+LOG_LINES = 200  # the panel scrolls; the full log is one key away (m)
 NOTIFY_SECONDS = 5
 
 
@@ -102,7 +102,8 @@ class GameScreen(Screen[None]):
         self._show_bar(view)
         self.query_one(MetersPanel).show(view.meters, self.game.samples)
         self.query_one("#log-text", Static).update(log_text(self.game.log, LOG_LINES))
-        self.query_one("#log", VerticalScroll).scroll_end(animate=False)
+        log = self.query_one("#log", VerticalScroll)
+        self.call_after_refresh(log.scroll_end, animate=False)  # once the new lines are laid out
         self.query_one(ChoiceList).show(view.choices)
         text = Text()
         if result is not None:

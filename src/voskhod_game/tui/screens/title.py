@@ -23,6 +23,10 @@ EMBLEM = """\
   ╚████╔╝ ╚██████╔╝███████║██║  ██╗██║  ██║╚██████╔╝██████╔╝      ███████╗
    ╚═══╝   ╚═════╝ ╚══════╝╚═╝  ╚═╝╚═╝  ╚═╝ ╚═════╝ ╚═════╝       ╚══════╝"""
 
+# every line the same width, so centring moves the art as one block
+_WIDTH = max(len(line) for line in EMBLEM.splitlines())
+EMBLEM = "\n".join(line.ljust(_WIDTH) for line in EMBLEM.splitlines())
+
 SMALL_EMBLEM = "★  В О С Х О Д - 2  ★"
 
 MENU = (

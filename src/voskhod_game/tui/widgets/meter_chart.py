@@ -34,7 +34,7 @@ class MeterChart(Widget):
     def render(self) -> Text:
         m = self.meter
         width = max(self.size.width - AXIS_WIDTH, 4)
-        values = resample(self.points, width)
+        values = resample([v for _, v in self.points], width)
         rows = chart_rows(values, m.min, m.max, CHART_HEIGHT)
         last = self.points[-1][1] if self.points else m.start
         text = Text()
@@ -53,6 +53,8 @@ class MeterChart(Widget):
             for ch, style in zip(row, styles, strict=True):
                 text.append(ch, style=style)
         end = format_elapsed(self.points[-1][0]) if self.points else "T+00:00:00"
+        choices = max(len(self.points) - 1, 0)
         text.append("\n")
-        text.append(" " * (AXIS_WIDTH - 1) + "T+0" + end[2:].rjust(max(width - 3, 0)), style="dim")
+        left, right = "start", f"{choices} choices, {end}"
+        text.append(" " * AXIS_WIDTH + left + right.rjust(max(width - len(left), 0)), style="dim")
         return text
