@@ -144,7 +144,27 @@ def test_debrief_compares_the_run_with_history(mini: Story) -> None:
     d = build_debrief(game)
     assert d.ending.id == game.ending_id
     assert d.comparisons[0].label == "Oxygen left" and d.comparisons[0].real == 10
-    assert d.timeline[0].yours_clock == "UTC 08:05" and d.timeline[0].real_clock == "UTC 08:05"
+    assert d.timeline[0].yours_clock == "UTC 08:05:00" and d.timeline[0].real_clock == "UTC 08:05:00"
     assert d.path == ("Open the hatch", "Look at the view", "Go back in")
     assert d.series("oxygen")[0] == 20
     assert ("T1", "The walk lasted about twelve minutes.") in d.facts
+
+
+def test_the_fast_step_follows_the_same_rules_as_choose() -> None:
+    """step() (the simulator's path) must reach the same states and values as choose()."""
+    import random
+
+    from conftest import REPO
+    from voskhod_game.story import load_story
+
+    for story in (load_story(REPO / "tests" / "fixtures" / "mini"), load_story(REPO / "scenes")):
+        picker = random.Random(5)
+        for seed in range(150):
+            slow, fast = Game.new(story, seed), Game.new(story, seed)
+            while not slow.ended:
+                choice = picker.choice(slow.enabled_choices()).id
+                assert [c.id for c in fast.enabled_choices()] == [c.id for c in slow.enabled_choices()]
+                hit = slow.choose(choice).chance_hit
+                assert fast.step(choice) == hit
+                assert (fast.state, fast.values, fast.rates) == (slow.state, slow.values, slow.rates)
+            assert fast.ended and fast.steps == slow.steps

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
+from .engine.clock import format_duration
 from .engine.debrief import build_debrief
 from .engine.game import Game, GameError
 from .engine.saves import SaveError, SaveStore
@@ -106,7 +107,7 @@ class LineGame:
         self.say(f"Mission clock {view.clock.line()}")
         self.say()
         for c in view.choices:
-            cost = f" ({c.minutes:g} min)" if c.minutes else ""
+            cost = f" ({format_duration(c.minutes)})" if c.minutes else ""
             risk = " [risky]" if c.risky else ""
             if c.enabled:
                 self.say(f"  {c.number}. {c.label}{cost}{risk}")

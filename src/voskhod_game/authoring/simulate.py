@@ -12,7 +12,7 @@ Two strategies:
   of every chance roll, with states already seen skipped. For small stories;
   it stops at a bound (states, depth) and says so.
 
-The loop uses only ``Game.enabled_choices()`` and ``Game.choose()`` (never
+The loop uses only ``Game.enabled_choices()`` and ``Game.step()`` (never
 ``view()``) and reuses one Game with ``Game.reset()``, so building the state
 machine is paid once, not once per run.
 """
@@ -277,7 +277,7 @@ def simulate_random(
             key = keys[beat_id, choice.id]
             hits[key] += 1
             path.append(key)
-            game.choose(choice.id)
+            game.step(choice.id)
         if progress is not None and (run & 255) == 255:
             progress(run + 1, runs)
     seconds = time.perf_counter() - started

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..paths import default_story_dir, saves_dir
-from ..story.diagnostics import StoryError
-from ..story.loader import load_story
-from ..story.model import Story
+
+if TYPE_CHECKING:  # the loader pulls in PyYAML: import it only when a command needs a story
+    from ..story.model import Story
 
 
 def add_story_option(parser: argparse.ArgumentParser) -> None:
@@ -26,6 +27,9 @@ def story_path(arg: str | None) -> Path:
 
 def load_or_report(arg: str | None) -> Story | None:
     """Load the story or print every problem to stderr and return None."""
+    from ..story.diagnostics import StoryError
+    from ..story.loader import load_story
+
     try:
         return load_story(story_path(arg))
     except StoryError as exc:

@@ -8,10 +8,11 @@ without code, and every front end shows the same figures.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from ..story.expressions import EvaluationError
 from ..story.markup import format_value
-from .clock import clock_view
+from .clock import real_time
 from .game import Game
 from .views import EndingView
 
@@ -24,12 +25,18 @@ class ComparisonLine:
     unit: str
     precision: int
     note: str
+    kind: str = "number"  # or "yes_no"
+
+    def _text(self, value: float) -> str:
+        if self.kind == "yes_no":
+            return "yes" if value else "no"
+        return f"{format_value(value, self.precision)} {self.unit}".strip()
 
     def yours_text(self) -> str:
-        return "—" if self.yours is None else f"{format_value(self.yours, self.precision)} {self.unit}".strip()
+        return "—" if self.yours is None else self._text(self.yours)
 
     def real_text(self) -> str:
-        return f"{format_value(self.real, self.precision)} {self.unit}".strip()
+        return self._text(self.real)
 
 
 @dataclass(frozen=True)
@@ -61,8 +68,13 @@ class Debrief:
 
 
 def _clock(game: Game, minute: float) -> str:
-    zone = clock_view(game.story.clock, minute).zones[0]
-    return f"{zone[0]} {zone[1]}"
+    """``UTC 08:34:51``, with the date in front once the mission is past its first day."""
+    clock = game.story.clock
+    zone = clock.zones[0]
+    when = real_time(clock, minute) + timedelta(minutes=zone.offset_minutes)
+    first_day = (real_time(clock, 0) + timedelta(minutes=zone.offset_minutes)).date()
+    day = "" if when.date() == first_day else when.strftime("%d %b ").lstrip("0")
+    return f"{zone.label} {day}{when:%H:%M:%S}"
 
 
 def build_debrief(game: Game) -> Debrief:
@@ -77,7 +89,7 @@ def build_debrief(game: Game) -> Debrief:
             yours: float | None = float(c.yours(game.values))
         except (EvaluationError, ArithmeticError, TypeError):
             yours = None
-        comparisons.append(ComparisonLine(c.label, yours, c.real, c.unit, c.precision, c.note))
+        comparisons.append(ComparisonLine(c.label, yours, c.real, c.unit, c.precision, c.note, c.kind))
     timeline = []
     for m in story.milestones:
         mine = game.milestones.get(m.beat)

@@ -9,6 +9,8 @@ DESIGN.md). Every front end drives a game only through this class.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +43,7 @@ class _Pilot:
         return self.rolled
 
 
-@dataclass
+@dataclass(slots=True)
 class _Mark:
     """What undo needs to rewind one choice; small, so every choice can push one."""
 
@@ -55,7 +57,7 @@ class _Mark:
     milestones: dict[str, float]
 
     def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 @dataclass(frozen=True)
@@ -74,9 +76,16 @@ def _limit_trigger(meter: str, bound: str) -> str:
     return f"!{bound}:{meter}"
 
 
-def build_machine(story: Story, model: _Pilot, initial: str) -> Machine:
-    """One Machine for one game. Chance outcomes are a conditional transition
-    listed before the normal one, so transitions picks the first that passes."""
+def build_machine(story: Story) -> Machine:
+    """The Machine of a story, with no model bound to it.
+
+    Chance outcomes are a conditional transition listed before the normal one,
+    so transitions picks the first that passes; the condition is named, so it
+    is looked up on whichever game's model fires the trigger. Games fire
+    triggers through ``machine.events`` and set states with ``set_state``, and
+    neither needs the model registered, so one Machine serves every game of a
+    story (see :func:`machine_for`).
+    """
     states = list(story.beats) + [ending_state(e) for e in story.endings]
     transitions: list[dict[str, Any]] = []
     for beat in story.beats.values():
@@ -87,7 +96,7 @@ def build_machine(story: Story, model: _Pilot, initial: str) -> Machine:
                         "trigger": choice.id,
                         "source": beat.id,
                         "dest": choice.chance.outcome.destination,
-                        "conditions": [model.chance_hit],
+                        "conditions": ["chance_hit"],
                     }
                 )
             transitions.append({"trigger": choice.id, "source": beat.id, "dest": choice.outcome.destination})
@@ -99,14 +108,38 @@ def build_machine(story: Story, model: _Pilot, initial: str) -> Machine:
                     {"trigger": _limit_trigger(meter.name, bound), "source": "*", "dest": ending_state(ending)}
                 )
     return Machine(
-        model=model,
+        model=None,
         states=states,
         transitions=transitions,
-        initial=initial,
+        initial=story.start,
         auto_transitions=False,
         ignore_invalid_triggers=False,
         send_event=False,
     )
+
+
+# One Machine per live Story, shared by its games. Building one costs about as
+# much as 2,000 choices for a 1,000-beat story (65 ms), which made the
+# simulator's play-throughs (a new Game each) spend nearly all their time there.
+# Keyed by id() because Story holds dicts and is unhashable; the weak reference
+# guards against a reused id, and the entry goes when the story does.
+_MACHINES: dict[int, tuple[weakref.ref[Story], Machine]] = {}
+_MACHINES_LOCK = threading.Lock()
+
+
+def machine_for(story: Story) -> Machine:
+    """The shared Machine of ``story``, built on first use."""
+    entry = _MACHINES.get(id(story))
+    if entry is not None and entry[0]() is story:
+        return entry[1]
+    machine = build_machine(story)
+    with _MACHINES_LOCK:
+        entry = _MACHINES.get(id(story))
+        if entry is not None and entry[0]() is story:
+            return entry[1]
+        _MACHINES[id(story)] = (weakref.ref(story), machine)
+        weakref.finalize(story, _MACHINES.pop, id(story), None)
+    return machine
 
 
 class Game:
@@ -116,9 +149,19 @@ class Game:
         self.story = story
         self._pilot = _Pilot()
         self._init_run(seed)
-        self._machine = build_machine(story, self._pilot, state or story.start)
+        self._machine = machine_for(story)
+        self._machine.set_state(state or story.start, model=self._pilot)
+        self._events = self._machine.events
         self._precision = {name: m.precision for name, m in story.meters.items()}
-        self._limit_meters = [m for m in story.meters.values() if m.at_min or m.at_max]
+        self._milestone_beats = frozenset(m.beat for m in story.milestones)
+        # The meters that can end the game, in the order they are checked: per
+        # meter, its minimum before its maximum. Worked out once, not every step.
+        self._limits = tuple(
+            (m, bound == "at_min", getattr(m, bound), _limit_trigger(m.name, bound))
+            for m in story.meters.values()
+            for bound in ("at_min", "at_max")
+            if getattr(m, bound)
+        )
 
     def _init_run(self, seed: int) -> None:
         story = self.story
@@ -286,61 +329,31 @@ class Game:
         ``force_chance`` is for tools that explore every outcome: True makes a
         choice's chance outcome happen, False prevents it, without rolling.
         """
-        beat = self.beat
-        if beat is None:
-            raise GameError("the story has ended; start a new game or undo")
-        choice = self._find(beat, choice_id)
-        ok, reason = self.enabled(choice)
-        if not ok:
-            raise GameError(f"“{choice.label}” is not possible: {reason}")
-
+        beat, choice = self._take(choice_id)
+        values = self.values
         self._push_undo()
-        before = {name: self.values[name] for name in self.story.meters}
+        meters = self.story.meters
+        before = {name: values[name] for name in meters}
         events: list[Event] = []
+        outcome, hit = self._advance(beat, choice, force_chance, events)
 
-        hit = False
-        if choice.chance is not None and force_chance is not None:
-            hit = force_chance
-        elif choice.chance is not None:
-            try:
-                p = float(choice.chance.probability(self.values))
-            except (EvaluationError, ArithmeticError, TypeError) as exc:
-                p = 0.0
-                events.append(Event("error", f"chance could not be computed ({exc})"))
-            hit = self.rng.random() < p
-        outcome: Outcome = choice.chance.outcome if hit and choice.chance else choice.outcome
-        self._pilot.rolled = hit
-
-        for name, rate in choice.rates:
-            self.rates[name] = rate
-        self._pass_time(choice.time)
-        self._apply_effects(outcome, events)
-
-        self._pilot.trigger(choice.id)
-        dest = self._pilot.state
-        if not self.ended:  # a meter at its limit overrides a beat, not an ending already reached
-            self._check_limits(events)
-        deltas = {n: float(self.values[n]) - float(before[n]) for n in before if self.values[n] != before[n]}
+        # Meter values are always floats (start, clamp and time make them so).
+        deltas = {n: values[n] - old for n, old in before.items() if values[n] != old}
         for name in deltas:  # a meter's state can only change with its value
-            meter = self.story.meters[name]
-            new_state = meter.state(self.values[name])
+            meter = meters[name]
+            new_state = meter.state(values[name])
             if new_state != meter.state(before[name]):
                 events.append(Event("threshold", f"{meter.label}: {new_state.upper()}", name, new_state))
-
-        step = {"beat": beat.id, "choice": choice.id, "minute": self.elapsed}
-        if hit:
-            step["chance"] = True
-            events.insert(0, Event("chance", "The odds went against you."))
-        self.steps.append(step)
-        self.log.append(LogEntry(self.elapsed, "choice", choice.label))
+        minute = values["elapsed"]
+        log = self.log
+        log.append(LogEntry(minute, "choice", choice.label))
         for event in events:
-            if event.kind != "chance":
-                self.log.append(LogEntry(self.elapsed, "event", event.message))
-        if not self.ended:
-            self._enter(dest, came_from=beat.id)
+            log.append(LogEntry(minute, "event", event.message))
+        if hit:
+            events.insert(0, Event("chance", "The odds went against you."))
         ending = self.ending_view()
         if ending is not None:
-            self.log.append(LogEntry(self.elapsed, "ending", ending.title))
+            log.append(LogEntry(minute, "ending", ending.title))
         self._sample()
         result = ChoiceResult(
             choice_id=choice.id,
@@ -351,10 +364,81 @@ class Game:
             events=tuple(events),
             ending=ending,
             chance_hit=hit,
-            beat_id=self.state,
+            beat_id=self._pilot.state,
         )
         self.last_result = result
         return result
+
+    def step(self, choice_id: str) -> bool:
+        """Take a choice by the same rules as :meth:`choose`, recording only the step.
+
+        The simulator's fast path: no undo mark, log, meter sample or result is
+        built, and the machine is moved with ``set_state`` to the destination
+        the choice's trigger leads to, so thousands of play-throughs a second
+        stay affordable. A test plays seeded games both ways and requires the
+        same states and values. Returns whether a chance outcome happened.
+        """
+        beat, choice = self._take(choice_id)
+        return self._advance(beat, choice, None, None, fast=True)[1]
+
+    def _take(self, choice_id: str) -> tuple[Beat, Choice]:
+        beat = self.story.beats.get(self._pilot.state)
+        if beat is None:
+            raise GameError("the story has ended; start a new game or undo")
+        choice = self._find(beat, choice_id)
+        if choice.condition is not None:
+            ok, reason = self.enabled(choice)
+            if not ok:
+                raise GameError(f"“{choice.label}” is not possible: {reason}")
+        return beat, choice
+
+    def _advance(
+        self, beat: Beat, choice: Choice, force_chance: bool | None, events: list[Event] | None, fast: bool = False
+    ) -> tuple[Outcome, bool]:
+        """The rules of one choice: roll, rates, time, effects, transition, limits, entry."""
+        values = self.values
+        hit = False
+        chance = choice.chance
+        if chance is not None:
+            if force_chance is not None:
+                hit = force_chance
+            else:
+                try:
+                    p = float(chance.probability.fn(values))
+                except (EvaluationError, ArithmeticError, TypeError) as exc:
+                    p = 0.0
+                    if events is not None:
+                        events.append(Event("error", f"chance could not be computed ({exc})"))
+                hit = self.rng.random() < p
+        outcome: Outcome = chance.outcome if hit and chance is not None else choice.outcome
+        self._pilot.rolled = hit
+
+        if choice.rates:
+            self.rates.update(choice.rates)
+        if choice.time > 0:
+            self._pass_time(choice.time)
+        if outcome.effects:
+            self._apply_effects(outcome, events)
+
+        if fast:
+            # The destination the trigger would pick (build_machine makes the
+            # transitions from these same fields); set_state skips transitions'
+            # generic dispatch, the largest cost of a simulated step.
+            dest = outcome.destination
+            self._machine.set_state(dest, model=self._pilot)
+        else:
+            self._events[choice.id].trigger(self._pilot)
+            dest = self._pilot.state
+        ended = dest.startswith(ENDING_PREFIX)
+        if not ended and self._limits:  # a meter at its limit overrides a beat, not an ending
+            ended = self._check_limits(events) is not None
+        step = {"beat": beat.id, "choice": choice.id, "minute": values["elapsed"]}
+        if hit:
+            step["chance"] = True
+        self.steps.append(step)
+        if not ended:
+            self._enter(dest, came_from=beat.id)
+        return outcome, hit
 
     def _find(self, beat: Beat, choice_id: str) -> Choice:
         for c in beat.choices:
@@ -376,32 +460,35 @@ class Game:
             if rate:
                 values[name] = self.story.meters[name].clamp(values[name] + rate * minutes)
 
-    def _apply_effects(self, outcome: Outcome, events: list[Event]) -> None:
+    def _apply_effects(self, outcome: Outcome, events: list[Event] | None) -> None:
         values = self.values
         meters = self.story.meters
+        flags = self.story.flags
         for effect in outcome.effects:
+            name = effect.name
             try:
-                new = apply_op(effect.op, values[effect.name], effect.expr(values))
+                new = apply_op(effect.op, values[name], effect.expr.fn(values))
             except (EvaluationError, ArithmeticError, TypeError) as exc:
-                events.append(Event("error", f"effect `{effect.source}` skipped ({exc})"))
+                if events is not None:
+                    events.append(Event("error", f"effect `{effect.source}` skipped ({exc})"))
                 continue
-            meter = meters.get(effect.name)
+            meter = meters.get(name)
             if meter is not None:
-                values[effect.name] = meter.clamp(float(new))
-            elif isinstance(self.story.flags[effect.name].default, bool):
-                values[effect.name] = bool(new)
+                values[name] = meter.clamp(float(new))
+            elif isinstance(flags[name].default, bool):
+                values[name] = bool(new)
             else:
-                values[effect.name] = int(new)
+                values[name] = int(new)
 
-    def _check_limits(self, events: list[Event]) -> str | None:
-        for meter in self._limit_meters:
-            value = self.values[meter.name]
-            for bound, hit in (("at_min", value <= meter.min), ("at_max", value >= meter.max)):
-                ending = getattr(meter, bound)
-                if ending and hit:
+    def _check_limits(self, events: list[Event] | None) -> str | None:
+        values = self.values
+        for meter, at_min, ending, trigger in self._limits:
+            value = values[meter.name]
+            if value <= meter.min if at_min else value >= meter.max:
+                if events is not None:
                     events.append(Event("limit", f"{meter.label} reached its limit", meter.name, "critical"))
-                    self._pilot.trigger(_limit_trigger(meter.name, bound))
-                    return ending
+                self._events[trigger].trigger(self._pilot)
+                return ending
         return None
 
     def _enter(self, beat_id: str, came_from: str = "") -> None:
@@ -410,12 +497,12 @@ class Game:
             self.rates[name] = rate
         if beat.no_return and came_from != beat_id:
             self.undo_stack.clear()
-        for milestone in self.story.milestones:
-            if milestone.beat == beat_id and beat_id not in self.milestones:
-                self.milestones[beat_id] = self.elapsed
+        if beat_id in self._milestone_beats and beat_id not in self.milestones:
+            self.milestones[beat_id] = self.elapsed
 
     def _sample(self) -> None:
-        self.samples.append((self.elapsed, {n: float(self.values[n]) for n in self.story.meters}))
+        values = self.values
+        self.samples.append((values["elapsed"], {n: values[n] for n in self.story.meters}))
 
     # -- undo ----------------------------------------------------------------
     def _push_undo(self) -> None:
@@ -513,7 +600,9 @@ class Game:
             game = cls(story, int(data["seed"]), state=state)
             values = dict(game.values)
             for name, value in data["values"].items():
-                if name in values:
+                if name in story.meters or name == "elapsed":
+                    values[name] = float(value)
+                elif name in values:
                     values[name] = value
             game.values = values
             game.rates.update({k: float(v) for k, v in data["rates"].items() if k in game.rates})

@@ -1,5 +1,10 @@
 """What front ends see: read-only snapshots of a game, built by ``Game.view()``.
 
+Views are frozen. The per-choice records (``Event``, ``ChoiceResult``,
+``LogEntry``) are plain slotted dataclasses instead, because one of each is
+built on every choice and frozen dataclasses cost several times more to create;
+front ends treat them as read-only all the same.
+
 Front ends render these and call ``Game.choose()``; they never reach into the
 engine's state, so the TUI, line mode, classroom and tools cannot disagree.
 """
@@ -90,7 +95,7 @@ class View:
         return next(m for m in self.meters if m.name == name)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Event:
     """Something the player should notice: a threshold crossed, a roll, an ending."""
 
@@ -100,7 +105,7 @@ class Event:
     state: str = ""  # new meter state for threshold events
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ChoiceResult:
     choice_id: str
     label: str
@@ -113,7 +118,7 @@ class ChoiceResult:
     beat_id: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LogEntry:
     minute: float
     kind: str  # choice | event | ending | note

@@ -42,6 +42,8 @@ class EvaluationError(ArithmeticError):
 
 
 def _clamp_magnitude(x: Value) -> Value:
+    if -MAX_MAGNITUDE <= x <= MAX_MAGNITUDE:  # the usual case, decided by one comparison
+        return x
     if isinstance(x, (int, float)) and not isinstance(x, bool) and abs(x) > MAX_MAGNITUDE:
         raise EvaluationError(f"number too large: {x:.3g}")
     return x

@@ -9,6 +9,7 @@ reach the player.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -72,8 +73,21 @@ def load_story(root: str | Path) -> Story:
 
 
 def analyse_story(root: str | Path) -> tuple[Story | None, list[Diagnostic]]:
-    """Load ``root`` and return the story (None if unusable) with all diagnostics."""
-    return _Loader(Path(root)).run()
+    """Load ``root`` and return the story (None if unusable) with all diagnostics.
+
+    The cyclic garbage collector is paused while loading: a load allocates
+    hundreds of thousands of YAML nodes and values that all stay alive until it
+    ends, so each automatic collection rescans a growing heap for nothing (it
+    made a 10,000-beat story load 2.3 times slower). Nothing here makes cycles
+    that need collecting; the previous setting is restored afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _Loader(Path(root)).run()
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class _Loader:
@@ -82,6 +96,11 @@ class _Loader:
         self.out: list[Diagnostic] = []
         self.hasher = hashlib.sha256()
         self.value_names: set[str] = set()
+        # Compiled expressions by (kind, source): stories repeat `heart += 5` and
+        # `not reported` often, and compiling is the costliest part of a load. The
+        # names known are fixed for one load, so the same text compiles the same
+        # way; only successes are kept, so every faulty use is still reported.
+        self.compiled: dict[tuple[Any, ...], Any] = {}
         # Scenes whose files had errors: references into them are not reported again.
         self.broken_scenes: set[str] = set()
         self.unreadable_files = 0
@@ -448,7 +467,13 @@ class _Loader:
             if expr is not None:
                 out.append(
                     Comparison(
-                        c["label"], expr, float(c["real"]), c.get("unit", ""), c.get("precision", 0), c.get("note", "")
+                        c["label"],
+                        expr,
+                        float(c["real"]),
+                        c.get("unit", ""),
+                        c.get("precision", 0),
+                        c.get("note", ""),
+                        c.get("kind", "number"),
                     )
                 )
         return tuple(out)
@@ -693,19 +718,35 @@ class _Loader:
     def known_names(self) -> list[str]:
         return sorted(self.value_names)
 
+    def memo_key(self, kind: str, raw: Any) -> tuple[Any, ...] | None:
+        # bool is an int: keep `true` and 1 apart; unhashable values are not cached.
+        return (kind, type(raw), raw) if isinstance(raw, (str, int, float)) else None
+
     def condition(self, raw: Any, src: SourceFile, key: PathKey, known: Any) -> Condition | None:
+        memo = self.memo_key("if", raw)
+        if memo in self.compiled:
+            return self.compiled[memo]
         try:
-            return compile_condition(raw, known)
+            result = compile_condition(raw, known)
         except ExpressionError as exc:
             self.expression_problem(exc, src, key, str(raw))
             return None
+        if memo is not None:
+            self.compiled[memo] = result
+        return result
 
     def number(self, raw: Any, src: SourceFile, key: PathKey, known: Any) -> NumberExpr | None:
+        memo = self.memo_key("number", raw)
+        if memo in self.compiled:
+            return self.compiled[memo]
         try:
-            return compile_number(raw, known)
+            result = compile_number(raw, known)
         except ExpressionError as exc:
             self.expression_problem(exc, src, key, str(raw))
             return None
+        if memo is not None:
+            self.compiled[memo] = result
+        return result
 
     def effects(
         self, raw: Any, src: SourceFile, key: PathKey, known: Any, writable: Any
@@ -715,8 +756,15 @@ class _Loader:
         ok = True
         for i, text in enumerate(items):
             ikey = key if isinstance(raw, str) else (*key, i)
+            memo = self.memo_key("effect", text)
+            if memo in self.compiled:
+                out.append(self.compiled[memo])
+                continue
             try:
-                out.append(compile_effect(text, known, writable))
+                assignment = compile_effect(text, known, writable)
+                out.append(assignment)
+                if memo is not None:
+                    self.compiled[memo] = assignment
             except ExpressionError as exc:
                 self.expression_problem(exc, src, ikey, text)
                 ok = False

@@ -180,6 +180,7 @@ class Comparison:
     unit: str = ""
     precision: int = 0
     note: str = ""
+    kind: str = "number"  # or "yes_no"
 
 
 @dataclass(frozen=True)

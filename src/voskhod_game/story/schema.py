@@ -36,6 +36,7 @@ class Str(Type):
 
     def __init__(self, pattern: str | None = None, min_length: int = 0) -> None:
         self.pattern = pattern
+        self.regex = re.compile(pattern) if pattern else None
         self.min_length = min_length
 
     def accepts(self, value: Any) -> bool:
@@ -232,6 +233,7 @@ OBJECTS: dict[str, list[Field]] = {
         Field("real", Num(), "The historical figure.", True),
         Field("unit", Str(), "Unit of both figures."),
         Field("precision", Int(), "Decimal places shown."),
+        Field("kind", Str(r"^(number|yes_no)$"), "`number` (default) or `yes_no`: shown as yes/no, 0 is no."),
         Field("note", Str(), "Where the real figure comes from, or which source was chosen."),
     ],
     "milestone": [
@@ -292,7 +294,7 @@ def check(
         label = words[-1] if words else "file"
         out.append(Diagnostic("V102", f"`{label}` should be {typ.name}, not {what}", source.path, line, col))
         return False
-    if isinstance(typ, Str) and typ.pattern and not re.match(typ.pattern, value):
+    if isinstance(typ, Str) and typ.regex is not None and not typ.regex.match(value):
         line, col = source.where(key)
         hint = "ids use lower-case letters, digits and `_`, starting with a letter"
         if typ.pattern == r"^(historical|survived|lost)$":
@@ -339,8 +341,19 @@ def check(
     return True
 
 
+def _fields_by_name(kind: str) -> dict[str, Field]:
+    # Built once per kind: check_object runs for every beat and choice of a story.
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        fields = _FIELDS[kind] = {f.name: f for f in OBJECTS[kind]}
+    return fields
+
+
+_FIELDS: dict[str, dict[str, Field]] = {}
+
+
 def check_object(value: dict[str, Any], kind: str, key: PathKey, source: SourceFile, out: list[Diagnostic]) -> bool:
-    fields = {f.name: f for f in OBJECTS[kind]}
+    fields = _fields_by_name(kind)
     ok = True
     for name in value:
         if name not in fields:

@@ -10,16 +10,44 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
 from .diagnostics import Diagnostic
 
 try:
-    _Loader: type = yaml.CSafeLoader
+    _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+_RESOLVE_CACHE_MAX_LENGTH = 64
+_RESOLVE_CACHE_MAX_ENTRIES = 50_000
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader with a memo on implicit tag resolution.
+
+    PyYAML's resolver runs Python regexes for every scalar, keys included, and it
+    was a third of composing time in the benchmarks. Keys and short values repeat
+    a lot (``id``, ``label``, ``true``), and with no path resolvers (the safe
+    loader has none) the tag depends only on the arguments, so short ones are
+    remembered.
+    """
+
+    _tags: ClassVar[dict[tuple[Any, str, Any], str]] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is not yaml.ScalarNode or len(value) > _RESOLVE_CACHE_MAX_LENGTH:
+            return super().resolve(kind, value, implicit)
+        key = (kind, value, implicit)
+        tag = self._tags.get(key)
+        if tag is None:
+            if len(self._tags) >= _RESOLVE_CACHE_MAX_ENTRIES:
+                self._tags.clear()
+            tag = self._tags[key] = super().resolve(kind, value, implicit)
+        return tag
+
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ALIAS_EXPANSION = 10  # expanded nodes may be at most this many times the written ones
@@ -55,17 +83,21 @@ class _AliasBomb(Exception):
 
 
 class _Builder:
-    def __init__(self, source: SourceFile, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, source: SourceFile, diagnostics: list[Diagnostic], may_alias: bool = True) -> None:
         self.source = source
         self.diagnostics = diagnostics
         self.seen: set[int] = set()
         self.visits = 0
+        # Without an anchor (`&`) in the text there are no aliases, so no node is
+        # visited twice and the alias-bomb bookkeeping can be skipped.
+        self.may_alias = may_alias
 
     def build(self, node: yaml.Node, key: PathKey) -> Any:
-        self.visits += 1
-        self.seen.add(id(node))
-        if self.visits > MIN_NODE_BUDGET and self.visits > MAX_ALIAS_EXPANSION * len(self.seen):
-            raise _AliasBomb
+        if self.may_alias:
+            self.visits += 1
+            self.seen.add(id(node))
+            if self.visits > MIN_NODE_BUDGET and self.visits > MAX_ALIAS_EXPANSION * len(self.seen):
+                raise _AliasBomb
         mark = node.start_mark
         self.source.marks[key] = (mark.line + 1, mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
@@ -196,7 +228,7 @@ def read_yaml(path: Path, diagnostics: list[Diagnostic]) -> SourceFile | None:
     if node is None:
         source.data = None
         return source
-    builder = _Builder(source, diagnostics)
+    builder = _Builder(source, diagnostics, may_alias="&" in text)
     try:
         source.data = builder.build(node, ())
     except _AliasBomb:

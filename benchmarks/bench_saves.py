@@ -1,0 +1,100 @@
+"""Workload 7: save and load time and size.
+
+A game part-way through a long play (undo history full, a long log and meter
+history) is saved to a slot and loaded back with ``SaveStore``, which writes
+atomically (temporary file, fsync, rename, directory fsync) and checks what it
+reads. The baseline writes the same snapshot with ``json.dump`` plus one fsync
+and reads it back with ``json.load``: the cost of any durable JSON save.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import tempfile
+from pathlib import Path
+
+from harness import Row, interleave, median, time_call
+from story_gen import write_story
+
+from voskhod_game.engine.game import Game
+from voskhod_game.engine.saves import SaveStore
+from voskhod_game.story import load_story
+
+STEPS = 300
+
+
+def played_game(story_dir: Path) -> Game:
+    """The longest of seeded games played for ``STEPS`` choices in all (most end sooner)."""
+    story = load_story(story_dir)
+    rng = random.Random(3)
+    best = game = Game.new(story, 3)
+    for _ in range(STEPS * 20):
+        if game.ended:
+            game = Game.new(story, rng.randrange(1 << 30))
+        game.choose(rng.choice(game.enabled_choices()).id)
+        if len(game.steps) > len(best.steps):
+            best = game
+        if len(best.steps) >= STEPS:
+            break
+    return best
+
+
+def plain_save(path: Path, game: Game) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(game.snapshot(), handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def run(quick: bool) -> list[Row]:
+    repetitions = 5 if quick else 25
+    with tempfile.TemporaryDirectory(prefix="voskhod-bench-") as tmp:
+        root = Path(tmp)
+        game = played_game(write_story(root / "story", 200))
+        store = SaveStore(root / "saves")
+        plain_path = root / "plain.json"
+        store.save("bench", game)
+        plain_save(plain_path, game)
+        saves = interleave(
+            {
+                "ours": lambda: time_call(lambda: store.save("bench", game)),
+                "baseline": lambda: time_call(lambda: plain_save(plain_path, game)),
+            },
+            repetitions,
+        )
+        loads = interleave(
+            {
+                "ours": lambda: time_call(lambda: store.load("bench", game.story)),
+                "baseline": lambda: time_call(lambda: json.loads(plain_path.read_bytes())),
+            },
+            repetitions,
+        )
+        loaded = store.load("bench", game.story).game
+        if loaded.snapshot() != game.snapshot():
+            raise AssertionError("a loaded save differs from the game that was saved")
+        size = store.path("bench").stat().st_size
+        plain_size = plain_path.stat().st_size
+    note = {"steps": STEPS, "undo_entries": len(game.undo_stack), "repetitions": repetitions}
+    return [
+        Row(
+            "saves",
+            f"save, game after {len(game.steps)} choices",
+            median(saves["ours"]),
+            median(saves["baseline"]),
+            "s",
+            baseline_name="json.dump + fsync",
+            extra=note,
+        ),
+        Row(
+            "saves",
+            "load (read, check, restore)",
+            median(loads["ours"]),
+            median(loads["baseline"]),
+            "s",
+            baseline_name="json.loads",
+            extra=note,
+        ),
+        Row("saves", "size on disk", float(size), float(plain_size), "B", baseline_name="compact json", extra=note),
+    ]
