@@ -17,10 +17,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 
+from ...engine.clock import format_duration
 from ...engine.game import Game, GameError
 from ...engine.views import ChoiceResult, View
 from ..text import story_text
-from ..widgets.choices import ChoiceList, minutes_text
+from ..widgets.choices import ChoiceList
 from ..widgets.meters import MetersPanel
 from ..widgets.mission_log import log_text
 from ..widgets.story_pane import StoryPane
@@ -35,7 +36,7 @@ NOTIFY_SECONDS = 5
 def result_text(result: ChoiceResult) -> Text:
     """What the last choice did, shown above the new beat."""
     text = Text()
-    cost = minutes_text(result.minutes)
+    cost = format_duration(result.minutes)
     text.append("› ", style="bold")
     if cost:
         text.append(f"[{cost}] ", style="dim")

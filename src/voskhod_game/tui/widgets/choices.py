@@ -12,27 +12,15 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from ...engine.clock import format_duration
 from ...engine.views import ChoiceView
-
-
-def minutes_text(minutes: float) -> str:
-    if minutes <= 0:
-        return ""
-    seconds = round(minutes * 60)
-    whole, rest = divmod(seconds, 60)
-    if not whole:
-        return f"{rest} s"
-    if whole >= 60 and not rest:
-        hours, mins = divmod(whole, 60)
-        return f"{hours} h {mins} min" if mins else f"{hours} h"
-    return f"{whole} min {rest} s" if rest else f"{whole} min"
 
 
 def choice_prompt(choice: ChoiceView) -> Text:
     text = Text()
     text.append(f"{choice.number}", style="bold")
     text.append(". ")
-    cost = minutes_text(choice.minutes)
+    cost = format_duration(choice.minutes)
     if cost:  # before the label, where wrapping can never split it
         text.append(f"[{cost}] ", style="italic")
     text.append(choice.label)
