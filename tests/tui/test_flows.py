@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from textual.widgets import OptionList
@@ -152,6 +153,19 @@ async def test_invalid_story_opens_the_problems_screen(tmp_path: Path) -> None:
         assert isinstance(app.screen, TitleScreen)
         await pilot.press("q")
     assert app.return_code == 0
+
+
+async def test_quitting_the_problems_screen_exits_with_status_1(tmp_path: Path) -> None:
+    story = tmp_path / "broken"
+    shutil.copytree(MINI, story)
+    (story / "story.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    app = make_app(tmp_path, story)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)
+        assert "story.yaml:" in text_of(app, "#problems-list")
+        await pilot.press("q")
+    assert app.return_code == 1
 
 
 async def test_failed_save_tells_the_player_and_keeps_the_old_slot(tmp_path: Path) -> None:

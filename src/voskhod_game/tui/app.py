@@ -344,6 +344,10 @@ class VoskhodApp(App[int]):
     def action_to_title(self) -> None:
         self._switch_to(self._title())
 
+    def action_leave(self, code: int = 0) -> None:
+        """Quit with an exit status (1 from the problems screen: the story could not be played)."""
+        self.exit(code, return_code=code)
+
     def action_request_quit(self) -> None:
         from .modals.confirm import ConfirmModal
 
@@ -409,4 +413,4 @@ def run_app(args: argparse.Namespace) -> int:
         watch=bool(getattr(args, "watch", False)),
     )
     result = app.run()
-    return int(result or 0)
+    return app.return_code or int(result or 0)

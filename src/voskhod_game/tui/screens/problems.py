@@ -38,7 +38,7 @@ def problems_text(diagnostics: Sequence[Diagnostic]) -> Text:
 class ProblemsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reload", "Load the story again"),
-        Binding("q,escape", "app.exit(1)", "Quit"),
+        Binding("q,escape", "app.leave(1)", "Quit"),
     ]
 
     def __init__(self, story_dir: str, diagnostics: Sequence[Diagnostic]) -> None:
