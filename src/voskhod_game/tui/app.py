@@ -145,9 +145,11 @@ class VoskhodApp(App[int]):
                 self._switch_to(ProblemsScreen(str(self.story_dir), reloaded.problems))
                 return
             count = len(reloaded.problems)
+            first = reloaded.problems[0]
+            more = f"\n(and {count - 1} more: `voskhod check` lists them)" if count > 1 else ""
             self.notify(
-                f"{count} problem{'s' if count != 1 else ''}; still playing the previous version.\n"
-                + reloaded.report(limit=3),
+                f"{first.path.name}:{first.line}:{first.col} {first.code} {first.message}{more}\n"
+                "Still playing the previous version.",
                 title="The edited story does not load",
                 severity="error",
                 timeout=15,
