@@ -102,6 +102,17 @@ async def test_arrows_and_enter_take_the_highlighted_choice(tmp_path: Path) -> N
         assert app.game.steps[-1]["choice"] == "wait"
 
 
+async def test_clicking_a_choice_takes_it(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("n")
+        choices = app.screen.query_one("#choices", OptionList)
+        # the list's border takes the first row; the second option is on the second line inside it
+        await pilot.click(choices, offset=(6, 2))
+        await pilot.pause()
+        assert app.game.steps[-1]["choice"] == "wait"
+
+
 async def test_disabled_choice_is_listed_dimmed_with_reason_and_refused(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     notes = record_notifications(app)

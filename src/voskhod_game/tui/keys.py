@@ -44,4 +44,5 @@ KEYS: tuple[KeyHelp, ...] = (
     KeyHelp("Anywhere", "Ctrl+P", "command palette: save, load, undo, restart, theme, settings"),
     KeyHelp("Anywhere", "Ctrl+Q", "quit at once"),
     KeyHelp("Dialogs", "Esc", "close without doing anything"),
+    KeyHelp("Dialogs", "↑ ↓ PgUp PgDn", "scroll the help, how to play and the mission log"),
 )

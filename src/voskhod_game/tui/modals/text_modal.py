@@ -13,7 +13,13 @@ from textual.widgets import Button, Static
 
 
 class TextModal(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss(None)", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss(None)", "Close"),
+        Binding("up", "scroll('up')", "Scroll up", show=False),
+        Binding("down", "scroll('down')", "Scroll down", show=False),
+        Binding("pageup", "scroll('page_up')", "Page up", show=False),
+        Binding("pagedown", "scroll('page_down')", "Page down", show=False),
+    ]
 
     def __init__(self, title: str, body: RenderableType, *, end: bool = False) -> None:
         super().__init__(classes="modal")
@@ -33,6 +39,10 @@ class TextModal(ModalScreen[None]):
         self.query_one("#close", Button).focus()
         if self._end:
             self.query_one("#text-scroll", VerticalScroll).scroll_end(animate=False)
+
+    def action_scroll(self, how: str) -> None:
+        """Scroll the text while focus stays on the Close button."""
+        getattr(self.query_one("#text-scroll", VerticalScroll), f"scroll_{how}")(animate=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(None)
