@@ -391,3 +391,13 @@ async def test_no_reveal_when_animations_are_off(tmp_path: Path) -> None:
         await pilot.press("n")
         assert not app.screen.query_one(StoryPane).revealing
         assert "The hatch is closed" in text_of(app, "#story-text")
+
+
+async def test_new_game_opens_with_the_story_intro_until_the_first_choice(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test() as pilot:
+        assert "A small test mission" in text_of(app, "#tagline")
+        await pilot.press("n")
+        assert "A small test mission with a hatch and a walk." in text_of(app, "#story-text")
+        await pilot.press("2")
+        assert "A small test mission" not in text_of(app, "#story-text")

@@ -205,7 +205,7 @@ class VoskhodApp(App[int]):
             return
         from ..engine.game import Game
 
-        self.show_game(Game.new(self.story, self.seed if seed is None else seed))
+        self.show_game(Game.new(self.story, self.seed if seed is None else seed), intro=self.story.intro)
 
     def action_new_game(self) -> None:
         self.new_game()
@@ -235,7 +235,7 @@ class VoskhodApp(App[int]):
         self.show_game(loaded.game)
         return True
 
-    def show_game(self, game: Game) -> None:
+    def show_game(self, game: Game, intro: str = "") -> None:
         self.game = game
         self._autosave_warned = False
         if game.ended:
@@ -243,7 +243,7 @@ class VoskhodApp(App[int]):
             return
         from .screens.game import GameScreen
 
-        self._switch_to(GameScreen(game, reveal=self.reveal))
+        self._switch_to(GameScreen(game, reveal=self.reveal, intro=intro))
 
     def show_debrief(self) -> None:
         if self.game is None:

@@ -64,10 +64,11 @@ class GameScreen(Screen[None]):
         Binding("q", "app.request_quit", "Quit"),
     ]
 
-    def __init__(self, game: Game, *, reveal: bool = True) -> None:
+    def __init__(self, game: Game, *, reveal: bool = True, intro: str = "") -> None:
         super().__init__()
         self.game = game
         self.reveal = reveal
+        self.intro = intro  # shown above the first beat of a new game, until the first choice
         self._last: ChoiceResult | None = None
 
     @property
@@ -107,6 +108,9 @@ class GameScreen(Screen[None]):
         self.call_after_refresh(log.scroll_end, animate=False)  # once the new lines are laid out
         self.query_one(ChoiceList).show(view.choices)
         text = Text()
+        if self.intro and not self.game.steps:
+            text.append_text(story_text(self.intro, style="italic"))
+            text.append("\n\n")
         if result is not None:
             text.append_text(result_text(result))
             text.append("\n\n")

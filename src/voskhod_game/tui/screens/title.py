@@ -12,6 +12,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...story.markup import plain
+
 if TYPE_CHECKING:
     from ..app import VoskhodApp
 
@@ -39,6 +41,12 @@ MENU = (
 )
 
 
+def tagline(intro: str) -> str:
+    """The first paragraph of the story's intro, as plain text, under the title."""
+    paragraphs = intro.strip().split("\n\n")
+    return plain(" ".join(paragraphs[0].split())) if paragraphs[0] else ""
+
+
 class TitleScreen(Screen[None]):
     """The menu shows each entry's key, so the footer does not repeat them."""
 
@@ -60,7 +68,7 @@ class TitleScreen(Screen[None]):
             yield Static(EMBLEM, id="emblem")
             yield Static(SMALL_EMBLEM, id="small-emblem")
             yield Static("", id="story-title")
-            yield Static("18–19 March 1965 · you are Alexei Leonov, about to leave the ship", id="tagline")
+            yield Static("", id="tagline")
             with Center():
                 yield OptionList(id="menu")
             yield Static("", id="continue-note")
@@ -77,6 +85,7 @@ class TitleScreen(Screen[None]):
         app = self.voskhod
         story = app.story
         self.query_one("#story-title", Static).update(story.title if story else "")
+        self.query_one("#tagline", Static).update(tagline(story.intro) if story else "")
         note = ""
         can_continue = False
         info = app.store.latest_autosave(story) if story else None
