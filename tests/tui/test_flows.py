@@ -396,6 +396,7 @@ async def test_no_reveal_when_animations_are_off(tmp_path: Path) -> None:
 async def test_new_game_opens_with_the_story_intro_until_the_first_choice(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test() as pilot:
+        await pilot.pause()  # the story loads just after the first frame
         assert "A small test mission" in text_of(app, "#tagline")
         await pilot.press("n")
         assert "A small test mission with a hatch and a walk." in text_of(app, "#story-text")
