@@ -402,3 +402,29 @@ async def test_new_game_opens_with_the_story_intro_until_the_first_choice(tmp_pa
         assert "A small test mission with a hatch and a walk." in text_of(app, "#story-text")
         await pilot.press("2")
         assert "A small test mission" not in text_of(app, "#story-text")
+
+
+async def test_restart_from_the_palette_asks_then_starts_over_with_the_same_dice(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test() as pilot:
+        await pilot.press("n", "2", "1")
+        seed = app.game.seed
+        app.action_restart()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmModal"
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, GameScreen)
+        assert app.game.steps == [] and app.game.seed == seed
+
+
+async def test_a_theme_chosen_in_settings_is_applied_and_remembered(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.theme == "mission-control"
+        app.change_settings(theme="nord")
+        await pilot.pause()
+        assert app.theme == "nord"
+    settings = json.loads((tmp_path / "saves" / ".settings.json").read_text(encoding="utf-8"))
+    assert settings["theme"] == "nord"

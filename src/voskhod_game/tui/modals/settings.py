@@ -43,7 +43,11 @@ class SettingsModal(ModalScreen[None]):
             with Horizontal(classes="setting"):
                 yield Static("Type out new text", classes="setting-label")
                 yield Switch(value=settings.reveal, id="reveal")
-            yield Static("", id="settings-note", classes="dialog-detail")
+            yield Static(
+                "High contrast replaces the theme while it is on. Settings are kept with your saves.",
+                id="settings-note",
+                classes="dialog-detail",
+            )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", id="close", variant="primary")
 
