@@ -428,3 +428,29 @@ async def test_a_theme_chosen_in_settings_is_applied_and_remembered(tmp_path: Pa
         assert app.theme == "nord"
     settings = json.loads((tmp_path / "saves" / ".settings.json").read_text(encoding="utf-8"))
     assert settings["theme"] == "nord"
+
+
+async def test_square_brackets_in_story_text_are_shown_as_written(tmp_path: Path) -> None:
+    story = tmp_path / "brackets"
+    shutil.copytree(MINI, story)
+    manifest = story / "story.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    text = text.replace("title: Mini Mission", 'title: "Mini [bold]Mission[/]"').replace(
+        "    label: Oxygen\n", '    label: "Oxygen [O2"\n'
+    )
+    manifest.write_text(text, encoding="utf-8")
+    hatch = story / "1_hatch.yaml"
+    hatch.write_text(
+        hatch.read_text(encoding="utf-8").replace("label: Wait and breathe", 'label: "Wait [and] breathe"'),
+        encoding="utf-8",
+    )
+    app = make_app(tmp_path, story)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert "Mini [bold]Mission[/]" in text_of(app, "#story-title")
+        await pilot.press("n")
+        choices = app.screen.query_one("#choices", OptionList)
+        assert "Wait [and] breathe" in str(choices.get_option("wait").prompt)
+        await pilot.press("2")
+        assert app.game.steps[-1]["choice"] == "wait"
+        assert "Oxygen [O2" in text_of(app, "#meter-oxygen .meter-label")

@@ -41,7 +41,7 @@ def text_of(app: VoskhodApp, selector: str) -> str:
     content = app.screen.query_one(selector, Static).content
     console = Console(width=200, color_system=None, force_terminal=False)
     with console.capture() as cap:
-        console.print(content)
+        console.print(content, markup=False)
     return cap.get()
 
 

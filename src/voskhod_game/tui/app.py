@@ -164,11 +164,11 @@ class VoskhodApp(App[int]):
             self.screen.refresh_menu()  # type: ignore[attr-defined]
         if self.game is not None:
             self.game, message = carry_over(self.game, reloaded.story)
-            self.notify(message, title="Story reloaded")
+            self.notify(message, title="Story reloaded", markup=False)
             if name in {"GameScreen", "DebriefScreen"}:
                 self.show_game(self.game)
         else:
-            self.notify("The story was reloaded.", title="Story reloaded")
+            self.notify("The story was reloaded.", title="Story reloaded", markup=False)
 
     def _title(self) -> Screen[None]:
         from .screens.title import TitleScreen
@@ -197,7 +197,7 @@ class VoskhodApp(App[int]):
         self.apply_look()
         problem = save_settings(self.saves_dir, self.settings)
         if problem:
-            self.notify(problem, severity="warning")
+            self.notify(problem, severity="warning", markup=False)
 
     # -- games -------------------------------------------------------------------------
     def new_game(self, seed: int | None = None) -> None:
@@ -215,7 +215,7 @@ class VoskhodApp(App[int]):
             return
         info = self.store.latest_autosave(self.story)
         if info is None:
-            self.notify("There is no autosave yet: start a new game.", severity="warning")
+            self.notify("There is no autosave yet: start a new game.", severity="warning", markup=False)
             return
         self.load_slot(info.slot)
 
@@ -227,11 +227,11 @@ class VoskhodApp(App[int]):
         try:
             loaded = self.store.load(slot, self.story)
         except SaveError as exc:
-            self.notify(str(exc), title="Cannot load", severity="error", timeout=8)
+            self.notify(str(exc), title="Cannot load", severity="error", timeout=8, markup=False)
             return False
         for warning in loaded.warnings:
-            self.notify(warning, title="Note", severity="warning")
-        self.notify(f"Loaded “{loaded.info.slot}”.", title="Loaded")
+            self.notify(warning, title="Note", severity="warning", markup=False)
+        self.notify(f"Loaded “{loaded.info.slot}”.", title="Loaded", markup=False)
         self.show_game(loaded.game)
         return True
 
@@ -272,7 +272,7 @@ class VoskhodApp(App[int]):
         except SaveError as exc:
             if not self._autosave_warned:
                 self._autosave_warned = True
-                self.notify(f"Autosave failed: {exc}", title="Autosave", severity="error", timeout=10)
+                self.notify(f"Autosave failed: {exc}", title="Autosave", severity="error", timeout=10, markup=False)
 
     # -- actions (keys, menu, palette) -----------------------------------------------------
     def _in_play(self) -> bool:
@@ -281,7 +281,7 @@ class VoskhodApp(App[int]):
     def action_save(self) -> None:
         game = self.game
         if game is None or not self._in_play():
-            self.notify("Start or load a game first.", severity="warning")
+            self.notify("Start or load a game first.", severity="warning", markup=False)
             return
         from .modals.save import SaveModal
 
@@ -292,7 +292,7 @@ class VoskhodApp(App[int]):
 
         def saved(info: SaveInfo | None) -> None:
             if info is not None:
-                self.notify(f"Saved as “{info.slot}”.", title="Saved")
+                self.notify(f"Saved as “{info.slot}”.", title="Saved", markup=False)
 
         beat = game.beat
         suggestion = f"scene-{game.story.scene_of(beat.id).number}" if beat is not None else ""
@@ -317,10 +317,10 @@ class VoskhodApp(App[int]):
         try:
             self.game.undo()
         except GameError as exc:
-            self.notify(f"Cannot undo: {exc}.", severity="warning")
+            self.notify(f"Cannot undo: {exc}.", severity="warning", markup=False)
             return
         self.autosave()
-        self.notify("The last choice was taken back.", title="Undone")
+        self.notify("The last choice was taken back.", title="Undone", markup=False)
         if type(self.screen).__name__ == "GameScreen":
             self.screen.render_view(None)  # type: ignore[attr-defined]
         else:

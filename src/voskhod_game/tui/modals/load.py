@@ -62,7 +62,7 @@ class LoadModal(ModalScreen[str | None]):
                 ]
                 yield OptionList(*options, id="slots")
             else:
-                yield Static(f"No saves yet in {self._directory}.", classes="dialog-detail")
+                yield Static(f"No saves yet in {self._directory}.", classes="dialog-detail", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel")
 

@@ -33,7 +33,7 @@ class SaveModal(ModalScreen[SaveInfo | None]):
             yield Static("Save the game", classes="dialog-title")
             yield Static("Slot name: letters, digits, '-', '_' or '.'", classes="dialog-detail")
             yield Input(value=self._suggestion, placeholder="e.g. before-retrofire", id="slot")
-            yield Static("", id="save-error", classes="dialog-error")
+            yield Static("", id="save-error", classes="dialog-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")

@@ -93,7 +93,7 @@ class DebriefScreen(Screen[None]):
             summary = f"Mission time {format_elapsed(d.minutes)} · {len(d.path)} choices"
             if d.ending.cause:
                 summary += f" · cause: {d.ending.cause}"
-            yield Static(summary, classes="debrief-summary")
+            yield Static(summary, classes="debrief-summary", markup=False)
             if d.ending.debrief:
                 yield Static("What really happened", classes="debrief-heading")
                 yield Static(story_text(d.ending.debrief), classes="debrief-text")

@@ -146,7 +146,7 @@ class GameScreen(Screen[None]):
         if choice is None:
             return
         if not choice.enabled:
-            self.notify(f"{choice.label}: {choice.reason}", title="Not possible now", severity="warning")
+            self.notify(f"{choice.label}: {choice.reason}", title="Not possible now", severity="warning", markup=False)
             return
         self.take(choice.id)
 
@@ -159,7 +159,7 @@ class GameScreen(Screen[None]):
         try:
             result = self.game.choose(choice_id)
         except GameError as exc:
-            self.notify(str(exc), title="Not possible", severity="warning")
+            self.notify(str(exc), title="Not possible", severity="warning", markup=False)
             return
         self.voskhod.autosave()
         self._announce(result)
@@ -182,7 +182,9 @@ class GameScreen(Screen[None]):
                 rank = max(rank, 1)
         if lines:
             severity = ("information", "warning", "error")[rank]
-            self.notify("\n".join(lines), title="Mission control", severity=severity, timeout=NOTIFY_SECONDS)  # type: ignore[arg-type]
+            self.notify(
+                "\n".join(lines), title="Mission control", severity=severity, timeout=NOTIFY_SECONDS, markup=False
+            )  # type: ignore[arg-type]
 
     def action_scroll_story(self, direction: int) -> None:
         pane = self.query_one(StoryPane)

@@ -51,6 +51,7 @@ class ProblemsScreen(Screen[None]):
         yield Static(
             f"The story in {self.story_dir} cannot be played: {count} problem{'s' if count != 1 else ''}",
             id="problems-title",
+            markup=False,
         )
         yield Static("Fix these in the scene files, then press r to load the story again.", id="problems-help")
         with VerticalScroll(id="problems"):

@@ -67,11 +67,11 @@ class TitleScreen(Screen[None]):
         with Vertical(id="title-box"):
             yield Static(EMBLEM, id="emblem")
             yield Static(SMALL_EMBLEM, id="small-emblem")
-            yield Static("", id="story-title")
-            yield Static("", id="tagline")
+            yield Static("", id="story-title", markup=False)
+            yield Static("", id="tagline", markup=False)
             with Center():
                 yield OptionList(id="menu")
-            yield Static("", id="continue-note")
+            yield Static("", id="continue-note", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -78,7 +78,7 @@ class MeterRow(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="meter-head"):
-            yield Static(self._meter.label, classes="meter-label")
+            yield Static(self._meter.label, classes="meter-label", markup=False)
             yield Static("", classes="meter-value")
         with Horizontal(classes="meter-body"):
             yield MeterBar(self._meter.fraction, classes="meter-bar")
