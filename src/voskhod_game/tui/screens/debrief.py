@@ -37,24 +37,29 @@ def signed_minutes(minutes: float | None) -> str:
 
 
 def comparison_table(d: Debrief) -> Table:
-    table = Table(box=None, padding=(0, 2, 0, 0), expand=False)
-    table.add_column("", style="bold")
-    table.add_column("You", justify="right")
-    table.add_column("1965", justify="right")
-    table.add_column("", style="italic")
+    table = Table(box=None, padding=(0, 2, 0, 0), expand=True)
+    table.add_column("", style="bold", ratio=2)
+    table.add_column("You", justify="right", no_wrap=True)
+    table.add_column("1965", justify="right", no_wrap=True)
+    table.add_column("", style="italic", ratio=3)
     for c in d.comparisons:
         table.add_row(c.label, c.yours_text(), c.real_text(), c.note)
     return table
 
 
-def timeline_table(d: Debrief) -> Table:
-    table = Table(box=None, padding=(0, 2, 0, 0), expand=False)
-    table.add_column("Milestone", style="bold")
-    table.add_column("You", justify="right")
-    table.add_column("1965", justify="right")
-    table.add_column("")
+def timeline_table(d: Debrief, zone: str) -> Table:
+    """Milestones with your time and the real one; the zone is in the heading, not every cell."""
+
+    def clock(text: str) -> str:
+        return text.removeprefix(f"{zone} ")
+
+    table = Table(box=None, padding=(0, 2, 0, 0), expand=True)
+    table.add_column("Milestone", style="bold", ratio=1)
+    table.add_column("You", justify="right", no_wrap=True)
+    table.add_column("1965", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
     for t in d.timeline:
-        table.add_row(t.label, t.yours_clock, t.real_clock, signed_minutes(t.difference))
+        table.add_row(t.label, clock(t.yours_clock), clock(t.real_clock), signed_minutes(t.difference))
     return table
 
 
@@ -98,8 +103,9 @@ class DebriefScreen(Screen[None]):
                 yield Static("What really happened", classes="debrief-heading")
                 yield Static(story_text(d.ending.debrief), classes="debrief-text")
             if d.timeline:
-                yield Static("Your timeline and the real one (UTC)", classes="debrief-heading")
-                yield Static(timeline_table(d), classes="debrief-table")
+                zone = game.story.clock.zones[0].label if game.story.clock.zones else ""
+                yield Static(f"Your timeline and the real one ({zone})", classes="debrief-heading", markup=False)
+                yield Static(timeline_table(d, zone), classes="debrief-table")
             if d.comparisons:
                 yield Static("Your run beside 1965", classes="debrief-heading")
                 yield Static(comparison_table(d), classes="debrief-table")
