@@ -1,0 +1,418 @@
+"""The Voskhod Textual app: owns the story, the save store, the current game and the screens.
+
+Screens render and ask; the app acts: starting, loading, saving, undoing and
+moving between title, game and debrief all happen here, so every path (a key,
+the title menu, the command palette, a debrief button) does the same thing.
+The title screen paints first; the story, the engine and the save store are
+imported and loaded just after that first frame, and other screens and dialogs
+when first needed, which keeps the first paint close to a bare Textual app.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from .settings import Settings, load_settings, save_settings
+from .themes import DEFAULT_THEME, HIGH_CONTRAST_THEME, OWN_THEMES
+
+if TYPE_CHECKING:
+    from ..engine.game import Game
+    from ..engine.saves import SaveInfo, SaveStore
+    from ..story.model import Story
+
+STYLES = Path(__file__).parent / "styles"
+WATCH_SECONDS = 0.5
+
+
+class VoskhodApp(App[int]):
+    TITLE = "Voskhod-2"
+    CSS_PATH: ClassVar[list[str | Path]] = [
+        STYLES / "app.tcss",
+        STYLES / "game.tcss",
+        STYLES / "screens.tcss",
+        STYLES / "dialogs.tcss",
+    ]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide"), (140, "-huge")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (32, "-tall")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark,f1", "help", "Keys", key_display="?"),
+    ]
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        story_dir: Path,
+        saves_dir: Path,
+        *,
+        seed: int | None = None,
+        load: str | None = None,
+        reveal: bool | None = None,
+        watch: bool = False,
+    ) -> None:
+        super().__init__()
+        self.story_dir = Path(story_dir)
+        self.saves_dir = Path(saves_dir)
+        self.seed = seed
+        self.initial_load = load
+        self.force_reveal = reveal
+        self.watch_story = watch
+        self.story: Story | None = None
+        self.game: Game | None = None
+        self.settings = Settings()
+        self._autosave_warned = False
+        for theme in OWN_THEMES:
+            self.register_theme(theme)
+        # Settings and theme before the first frame: changing the theme later restyles
+        # every widget, which costs more than drawing the title screen.
+        self.settings = load_settings(self.saves_dir)
+        self.apply_look()
+
+    # -- start-up ----------------------------------------------------------------
+    @cached_property
+    def store(self) -> SaveStore:
+        from ..engine.saves import SaveStore
+
+        return SaveStore(self.saves_dir)
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.push_screen(self._title())
+        self.call_after_refresh(self._start)
+
+    def _start(self) -> None:
+        """After the first frame: load the story, then open the game if ``--load`` asked for it."""
+        if self.watch_story:
+            self.start_watching()
+        if not self.ensure_story():
+            return
+        if self.initial_load:
+            self.load_slot(self.initial_load)
+
+    def ensure_story(self) -> bool:
+        """The story is loaded (now, if a key arrived before the start-up load ran)."""
+        return self.story is not None or self.reload_story()
+
+    def reload_story(self) -> bool:
+        """(Re)load the story; show the problems screen if it does not validate."""
+        from ..story.loader import analyse_story
+
+        story, diagnostics = analyse_story(self.story_dir)
+        errors = [d for d in diagnostics if d.severity == "error"]
+        if story is None or errors:
+            from .screens.problems import ProblemsScreen
+
+            self._switch_to(ProblemsScreen(str(self.story_dir), errors or diagnostics))
+            return False
+        self.story = story
+        name = type(self.screen).__name__
+        if name == "ProblemsScreen":
+            self.switch_screen(self._title())
+        elif name == "TitleScreen":
+            self.screen.refresh_menu()  # type: ignore[attr-defined]
+        return True
+
+    # -- hot reload (--watch) ----------------------------------------------------------
+    def start_watching(self) -> None:
+        from ..watch import StoryWatcher
+
+        self.watcher = StoryWatcher(self.story_dir)
+        self.set_interval(WATCH_SECONDS, self.poll_story)
+
+    def poll_story(self) -> None:
+        """Reload the story when its files change and carry the game over to it.
+
+        While a dialog is open the change waits (the watcher keeps it), so a writer
+        typing a slot name is not interrupted. A story with problems is reported and
+        the previous version keeps playing; on the problems screen the list updates.
+        """
+        if isinstance(self.screen, _modal_type()) or not self.watcher.poll():
+            return
+        from ..watch import carry_over, reload_story
+
+        reloaded = reload_story(self.story_dir)
+        if reloaded.story is None:
+            if self.story is None or type(self.screen).__name__ == "ProblemsScreen":
+                from .screens.problems import ProblemsScreen
+
+                self._switch_to(ProblemsScreen(str(self.story_dir), reloaded.problems))
+                return
+            count = len(reloaded.problems)
+            first = reloaded.problems[0]
+            more = f"\n(and {count - 1} more: `voskhod check` lists them)" if count > 1 else ""
+            self.notify(
+                f"{first.path.name}:{first.line}:{first.col} {first.code} {first.message}{more}\n"
+                "Still playing the previous version.",
+                title="The edited story does not load",
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
+            return
+        self.story = reloaded.story
+        name = type(self.screen).__name__
+        if name == "ProblemsScreen":
+            self._switch_to(self._title())
+        elif name == "TitleScreen":
+            self.screen.refresh_menu()  # type: ignore[attr-defined]
+        if self.game is not None:
+            self.game, message = carry_over(self.game, reloaded.story)
+            self.notify(message, title="Story reloaded", markup=False)
+            if name in {"GameScreen", "DebriefScreen"}:
+                self.show_game(self.game)
+        else:
+            self.notify("The story was reloaded.", title="Story reloaded", markup=False)
+
+    def _title(self) -> Screen[None]:
+        from .screens.title import TitleScreen
+
+        return TitleScreen()
+
+    # -- looks ---------------------------------------------------------------------
+    @property
+    def reveal(self) -> bool:
+        return self.settings.reveal if self.force_reveal is None else self.force_reveal
+
+    def apply_look(self) -> None:
+        s = self.settings
+        wanted = HIGH_CONTRAST_THEME if s.high_contrast else s.theme
+        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+        self.set_class(s.high_contrast, "-high-contrast")
+
+    def _remember_theme(self, theme: object) -> None:
+        name = getattr(theme, "name", "")
+        if name and name != HIGH_CONTRAST_THEME and name != self.settings.theme:
+            self.change_settings(theme=name)
+
+    def change_settings(self, **changes: object) -> None:
+        for key, value in changes.items():
+            setattr(self.settings, key, value)
+        self.apply_look()
+        problem = save_settings(self.saves_dir, self.settings)
+        if problem:
+            self.notify(problem, severity="warning", markup=False)
+
+    # -- games -------------------------------------------------------------------------
+    def new_game(self, seed: int | None = None) -> None:
+        if not self.ensure_story():
+            return
+        from ..engine.game import Game
+
+        self.show_game(Game.new(self.story, self.seed if seed is None else seed), intro=self.story.intro)
+
+    def action_new_game(self) -> None:
+        self.new_game()
+
+    def continue_game(self) -> None:
+        if not self.ensure_story():
+            return
+        info = self.store.latest_autosave(self.story)
+        if info is None:
+            self.notify("There is no autosave yet: start a new game.", severity="warning", markup=False)
+            return
+        self.load_slot(info.slot)
+
+    def load_slot(self, slot: str) -> bool:
+        if not self.ensure_story():
+            return False
+        from ..engine.saves import SaveError
+
+        try:
+            loaded = self.store.load(slot, self.story)
+        except SaveError as exc:
+            self.notify(str(exc), title="Cannot load", severity="error", timeout=8, markup=False)
+            return False
+        for warning in loaded.warnings:
+            self.notify(warning, title="Note", severity="warning", markup=False)
+        self.notify(f"Loaded “{loaded.info.slot}”.", title="Loaded", markup=False)
+        self.show_game(loaded.game)
+        return True
+
+    def show_game(self, game: Game, intro: str = "") -> None:
+        self.game = game
+        self._autosave_warned = False
+        if game.ended:
+            self.show_debrief()
+            return
+        from .screens.game import GameScreen
+
+        self._switch_to(GameScreen(game, reveal=self.reveal, intro=intro))
+
+    def show_debrief(self) -> None:
+        if self.game is None:
+            return
+        from .screens.debrief import DebriefScreen
+
+        self._switch_to(DebriefScreen(self.game))
+
+    def _switch_to(self, screen: Screen[None]) -> None:
+        """Replace the current main screen, closing any dialogs above it first."""
+        while isinstance(self.screen, _modal_type()):
+            self.pop_screen()
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def autosave(self) -> None:
+        """Autosave after a choice; a failure is reported once per game, not every turn."""
+        if self.game is None:
+            return
+        from ..engine.saves import SaveError
+
+        try:
+            self.store.autosave(self.game)
+        except SaveError as exc:
+            if not self._autosave_warned:
+                self._autosave_warned = True
+                self.notify(f"Autosave failed: {exc}", title="Autosave", severity="error", timeout=10, markup=False)
+
+    # -- actions (keys, menu, palette) -----------------------------------------------------
+    def _in_play(self) -> bool:
+        return self.game is not None and type(self.screen).__name__ in {"GameScreen", "DebriefScreen"}
+
+    def action_save(self) -> None:
+        game = self.game
+        if game is None or not self._in_play():
+            self.notify("Start or load a game first.", severity="warning", markup=False)
+            return
+        from .modals.save import SaveModal
+
+        existing = tuple(i.slot for i in self.store.list())
+
+        def save(slot: str) -> SaveInfo:
+            return self.store.save(slot, game)
+
+        def saved(info: SaveInfo | None) -> None:
+            if info is not None:
+                self.notify(f"Saved as “{info.slot}”.", title="Saved", markup=False)
+
+        beat = game.beat
+        suggestion = f"scene-{game.story.scene_of(beat.id).number}" if beat is not None else ""
+        self.push_screen(SaveModal(save, suggestion, existing), saved)
+
+    def action_load(self) -> None:
+        if not self.ensure_story():
+            return
+        from .modals.load import LoadModal
+
+        def chosen(slot: str | None) -> None:
+            if slot:
+                self.load_slot(slot)
+
+        self.push_screen(LoadModal(self.store.list(), self.story.id, str(self.store.directory)), chosen)
+
+    def action_undo(self) -> None:
+        if self.game is None or not self._in_play():
+            return
+        from ..engine.game import GameError
+
+        try:
+            self.game.undo()
+        except GameError as exc:
+            self.notify(f"Cannot undo: {exc}.", severity="warning", markup=False)
+            return
+        self.autosave()
+        self.notify("The last choice was taken back.", title="Undone", markup=False)
+        if type(self.screen).__name__ == "GameScreen":
+            self.screen.render_view(None)  # type: ignore[attr-defined]
+        else:
+            self.show_game(self.game)
+
+    def action_restart(self) -> None:
+        if self.game is None:
+            self.new_game()
+            return
+        from .modals.confirm import ConfirmModal
+
+        seed = self.game.seed
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.new_game(seed=seed)
+
+        self.push_screen(
+            ConfirmModal("Restart the mission?", "You go back to the start with the same dice.", "Restart", "Cancel"),
+            answer,
+        )
+
+    def action_to_title(self) -> None:
+        self._switch_to(self._title())
+
+    def action_leave(self, code: int = 0) -> None:
+        """Quit with an exit status (1 from the problems screen: the story could not be played)."""
+        self.exit(code, return_code=code)
+
+    def action_request_quit(self) -> None:
+        from .modals.confirm import ConfirmModal
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit(0)
+
+        self.push_screen(
+            ConfirmModal("Leave the mission?", "The game is autosaved after every choice.", "Quit", "Stay"), answer
+        )
+
+    def action_help(self) -> None:
+        from .modals.help import HelpModal
+
+        if not isinstance(self.screen, HelpModal):
+            self.push_screen(HelpModal())
+
+    def action_how_to_play(self) -> None:
+        from .modals.text_modal import TextModal
+        from .text import story_text
+
+        body = story_text((Path(__file__).parent / "howto.md").read_text(encoding="utf-8"))
+        self.push_screen(TextModal("How to play", body))
+
+    def action_settings(self) -> None:
+        from .modals.settings import SettingsModal
+
+        self.push_screen(SettingsModal())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if self.story is None:
+            return
+        in_play = self._in_play()
+        if in_play:
+            yield SystemCommand("Save game", "Save in a named slot", self.action_save)
+        yield SystemCommand("Load game", "Load a saved game", self.action_load)
+        if in_play:
+            yield SystemCommand("Undo", "Take back the last choice (not past a point of no return)", self.action_undo)
+        if in_play:
+            yield SystemCommand("Restart mission", "Start again from the beginning", self.action_restart)
+        yield SystemCommand("New game", "Start a new mission", self.new_game)
+        yield SystemCommand("Settings", "Theme, high contrast, text reveal", self.action_settings)
+        yield SystemCommand("How to play", "The rules in a page", self.action_how_to_play)
+
+
+def _modal_type() -> type:
+    from textual.screen import ModalScreen
+
+    return ModalScreen
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Entry point from ``voskhod play``: run the app and return its exit status."""
+    from ..commands.common import story_path
+    from ..paths import saves_dir
+
+    app = VoskhodApp(
+        story_path(args.story),
+        saves_dir(args.saves),
+        seed=args.seed,
+        load=args.load,
+        watch=bool(getattr(args, "watch", False)),
+    )
+    result = app.run()
+    return app.return_code or int(result or 0)

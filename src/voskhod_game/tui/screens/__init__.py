@@ -1,0 +1,1 @@
+"""The game's screens: title, game, debrief, settings, and story problems."""

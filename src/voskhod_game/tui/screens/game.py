@@ -1,0 +1,199 @@
+"""The game screen: scene bar and clock, story pane, choices, meters and mission log.
+
+It renders ``game.view()`` after every change and turns a ``ChoiceResult`` into
+text in the story pane and notifications; the app owns the game, the saves and
+the moves between screens.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+
+from ...engine.clock import format_duration
+from ...engine.game import Game, GameError
+from ...engine.views import ChoiceResult, View
+from ..text import story_text
+from ..widgets.choices import ChoiceList
+from ..widgets.meters import MetersPanel
+from ..widgets.mission_log import log_text
+from ..widgets.story_pane import StoryPane
+
+if TYPE_CHECKING:
+    from ..app import VoskhodApp
+
+LOG_LINES = 200  # the panel scrolls; the full log is one key away (m)
+NOTIFY_SECONDS = 5
+
+
+def result_text(result: ChoiceResult) -> Text:
+    """What the last choice did, shown above the new beat."""
+    text = Text()
+    cost = format_duration(result.minutes)
+    text.append("› ", style="bold")
+    if cost:
+        text.append(f"[{cost}] ", style="dim")
+    text.append(result.label, style="bold")
+    if result.result_text.strip():
+        text.append("\n")
+        text.append_text(story_text(result.result_text, style="italic"))
+    for event in result.events:
+        if event.kind in {"threshold", "limit", "error", "chance"} and event.message:
+            text.append("\n")
+            text.append(f"! {event.message}", style="bold")
+    return text
+
+
+class GameScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(str(n), f"choose({n})", f"Choice {n}", show=False) for n in range(1, 10)),
+        Binding("s", "app.save", "Save"),
+        Binding("l", "app.load", "Load"),
+        Binding("u", "app.undo", "Undo"),
+        Binding("m", "mission_log", "Log"),
+        Binding("pageup", "scroll_story(-1)", "Scroll up", show=False, priority=True),
+        Binding("pagedown", "scroll_story(1)", "Scroll down", show=False, priority=True),
+        Binding("escape", "app.to_title", "Title"),
+        Binding("q", "app.request_quit", "Quit"),
+    ]
+
+    def __init__(self, game: Game, *, reveal: bool = True, intro: str = "") -> None:
+        super().__init__()
+        self.game = game
+        self.reveal = reveal
+        self.intro = intro  # shown above the first beat of a new game, until the first choice
+        self._last: ChoiceResult | None = None
+
+    @property
+    def voskhod(self) -> VoskhodApp:
+        return cast("VoskhodApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        view = self.game.view()
+        with Horizontal(id="topbar"):
+            yield Static("", id="scene-label")
+            yield Static("", id="clock-label")
+            yield Static("", id="clock-date")
+        with Horizontal(id="body"):
+            with Vertical(id="main"):
+                yield StoryPane(id="story")
+                yield ChoiceList(id="choices")
+            with Vertical(id="side"):
+                yield MetersPanel(view.meters, id="meters")
+                with VerticalScroll(id="log"):
+                    yield Static("", id="log-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        pane = self.query_one(StoryPane)
+        pane.reveal_enabled = self.reveal
+        self.query_one("#log", VerticalScroll).border_title = "Mission log"
+        self.render_view(self.game.last_result)
+        self.query_one(ChoiceList).focus()
+
+    # -- showing ---------------------------------------------------------------
+    def render_view(self, result: ChoiceResult | None = None) -> None:
+        view = self.game.view()
+        self._show_bar(view)
+        self.query_one(MetersPanel).show(view.meters, self.game.samples)
+        self.query_one("#log-text", Static).update(log_text(self.game.log, LOG_LINES))
+        log = self.query_one("#log", VerticalScroll)
+        self.call_after_refresh(log.scroll_end, animate=False)  # once the new lines are laid out
+        self.query_one(ChoiceList).show(view.choices)
+        text = Text()
+        if self.intro and not self.game.steps:
+            text.append_text(story_text(self.intro, style="italic"))
+            text.append("\n\n")
+        if result is not None:
+            text.append_text(result_text(result))
+            text.append("\n\n")
+        if view.title:
+            text.append(view.title + "\n", style="bold underline")
+        text.append_text(story_text(view.text))
+        self.query_one(StoryPane).show(text)
+
+    def _show_bar(self, view: View) -> None:
+        scene = Text()
+        scene.append(f"Scene {view.scene_number} of {view.scene_count}", style="bold")
+        scene.append(f"  {view.scene_title}")
+        self.query_one("#scene-label", Static).update(scene)
+        clock = Text()
+        clock.append(view.clock.elapsed, style="bold")
+        for label, time in view.clock.zones:
+            clock.append(f"  {label} {time}")
+        self.query_one("#clock-label", Static).update(clock)
+        self.query_one("#clock-date", Static).update(f"  {view.clock.date}")
+
+    # -- acting ------------------------------------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        """Any key first finishes a reveal in progress, and does nothing else."""
+        if self.query_one(StoryPane).finish():
+            event.stop()
+            event.prevent_default()
+
+    def action_choose(self, number: int) -> None:
+        if self.query_one(StoryPane).finish():
+            return
+        view = self.game.view()
+        choice = next((c for c in view.choices if c.number == number), None)
+        if choice is None:
+            return
+        if not choice.enabled:
+            self.notify(f"{choice.label}: {choice.reason}", title="Not possible now", severity="warning", markup=False)
+            return
+        self.take(choice.id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.take(event.option.id)
+
+    def take(self, choice_id: str) -> None:
+        try:
+            result = self.game.choose(choice_id)
+        except GameError as exc:
+            self.notify(str(exc), title="Not possible", severity="warning", markup=False)
+            return
+        self.voskhod.autosave()
+        self._announce(result)
+        if result.ending is not None:
+            self.voskhod.show_debrief()
+            return
+        self.render_view(result)
+
+    def _announce(self, result: ChoiceResult) -> None:
+        """One notification per choice, however many meters moved, at the gravest severity."""
+        lines = []
+        rank = 0
+        for event in result.events:
+            if not event.message:
+                continue
+            lines.append(event.message)
+            if event.kind == "limit" or event.state == "critical":
+                rank = max(rank, 2)
+            elif event.kind == "error" or event.state == "warn":
+                rank = max(rank, 1)
+        if lines:
+            severity = ("information", "warning", "error")[rank]
+            self.notify(
+                "\n".join(lines), title="Mission control", severity=severity, timeout=NOTIFY_SECONDS, markup=False
+            )  # type: ignore[arg-type]
+
+    def action_scroll_story(self, direction: int) -> None:
+        pane = self.query_one(StoryPane)
+        if direction < 0:
+            pane.scroll_page_up()
+        else:
+            pane.scroll_page_down()
+
+    def action_mission_log(self) -> None:
+        from ..modals.text_modal import TextModal
+
+        self.app.push_screen(TextModal("Mission log", log_text(self.game.log), end=True))

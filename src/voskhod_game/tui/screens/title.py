@@ -1,0 +1,130 @@
+"""The title screen: the mission's name and the menu."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...story.markup import plain
+
+if TYPE_CHECKING:
+    from ..app import VoskhodApp
+
+EMBLEM = """\
+ ██╗   ██╗ ██████╗ ███████╗██╗  ██╗██╗  ██╗ ██████╗ ██████╗       ██████╗
+ ██║   ██║██╔═══██╗██╔════╝██║ ██╔╝██║  ██║██╔═══██╗██╔══██╗      ╚════██╗
+ ██║   ██║██║   ██║███████╗█████╔╝ ███████║██║   ██║██║  ██║█████╗ █████╔╝
+ ╚██╗ ██╔╝██║   ██║╚════██║██╔═██╗ ██╔══██║██║   ██║██║  ██║╚════╝██╔═══╝
+  ╚████╔╝ ╚██████╔╝███████║██║  ██╗██║  ██║╚██████╔╝██████╔╝      ███████╗
+   ╚═══╝   ╚═════╝ ╚══════╝╚═╝  ╚═╝╚═╝  ╚═╝ ╚═════╝ ╚═════╝       ╚══════╝"""
+
+# every line the same width, so centring moves the art as one block
+_WIDTH = max(len(line) for line in EMBLEM.splitlines())
+EMBLEM = "\n".join(line.ljust(_WIDTH) for line in EMBLEM.splitlines())
+
+SMALL_EMBLEM = "★  В О С Х О Д - 2  ★"
+
+MENU = (
+    ("new", "New game", "n"),
+    ("continue", "Continue", "c"),
+    ("load", "Load", "l"),
+    ("howto", "How to play", "h"),
+    ("settings", "Settings", "s"),
+    ("quit", "Quit", "q"),
+)
+
+
+def tagline(intro: str) -> str:
+    """The first paragraph of the story's intro, as plain text, under the title."""
+    paragraphs = intro.strip().split("\n\n")
+    return plain(" ".join(paragraphs[0].split())) if paragraphs[0] else ""
+
+
+class TitleScreen(Screen[None]):
+    """The menu shows each entry's key, so the footer does not repeat them."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "menu('new')", "New game", show=False),
+        Binding("c", "menu('continue')", "Continue", show=False),
+        Binding("l", "menu('load')", "Load", show=False),
+        Binding("h", "menu('howto')", "How to play", show=False),
+        Binding("s", "menu('settings')", "Settings", show=False),
+        Binding("q", "menu('quit')", "Quit", show=False),
+    ]
+
+    @property
+    def voskhod(self) -> VoskhodApp:
+        return cast("VoskhodApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="title-box"):
+            yield Static(EMBLEM, id="emblem")
+            yield Static(SMALL_EMBLEM, id="small-emblem")
+            yield Static("", id="story-title", markup=False)
+            yield Static("", id="tagline", markup=False)
+            with Center():
+                yield OptionList(id="menu")
+            yield Static("", id="continue-note", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_menu()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_menu()
+
+    def refresh_menu(self) -> None:
+        """Rebuild the menu; Continue is dimmed when there is no autosave to continue."""
+        app = self.voskhod
+        story = app.story
+        self.query_one("#story-title", Static).update(story.title if story else "")
+        self.query_one("#tagline", Static).update(tagline(story.intro) if story else "")
+        note = ""
+        can_continue = False
+        info = app.store.latest_autosave(story) if story else None
+        if story is None:
+            note = "Loading the story…"
+        elif info is None:
+            note = "No autosave yet: start a new game."
+        elif not info.ok:
+            note = f"The autosave cannot be loaded: {info.problem}"
+        else:
+            can_continue = True
+            where = "an ending" if info.ended else info.scene_title
+            note = f"Continue: {where}, {info.mission_time}"
+        menu = self.query_one("#menu", OptionList)
+        highlighted = menu.highlighted
+        options = []
+        for key, label, shortcut in MENU:
+            prompt = Text.assemble((shortcut.upper(), "bold underline"), "  ", label)
+            options.append(Option(prompt, id=key, disabled=key == "continue" and not can_continue))
+        menu.set_options(options)
+        menu.highlighted = highlighted if highlighted is not None else (1 if can_continue else 0)
+        self.query_one("#continue-note", Static).update(note)
+        menu.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_menu(event.option.id or "")
+
+    def action_menu(self, key: str) -> None:
+        app = self.voskhod
+        if key == "new":
+            app.new_game()
+        elif key == "continue":
+            app.continue_game()
+        elif key == "load":
+            app.action_load()
+        elif key == "howto":
+            app.action_how_to_play()
+        elif key == "settings":
+            app.action_settings()
+        elif key == "quit":
+            app.exit(0)

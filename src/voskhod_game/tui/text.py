@@ -1,0 +1,31 @@
+"""Story text as the TUI shows it: paragraphs reflowed, ``*em*`` and ``**strong**`` styled."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from ..story.markup import runs
+
+STYLES = {"em": "italic", "strong": "bold"}
+
+
+def paragraphs(text: str) -> list[str]:
+    """Blank-line separated paragraphs with their hard line breaks joined,
+    so the terminal, not the YAML file, decides where lines wrap."""
+    out = []
+    for block in text.strip().split("\n\n"):
+        joined = " ".join(line.strip() for line in block.splitlines() if line.strip())
+        if joined:
+            out.append(joined)
+    return out
+
+
+def story_text(text: str, style: str = "") -> Text:
+    """Rich Text for a piece of story text with its emphasis applied."""
+    result = Text(style=style)
+    for i, para in enumerate(paragraphs(text)):
+        if i:
+            result.append("\n\n")
+        for kind, chunk in runs(para):
+            result.append(chunk, STYLES.get(kind, ""))
+    return result

@@ -1,0 +1,1 @@
+"""Widgets of the game screen: meters, story pane, choices, mission log."""
