@@ -168,3 +168,17 @@ def test_the_fast_step_follows_the_same_rules_as_choose() -> None:
                 assert fast.step(choice) == hit
                 assert (fast.state, fast.values, fast.rates) == (slow.state, slow.values, slow.rates)
             assert fast.ended and fast.steps == slow.steps
+
+
+def test_a_scene_can_hide_meters_that_still_change(mini_copy) -> None:
+    from voskhod_game.story import load_story
+
+    scene = mini_copy / "2_walk.yaml"
+    scene.write_text(scene.read_text().replace("title: The walk\n", "title: The walk\nhide_meters: [pressure]\n"))
+    story = load_story(mini_copy)
+    game = Game.new(story, seed=1)
+    assert "pressure" in [m.name for m in game.view().visible_meters]
+    game.choose("open")
+    assert "pressure" not in [m.name for m in game.view().visible_meters]
+    game.choose("bleed")
+    assert game.values["pressure"] == pytest.approx(0.27)

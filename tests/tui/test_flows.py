@@ -454,3 +454,19 @@ async def test_square_brackets_in_story_text_are_shown_as_written(tmp_path: Path
         await pilot.press("2")
         assert app.game.steps[-1]["choice"] == "wait"
         assert "Oxygen [O2" in text_of(app, "#meter-oxygen .meter-label")
+
+
+async def test_a_scene_that_hides_a_meter_takes_its_row_away(tmp_path: Path) -> None:
+    story = tmp_path / "story"
+    shutil.copytree(MINI, story)
+    scene = story / "2_walk.yaml"
+    scene.write_text(scene.read_text().replace("title: The walk\n", "title: The walk\nhide_meters: [pressure]\n"))
+    app = make_app(tmp_path, story)
+    async with app.run_test() as pilot:
+        await pilot.press("n")
+        assert app.screen.query_one("#meter-pressure").display
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.game.state == "walk.outside"
+        assert not app.screen.query_one("#meter-pressure").display
+        assert app.screen.query_one("#meter-oxygen").display

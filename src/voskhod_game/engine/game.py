@@ -18,7 +18,7 @@ from transitions import Machine
 
 from ..story.expressions import EvaluationError, apply_op
 from ..story.markup import fill_values
-from ..story.model import ENDING_PREFIX, Beat, Choice, Outcome, Story, ending_state
+from ..story.model import ENDING_PREFIX, Beat, Choice, Outcome, Scene, Story, ending_state
 from .clock import clock_view
 from .rng import Rng, new_seed
 from .views import ChoiceResult, ChoiceView, EndingView, Event, HistoryView, LogEntry, MeterView, View
@@ -240,7 +240,9 @@ class Game:
             return []
         return [c for c in beat.choices if self.enabled(c)[0]]
 
-    def meter_views(self) -> tuple[MeterView, ...]:
+    def meter_views(self, scene: Scene | None = None) -> tuple[MeterView, ...]:
+        """Every meter with its state; those the story or ``scene`` hides are marked hidden."""
+        hide = scene.hide_meters if scene is not None else ()
         return tuple(
             MeterView(
                 name=m.name,
@@ -252,7 +254,7 @@ class Game:
                 state=m.state(self.values[m.name]),
                 rate=self.rates[m.name],
                 precision=m.precision,
-                hidden=m.hidden,
+                hidden=m.hidden or m.name in hide,
             )
             for m in self.story.meters.values()
         )
@@ -281,7 +283,7 @@ class Game:
                 len(story.scenes),
                 ending.title,
                 ending.text,
-                self.meter_views(),
+                self.meter_views(last_scene),
                 (),
                 clock,
                 ending,
@@ -313,7 +315,7 @@ class Game:
             len(story.scenes),
             beat.title,
             self.render(beat.text),
-            self.meter_views(),
+            self.meter_views(scene),
             tuple(choices),
             clock,
             None,

@@ -251,6 +251,7 @@ class _Loader:
                     beats=tuple(f"{sid}.{b['id']}" for b in sd["beats"]),
                     number=number,
                     summary=sd.get("summary", ""),
+                    hide_meters=self.hidden_meters(src, meters),
                     where=self.where(src, ()),
                 )
             )
@@ -442,6 +443,19 @@ class _Loader:
                 )
                 order.append(sid)
         return order
+
+    def hidden_meters(self, src: SourceFile, meters: dict[str, Meter]) -> tuple[str, ...]:
+        names = src.data.get("hide_meters", [])
+        for i, name in enumerate(names):
+            if name not in meters:
+                self.report(
+                    "V302",
+                    f"hide_meters names unknown meter `{name}`",
+                    src,
+                    ("hide_meters", i),
+                    did_you_mean(name, meters),
+                )
+        return tuple(n for n in names if n in meters)
 
     def build_clock(self, src: SourceFile) -> Clock:
         raw = src.data.get("clock")

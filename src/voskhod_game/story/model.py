@@ -149,6 +149,7 @@ class Scene:
     beats: tuple[str, ...]  # qualified beat ids, in file order
     number: int  # 1-based position among the story's scenes
     summary: str = ""
+    hide_meters: tuple[str, ...] = ()  # tracked but not shown while in this scene
     where: Where | None = None
 
 

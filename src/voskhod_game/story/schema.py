@@ -245,6 +245,7 @@ OBJECTS: dict[str, list[Field]] = {
         Field("id", Str(ID_PATTERN), "Scene id; beats are addressed as `scene.beat`.", True),
         Field("title", Str(min_length=1), "Title shown above the story.", True),
         Field("summary", Str(), "One line about the scene, for maps and reports."),
+        Field("hide_meters", ListOf(Str(ID_PATTERN)), "Meters not shown while in this scene (still tracked)."),
         Field("beats", ListOf(Obj("beat"), 1), "The scene's beats.", True),
         Field("endings", ListOf(Obj("ending")), "Endings declared with this scene."),
     ],

@@ -105,20 +105,24 @@ class MetersPanel(Vertical):
 
     def __init__(self, meters: Sequence[MeterView], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._initial = tuple(m for m in meters if not m.hidden)
+        self._initial = tuple(meters)
 
     def compose(self) -> ComposeResult:
+        # A row for every meter: a scene may hide some (hide_meters) and the next show them.
         for meter in self._initial:
-            yield MeterRow(meter)
+            row = MeterRow(meter)
+            row.display = not meter.hidden
+            yield row
 
     def show(self, meters: Sequence[MeterView], samples: Sequence[tuple[float, dict[str, float]]]) -> None:
         critical = []
         for meter in meters:
-            if meter.hidden:
-                continue
             rows = self.query(f"#meter-{meter.name}").results(MeterRow)
             row = next(rows, None)
             if row is None:
+                continue
+            row.display = not meter.hidden
+            if meter.hidden:
                 continue
             trend = [values[meter.name] for _, values in samples if meter.name in values]
             row.show(meter, trend)
