@@ -333,14 +333,13 @@ class Game:
         """
         beat, choice = self._take(choice_id)
         values = self.values
-        self._push_undo()
+        before = self._push_undo().values  # the undo mark's copy doubles as the "before" picture
         meters = self.story.meters
-        before = {name: values[name] for name in meters}
         events: list[Event] = []
         outcome, hit = self._advance(beat, choice, force_chance, events)
 
         # Meter values are always floats (start, clamp and time make them so).
-        deltas = {n: values[n] - old for n, old in before.items() if values[n] != old}
+        deltas = {n: values[n] - before[n] for n in meters if values[n] != before[n]}
         for name in deltas:  # a meter's state can only change with its value
             meter = meters[name]
             new_state = meter.state(values[name])
@@ -416,7 +415,7 @@ class Game:
         self._pilot.rolled = hit
 
         if choice.rates:
-            self.rates.update(choice.rates)
+            self.rates = {**self.rates, **dict(choice.rates)}  # copy on write: undo marks share the old dict
         if choice.time > 0:
             self._pass_time(choice.time)
         if outcome.effects:
@@ -495,33 +494,33 @@ class Game:
 
     def _enter(self, beat_id: str, came_from: str = "") -> None:
         beat = self.story.beats[beat_id]
-        for name, rate in beat.rates:
-            self.rates[name] = rate
+        if beat.rates:
+            self.rates = {**self.rates, **dict(beat.rates)}  # copy on write, as in _advance
         if beat.no_return and came_from != beat_id:
             self.undo_stack.clear()
         if beat_id in self._milestone_beats and beat_id not in self.milestones:
-            self.milestones[beat_id] = self.elapsed
+            self.milestones = {**self.milestones, beat_id: self.elapsed}  # copy on write
 
     def _sample(self) -> None:
         values = self.values
         self.samples.append((values["elapsed"], {n: values[n] for n in self.story.meters}))
 
     # -- undo ----------------------------------------------------------------
-    def _push_undo(self) -> None:
-        self.undo_stack.append(
-            _Mark(
-                self.state,
-                dict(self.values),
-                dict(self.rates),
-                self.rng.state,
-                len(self.steps),
-                len(self.log),
-                len(self.samples),
-                dict(self.milestones),
-            )
+    def _push_undo(self) -> _Mark:
+        mark = _Mark(
+            self.state,
+            dict(self.values),
+            self.rates,  # replaced, never changed in place, so sharing is safe
+            self.rng.state,
+            len(self.steps),
+            len(self.log),
+            len(self.samples),
+            self.milestones,
         )
+        self.undo_stack.append(mark)
         if len(self.undo_stack) > MAX_UNDO:
             del self.undo_stack[0]
+        return mark
 
     def checkpoint(self) -> Checkpoint:
         """A copy of where the game is, for tools that explore branches.
