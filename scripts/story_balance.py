@@ -9,13 +9,12 @@ Usage: PYTHONPATH=src python3 scripts/story_balance.py [--runs 10000] [--story s
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from voskhod_game.engine.game import Game
+from voskhod_game.authoring.simulate import play_uniform
 from voskhod_game.story import load_story
 from voskhod_game.story.model import Story
 
@@ -38,27 +37,10 @@ class Balance:
         return self.survived / self.runs if self.runs else 0.0
 
 
-def play_random(story: Story, seed: int) -> tuple[Game, list[str], str | None]:
-    """Play one uniformly random game; return it, the beats seen and a stuck beat id (or None)."""
-    game = Game.new(story, seed=seed)
-    pick = random.Random(seed)
-    seen = [game.state]
-    for _ in range(MAX_STEPS):
-        if game.ended:
-            return game, seen, None
-        enabled = game.enabled_choices()
-        if not enabled:
-            return game, seen, game.state
-        game.choose(pick.choice(enabled).id)
-        if not game.ended:
-            seen.append(game.state)
-    return game, seen, game.state
-
-
 def simulate(story: Story, runs: int, first_seed: int = 0) -> Balance:
     out = Balance()
     for seed in range(first_seed, first_seed + runs):
-        game, seen, stuck = play_random(story, seed)
+        game, seen, stuck = play_uniform(story, seed, MAX_STEPS)
         out.runs += 1
         out.beats.update(seen)
         out.choices.update(f"{s['beat']}:{s['choice']}" for s in game.steps)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
+from voskhod_game.authoring.simulate import play_uniform
 from voskhod_game.engine.game import Game
 from voskhod_game.story import Story, load_story
 
@@ -59,18 +59,4 @@ def until(path: list[str], last: str) -> list[str]:
     return path[: path.index(last) + 1]
 
 
-def play_random(story: Story, seed: int, max_steps: int = 500) -> tuple[Game, list[str], str | None]:
-    """Uniformly random play; returns the game, the beats seen and the beat it got stuck in (or None)."""
-    game = Game.new(story, seed=seed)
-    pick = random.Random(seed)
-    seen = [game.state]
-    for _ in range(max_steps):
-        if game.ended:
-            return game, seen, None
-        enabled = game.enabled_choices()
-        if not enabled:
-            return game, seen, game.state
-        game.choose(pick.choice(enabled).id)
-        if not game.ended:
-            seen.append(game.state)
-    return game, seen, game.state
+play_random = play_uniform  # the story tests' name for it

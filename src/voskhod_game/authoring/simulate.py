@@ -382,3 +382,27 @@ def _state_key(game: Game, reads_elapsed: bool) -> tuple[Any, ...]:
     items = tuple((k, round(float(v), 9)) for k, v in sorted(values.items()) if reads_elapsed or k != "elapsed")
     rates = tuple(sorted(game.rates.items()))
     return (game.state, items, rates)
+
+
+def play_uniform(story: Story, seed: int, max_steps: int = 500) -> tuple[Game, list[str], str | None]:
+    """One play-through picking uniformly among the enabled choices with ``random.Random(seed)``.
+
+    The plain random player the story's balance figures use (docs/story.md), as opposed to the
+    least-taken preference of :func:`simulate`. Returns the game, the beats seen and the beat
+    it got stuck in (None unless every choice was disabled or ``max_steps`` ran out).
+    """
+    import random
+
+    game = Game.new(story, seed=seed)
+    pick = random.Random(seed)
+    seen = [game.state]
+    for _ in range(max_steps):
+        if game.ended:
+            return game, seen, None
+        enabled = game.enabled_choices()
+        if not enabled:
+            return game, seen, game.state
+        game.choose(pick.choice(enabled).id)
+        if not game.ended:
+            seen.append(game.state)
+    return game, seen, game.state

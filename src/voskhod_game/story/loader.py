@@ -737,24 +737,18 @@ class _Loader:
         return (kind, type(raw), raw) if isinstance(raw, (str, int, float)) else None
 
     def condition(self, raw: Any, src: SourceFile, key: PathKey, known: Any) -> Condition | None:
-        memo = self.memo_key("if", raw)
-        if memo in self.compiled:
-            return self.compiled[memo]
-        try:
-            result = compile_condition(raw, known)
-        except ExpressionError as exc:
-            self.expression_problem(exc, src, key, str(raw))
-            return None
-        if memo is not None:
-            self.compiled[memo] = result
-        return result
+        return self.compile_once("if", compile_condition, raw, src, key, known)
 
     def number(self, raw: Any, src: SourceFile, key: PathKey, known: Any) -> NumberExpr | None:
-        memo = self.memo_key("number", raw)
+        return self.compile_once("number", compile_number, raw, src, key, known)
+
+    def compile_once(self, kind: str, compiler: Any, raw: Any, src: SourceFile, key: PathKey, known: Any) -> Any:
+        """Compile an expression, reusing the result for the same text within this load."""
+        memo = self.memo_key(kind, raw)
         if memo in self.compiled:
             return self.compiled[memo]
         try:
-            result = compile_number(raw, known)
+            result = compiler(raw, known)
         except ExpressionError as exc:
             self.expression_problem(exc, src, key, str(raw))
             return None
