@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 
 from .debrief import QUESTIONS
 from .protocol import decode_server, encode
-from .widgets import Meters, countdown_text, story_text
+from .widgets import Meters, countdown_text, show_story, story_text
 
 FATAL = frozenset(
     {"kicked", "session_ended", "wrong_code", "room_locked", "room_full", "too_many_attempts", "unknown_token"}
@@ -158,14 +158,7 @@ class StudentApp(App[int]):
         s = self.state
         assert s is not None
         self.title = s["title"]
-        self.query_one("#where", Static).update(
-            f"Scene {s['scene']['number']} of {s['scene']['count']}: {s['scene']['title']}   {s['clock']}"
-        )
-        self.query_one(Meters).show(s["meters"])
-        text = story_text(s["text"])
-        if s["heading"]:
-            text = Text.assemble((s["heading"] + "\n\n", "bold"), text)
-        self.query_one("#text", Static).update(text)
+        show_story(self, s)
         rnd = s["round"]
         result = self.query_one("#result", Static)
         if rnd and s["status"] == "resolved":

@@ -27,7 +27,7 @@ from .export import to_csv, to_markdown
 from .protocol import CLOSED, DEFAULT_ROUND_SECONDS, JOIN_ATTEMPTS_PER_MINUTE, OPEN, PAUSED, RESOLVED, ProtocolError
 from .server import Hub, freeze_heap, start_server
 from .session import Classroom
-from .widgets import Meters, Tally, choice_lines, countdown_text, qr_text, story_text
+from .widgets import Meters, Tally, choice_lines, countdown_text, qr_text, show_story, story_text
 
 EXTEND_SECONDS = 15
 
@@ -222,14 +222,7 @@ class TeacherApp(App[int]):
     # -- drawing ---------------------------------------------------------------
     def refresh_all(self) -> None:
         state = self.room.state_message()
-        self.query_one("#where", Static).update(
-            f"Scene {state['scene']['number']} of {state['scene']['count']}: {state['scene']['title']}   {state['clock']}"
-        )
-        self.query_one(Meters).show(state["meters"])
-        text = story_text(state["text"])
-        if state["heading"]:
-            text = Text.assemble((state["heading"] + "\n\n", "bold"), text)
-        self.query_one("#text", Static).update(text)
+        show_story(self, state)
         rnd = state["round"]
         result = self.query_one("#result", Static)
         if rnd and rnd["status"] == RESOLVED:

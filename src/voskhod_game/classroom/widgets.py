@@ -13,6 +13,7 @@ from typing import Any
 
 from rich.console import Group
 from rich.text import Text
+from textual.dom import DOMNode
 from textual.widgets import Static
 
 from ..story.markup import runs
@@ -113,3 +114,19 @@ def qr_text(data: str) -> Text:
         out.append("\n")
     out.rstrip()
     return out
+
+
+def show_story(screen: DOMNode, state: dict[str, Any]) -> None:
+    """Show a state message's story part (where, meters, text) in ``#where``, ``Meters`` and ``#text``.
+
+    The projector and the terminal student draw the same story from the same message.
+    """
+    scene = state["scene"]
+    screen.query_one("#where", Static).update(
+        f"Scene {scene['number']} of {scene['count']}: {scene['title']}   {state['clock']}"
+    )
+    screen.query_one(Meters).show(state["meters"])
+    text = story_text(state["text"])
+    if state["heading"]:
+        text = Text.assemble((state["heading"] + "\n\n", "bold"), text)
+    screen.query_one("#text", Static).update(text)
