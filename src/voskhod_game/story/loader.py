@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -88,6 +90,18 @@ def analyse_story(root: str | Path) -> tuple[Story | None, list[Diagnostic]]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@dataclass(frozen=True)
+class _Names:
+    """What references in one story can point at, fixed once the ids are collected."""
+
+    beats: dict[str, Any]  # qualified beat id -> (file, key, raw beat)
+    endings: dict[str, Ending]
+    meters: dict[str, Meter]
+    facts: dict[str, Fact]
+    known: Callable[[str], bool]  # names an expression may read
+    writable: Callable[[str], bool]  # names an effect may assign
 
 
 class _Loader:
@@ -232,11 +246,17 @@ class _Loader:
 
         self._beat_ids = set(beat_index)
         order = self.scene_order(manifest, scene_by_id)
-        known = names.__contains__
-        writable = (set(meters) | set(flags)).__contains__
+        self.names = _Names(
+            beats=beat_index,
+            endings=endings,
+            meters=meters,
+            facts=facts,
+            known=names.__contains__,
+            writable=(set(meters) | set(flags)).__contains__,
+        )
         beats: dict[str, Beat] = {}
         for qid, (src, key, raw) in beat_index.items():
-            beat = self.build_beat(qid, src, key, raw, beat_index, endings, meters, facts, known, writable)
+            beat = self.build_beat(qid, src, key, raw)
             if beat is not None:
                 beats[qid] = beat
 
@@ -267,7 +287,7 @@ class _Loader:
             )
 
         clock = self.build_clock(manifest)
-        comparisons = self.build_comparisons(manifest, known)
+        comparisons = self.build_comparisons(manifest)
         milestones = self.build_milestones(manifest, beat_index, clock)
         if any(d.severity == "error" for d in self.out):
             return None
@@ -473,11 +493,11 @@ class _Loader:
         zones = tuple(ClockZone(z["label"], z["offset"]) for z in raw.get("zones", [])) or (ClockZone("UTC", 0),)
         return Clock(start, zones)
 
-    def build_comparisons(self, src: SourceFile, known: Any) -> tuple[Comparison, ...]:
+    def build_comparisons(self, src: SourceFile) -> tuple[Comparison, ...]:
         out = []
         for i, c in enumerate(src.data.get("debrief", {}).get("comparisons", [])):
             key: PathKey = ("debrief", "comparisons", i)
-            expr = self.number(c["yours"], src, (*key, "yours"), known)
+            expr = self.number(c["yours"], src, (*key, "yours"))
             if expr is not None:
                 out.append(
                     Comparison(
@@ -514,19 +534,8 @@ class _Loader:
         return tuple(out)
 
     # -- scenes ------------------------------------------------------------
-    def build_beat(
-        self,
-        qid: str,
-        src: SourceFile,
-        key: PathKey,
-        raw: dict[str, Any],
-        beats: dict[str, Any],
-        endings: dict[str, Ending],
-        meters: dict[str, Meter],
-        facts: dict[str, Fact],
-        known: Any,
-        writable: Any,
-    ) -> Beat | None:
+    def build_beat(self, qid: str, src: SourceFile, key: PathKey, raw: dict[str, Any]) -> Beat | None:
+        known, meters = self.names.known, self.names.meters
         scene_id = qid.split(".", 1)[0]
         choices: list[Choice] = []
         seen: dict[str, int] = {}
@@ -546,7 +555,7 @@ class _Loader:
                     "choice ids may not be trigger/state/machine/model/initial or start with is_, to_, may_",
                 )
                 continue
-            choice = self.build_choice(c, scene_id, src, ckey, beats, endings, meters, known, writable)
+            choice = self.build_choice(c, scene_id, src, ckey)
             if choice is not None:
                 choices.append(choice)
         for name, offset in placeholders(raw["text"]):
@@ -558,20 +567,21 @@ class _Loader:
                     (*key, "text"),
                     did_you_mean(name, [n for n in meters]) or "placeholders show a meter or flag: `{oxygen}`",
                 )
-        history = self.build_history(raw.get("history"), src, (*key, "history"), facts)
+        history = self.build_history(raw.get("history"), src, (*key, "history"))
         return Beat(
             id=qid,
             scene=scene_id,
             text=raw["text"],
             choices=tuple(choices),
             title=raw.get("title", ""),
-            rates=self.rates(raw.get("rates", {}), src, (*key, "rates"), meters),
+            rates=self.rates(raw.get("rates", {}), src, (*key, "rates")),
             history=history,
             no_return=raw.get("no_return", False),
             where=self.where(src, key),
         )
 
-    def build_history(self, raw: Any, src: SourceFile, key: PathKey, facts: dict[str, Fact]) -> HistoryNote | None:
+    def build_history(self, raw: Any, src: SourceFile, key: PathKey) -> HistoryNote | None:
+        facts = self.names.facts
         if raw is None:
             return None
         if isinstance(raw, str):
@@ -590,9 +600,8 @@ class _Loader:
                 )
         return HistoryNote(ids, raw.get("note", ""))
 
-    def rates(
-        self, raw: dict[str, float], src: SourceFile, key: PathKey, meters: dict[str, Meter]
-    ) -> tuple[tuple[str, float], ...]:
+    def rates(self, raw: dict[str, float], src: SourceFile, key: PathKey) -> tuple[tuple[str, float], ...]:
+        meters = self.names.meters
         out = []
         for name, value in raw.items():
             if name not in meters:
@@ -624,17 +633,9 @@ class _Loader:
         return target if "." in target else f"{scene_id}.{target}"
 
     def build_outcome(
-        self,
-        raw: dict[str, Any],
-        scene_id: str,
-        src: SourceFile,
-        key: PathKey,
-        beats: dict[str, Any],
-        endings: dict[str, Ending],
-        known: Any,
-        writable: Any,
-        what: str,
+        self, raw: dict[str, Any], scene_id: str, src: SourceFile, key: PathKey, what: str
     ) -> Outcome | None:
+        beats, endings = self.names.beats, self.names.endings
         has_target, has_ending = "target" in raw, "ending" in raw
         if has_target == has_ending:
             msg = f"{what} needs exactly one of `target:` or `ending:`"
@@ -669,30 +670,19 @@ class _Loader:
                     "V202", f"ending `{ending}` does not exist", src, (*key, "ending"), did_you_mean(ending, endings)
                 )
                 ok = False
-        effects = self.effects(raw.get("effects", ()), src, (*key, "effects"), known, writable)
+        effects = self.effects(raw.get("effects", ()), src, (*key, "effects"))
         if not ok or effects is None:
             return None
         return Outcome(target, ending, effects, raw.get("result", ""))
 
-    def build_choice(
-        self,
-        c: dict[str, Any],
-        scene_id: str,
-        src: SourceFile,
-        key: PathKey,
-        beats: dict[str, Any],
-        endings: dict[str, Ending],
-        meters: dict[str, Meter],
-        known: Any,
-        writable: Any,
-    ) -> Choice | None:
-        outcome = self.build_outcome(c, scene_id, src, key, beats, endings, known, writable, "a choice")
-        condition = self.condition(c["if"], src, (*key, "if"), known) if "if" in c else None
+    def build_choice(self, c: dict[str, Any], scene_id: str, src: SourceFile, key: PathKey) -> Choice | None:
+        outcome = self.build_outcome(c, scene_id, src, key, "a choice")
+        condition = self.condition(c["if"], src, (*key, "if")) if "if" in c else None
         chance = None
         if "chance" in c:
             ch = c["chance"]
-            alt = self.build_outcome(ch, scene_id, src, (*key, "chance"), beats, endings, known, writable, "a chance")
-            p = self.number(ch["p"], src, (*key, "chance", "p"), known)
+            alt = self.build_outcome(ch, scene_id, src, (*key, "chance"), "a chance")
+            p = self.number(ch["p"], src, (*key, "chance", "p"))
             if isinstance(ch["p"], (int, float)) and not 0 <= ch["p"] <= 1:
                 self.report("V104", f"chance p {ch['p']} is not between 0 and 1", src, (*key, "chance", "p"))
                 p = None
@@ -702,7 +692,7 @@ class _Loader:
         time = c.get("time", 0)
         if time < 0:
             self.report("V104", "time cannot be negative", src, (*key, "time"))
-        rates = self.rates(c.get("rates", {}), src, (*key, "rates"), meters)
+        rates = self.rates(c.get("rates", {}), src, (*key, "rates"))
         if outcome is None or ("if" in c and condition is None):
             return None
         return Choice(
@@ -736,19 +726,19 @@ class _Loader:
         # bool is an int: keep `true` and 1 apart; unhashable values are not cached.
         return (kind, type(raw), raw) if isinstance(raw, (str, int, float)) else None
 
-    def condition(self, raw: Any, src: SourceFile, key: PathKey, known: Any) -> Condition | None:
-        return self.compile_once("if", compile_condition, raw, src, key, known)
+    def condition(self, raw: Any, src: SourceFile, key: PathKey) -> Condition | None:
+        return self.compile_once("if", compile_condition, raw, src, key)
 
-    def number(self, raw: Any, src: SourceFile, key: PathKey, known: Any) -> NumberExpr | None:
-        return self.compile_once("number", compile_number, raw, src, key, known)
+    def number(self, raw: Any, src: SourceFile, key: PathKey) -> NumberExpr | None:
+        return self.compile_once("number", compile_number, raw, src, key)
 
-    def compile_once(self, kind: str, compiler: Any, raw: Any, src: SourceFile, key: PathKey, known: Any) -> Any:
+    def compile_once(self, kind: str, compiler: Any, raw: Any, src: SourceFile, key: PathKey) -> Any:
         """Compile an expression, reusing the result for the same text within this load."""
         memo = self.memo_key(kind, raw)
         if memo in self.compiled:
             return self.compiled[memo]
         try:
-            result = compiler(raw, known)
+            result = compiler(raw, self.names.known)
         except ExpressionError as exc:
             self.expression_problem(exc, src, key, str(raw))
             return None
@@ -756,27 +746,16 @@ class _Loader:
             self.compiled[memo] = result
         return result
 
-    def effects(
-        self, raw: Any, src: SourceFile, key: PathKey, known: Any, writable: Any
-    ) -> tuple[Assignment, ...] | None:
+    def effects(self, raw: Any, src: SourceFile, key: PathKey) -> tuple[Assignment, ...] | None:
         items = [raw] if isinstance(raw, str) else list(raw)
-        out: list[Assignment] = []
-        ok = True
-        for i, text in enumerate(items):
-            ikey = key if isinstance(raw, str) else (*key, i)
-            memo = self.memo_key("effect", text)
-            if memo in self.compiled:
-                out.append(self.compiled[memo])
-                continue
-            try:
-                assignment = compile_effect(text, known, writable)
-                out.append(assignment)
-                if memo is not None:
-                    self.compiled[memo] = assignment
-            except ExpressionError as exc:
-                self.expression_problem(exc, src, ikey, text)
-                ok = False
-        return tuple(out) if ok else None
+        compiled = [
+            self.compile_once("effect", self.compile_effect, text, src, key if isinstance(raw, str) else (*key, i))
+            for i, text in enumerate(items)
+        ]
+        return None if any(c is None for c in compiled) else tuple(compiled)
+
+    def compile_effect(self, text: str, known: Any) -> Assignment:
+        return compile_effect(text, known, self.names.writable)
 
 
 def parse_utc(text: str) -> datetime | None:
