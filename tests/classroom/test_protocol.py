@@ -17,6 +17,7 @@ async def test_join_gets_a_token_and_the_current_state(server):
     state = await expect(ws, "state")
     assert state["title"] == "Mini Mission"
     assert [c["id"] for c in state["choices"]] == ["open", "wait", "rush"]
+    assert [c["cost"] for c in state["choices"]] == ["5 min", "3 min", "1 min"]
     assert {m["name"] for m in state["meters"]} == {"oxygen", "pressure", "heart"}
     assert state["status"] == "idle"
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..engine import Game, GameError
+from ..engine.clock import format_duration
 from ..story.model import Story
 from . import credentials
 from .protocol import (
@@ -449,6 +450,7 @@ class Classroom:
                     "enabled": c.enabled,
                     "reason": c.reason,
                     "minutes": c.minutes,
+                    "cost": format_duration(c.minutes),
                     "risky": c.risky,
                 }
                 for c in view.choices

@@ -217,7 +217,7 @@ class StudentApp(App[int]):
         for c in s["choices"]:
             prompt = Text(f"{c['number']}. {c['label']}")
             if c["minutes"]:
-                prompt.append(f"  ({c['minutes']:g} min{', risky' if c['risky'] else ''})", style="dim")
+                prompt.append(f"  ({c['cost']}{', risky' if c['risky'] else ''})", style="dim")
             if not c["enabled"] and c["reason"]:
                 prompt.append(f"  — {c['reason']}", style="dim italic")
             if counts is not None and c["id"] in counts:

@@ -88,7 +88,7 @@ def choice_lines(choices: list[dict[str, Any]]) -> Group:
     for c in choices:
         line = Text(f"{c['number']}. {c['label']}", style="" if c["enabled"] else "dim")
         if c.get("minutes"):
-            line.append(f"  ({c['minutes']:g} min{', risky' if c.get('risky') else ''})", style="dim")
+            line.append(f"  ({c['cost']}{', risky' if c.get('risky') else ''})", style="dim")
         if not c["enabled"] and c.get("reason"):
             line.append(f"  — {c['reason']}", style="dim italic")
         lines.append(line)

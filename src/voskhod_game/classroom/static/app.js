@@ -291,7 +291,7 @@ function renderChoices() {
       button.append(fill);
     }
     button.append(`${c.number}. ${c.label}`);
-    if (c.minutes) button.append(` (${c.minutes} min${c.risky ? ", risky" : ""})`);
+    if (c.minutes) button.append(` (${c.cost}${c.risky ? ", risky" : ""})`);
     if (!c.enabled && c.reason) {
       const why = document.createElement("span"); why.className = "reason"; why.textContent = c.reason; button.append(why);
     }
