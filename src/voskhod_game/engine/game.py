@@ -506,8 +506,9 @@ class Game:
         self.samples.append((values["elapsed"], {n: values[n] for n in self.story.meters}))
 
     # -- undo ----------------------------------------------------------------
-    def _push_undo(self) -> _Mark:
-        mark = _Mark(
+    def _mark(self) -> _Mark:
+        """Where the game is now, small enough to take before every choice."""
+        return _Mark(
             self.state,
             dict(self.values),
             self.rates,  # replaced, never changed in place, so sharing is safe
@@ -517,6 +518,9 @@ class Game:
             len(self.samples),
             self.milestones,
         )
+
+    def _push_undo(self) -> _Mark:
+        mark = self._mark()
         self.undo_stack.append(mark)
         if len(self.undo_stack) > MAX_UNDO:
             del self.undo_stack[0]
@@ -528,9 +532,8 @@ class Game:
         Unlike undo it ignores points of no return, and any checkpoint of this
         play-through can be returned to in any order with :meth:`rewind`.
         """
-        self._push_undo()
-        mark = self.undo_stack.pop()
-        return Checkpoint(mark, list(self.undo_stack), list(self.steps), list(self.log), list(self.samples))
+        # Built without touching the undo stack: pushing and popping would drop its oldest mark when full.
+        return Checkpoint(self._mark(), list(self.undo_stack), list(self.steps), list(self.log), list(self.samples))
 
     def rewind(self, checkpoint: Checkpoint) -> None:
         """Return to a :meth:`checkpoint` taken earlier in this same play-through."""
