@@ -120,3 +120,23 @@ async def test_teacher_screen_runs_a_round(tmp_path, mini_story):
         await pilot.press("x")
         assert (tmp_path / "t.md").read_text().startswith("# Classroom session: Mini Mission")
     store.close()
+
+
+async def test_teacher_screen_keeps_running_under_a_dialog(tmp_path, mini_story):
+    """The countdown and state changes keep arriving while the kick or end dialog is open."""
+    from voskhod_game.classroom.session import Classroom
+    from voskhod_game.classroom.store import Store
+
+    store = Store(tmp_path / "t.sqlite3")
+    room = Classroom.open(mini_story, store, seed=2)
+    app = TeacherApp(room, "127.0.0.1", 0, None, 30)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: bool(app.hub.url))
+        a = room.join(room.code, "A")
+        await pilot.press("o")
+        await pilot.press("k")  # the kick dialog is now the active screen
+        room.vote(a, 1, "open")
+        await pilot.pause(0.6)  # a couple of countdown ticks and a state redraw
+        await pilot.press("escape")
+        await until(pilot, lambda: "Voted 1" in plain(app.query_one("#counts")))
+    store.close()

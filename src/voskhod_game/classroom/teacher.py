@@ -18,6 +18,7 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -254,7 +255,10 @@ class TeacherApp(App[int]):
         """Countdown every quarter second; counts and tally when something changed."""
         room = self.room
         rnd = room.current_round
-        countdown = self.query_one("#countdown", Static)
+        try:
+            countdown = self.query_one("#countdown", Static)
+        except NoMatches:  # the timer can fire once more while the app shuts down and its widgets go
+            return
         shown = ""
         if rnd is not None and rnd.status in (OPEN, PAUSED):
             ms = rnd.ms_left(room.clock())
