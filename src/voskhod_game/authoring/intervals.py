@@ -142,6 +142,8 @@ def parse(source: str) -> ast.expr:
 def evaluate(node: ast.expr, env: Env) -> Interval:
     """An interval holding every value ``node`` can take when names lie in ``env``."""
     if isinstance(node, ast.Constant):
+        if not isinstance(node.value, (int, float)):  # bool is an int: true is 1
+            raise ValueError(f"not a number: {node.value!r}")
         return Interval.point(float(node.value))
     if isinstance(node, ast.Name):
         if node.id in ("true", "True"):
@@ -305,12 +307,12 @@ def _cases(node: ast.expr, env: dict[str, Interval], holds: bool) -> list[dict[s
     if isinstance(node, ast.BoolOp):
         if isinstance(node.op, ast.And) == holds:  # every part must hold (or every part fail)
             current = [env]
-            for value in node.values:
-                current = cap_cases([c for e in current for c in _cases(value, dict(e), holds)])
+            for part in node.values:
+                current = cap_cases([c for e in current for c in _cases(part, dict(e), holds)])
                 if not current:
                     return []
             return current
-        return cap_cases([c for value in node.values for c in _cases(value, dict(env), holds)])
+        return cap_cases([c for part in node.values for c in _cases(part, dict(env), holds)])
     if isinstance(node, ast.Name) and node.id in env:
         value = env[node.id]
         narrowed = value.meet(FALSE) if not holds else (TRUE if value == MAYBE else value)

@@ -22,7 +22,6 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from .debrief import QUESTIONS
 from .protocol import decode_server, encode
 from .widgets import Meters, countdown_text, show_story, story_text
 
@@ -47,7 +46,7 @@ class StudentApp(App[int]):
     """One student's view: story, meters, choices, countdown; number keys vote."""
 
     CSS_PATH = "student.tcss"
-    TITLE = "Voskhod classroom"
+    TITLE = "Classroom"  # then the story's title, from the first state message
     BINDINGS: ClassVar[list[BindingType]] = [
         *[Binding(str(n), f"vote({n})", "Vote", show=n == 1) for n in range(1, 10)],
         Binding("q", "quit", "Leave"),
@@ -190,7 +189,7 @@ class StudentApp(App[int]):
             for step in s["debrief"]["path"]:
                 parts.append(Text(f"  {step['round']}. {step['scene']}: {step['choice']}"))
             parts += [Text(""), Text("To talk about", style="bold")]
-            parts += [Text(f"  • {q}") for q in s["debrief"].get("questions", QUESTIONS)]
+            parts += [Text(f"  • {q}") for q in s["debrief"].get("questions", ())]
         ending.update(Group(*parts))
         ending.set_class(not parts, "hidden")
         self.render_choices()

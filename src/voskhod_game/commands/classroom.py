@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import add_story_option, load_or_report
+from .common import add_story_option, load_or_report, story_arg
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -75,7 +75,7 @@ def run_host(args: argparse.Namespace) -> int:
     if not 1 <= args.joins_per_minute <= 100_000:
         print("voskhod classroom host: --joins-per-minute must be from 1 to 100000", file=sys.stderr)
         return 2
-    story = load_or_report(args.story)
+    story = load_or_report(story_arg(args))
     if story is None:
         return 1
     from ..classroom.host import open_classroom
@@ -116,7 +116,7 @@ def run_export(args: argparse.Namespace) -> int:
     if not Path(args.db).is_file():
         print(f"voskhod classroom export: no session database at {args.db}", file=sys.stderr)
         return 1
-    story = load_or_report(args.story)
+    story = load_or_report(story_arg(args))
     if story is None:
         return 1
     try:

@@ -340,7 +340,7 @@ function renderEnding() {
   if (s.debrief.comparisons.length) {
     const table = document.createElement("table");
     const head = document.createElement("tr");
-    for (const t of ["", "The class", "Real mission"]) { const th = document.createElement("th"); th.textContent = t; head.append(th); }
+    for (const t of ["", "The class", s.debrief.reference_label]) { const th = document.createElement("th"); th.textContent = t; head.append(th); }
     table.append(head);
     for (const c of s.debrief.comparisons) {
       const tr = document.createElement("tr");
