@@ -32,10 +32,10 @@ def closest_votes(room: Classroom, limit: int = 3) -> list[dict[str, Any]]:
     """The rounds where the top two choices were nearest, as talking points."""
     scored = []
     for rnd in room.rounds:
-        counts = sorted(rnd.counts().values(), reverse=True)
-        if len(counts) < 2 or sum(counts) == 0:
+        top = sorted(rnd.counts().values(), reverse=True)
+        if len(top) < 2 or sum(top) == 0:
             continue
-        scored.append((counts[0] - counts[1], rnd.number, rnd))
+        scored.append((top[0] - top[1], rnd.number, rnd))
     scored.sort(key=lambda item: (item[0], item[1]))
     out = []
     for margin, _, rnd in scored[:limit]:
