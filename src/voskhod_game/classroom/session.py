@@ -9,15 +9,17 @@ whatever a client was told has been written down.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
 from ..engine import Game, GameError
+from ..present import votes as phrase
 from ..present.choices import choice_line
 from ..present.events import result_lines
 from ..story.model import Story
 from . import credentials
+from .nicknames import NameFilter, clean_name, generated_name
 from .protocol import (
     CLOSED,
     DEFAULT_MAX_STUDENTS,
@@ -43,7 +45,6 @@ class Participant:
     name: str
     joined: float
     kicked: bool = False
-    connections: int = 0  # live websockets (not stored)
 
 
 Listener = Callable[[str], None]  # called with "state", "tally" or "participants"
@@ -61,8 +62,10 @@ class Classroom:
         *,
         max_students: int = DEFAULT_MAX_STUDENTS,
         clock: Callable[[], float] = time.time,
+        names: NameFilter | None = None,
     ) -> None:
         self.story = story
+        self.names = names if names is not None else NameFilter.builtin()
         self.store = store
         self.code = row.code
         self.secret = row.secret
@@ -92,6 +95,7 @@ class Classroom:
         max_students: int = DEFAULT_MAX_STUDENTS,
         clock: Callable[[], float] = time.time,
         grace: bool = True,
+        names: NameFilter | None = None,
     ) -> Classroom:
         """Resume the session in ``store`` or start a new one there.
 
@@ -113,7 +117,7 @@ class Classroom:
                 game=game.snapshot(),
             )
             store.create_session(row)
-            return cls(story, store, row, game, max_students=max_students, clock=clock)
+            return cls(story, store, row, game, max_students=max_students, clock=clock, names=names)
         if row.story_id != story.id:
             raise StoreError(
                 f"{store.path} holds a session of the story “{row.story_title}”; start it with that story or use another --db"
@@ -122,7 +126,7 @@ class Classroom:
             game = Game.restore(story, row.game)
         except GameError as exc:
             raise StoreError(f"the game saved in {store.path} cannot be continued: {exc}") from None
-        room = cls(story, store, row, game, max_students=max_students, clock=clock)
+        room = cls(story, store, row, game, max_students=max_students, clock=clock, names=names)
         room.resumed = True
         for p in store.participants():
             participant = Participant(p.id, p.token, p.name, p.joined, p.kicked)
@@ -198,7 +202,10 @@ class Classroom:
             raise ProtocolError("room_locked")
         if len(self.active_participants()) >= self.max_students:
             raise ProtocolError("room_full")
-        nickname = credentials.clean_name(name, MAX_NAME_CHARS) or credentials.generated_name()
+        nickname = clean_name(name, MAX_NAME_CHARS)
+        if nickname and self.names.refuses(nickname):
+            raise ProtocolError("name_refused")
+        nickname = nickname or generated_name()
         token = credentials.new_token()
         now = self.clock()
         pid = self.store.add_participant(token, nickname, now)
@@ -391,6 +398,13 @@ class Classroom:
         if rnd is None:
             return None
         show_counts = rnd.status not in (OPEN, PAUSED) or not rnd.hidden
+        counts = rnd.counts()
+        labels = {c: self.choice_label(rnd.beat, c) for c in rnd.choices}
+        summary = ""
+        if rnd.status == RESOLVED and rnd.winner is not None:
+            summary = phrase.chose(labels.get(rnd.winner, rnd.winner), counts, rnd.winner, rnd.decided_by)
+        elif rnd.status == CLOSED:
+            summary = phrase.tie(counts, rnd.tie, labels)
         return {
             "number": rnd.number,
             "status": rnd.status,
@@ -399,12 +413,16 @@ class Classroom:
             "seconds": rnd.seconds,
             "hidden": rnd.hidden,
             "choices": list(rnd.choices),
-            "counts": rnd.counts() if show_counts else None,
+            "labels": labels,
+            "counts": counts if show_counts else None,
+            "count_texts": phrase.count_texts(counts) if show_counts else None,
             "voted": len(rnd.votes),
+            "turnout": phrase.turnout(len(rnd.votes), len(self.active_participants())),
             "tie": list(rnd.tie),
             "winner": rnd.winner,
-            "winner_label": self.choice_label(rnd.beat, rnd.winner) if rnd.winner else None,
+            "winner_label": labels.get(rnd.winner, rnd.winner) if rnd.winner else None,
             "decided_by": rnd.decided_by,
+            "summary": summary,
             "result": rnd.result,
         }
 
@@ -495,15 +513,20 @@ class Classroom:
 
     def tally_message(self) -> dict[str, Any]:
         rnd = self.open_round or self.current_round
+        joined = len(self.active_participants())
+        voted = len(rnd.votes) if rnd else 0
         message: dict[str, Any] = {
             "type": "tally",
             "round": rnd.number if rnd else 0,
-            "joined": len(self.active_participants()),
-            "voted": len(rnd.votes) if rnd else 0,
+            "joined": joined,
+            "voted": voted,
+            "turnout": phrase.turnout(voted, joined),
             "counts": None,
+            "count_texts": None,
         }
         if rnd is not None and not (rnd.hidden and rnd.status in (OPEN, PAUSED)):
             message["counts"] = rnd.counts()
+            message["count_texts"] = phrase.count_texts(message["counts"])
         return message
 
     def host_tally_message(self) -> dict[str, Any]:
@@ -512,9 +535,11 @@ class Classroom:
         rnd = self.open_round or self.current_round
         if rnd is not None:
             message["counts"] = rnd.counts()
+            message["count_texts"] = phrase.count_texts(message["counts"])
         return message
 
-    def participants_message(self) -> dict[str, Any]:
+    def participants_message(self, online: Collection[int] = ()) -> dict[str, Any]:
+        """Everyone who joined; ``online`` holds the ids with a live connection (the server knows those)."""
         rnd = self.current_round
         return {
             "type": "participants",
@@ -522,7 +547,7 @@ class Classroom:
                 {
                     "id": p.id,
                     "name": p.name,
-                    "connected": p.connections > 0,
+                    "connected": p.id in online,
                     "voted": bool(rnd and p.id in rnd.votes and rnd.status in (OPEN, PAUSED)),
                     "kicked": p.kicked,
                 }

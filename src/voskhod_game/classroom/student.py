@@ -16,14 +16,15 @@ import aiohttp
 from rich.console import Group
 from rich.text import Text
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..present import votes as phrase
 from .protocol import decode_server, encode
-from .widgets import Meters, countdown_text, show_story, story_text
+from .widgets import Meters, PlainTextApp, countdown_text, show_story, story_text
 
 FATAL = frozenset(
     {"kicked", "session_ended", "wrong_code", "room_locked", "room_full", "too_many_attempts", "unknown_token"}
@@ -42,7 +43,7 @@ def ws_url(url: str) -> str:
     return urlunsplit((scheme, parts.netloc, "/ws", "", ""))
 
 
-class StudentApp(App[int]):
+class StudentApp(PlainTextApp):
     """One student's view: story, meters, choices, countdown; number keys vote."""
 
     CSS_PATH = "student.tcss"
@@ -116,7 +117,7 @@ class StudentApp(App[int]):
                 delay = min(delay * 2, 5.0)
 
     def set_link(self, text: str) -> None:
-        self.query_one("#link", Static).update(text)
+        self.query_one("#link", Static).update(Text(text))
 
     def handle(self, m: dict[str, Any]) -> None:
         if self.problem or not self.is_running:
@@ -130,11 +131,14 @@ class StudentApp(App[int]):
             if self.state is not None and m["version"] < self.state["version"]:
                 return
             self.state = m
+            self.tally = None  # the state carries the counts as of now (none once the tally is hidden)
             rnd = m.get("round")
             if rnd and rnd["status"] == "open":
                 self.deadline = time.monotonic() + rnd["ms_left"] / 1000
             self.render_state()
         elif kind == "tally":
+            if self.state is None or not self.state["round"] or m["round"] != self.state["round"]["number"]:
+                return
             self.tally = m
             self.render_choices()
             self.render_status()
@@ -160,20 +164,13 @@ class StudentApp(App[int]):
         show_story(self, s)
         rnd = s["round"]
         result = self.query_one("#result", Static)
-        if rnd and s["status"] == "resolved":
-            counts = rnd["counts"] or {}
-            how = (
-                "the teacher broke a tie"
-                if rnd["decided_by"] == "teacher"
-                else f"{counts.get(rnd['winner'], 0)} of {sum(counts.values())} votes"
-            )
-            lines: list[Any] = [Text.assemble("The class chose ", (rnd["winner_label"], "bold"), f" ({how}).")]
+        if rnd and s["status"] in ("resolved", "closed"):
+            lines: list[Any] = [Text(rnd["summary"], style="bold")]
+            if rnd["counts"] is not None:
+                lines.append(Text(phrase.split(rnd["counts"], rnd["labels"])))
             if self.my_vote and self.my_vote["round"] == rnd["number"]:
-                mine = (
-                    "You voted for it." if self.my_vote["choice"] == rnd["winner"] else "You voted for something else."
-                )
-                lines.append(Text(mine, style="dim"))
-            if rnd["result"]:
+                lines.append(Text(phrase.yours(self.my_vote["choice"], rnd["winner"]), style="dim"))
+            if rnd["result"] and s["status"] == "resolved":
                 lines.append(story_text(rnd["result"]))
             result.update(Group(*lines))
             result.remove_class("hidden")
@@ -181,13 +178,21 @@ class StudentApp(App[int]):
             result.add_class("hidden")
         ending = self.query_one("#ending", Static)
         parts: list[Any] = []
-        if s["ending"]:
-            parts += [Text(s["ending"]["title"], style="bold"), story_text(s["ending"]["text"])]
+        if s["ending"] and s["ending"]["debrief"]:  # the story above already shows the ending's text
+            parts.append(story_text(s["ending"]["debrief"]))
         if s["debrief"]:
+            d = s["debrief"]
             parts += [Text("")] if parts else []
             parts.append(Text("Class debrief", style="bold underline"))
-            for step in s["debrief"]["path"]:
-                parts.append(Text(f"  {step['round']}. {step['scene']}: {step['choice']}"))
+            for step in d["path"]:
+                parts.append(Text(f"  {step['round']}. {step['scene']}: {step['choice']} ({step['how']})"))
+            if d["closest"]:
+                parts += [Text(""), Text("The closest votes", style="bold")]
+                parts += [Text(f"  Round {c['round']}: {c['split']} ({c['close']})") for c in d["closest"]]
+            if d["timeline"]:
+                parts += [Text(""), Text("Timeline", style="bold")]
+                reference = d.get("reference_label", "history")
+                parts += [Text(f"  {t['label']}: class {t['yours']}, {reference} {t['real']}") for t in d["timeline"]]
             parts += [Text(""), Text("To talk about", style="bold")]
             parts += [Text(f"  • {q}") for q in s["debrief"].get("questions", ())]
         ending.update(Group(*parts))
@@ -197,9 +202,9 @@ class StudentApp(App[int]):
 
     def counts(self) -> dict[str, int] | None:
         s = self.state
-        if s is None or not s["round"] or s["status"] != "open":
+        if s is None or not s["round"] or s["status"] not in ("open", "paused"):
             return None
-        if self.tally and self.tally["round"] == s["round"]["number"]:
+        if self.tally is not None:
             return self.tally["counts"]
         return s["round"]["counts"]
 
@@ -222,7 +227,7 @@ class StudentApp(App[int]):
             if counts is not None and c["id"] in counts:
                 prompt.append(f"  [{counts[c['id']]}]", style="cyan")
             mine = (
-                is_open
+                s["status"] in ("open", "paused")
                 and self.my_vote
                 and self.my_vote["round"] == s["round"]["number"]
                 and self.my_vote["choice"] == c["id"]
@@ -247,9 +252,7 @@ class StudentApp(App[int]):
         if not rnd or status in ("idle", "resolved"):
             return "Wait for the teacher to open the vote."
         if status == "open":
-            voted = ""
-            if self.tally and self.tally["round"] == rnd["number"]:
-                voted = f"   {self.tally['voted']} of {self.tally['joined']} voted"
+            voted = f"   {(self.tally or rnd)['turnout']}"
             mine = self.my_vote and self.my_vote["round"] == rnd["number"]
             return (
                 "Vote open: press another number to change your vote." if mine else "Vote now: press a number."
@@ -257,11 +260,11 @@ class StudentApp(App[int]):
         if status == "paused":
             return "The vote is paused."
         if status == "closed":
-            return "It's a tie: the teacher decides." if len(rnd["tie"]) > 1 else "The vote has closed."
+            return str(rnd["summary"])
         return ""
 
     def render_status(self) -> None:
-        self.query_one("#status", Static).update(self.status_text())
+        self.query_one("#status", Static).update(Text(self.status_text()))
         self.tick()
 
     def tick(self) -> None:

@@ -15,7 +15,7 @@ from aiohttp import web
 from rich.console import Group
 from rich.text import Text
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
@@ -25,10 +25,10 @@ from textual.widgets.option_list import Option
 
 from .debrief import class_debrief
 from .export import to_csv, to_markdown
-from .protocol import CLOSED, DEFAULT_ROUND_SECONDS, JOIN_ATTEMPTS_PER_MINUTE, OPEN, PAUSED, RESOLVED, ProtocolError
+from .protocol import CLOSED, DEFAULT_ROUND_SECONDS, OPEN, PAUSED, RESOLVED, WRONG_CODES_PER_MINUTE, ProtocolError
 from .server import Hub, freeze_heap, start_server
 from .session import Classroom
-from .widgets import Meters, Tally, choice_lines, countdown_text, qr_text, show_story, story_text
+from .widgets import Meters, PlainTextApp, Tally, choice_lines, countdown_text, qr_text, show_story, story_text
 
 EXTEND_SECONDS = 15
 
@@ -45,7 +45,7 @@ class KickScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="kick-box"):
             yield Static("Remove which student? (Enter to remove, Esc to cancel)")
-            yield OptionList(*[Option(name, id=str(pid)) for pid, name in self.students], id="kick-list")
+            yield OptionList(*[Option(Text(name), id=str(pid)) for pid, name in self.students], id="kick-list")
 
     @on(OptionList.OptionSelected)
     def picked(self, event: OptionList.OptionSelected) -> None:
@@ -67,7 +67,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Static(self.question)
+            yield Static(Text(self.question))
             yield Static("[b]y[/b] yes   [b]n[/b] no")
 
     def action_answer(self, answer: bool) -> None:
@@ -86,19 +86,13 @@ def debrief_renderable(data: dict[str, Any]) -> Group:
         parts += [Text("The session ended before the story did.", style="italic"), Text("")]
     parts.append(Text("The path the class took", style="bold underline"))
     for step in data["path"]:
-        how = (
-            "tie broken by the teacher"
-            if step["decided_by"] == "teacher"
-            else f"{step['votes']} of {step['total']} votes"
-        )
-        parts.append(Text(f"  {step['round']}. {step['scene']}: {step['choice']}  ({how})"))
+        parts.append(Text(f"  {step['round']}. {step['scene']}: {step['choice']}  ({step['how']})"))
     if not data["path"]:
         parts.append(Text("  No vote was decided."))
     if data["closest"]:
         parts += [Text(""), Text("The closest votes", style="bold underline")]
         for c in data["closest"]:
-            split = ", ".join(f"{label} {n}" for label, n in c["counts"].items())
-            parts.append(Text(f"  Round {c['round']}: {split}"))
+            parts.append(Text(f"  Round {c['round']}: {c['split']} ({c['close']})"))
     if data["comparisons"]:
         parts += [Text(""), Text("The class and the real mission", style="bold underline")]
         for c in data["comparisons"]:
@@ -125,7 +119,7 @@ class DebriefScreen(Screen[None]):
         self.query_one("#debrief", Static).update(debrief_renderable(class_debrief(self.app.room)))  # type: ignore[attr-defined]
 
 
-class TeacherApp(App[int]):
+class TeacherApp(PlainTextApp):
     """The projector view and the teacher's controls."""
 
     CSS_PATH = "teacher.tcss"
@@ -151,11 +145,11 @@ class TeacherApp(App[int]):
         port: int,
         url: str | None,
         seconds: int,
-        joins_per_minute: int = JOIN_ATTEMPTS_PER_MINUTE,
+        wrong_codes_per_minute: int = WRONG_CODES_PER_MINUTE,
     ) -> None:
         super().__init__()
         self.room = room
-        self.hub = Hub(room, joins_per_minute=joins_per_minute)
+        self.hub = Hub(room, wrong_codes_per_minute=wrong_codes_per_minute)
         self.bind_host = host
         self.bind_port = port
         self.public_url = url
@@ -164,6 +158,7 @@ class TeacherApp(App[int]):
         self._dirty = True
         self._countdown = ""
         room.listeners.append(self._room_changed)
+        self.hub.watchers.append(self._connections_changed)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -173,6 +168,7 @@ class TeacherApp(App[int]):
                 yield Meters(id="meters")
                 yield Static(id="result", classes="hidden")
                 yield Static(id="text")
+                yield Static(id="choices", classes="hidden")
                 yield Static(id="ending", classes="hidden")
             with VerticalScroll(id="side"):
                 yield Static("Starting…", id="join-url")
@@ -214,6 +210,9 @@ class TeacherApp(App[int]):
         """Once the session has ended only export, the debrief and quit make sense."""
         return not (self.room.ended and action in self.CONTROLS)
 
+    def _connections_changed(self) -> None:
+        self._dirty = True
+
     def _room_changed(self, kind: str) -> None:
         if kind == "state":
             self.call_later(self.refresh_all)
@@ -227,24 +226,15 @@ class TeacherApp(App[int]):
         rnd = state["round"]
         result = self.query_one("#result", Static)
         if rnd and rnd["status"] == RESOLVED:
-            total = sum((rnd["counts"] or {}).values())
-            votes = (rnd["counts"] or {}).get(rnd["winner"], 0)
-            how = "the teacher broke a tie" if rnd["decided_by"] == "teacher" else f"{votes} of {total} votes"
-            result.update(
-                Group(
-                    Text.assemble("The class chose ", (rnd["winner_label"], "bold"), f" ({how})"),
-                    story_text(rnd["result"]),
-                )
-            )
+            result.update(Group(Text(rnd["summary"], style="bold"), story_text(rnd["result"])))
             result.remove_class("hidden")
         else:
             result.add_class("hidden")
         ending = self.query_one("#ending", Static)
-        if state["ending"]:
-            e = state["ending"]
-            ending.update(
-                Group(Text(e["title"], style="bold"), story_text(e["text"]), Text("Press E for the class debrief."))
-            )
+        if state["ending"]:  # the story pane already shows the ending's title and text
+            note = state["ending"]["debrief"]
+            parts = [story_text(note), Text("")] if note else []
+            ending.update(Group(*parts, Text("The story has reached its ending. Press E for the class debrief.")))
             ending.remove_class("hidden")
         else:
             ending.add_class("hidden")
@@ -271,18 +261,19 @@ class TeacherApp(App[int]):
             return
         self._dirty = False
         joined = len(room.active_participants())
-        online = sum(1 for p in room.participants.values() if p.connections > 0 and not p.kicked)
+        online = len(self.hub.online())
         voted = len(rnd.votes) if rnd is not None and rnd.status in (OPEN, PAUSED) else 0
         flags = [f for f, on_ in (("LOCKED", room.locked), ("hidden tally", room.hidden)) if on_]
         counts = f"Joined {joined} ({online} online)   Voted {voted}"
-        self.query_one("#counts", Static).update(counts + (f"   [{', '.join(flags)}]" if flags else ""))
-        self.query_one("#round-status", Static).update(self.status_line())
-        tally = self.query_one(Tally)
-        choices = room.state_message()["choices"]
-        if rnd is None or rnd.status == RESOLVED:
-            tally.update(choice_lines(choices) if choices and not room.ended else "")
-        else:
-            tally.show(choices, rnd.counts(), rnd.winner)
+        self.query_one("#counts", Static).update(Text(counts + (f"   [{', '.join(flags)}]" if flags else "")))
+        self.query_one("#round-status", Static).update(Text(self.status_line()))
+        state = room.state_message()
+        voting = rnd is not None and rnd.status in (OPEN, PAUSED)
+        self.query_one(Tally).show(state["round"], state["choices"])
+        next_choices = self.query_one("#choices", Static)
+        quiet = voting or room.ended or state["ending"] is not None or not state["choices"]
+        next_choices.update(Group() if quiet else choice_lines(state["choices"]))
+        next_choices.set_class(quiet, "hidden")
 
     def status_line(self) -> str:
         room = self.room
@@ -390,10 +381,10 @@ def run_teacher(
     port: int,
     url: str | None,
     seconds: int = DEFAULT_ROUND_SECONDS,
-    joins_per_minute: int = JOIN_ATTEMPTS_PER_MINUTE,
+    wrong_codes_per_minute: int = WRONG_CODES_PER_MINUTE,
 ) -> int:
     try:
-        app = TeacherApp(room, host, port, url, seconds, joins_per_minute)
+        app = TeacherApp(room, host, port, url, seconds, wrong_codes_per_minute)
         app.run()
         if app.return_code == 0 and not room.ended:
             print(f"The session is saved in {room.store.path}.")

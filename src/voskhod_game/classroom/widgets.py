@@ -12,7 +12,9 @@ from typing import Any
 
 from rich.console import Group
 from rich.text import Text
+from textual.app import App
 from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.widgets import Static
 
 from ..present.text import reflow
@@ -20,6 +22,24 @@ from ..story.markup import runs
 
 STATE_STYLES = {"ok": "green", "warn": "yellow", "critical": "bold red"}
 BAR_WIDTH = 18
+
+
+class PlainTextApp(App[int]):
+    """An app whose notifications are plain text: they carry nicknames, paths and server messages.
+
+    Textual reads ``[...]`` in a notification as markup, so a student called ``[/]``
+    would crash the projector and ``[@click=app.quit]`` would put a quit link on it."""
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
 
 def story_text(text: str) -> Text:
@@ -53,24 +73,39 @@ class Meters(Static):
 
 
 class Tally(Static):
-    """Votes per choice as bars; the winner marked once the round is decided."""
+    """A round's votes as a bar chart, from a ``state`` message's ``round``.
 
-    def show(self, choices: list[dict[str, Any]], counts: dict[str, int] | None, winner: str | None = None) -> None:
-        if counts is None:
-            self.update(Text("Votes are hidden until the vote closes.", style="italic"))
+    While a vote runs: the live counts, or only how many voted when the tally is
+    hidden (the projector is what the class sees). Once it closes: the whole split
+    with the winner marked, kept until the next vote opens."""
+
+    def show(self, rnd: dict[str, Any] | None, choices: list[dict[str, Any]]) -> None:
+        if rnd is None:
+            self.update(Group())
             return
-        labels = {c["id"]: f"{c['number']}. {c['label']}" for c in choices}
+        lines: list[Text] = []
+        if rnd["summary"]:
+            lines.append(Text(rnd["summary"], style="bold"))
+        if rnd["counts"] is None:
+            lines.append(Text(f"Votes are hidden until the vote closes ({rnd['turnout']}).", style="italic"))
+            self.update(Group(*lines))
+            return
+        live = rnd["status"] in ("open", "paused", "closed")  # still this beat: the keys are its numbers
+        numbers = {c["id"]: c["number"] for c in choices} if live else {}
+        counts: dict[str, int] = rnd["counts"]
         total = sum(counts.values())
         top = max(counts.values(), default=0)
-        lines = []
-        for choice, n in counts.items():
-            style = "bold green" if choice == winner else ("bold" if n == top and n else "")
-            line = Text(labels.get(choice, choice), style=style)
-            if choice == winner:
+        for choice in rnd["choices"]:
+            n = counts.get(choice, 0)
+            won = choice == rnd["winner"]
+            style = "bold green" if won else ("bold" if n == top and n else "")
+            number = f"{numbers[choice]}. " if choice in numbers else ""
+            line = Text(number + rnd["labels"].get(choice, choice), style=style)
+            if won:
                 line.append("  ✔", style="bold green")
             lines.append(line)
             count = Text("   ")
-            count.append_text(bar(n / total if total else 0, 24, "cyan"))
+            count.append_text(bar(n / total if total else 0, 24, "green" if won else "cyan"))
             count.append(f" {n:>3}", style=style)
             lines.append(count)
         self.update(Group(*lines))
@@ -117,7 +152,7 @@ def show_story(screen: DOMNode, state: dict[str, Any]) -> None:
     """
     scene = state["scene"]
     screen.query_one("#where", Static).update(
-        f"Scene {scene['number']} of {scene['count']}: {scene['title']}   {state['clock']}"
+        Text(f"Scene {scene['number']} of {scene['count']}: {scene['title']}   {state['clock']}")
     )
     screen.query_one(Meters).show(state["meters"])
     text = story_text(state["text"])

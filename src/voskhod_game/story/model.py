@@ -228,6 +228,7 @@ class Story:
     reference_label: str = defaults.REFERENCE_LABEL  # heads the debrief's column of real figures
     questions: tuple[str, ...] = defaults.QUESTIONS  # for a class to discuss after a session
     fingerprint: str = ""
+    renamed: dict[str, str] = field(default_factory=dict)  # old beat id -> new, so saves keep their place
 
     scene_index: dict[str, Scene] = field(default_factory=dict, compare=False, repr=False)
 
@@ -239,6 +240,8 @@ class Story:
 
 
 ENDING_PREFIX = "end:"
+# The attribute of a run that holds the Machine's state (transitions' model_attribute).
+MACHINE_STATE_ATTRIBUTE = "beat"
 
 
 def ending_state(ending_id: str) -> str:
