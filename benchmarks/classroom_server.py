@@ -2,9 +2,8 @@
 
 ``voskhod classroom host --headless`` runs in a child process with a fresh
 session database; the start line gives the join code and the host secret.
-Students join with the code (the per-address join limit is raised with
-``--joins-per-minute``, since every benchmark student comes from 127.0.0.1; the
-default stays 20). The host connection then makes the state changes a teacher
+Students join with the code, all from 127.0.0.1, with the defaults (only wrong
+codes are limited per address). The host connection then makes the state changes a teacher
 makes: open a vote, pause, resume, extend, close, decide, and on to the next beat,
 each of which is one ``state`` broadcast to every student.
 """
@@ -61,8 +60,6 @@ class ClassroomTarget:
             "1",
             "--max-students",
             str(max_students + 10),
-            "--joins-per-minute",
-            str(max_students + 20),
         ]
         self.proc = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, env=child_env(), text=True, cwd=self.tmp

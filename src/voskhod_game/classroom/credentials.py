@@ -1,4 +1,4 @@
-"""Join codes, participant tokens, the host secret and generated nicknames.
+"""Join codes, participant tokens and the host secret.
 
 All randomness comes from :mod:`secrets`. The join code is what students type
 on a phone, so it avoids look-alike characters (0/O, 1/I/L); eight of those 31
@@ -9,19 +9,9 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import unicodedata
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
-
-ADJECTIVES = (
-    "Brave", "Calm", "Swift", "Bright", "Quiet", "Steady", "Bold", "Keen", "Lucky", "Clever",
-    "Silver", "Golden", "Polar", "Lunar", "Solar", "Cosmic", "Red", "Blue", "Amber", "Jade",
-)  # fmt: skip
-NOUNS = (
-    "Falcon", "Comet", "Orbit", "Rocket", "Nebula", "Pilot", "Quasar", "Meteor", "Beacon", "Sputnik",
-    "Vostok", "Kestrel", "Aurora", "Capsule", "Tether", "Hatch", "Zenith", "Pulsar", "Lander", "Star",
-)  # fmt: skip
 
 
 def new_join_code() -> str:
@@ -44,18 +34,3 @@ def new_host_secret() -> str:
 
 def secret_matches(expected: str, given: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8"))
-
-
-def generated_name() -> str:
-    return f"{secrets.choice(ADJECTIVES)} {secrets.choice(NOUNS)} {secrets.randbelow(90) + 10}"
-
-
-def clean_name(text: str, limit: int) -> str:
-    """A nickname safe to show on a projector: printable, single spaces, at most ``limit`` characters."""
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        category = unicodedata.category(ch)
-        if category.startswith("C") or category in {"Zl", "Zp"}:
-            continue
-        out.append(" " if ch.isspace() else ch)
-    return " ".join("".join(out).split())[:limit].strip()

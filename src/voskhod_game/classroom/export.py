@@ -19,9 +19,42 @@ def _scene(room: Classroom, beat: str) -> str:
     return room.story.scene_of(beat).title if beat in room.story.beats else beat
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """A text cell a spreadsheet will not run: one starting like a formula gets a leading apostrophe.
+
+    Nicknames, labels and scene titles come from students and writers; ``=HYPERLINK(…)``
+    as a nickname must open as text (the OWASP advice for CSV injection). Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class SafeWriter:
+    """``csv.writer`` with every cell passed through :func:`safe_cell`."""
+
+    def __init__(self, buffer: io.StringIO) -> None:
+        self._writer = csv.writer(buffer, lineterminator="\n")
+
+    def writerow(self, row: list[object]) -> None:
+        self._writer.writerow([safe_cell(v) for v in row])
+
+
+def student_votes(room: Classroom) -> list[tuple[int, str, str, str]]:
+    """(round, nickname, choice id, choice label) for every vote, when the teacher asks for them."""
+    rows = []
+    for number, pid, choice in room.store.all_votes():
+        found = room.rounds[number - 1] if 0 < number <= len(room.rounds) else None
+        name = room.participants[pid].name if pid in room.participants else f"#{pid}"
+        rows.append((number, name, choice, room.choice_label(found.beat, choice) if found else choice))
+    return rows
+
+
 def to_csv(room: Classroom, *, students: bool = False) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = SafeWriter(buffer)
     writer.writerow(["round", "scene", "beat", "choice_id", "choice", "votes", "chosen", "decided_by"])
     for rnd in room.rounds:
         for choice, count in rnd.counts().items():
@@ -40,10 +73,8 @@ def to_csv(room: Classroom, *, students: bool = False) -> str:
     if students:
         writer.writerow([])
         writer.writerow(["round", "student", "choice_id", "choice"])
-        for round_number, pid, choice in room.store.all_votes():
-            rnd = room.rounds[round_number - 1] if 0 < round_number <= len(room.rounds) else None
-            name = room.participants[pid].name if pid in room.participants else f"#{pid}"
-            writer.writerow([round_number, name, choice, room.choice_label(rnd.beat, choice) if rnd else choice])
+        for row in student_votes(room):
+            writer.writerow(list(row))
     return buffer.getvalue()
 
 
@@ -80,11 +111,7 @@ def to_markdown(room: Classroom, *, students: bool = False) -> str:
         lines.append("")
     if students:
         lines += ["## Votes by student", "", "| Round | Student | Choice |", "| ---: | --- | --- |"]
-        for round_number, pid, choice in room.store.all_votes():
-            rnd = room.rounds[round_number - 1] if 0 < round_number <= len(room.rounds) else None
-            name = room.participants[pid].name if pid in room.participants else f"#{pid}"
-            lines.append(
-                f"| {round_number} | {_cell(name)} | {_cell(room.choice_label(rnd.beat, choice) if rnd else choice)} |"
-            )
+        for number, name, _choice, label in student_votes(room):
+            lines.append(f"| {number} | {_cell(name)} | {_cell(label)} |")
         lines.append("")
     return "\n".join(lines)

@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 from ..story.model import Story
-from .protocol import JOIN_ATTEMPTS_PER_MINUTE
+from .nicknames import NameFilter
+from .protocol import WRONG_CODES_PER_MINUTE
 from .server import Hub, freeze_heap, start_server, startup_line
 from .session import Classroom
 from .store import Store, StoreError
@@ -28,11 +29,13 @@ def default_db_path() -> Path:
     return saves_dir() / "classroom" / time.strftime("session-%Y%m%d-%H%M%S.sqlite3")
 
 
-def open_classroom(story: Story, db: str | None, *, seed: int | None, max_students: int) -> Classroom:
+def open_classroom(
+    story: Story, db: str | None, *, seed: int | None, max_students: int, names: NameFilter | None = None
+) -> Classroom:
     """The session in ``db`` (resumed) or a new one; StoreError with a message when it cannot be used."""
     store = Store(db or default_db_path())
     try:
-        room = Classroom.open(story, store, seed=seed, max_students=max_students)
+        room = Classroom.open(story, store, seed=seed, max_students=max_students, names=names)
     except StoreError:
         store.close()
         raise
@@ -46,9 +49,9 @@ def open_classroom(story: Story, db: str | None, *, seed: int | None, max_studen
 
 
 async def serve_headless(
-    room: Classroom, host: str, port: int, url: str | None, joins_per_minute: int = JOIN_ATTEMPTS_PER_MINUTE
+    room: Classroom, host: str, port: int, url: str | None, wrong_codes_per_minute: int = WRONG_CODES_PER_MINUTE
 ) -> int:
-    hub = Hub(room, joins_per_minute=joins_per_minute)
+    hub = Hub(room, wrong_codes_per_minute=wrong_codes_per_minute)
     try:
         runner = await start_server(hub, host, port, url)
     except OSError as exc:
@@ -67,9 +70,9 @@ async def serve_headless(
 
 
 def run_headless(
-    room: Classroom, host: str, port: int, url: str | None = None, joins_per_minute: int = JOIN_ATTEMPTS_PER_MINUTE
+    room: Classroom, host: str, port: int, url: str | None = None, wrong_codes_per_minute: int = WRONG_CODES_PER_MINUTE
 ) -> int:
     try:
-        return asyncio.run(serve_headless(room, host, port, url, joins_per_minute))
+        return asyncio.run(serve_headless(room, host, port, url, wrong_codes_per_minute))
     finally:
         room.store.close()

@@ -33,23 +33,42 @@ class TokenBucket:
         return False
 
 
-class WindowLimiter:
-    """At most ``limit`` events per key in any ``window`` seconds (join attempts per address)."""
+class FailureLimiter:
+    """At most ``limit`` failures per key in any ``window`` seconds (wrong join codes per address).
+
+    Only failures are counted, so a whole class behind one address (a school NAT,
+    a proxy) joins without limit, while guessing stays slow: with 20 wrong codes a
+    minute one address needs about 40,000 years on average to hit the 8-character code.
+    Once an address is over the limit its attempts are refused before the code is
+    looked at, so a guess made then tells nothing.
+    """
 
     def __init__(self, limit: int, window: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.limit = limit
         self.window = window
         self.clock = clock
-        self._events: dict[str, deque[float]] = {}
+        self._failures: dict[str, deque[float]] = {}
 
-    def allow(self, key: str) -> bool:
+    def _recent(self, key: str, now: float) -> deque[float] | None:
+        failures = self._failures.get(key)
+        if failures is None:
+            return None
+        while failures and now - failures[0] > self.window:
+            failures.popleft()
+        if not failures:
+            del self._failures[key]
+            return None
+        return failures
+
+    def blocked(self, key: str) -> bool:
+        failures = self._recent(key, self.clock())
+        return failures is not None and len(failures) >= self.limit
+
+    def failed(self, key: str) -> None:
         now = self.clock()
-        events = self._events.setdefault(key, deque())
-        while events and now - events[0] > self.window:
-            events.popleft()
-        if len(events) >= self.limit:
-            return False
-        events.append(now)
-        if len(self._events) > 10_000:  # forget quiet addresses so memory stays bounded
-            self._events = {k: v for k, v in self._events.items() if v and now - v[-1] <= self.window}
-        return True
+        failures = self._recent(key, now)
+        if failures is None:
+            failures = self._failures[key] = deque()
+        failures.append(now)
+        if len(self._failures) > 10_000:  # forget quiet addresses so memory stays bounded
+            self._failures = {k: v for k, v in self._failures.items() if v and now - v[-1] <= self.window}

@@ -18,7 +18,8 @@ HARD_MESSAGE_BYTES = 64 * 1024  # aiohttp closes the socket above this without r
 MESSAGE_RATE = 8.0  # messages per second a connection may send on average
 MESSAGE_BURST = 24  # ... and at once
 MAX_STRIKES = 5  # bad messages in a row before the server hangs up
-JOIN_ATTEMPTS_PER_MINUTE = 20  # per remote address (a class behind one NAT still fits)
+WRONG_CODES_PER_MINUTE = 20  # wrong join codes per remote address; joins that succeed are never counted
+HEADER_TIMEOUT_SECONDS = 15.0  # an HTTP connection must send a whole request this soon (slowloris guard)
 MAX_NAME_CHARS = 24
 DEFAULT_ROUND_SECONDS = 30
 MIN_ROUND_SECONDS = 5
@@ -47,7 +48,8 @@ ERRORS: dict[str, str] = {
     "rate_limited": "Too many messages at once; slow down.",
     "too_many_strikes": "Too many bad messages; the server closed the connection.",
     "wrong_code": "That join code is not right. Check the code on the projector.",
-    "too_many_attempts": "Too many join attempts from this device. Wait a minute and try again.",
+    "too_many_attempts": "Too many wrong join codes from this network. Wait a minute and try again.",
+    "name_refused": "That nickname is not allowed here. Pick another one, or leave it empty for a generated one.",
     "room_locked": "The teacher has locked the room; no new students can join.",
     "room_full": "The room is full. Ask the teacher.",
     "unknown_token": "This session does not know you any more. Join again with the code.",
@@ -94,7 +96,7 @@ def decode(raw: str | bytes) -> dict[str, Any]:
         raise ProtocolError("too_big")
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # 1,000 nested brackets fit in 2 KB
         raise ProtocolError("bad_json") from None
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         raise ProtocolError("bad_message", "Every message must be a JSON object with a “type”.")
@@ -130,6 +132,6 @@ def decode_server(raw: str) -> dict[str, Any] | None:
     """A message from the server, for clients: None when it is not a JSON object with a type."""
     try:
         data = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) and isinstance(data.get("type"), str) else None

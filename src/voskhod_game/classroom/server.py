@@ -27,13 +27,13 @@ from urllib.parse import urlsplit
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from .export import to_csv, to_markdown
-from .limits import TokenBucket, WindowLimiter
+from .limits import FailureLimiter, TokenBucket
 from .protocol import (
     CLOSE_KICKED,
     CLOSE_STRIKES,
     HARD_MESSAGE_BYTES,
+    HEADER_TIMEOUT_SECONDS,
     HOST_TYPES,
-    JOIN_ATTEMPTS_PER_MINUTE,
     MAX_ROUND_SECONDS,
     MAX_STRIKES,
     MESSAGE_BURST,
@@ -41,6 +41,7 @@ from .protocol import (
     OPEN,
     PROTOCOL_VERSION,
     TALLY_INTERVAL,
+    WRONG_CODES_PER_MINUTE,
     ProtocolError,
     bool_field,
     decode,
@@ -85,6 +86,7 @@ class Connection:
 
     ws: web.WebSocketResponse
     remote: str
+    transport: asyncio.BaseTransport | None = None  # the request's socket (public ``request.transport``)
     bucket: TokenBucket = field(default_factory=lambda: TokenBucket(MESSAGE_RATE, MESSAGE_BURST))
     participant: Participant | None = None
     host: bool = False
@@ -97,13 +99,15 @@ class Connection:
         """Send a message now if the socket keeps up, else queue it; a connection that
         stopped reading is closed rather than buffered forever."""
         if not self.busy and self.outbox.empty() and not self.ws.closed:
-            writer = getattr(self.ws, "_writer", None)
-            transport = getattr(writer, "transport", None)
+            transport = self.transport
             if (
-                transport is not None
+                isinstance(transport, asyncio.WriteTransport)
                 and not transport.is_closing()
                 and transport.get_write_buffer_size() < DIRECT_WRITE_LIMIT
             ):
+                # The one fast path: a whole frame written to the socket at once, never
+                # between the bytes of a frame aiohttp writes (those are whole writes too);
+                # tests/classroom/test_fast_path.py fails if aiohttp stops working this way.
                 transport.write(frame or text_frame(payload))
                 return
         if self.outbox.qsize() >= OUTBOX_LIMIT:
@@ -147,17 +151,19 @@ def static_text(name: str) -> str:
 class Hub:
     """Connections, broadcasts and the round timer for one classroom."""
 
-    def __init__(self, room: Classroom, *, joins_per_minute: int = JOIN_ATTEMPTS_PER_MINUTE) -> None:
-        """``joins_per_minute`` caps join and host attempts per remote address; raise it only when
-        many honest clients share one address (a class behind one proxy, a load test on loopback)."""
+    def __init__(self, room: Classroom, *, wrong_codes_per_minute: int = WRONG_CODES_PER_MINUTE) -> None:
+        """``wrong_codes_per_minute`` caps wrong join codes per remote address (joins that
+        succeed and the host's login are never limited)."""
         self.room = room
         self.connections: set[Connection] = set()
-        self.join_limiter = WindowLimiter(joins_per_minute, 60.0)
+        self.join_failures = FailureLimiter(wrong_codes_per_minute, 60.0)
+        self.header_timeout = HEADER_TIMEOUT_SECONDS
+        self.watchers: list[Callable[[], None]] = []  # told when who is connected changes
+        self._logged_failures: set[str] = set()
         self._timer: asyncio.TimerHandle | None = None
         self._tally_due = False
         self._participants_due = False
         self.url = ""
-        self.on_host_event: list[Callable[[str], None]] = []
         room.listeners.append(self._on_change)
 
     # -- broadcasting ----------------------------------------------------------
@@ -197,11 +203,23 @@ class Hub:
             elif conn.participant is not None:
                 conn.send(student, student_frame)
 
+    def online(self) -> set[int]:
+        """Ids of the students with a live connection: the one count of who is connected."""
+        return {c.participant.id for c in self.connections if c.participant is not None}
+
+    def participants_message(self) -> dict[str, Any]:
+        return self.room.participants_message(self.online())
+
+    def _connections_changed(self) -> None:
+        for watcher in list(self.watchers):
+            watcher()
+        self._later("_participants_due", self._flush_participants)
+
     def _flush_participants(self) -> None:
         self._participants_due = False
         hosts = [c for c in self.connections if c.host]
         if hosts:
-            payload = encode(self.room.participants_message()).encode()
+            payload = encode(self.participants_message()).encode()
             for conn in hosts:
                 conn.send(payload)
 
@@ -232,6 +250,7 @@ class Hub:
                 conn.send_message(error("kicked"))
                 conn.participant = None
                 conn.hang_up(CLOSE_KICKED)
+        self._connections_changed()
         return participant
 
     def export(self, fmt: str, students: bool = False) -> str:
@@ -284,7 +303,7 @@ class Hub:
             return web.Response(status=403, text="This page may not connect to the classroom.")
         ws = web.WebSocketResponse(max_msg_size=HARD_MESSAGE_BYTES, heartbeat=25, compress=False)
         await ws.prepare(request)
-        conn = Connection(ws, request.remote or "?")
+        conn = Connection(ws, request.remote or "?", request.transport)
         conn.writer = asyncio.create_task(conn.write_loop())
         self.connections.add(conn)
         try:
@@ -300,8 +319,7 @@ class Hub:
         finally:
             self.connections.discard(conn)
             if conn.participant is not None:
-                conn.participant.connections -= 1
-                self.room._notify("participants")
+                self._connections_changed()
             conn.hang_up()
             if conn.writer is not None:
                 with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
@@ -319,9 +337,20 @@ class Hub:
             conn.strikes = 0
         except ProtocolError as exc:
             self._refuse(conn, exc)
-        except Exception:
-            log.exception("unexpected failure handling a message")
+        except Exception as exc:
+            self._log_failure(exc)
             conn.send_message(error("bad_state", "The server could not do that; the teacher can see why in its log."))
+
+    def _log_failure(self, exc: Exception) -> None:
+        """A bug met while handling a message: the traceback once per kind, then one line each time,
+        so a client repeating the message cannot flood the teacher's log."""
+        kind = f"{type(exc).__name__}: {str(exc)[:200]}"
+        if kind in self._logged_failures:
+            log.error("unexpected failure handling a message (again): %s", kind)
+            return
+        if len(self._logged_failures) < 100:
+            self._logged_failures.add(kind)
+        log.exception("unexpected failure handling a message")
 
     def _refuse(self, conn: Connection, exc: ProtocolError) -> None:
         conn.send_message(error(exc.code, exc.message))
@@ -336,7 +365,6 @@ class Hub:
 
     def _welcome(self, conn: Connection, participant: Participant) -> None:
         conn.participant = participant
-        participant.connections += 1
         vote = self.room.vote_of(participant)
         conn.send_message(
             {
@@ -350,7 +378,7 @@ class Hub:
         )
         conn.send_message(self.room.state_message())
         conn.send_message(self.room.tally_message())
-        self.room._notify("participants")
+        self._connections_changed()
 
     def dispatch(self, conn: Connection, data: dict[str, Any]) -> None:
         kind = data["type"]
@@ -364,9 +392,14 @@ class Hub:
                 code = text_field(data, "code", limit=40)
                 name = text_field(data, "name", limit=200, required=False)
                 previous = text_field(data, "token", limit=100, required=False)
-                if not self.join_limiter.allow(conn.remote):
+                if self.join_failures.blocked(conn.remote):
                     raise ProtocolError("too_many_attempts")
-                participant = room.join(code, name, previous)
+                try:
+                    participant = room.join(code, name, previous)
+                except ProtocolError as exc:
+                    if exc.code == "wrong_code":
+                        self.join_failures.failed(conn.remote)
+                    raise
             else:
                 participant = room.resume(text_field(data, "token", limit=100))
             self._welcome(conn, participant)
@@ -380,17 +413,17 @@ class Hub:
         elif kind == "host":
             if conn.participant is not None:
                 raise ProtocolError("bad_state", "A student connection cannot become the host.")
-            if not self.join_limiter.allow(conn.remote):
-                raise ProtocolError("too_many_attempts")
             from .credentials import secret_matches
 
+            # Never rate limited: the secret is 256 random bits, and a limit here would let
+            # anyone sharing the teacher's address lock the teacher out.
             if not secret_matches(room.secret, text_field(data, "secret", limit=200)):
                 raise ProtocolError("wrong_secret")
             conn.host = True
             conn.send_message({"type": "host_ok", "protocol": PROTOCOL_VERSION, "code": room.code, "url": self.url})
             conn.send_message(room.state_message())
             conn.send_message(room.host_tally_message())
-            conn.send_message(room.participants_message())
+            conn.send_message(self.participants_message())
         elif kind in HOST_TYPES:
             if not conn.host:
                 raise ProtocolError("not_host")
@@ -429,21 +462,27 @@ class Hub:
             text = self.export(fmt, bool_field(data, "students"))
             conn.send_message({"type": "export", "format": fmt, "text": text})
         elif kind == "participants":
-            conn.send_message(room.participants_message())
+            conn.send_message(self.participants_message())
 
 
 # -- running -------------------------------------------------------------------
 def lan_address() -> str | None:
-    """This machine's address on the school network, found without sending anything."""
-    try:
+    """This machine's address on the school network, found without sending anything.
+
+    Connecting a UDP socket sends no packet; it only asks the kernel which local
+    address the route to a (non-routable, TEST-NET) address would use, which is
+    the address other machines reach. The host name is no guide: Debian maps it
+    to 127.0.1.1."""
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("192.0.2.1", 9))
+        address = str(probe.getsockname()[0])
+        if not address.startswith("127.") and address != "0.0.0.0":
+            return address
+    try:  # no route at all (an offline machine with a local network only): ask the resolver
         infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
     except OSError:
         return None
-    for info in infos:
-        address = str(info[4][0])
-        if not address.startswith("127."):
-            return address
-    return None
+    return next((str(i[4][0]) for i in infos if not str(i[4][0]).startswith("127.")), None)
 
 
 def join_url(host: str, port: int, override: str | None = None) -> str:
@@ -459,7 +498,10 @@ def join_url(host: str, port: int, override: str | None = None) -> str:
 
 async def start_server(hub: Hub, host: str, port: int, url: str | None = None) -> web.AppRunner:
     """Start listening; sets ``hub.url`` to the address students open."""
-    runner = web.AppRunner(hub.make_app(), access_log=None, handle_signals=False)
+    # aiohttp has no header timeout of its own, but its keep-alive timer closes a connection
+    # that has not sent a whole request this long after connecting or after its last response
+    # (a slowloris client); an upgraded websocket is never idle in that sense.
+    runner = web.AppRunner(hub.make_app(), access_log=None, handle_signals=False, keepalive_timeout=hub.header_timeout)
     await runner.setup()
     site = web.TCPSite(runner, host, port, reuse_address=True)
     try:
@@ -467,10 +509,7 @@ async def start_server(hub: Hub, host: str, port: int, url: str | None = None) -
     except OSError as exc:
         await runner.cleanup()
         raise OSError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    server = site._server
-    bound_port = port
-    if server is not None and getattr(server, "sockets", None):
-        bound_port = server.sockets[0].getsockname()[1]
+    bound_port = int(runner.addresses[0][1]) if runner.addresses else port
     hub.url = join_url(host, bound_port, url)
     hub.schedule_timer()
     return runner

@@ -9,7 +9,7 @@ whatever a client was told has been written down.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,7 @@ from ..engine import Game, GameError
 from ..engine.clock import format_duration
 from ..story.model import Story
 from . import credentials
+from .nicknames import NameFilter, clean_name, generated_name
 from .protocol import (
     CLOSED,
     DEFAULT_MAX_STUDENTS,
@@ -42,7 +43,6 @@ class Participant:
     name: str
     joined: float
     kicked: bool = False
-    connections: int = 0  # live websockets (not stored)
 
 
 Listener = Callable[[str], None]  # called with "state", "tally" or "participants"
@@ -60,8 +60,10 @@ class Classroom:
         *,
         max_students: int = DEFAULT_MAX_STUDENTS,
         clock: Callable[[], float] = time.time,
+        names: NameFilter | None = None,
     ) -> None:
         self.story = story
+        self.names = names if names is not None else NameFilter.builtin()
         self.store = store
         self.code = row.code
         self.secret = row.secret
@@ -91,6 +93,7 @@ class Classroom:
         max_students: int = DEFAULT_MAX_STUDENTS,
         clock: Callable[[], float] = time.time,
         grace: bool = True,
+        names: NameFilter | None = None,
     ) -> Classroom:
         """Resume the session in ``store`` or start a new one there.
 
@@ -112,7 +115,7 @@ class Classroom:
                 game=game.snapshot(),
             )
             store.create_session(row)
-            return cls(story, store, row, game, max_students=max_students, clock=clock)
+            return cls(story, store, row, game, max_students=max_students, clock=clock, names=names)
         if row.story_id != story.id:
             raise StoreError(
                 f"{store.path} holds a session of the story “{row.story_title}”; start it with that story or use another --db"
@@ -121,7 +124,7 @@ class Classroom:
             game = Game.restore(story, row.game)
         except GameError as exc:
             raise StoreError(f"the game saved in {store.path} cannot be continued: {exc}") from None
-        room = cls(story, store, row, game, max_students=max_students, clock=clock)
+        room = cls(story, store, row, game, max_students=max_students, clock=clock, names=names)
         room.resumed = True
         for p in store.participants():
             participant = Participant(p.id, p.token, p.name, p.joined, p.kicked)
@@ -197,7 +200,10 @@ class Classroom:
             raise ProtocolError("room_locked")
         if len(self.active_participants()) >= self.max_students:
             raise ProtocolError("room_full")
-        nickname = credentials.clean_name(name, MAX_NAME_CHARS) or credentials.generated_name()
+        nickname = clean_name(name, MAX_NAME_CHARS)
+        if nickname and self.names.refuses(nickname):
+            raise ProtocolError("name_refused")
+        nickname = nickname or generated_name()
         token = credentials.new_token()
         now = self.clock()
         pid = self.store.add_participant(token, nickname, now)
@@ -513,7 +519,8 @@ class Classroom:
             message["counts"] = rnd.counts()
         return message
 
-    def participants_message(self) -> dict[str, Any]:
+    def participants_message(self, online: Collection[int] = ()) -> dict[str, Any]:
+        """Everyone who joined; ``online`` holds the ids with a live connection (the server knows those)."""
         rnd = self.current_round
         return {
             "type": "participants",
@@ -521,7 +528,7 @@ class Classroom:
                 {
                     "id": p.id,
                     "name": p.name,
-                    "connected": p.connections > 0,
+                    "connected": p.id in online,
                     "voted": bool(rnd and p.id in rnd.votes and rnd.status in (OPEN, PAUSED)),
                     "kicked": p.kicked,
                 }

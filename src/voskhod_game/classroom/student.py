@@ -16,7 +16,7 @@ import aiohttp
 from rich.console import Group
 from rich.text import Text
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, OptionList, Static
@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 
 from .debrief import QUESTIONS
 from .protocol import decode_server, encode
-from .widgets import Meters, countdown_text, show_story, story_text
+from .widgets import Meters, PlainTextApp, countdown_text, show_story, story_text
 
 FATAL = frozenset(
     {"kicked", "session_ended", "wrong_code", "room_locked", "room_full", "too_many_attempts", "unknown_token"}
@@ -43,7 +43,7 @@ def ws_url(url: str) -> str:
     return urlunsplit((scheme, parts.netloc, "/ws", "", ""))
 
 
-class StudentApp(App[int]):
+class StudentApp(PlainTextApp):
     """One student's view: story, meters, choices, countdown; number keys vote."""
 
     CSS_PATH = "student.tcss"
@@ -117,7 +117,7 @@ class StudentApp(App[int]):
                 delay = min(delay * 2, 5.0)
 
     def set_link(self, text: str) -> None:
-        self.query_one("#link", Static).update(text)
+        self.query_one("#link", Static).update(Text(text))
 
     def handle(self, m: dict[str, Any]) -> None:
         if self.problem or not self.is_running:
@@ -262,7 +262,7 @@ class StudentApp(App[int]):
         return ""
 
     def render_status(self) -> None:
-        self.query_one("#status", Static).update(self.status_text())
+        self.query_one("#status", Static).update(Text(self.status_text()))
         self.tick()
 
     def tick(self) -> None:

@@ -15,7 +15,7 @@ from aiohttp import web
 from rich.console import Group
 from rich.text import Text
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
@@ -25,10 +25,10 @@ from textual.widgets.option_list import Option
 
 from .debrief import class_debrief
 from .export import to_csv, to_markdown
-from .protocol import CLOSED, DEFAULT_ROUND_SECONDS, JOIN_ATTEMPTS_PER_MINUTE, OPEN, PAUSED, RESOLVED, ProtocolError
+from .protocol import CLOSED, DEFAULT_ROUND_SECONDS, OPEN, PAUSED, RESOLVED, WRONG_CODES_PER_MINUTE, ProtocolError
 from .server import Hub, freeze_heap, start_server
 from .session import Classroom
-from .widgets import Meters, Tally, choice_lines, countdown_text, qr_text, show_story, story_text
+from .widgets import Meters, PlainTextApp, Tally, choice_lines, countdown_text, qr_text, show_story, story_text
 
 EXTEND_SECONDS = 15
 
@@ -45,7 +45,7 @@ class KickScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="kick-box"):
             yield Static("Remove which student? (Enter to remove, Esc to cancel)")
-            yield OptionList(*[Option(name, id=str(pid)) for pid, name in self.students], id="kick-list")
+            yield OptionList(*[Option(Text(name), id=str(pid)) for pid, name in self.students], id="kick-list")
 
     @on(OptionList.OptionSelected)
     def picked(self, event: OptionList.OptionSelected) -> None:
@@ -67,7 +67,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Static(self.question)
+            yield Static(Text(self.question))
             yield Static("[b]y[/b] yes   [b]n[/b] no")
 
     def action_answer(self, answer: bool) -> None:
@@ -125,7 +125,7 @@ class DebriefScreen(Screen[None]):
         self.query_one("#debrief", Static).update(debrief_renderable(class_debrief(self.app.room)))  # type: ignore[attr-defined]
 
 
-class TeacherApp(App[int]):
+class TeacherApp(PlainTextApp):
     """The projector view and the teacher's controls."""
 
     CSS_PATH = "teacher.tcss"
@@ -151,11 +151,11 @@ class TeacherApp(App[int]):
         port: int,
         url: str | None,
         seconds: int,
-        joins_per_minute: int = JOIN_ATTEMPTS_PER_MINUTE,
+        wrong_codes_per_minute: int = WRONG_CODES_PER_MINUTE,
     ) -> None:
         super().__init__()
         self.room = room
-        self.hub = Hub(room, joins_per_minute=joins_per_minute)
+        self.hub = Hub(room, wrong_codes_per_minute=wrong_codes_per_minute)
         self.bind_host = host
         self.bind_port = port
         self.public_url = url
@@ -164,6 +164,7 @@ class TeacherApp(App[int]):
         self._dirty = True
         self._countdown = ""
         room.listeners.append(self._room_changed)
+        self.hub.watchers.append(self._connections_changed)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -213,6 +214,9 @@ class TeacherApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Once the session has ended only export, the debrief and quit make sense."""
         return not (self.room.ended and action in self.CONTROLS)
+
+    def _connections_changed(self) -> None:
+        self._dirty = True
 
     def _room_changed(self, kind: str) -> None:
         if kind == "state":
@@ -271,12 +275,12 @@ class TeacherApp(App[int]):
             return
         self._dirty = False
         joined = len(room.active_participants())
-        online = sum(1 for p in room.participants.values() if p.connections > 0 and not p.kicked)
+        online = len(self.hub.online())
         voted = len(rnd.votes) if rnd is not None and rnd.status in (OPEN, PAUSED) else 0
         flags = [f for f, on_ in (("LOCKED", room.locked), ("hidden tally", room.hidden)) if on_]
         counts = f"Joined {joined} ({online} online)   Voted {voted}"
-        self.query_one("#counts", Static).update(counts + (f"   [{', '.join(flags)}]" if flags else ""))
-        self.query_one("#round-status", Static).update(self.status_line())
+        self.query_one("#counts", Static).update(Text(counts + (f"   [{', '.join(flags)}]" if flags else "")))
+        self.query_one("#round-status", Static).update(Text(self.status_line()))
         tally = self.query_one(Tally)
         choices = room.state_message()["choices"]
         if rnd is None or rnd.status == RESOLVED:
@@ -390,10 +394,10 @@ def run_teacher(
     port: int,
     url: str | None,
     seconds: int = DEFAULT_ROUND_SECONDS,
-    joins_per_minute: int = JOIN_ATTEMPTS_PER_MINUTE,
+    wrong_codes_per_minute: int = WRONG_CODES_PER_MINUTE,
 ) -> int:
     try:
-        app = TeacherApp(room, host, port, url, seconds, joins_per_minute)
+        app = TeacherApp(room, host, port, url, seconds, wrong_codes_per_minute)
         app.run()
         if app.return_code == 0 and not room.ended:
             print(f"The session is saved in {room.store.path}.")

@@ -13,13 +13,33 @@ from typing import Any
 
 from rich.console import Group
 from rich.text import Text
+from textual.app import App
 from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.widgets import Static
 
 from ..story.markup import runs
 
 STATE_STYLES = {"ok": "green", "warn": "yellow", "critical": "bold red"}
 BAR_WIDTH = 18
+
+
+class PlainTextApp(App[int]):
+    """An app whose notifications are plain text: they carry nicknames, paths and server messages.
+
+    Textual reads ``[...]`` in a notification as markup, so a student called ``[/]``
+    would crash the projector and ``[@click=app.quit]`` would put a quit link on it."""
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
 
 def reflow(text: str) -> str:
@@ -123,7 +143,7 @@ def show_story(screen: DOMNode, state: dict[str, Any]) -> None:
     """
     scene = state["scene"]
     screen.query_one("#where", Static).update(
-        f"Scene {scene['number']} of {scene['count']}: {scene['title']}   {state['clock']}"
+        Text(f"Scene {scene['number']} of {scene['count']}: {scene['title']}   {state['clock']}")
     )
     screen.query_one(Meters).show(state["meters"])
     text = story_text(state["text"])

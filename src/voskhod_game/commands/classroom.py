@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from .common import add_story_option, load_or_report
 
@@ -33,12 +34,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     host.add_argument("--max-students", type=int, default=250, metavar="N", help="room size (default 250)")
     host.add_argument(
-        "--joins-per-minute",
+        "--wrong-codes-per-minute",
+        "--joins-per-minute",  # its name before only failures counted; kept so scripts go on working
+        dest="wrong_codes_per_minute",
         type=int,
         default=20,
         metavar="N",
-        help="join and host attempts allowed per address a minute (default 20); raise it only when a whole"
-        " class reaches the host through one address (a proxy), or for a load test on 127.0.0.1",
+        help="wrong join codes allowed per address a minute (default 20); joins that succeed are never"
+        " limited, so a whole class behind one address gets in",
+    )
+    host.add_argument(
+        "--blocked-names",
+        metavar="FILE",
+        help="more words refused in nicknames, one a line (*word* matches inside a name too);"
+        " added to a small built-in list",
     )
     host.add_argument(
         "--headless", action="store_true", help="no teacher screen: print one JSON line with url, code and host_secret"
@@ -72,8 +81,18 @@ def run_host(args: argparse.Namespace) -> int:
     if args.max_students < 1:
         print("voskhod classroom host: --max-students must be at least 1", file=sys.stderr)
         return 2
-    if not 1 <= args.joins_per_minute <= 100_000:
-        print("voskhod classroom host: --joins-per-minute must be from 1 to 100000", file=sys.stderr)
+    if not 1 <= args.wrong_codes_per_minute <= 100_000:
+        print("voskhod classroom host: --wrong-codes-per-minute must be from 1 to 100000", file=sys.stderr)
+        return 2
+    from ..classroom.nicknames import NameFilter
+
+    try:
+        names = NameFilter.builtin(Path(args.blocked_names) if args.blocked_names else None)
+    except OSError as exc:
+        print(
+            f"voskhod classroom host: cannot read --blocked-names {args.blocked_names}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
         return 2
     story = load_or_report(args.story)
     if story is None:
@@ -82,17 +101,17 @@ def run_host(args: argparse.Namespace) -> int:
     from ..classroom.store import StoreError
 
     try:
-        room = open_classroom(story, args.db, seed=args.seed, max_students=args.max_students)
+        room = open_classroom(story, args.db, seed=args.seed, max_students=args.max_students, names=names)
     except StoreError as exc:
         print(f"voskhod classroom host: {exc}", file=sys.stderr)
         return 1
     if args.headless or not (sys.stdin.isatty() and sys.stdout.isatty()):
         from ..classroom.host import run_headless
 
-        return run_headless(room, args.host, args.port, args.url, args.joins_per_minute)
+        return run_headless(room, args.host, args.port, args.url, args.wrong_codes_per_minute)
     from ..classroom.teacher import run_teacher
 
-    return run_teacher(room, args.host, args.port, args.url, args.seconds, args.joins_per_minute)
+    return run_teacher(room, args.host, args.port, args.url, args.seconds, args.wrong_codes_per_minute)
 
 
 def run_join(args: argparse.Namespace) -> int:
@@ -107,8 +126,6 @@ def run_join(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from ..classroom.export import to_csv, to_markdown
     from ..classroom.session import Classroom
     from ..classroom.store import Store, StoreError
