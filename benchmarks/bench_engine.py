@@ -54,7 +54,7 @@ def replay_engine(story: Story, walk: list[tuple[int, list[str]]], finals: list 
             choose(pick)
         spent += time.perf_counter() - start
         if finals is not None:
-            finals.append((game.state, {k: round(float(v), 9) for k, v in game.values.items()}))
+            finals.append((game.state, {k: round(float(v), 9) for k, v in game.env.items()}))
     return spent
 
 

@@ -34,9 +34,9 @@ def played_game(story_dir: Path) -> Game:
         if game.ended:
             game = Game.new(story, rng.randrange(1 << 30))
         game.choose(rng.choice(game.enabled_choices()).id)
-        if len(game.steps) > len(best.steps):
+        if len(game.history) > len(best.history):
             best = game
-        if len(best.steps) >= STEPS:
+        if len(best.history) >= STEPS:
             break
     return best
 
@@ -80,7 +80,7 @@ def run(quick: bool) -> list[Row]:
     return [
         Row(
             "saves",
-            f"save, game after {len(game.steps)} choices",
+            f"save, game after {len(game.history)} choices",
             median(saves["ours"]),
             median(saves["baseline"]),
             "s",

@@ -52,7 +52,7 @@ def test_effects_apply_and_meters_clamp_to_their_range(mini: Story) -> None:
     assert game.view().meter("pressure").value == pytest.approx(0.27)
     for _ in range(7):
         game.choose("look")
-    assert game.values["heart"] == 200  # clamped at max
+    assert game.env["heart"] == 200  # clamped at max
 
 
 def test_crossing_a_threshold_is_reported_as_an_event(mini: Story) -> None:
@@ -95,9 +95,8 @@ def test_undo_takes_back_a_choice_including_its_dice(mini: Story) -> None:
     before = game.snapshot()
     game.choose("wait")
     game.undo()
-    assert game.snapshot()["values"] == before["values"]
-    assert game.snapshot()["rng"] == before["rng"]
-    assert game.state == "hatch.inside" and len(game.steps) == 1
+    assert game.snapshot()["run"] == before["run"]
+    assert game.state == "hatch.inside" and len(game.history) == 1
 
 
 def test_point_of_no_return_blocks_undo(mini: Story) -> None:
@@ -128,9 +127,9 @@ def test_restore_refuses_other_stories_and_missing_beats(mini: Story) -> None:
     with pytest.raises(GameError, match="belongs to the story"):
         Game.restore(mini, {**data, "story_id": "other"})
     with pytest.raises(GameError, match="no longer exists"):
-        Game.restore(mini, {**data, "state": "hatch.gone"})
-    with pytest.raises(GameError, match="damaged"):
-        Game.restore(mini, {**data, "values": None})
+        Game.restore(mini, {**data, "run": {**data["run"], "beat": "hatch.gone"}})
+    with pytest.raises(GameError, match="meters is not an object"):
+        Game.restore(mini, {**data, "run": {**data["run"], "meters": None}})
 
 
 def test_choices_can_be_taken_by_number(mini: Story) -> None:
@@ -166,8 +165,8 @@ def test_the_fast_step_follows_the_same_rules_as_choose() -> None:
                 assert [c.id for c in fast.enabled_choices()] == [c.id for c in slow.enabled_choices()]
                 hit = slow.choose(choice).chance_hit
                 assert fast.step(choice) == hit
-                assert (fast.state, fast.values, fast.rates) == (slow.state, slow.values, slow.rates)
-            assert fast.ended and fast.steps == slow.steps
+                assert (fast.state, fast.env, fast.run.rates) == (slow.state, slow.env, slow.run.rates)
+            assert fast.ended and fast.history == slow.history
 
 
 def test_a_scene_can_hide_meters_that_still_change(mini_copy) -> None:
@@ -181,4 +180,4 @@ def test_a_scene_can_hide_meters_that_still_change(mini_copy) -> None:
     game.choose("open")
     assert "pressure" not in [m.name for m in game.view().visible_meters]
     game.choose("bleed")
-    assert game.values["pressure"] == pytest.approx(0.27)
+    assert game.env["pressure"] == pytest.approx(0.27)

@@ -134,9 +134,9 @@ def test_target_that_does_not_exist_gets_a_suggestion(mini_copy: Path) -> None:
 
 def test_choice_id_clashing_with_transitions_names(mini_copy: Path) -> None:
     scene = mini_copy / "1_hatch.yaml"
-    replace(scene, "id: wait", "id: trigger")
+    replace(scene, "id: wait", "id: beat")
     d = only(problems(mini_copy), "V203")
-    assert d.line == line_of(scene, "id: trigger")
+    assert d.line == line_of(scene, "id: beat")
 
 
 def test_reserved_meter_name(mini_copy: Path) -> None:

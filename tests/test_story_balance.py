@@ -15,7 +15,7 @@ RUNS = 2000
 @dataclass
 class Run:
     ending_id: str | None
-    steps: list[dict]
+    history: list
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def runs(s):
     out = []
     for seed in range(RUNS):
         game, seen, stuck = play_random(s, seed)
-        out.append((Run(game.ending_id, game.steps), seen, stuck))  # keep only what the tests read
+        out.append((Run(game.ending_id, game.history), seen, stuck))  # keep only what the tests read
     return out
 
 
@@ -43,7 +43,7 @@ def test_random_play_survives_between_20_and_50_percent(s, runs):
 
 
 def test_random_play_can_die_in_each_dangerous_scene(s, runs):
-    lost_in = Counter(game.steps[-1]["beat"].split(".")[0] for game, _, _ in runs
+    lost_in = Counter(game.history[-1].beat.split(".")[0] for game, _, _ in runs
                       if s.endings[game.ending_id].type == "lost")  # fmt: skip
     assert {"inflation", "spin", "retrofire", "taiga"} <= set(lost_in)
 
@@ -56,7 +56,7 @@ def test_every_beat_is_reached(s, runs):
 
 
 def test_every_choice_is_taken(s, runs):
-    taken = {(step["beat"], step["choice"]) for game, _, _ in runs for step in game.steps}
+    taken = {(step.beat, step.choice) for game, _, _ in runs for step in game.history}
     every = {(b.id, c.id) for b in s.beats.values() for c in b.choices}
     assert every - taken == set()
 
@@ -65,4 +65,4 @@ def test_random_play_is_deterministic_for_a_seed(s):
     for seed in (3, 141, 1965):
         a, _, _ = play_random(s, seed)
         b, _, _ = play_random(s, seed)
-        assert a.steps == b.steps and a.ending_id == b.ending_id and a.values == b.values
+        assert a.history == b.history and a.ending_id == b.ending_id and a.env == b.env

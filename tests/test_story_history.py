@@ -18,7 +18,7 @@ def walk(s, seed=1965):
     game = Game.new(s, seed=seed)
     seen = {}
     for choice in HISTORICAL_PATH:
-        seen[game.state] = dict(game.values)
+        seen[game.state] = dict(game.env)
         game.choose(choice)
     return game, seen
 
@@ -41,7 +41,7 @@ def test_no_chance_roll_on_the_historical_path_can_go_wrong(s):
     for choice_id in HISTORICAL_PATH:
         choice = next(c for c in game.beat.choices if c.id == choice_id)
         if choice.chance is not None:
-            assert choice.chance.probability(game.values) == 0, (game.state, choice_id)
+            assert choice.chance.probability(game.env) == 0, (game.state, choice_id)
         game.choose(choice_id)
 
 
@@ -55,7 +55,7 @@ def test_suit_pressure_follows_leonov(s):
 
 def test_walk_figures_match_the_record(s):
     game, seen = walk(s)
-    values = game.values
+    values = game.env
     assert values["outside_minutes"] == pytest.approx(12.15, abs=0.05)  # 12 min 9 s
     assert values["peak_hr"] == pytest.approx(143)
     assert values["walk_temp"] - 36.6 == pytest.approx(1.8, abs=0.05)

@@ -24,7 +24,7 @@ CASES: dict[str, tuple[str, tuple[str, str], str]] = {
     "V104": ("story.yaml", ("    start: 60", "    start: 160"), "start: 160"),
     "V201": ("2_tower.yaml", ("  - id: watch", "  - id: lamp_room  # twice"), "lamp_room  # twice"),
     "V202": ("1_harbour.yaml", ("target: tower.lamp_room", "target: tower.lamp_rom"), "lamp_rom"),
-    "V203": ("1_harbour.yaml", ("      - id: climb", "      - id: trigger"), "id: trigger"),
+    "V203": ("1_harbour.yaml", ("      - id: climb", "      - id: beat"), "id: beat"),
     "V204": ("1_harbour.yaml", ("  - id: quay", "  - id: Quay"), "id: Quay"),
     "V301": ("1_harbour.yaml", ("if: lamp_oil < 80", "if: lamp_oil <"), "if: lamp_oil <"),
     "V302": ("1_harbour.yaml", ("if: lamp_oil < 80", "if: lamp_oyl < 80"), "lamp_oyl"),

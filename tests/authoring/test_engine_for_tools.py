@@ -38,9 +38,9 @@ def test_rewind_crosses_a_point_of_no_return() -> None:
     after_open = game.checkpoint()
     game.choose("look")
     game.rewind(start)
-    assert game.state == "hatch.inside" and game.steps == [] and game.values["outside"] is False
+    assert game.state == "hatch.inside" and game.history == [] and game.env["outside"] is False
     game.rewind(after_open)
-    assert game.state == "walk.outside" and [s["choice"] for s in game.steps] == ["open"]
+    assert game.state == "walk.outside" and [s.choice for s in game.history] == ["open"]
 
 
 def test_force_chance_takes_the_branch_asked_for() -> None:

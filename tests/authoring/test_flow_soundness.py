@@ -27,10 +27,10 @@ def test_every_played_state_lies_within_the_analysed_ranges(root: Path) -> None:
     pick = random.Random(7)
     for seed in range(300):
         game = Game.new(story, seed)
-        while not game.ended and len(game.steps) < 200:
+        while not game.ended and len(game.history) < 200:
             state = flow.entry.get(game.state)
             assert state is not None, f"{game.state} was reached but the analysis says it cannot be"
-            for name, value in game.values.items():
+            for name, value in game.env.items():
                 assert state.values[name].contains(float(value)), (game.state, name, value, state.values[name])
             choices = game.enabled_choices()
             for choice in choices:

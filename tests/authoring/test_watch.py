@@ -73,9 +73,9 @@ def test_carry_over_keeps_the_beat_and_the_meters(clean_story: Path) -> None:
     assert reloaded.ok
     moved, message = carry_over(game, reloaded.story)
     assert moved.state == "tower.lamp_room" and "still at tower.lamp_room" in message
-    assert moved.values["lamp_oil"] == game.values["lamp_oil"] == 90
+    assert moved.env["lamp_oil"] == game.env["lamp_oil"] == 90
     assert "black and cold" in moved.view().text
-    assert len(moved.steps) == 2
+    assert len(moved.history) == 2
 
 
 def test_carry_over_restarts_when_the_beat_is_gone(clean_story: Path) -> None:

@@ -9,7 +9,9 @@ from pathlib import Path
 from textual.widgets import OptionList
 from tui_support import MINI, make_app, record_notifications, text_of
 
+from voskhod_game.engine.game import Game
 from voskhod_game.engine.saves import SaveStore
+from voskhod_game.story import load_story
 from voskhod_game.tui.modals.load import LoadModal
 from voskhod_game.tui.modals.save import SaveModal
 from voskhod_game.tui.screens.debrief import DebriefScreen
@@ -47,7 +49,7 @@ async def test_full_flow_new_game_save_load_undo_ending_debrief_new_game(tmp_pat
         assert (tmp_path / "saves" / "outside.json").is_file()
 
         await pilot.press("1")  # look at the view
-        assert app.game.values["looks"] == 1
+        assert app.game.env["looks"] == 1
 
         # load the slot back: the look is gone
         await pilot.press("l")
@@ -58,13 +60,13 @@ async def test_full_flow_new_game_save_load_undo_ending_debrief_new_game(tmp_pat
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, GameScreen)
-        assert app.game.values["looks"] == 0
+        assert app.game.env["looks"] == 0
 
         # take a look, then undo it
         await pilot.press("1")
-        assert app.game.values["looks"] == 1
+        assert app.game.env["looks"] == 1
         await pilot.press("u")
-        assert app.game.values["looks"] == 0
+        assert app.game.env["looks"] == 0
         await pilot.press("1")
 
         # go back in: an ending, and the debrief
@@ -80,26 +82,26 @@ async def test_full_flow_new_game_save_load_undo_ending_debrief_new_game(tmp_pat
         await pilot.pause()
         assert isinstance(app.screen, GameScreen)
         assert app.game.state == "hatch.inside"
-        assert app.game.steps == []
+        assert app.game.history == []
 
 
 async def test_number_keys_take_the_numbered_choice(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test() as pilot:
         await pilot.press("n", "2")
-        assert app.game.steps[-1]["choice"] == "wait"
+        assert app.game.history[-1].choice == "wait"
         assert app.game.elapsed == 3
         await pilot.press("1")
         assert app.game.state == "walk.outside"
         await pilot.press("9")  # no ninth choice: nothing happens
-        assert len(app.game.steps) == 2
+        assert len(app.game.history) == 2
 
 
 async def test_arrows_and_enter_take_the_highlighted_choice(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test() as pilot:
         await pilot.press("n", "down", "enter")
-        assert app.game.steps[-1]["choice"] == "wait"
+        assert app.game.history[-1].choice == "wait"
 
 
 async def test_clicking_a_choice_takes_it(tmp_path: Path) -> None:
@@ -110,7 +112,7 @@ async def test_clicking_a_choice_takes_it(tmp_path: Path) -> None:
         # the list's border takes the first row; the second option is on the second line inside it
         await pilot.click(choices, offset=(6, 2))
         await pilot.pause()
-        assert app.game.steps[-1]["choice"] == "wait"
+        assert app.game.history[-1].choice == "wait"
 
 
 async def test_disabled_choice_is_listed_dimmed_with_reason_and_refused(tmp_path: Path) -> None:
@@ -227,7 +229,7 @@ async def test_autosave_after_every_choice_and_continue_resumes(tmp_path: Path) 
         await pilot.pause()
         assert isinstance(app.screen, GameScreen)
         assert app.game.state == "walk.outside"
-        assert [s["choice"] for s in app.game.steps] == ["wait", "open"]
+        assert [s.choice for s in app.game.history] == ["wait", "open"]
     saved = json.loads((tmp_path / "saves" / "autosave-mini.json").read_text(encoding="utf-8"))
     assert saved["beat"] == "walk.outside"
 
@@ -251,13 +253,8 @@ async def test_load_lists_damaged_and_foreign_saves_with_the_reason(tmp_path: Pa
     saves = tmp_path / "saves"
     saves.mkdir()
     (saves / "broken.json").write_text("{", encoding="utf-8")
-    foreign = {
-        "app": "voskhod",
-        "format": 1,
-        "story_id": "other",
-        "story_title": "Another Story",
-        "game": {"format": 1},
-    }
+    game = Game.new(load_story(MINI), seed=1).snapshot() | {"story_id": "other"}
+    foreign = {"app": "voskhod", "format": 2, "story_id": "other", "story_title": "Another Story", "game": game}
     (saves / "theirs.json").write_text(json.dumps(foreign), encoding="utf-8")
     app = make_app(tmp_path)
     async with app.run_test() as pilot:
@@ -377,7 +374,7 @@ async def test_text_reveal_is_skipped_by_any_key_without_acting(tmp_path: Path, 
         assert pane.revealing
         await pilot.press("1")  # finishes the reveal; does not choose
         assert not pane.revealing
-        assert app.game.steps == []
+        assert app.game.history == []
         assert "The hatch is closed" in text_of(app, "#story-text")
 
 
@@ -415,7 +412,7 @@ async def test_restart_from_the_palette_asks_then_starts_over_with_the_same_dice
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, GameScreen)
-        assert app.game.steps == [] and app.game.seed == seed
+        assert app.game.history == [] and app.game.seed == seed
 
 
 async def test_a_theme_chosen_in_settings_is_applied_and_remembered(tmp_path: Path) -> None:
@@ -452,7 +449,7 @@ async def test_square_brackets_in_story_text_are_shown_as_written(tmp_path: Path
         choices = app.screen.query_one("#choices", OptionList)
         assert "Wait [and] breathe" in str(choices.get_option("wait").prompt)
         await pilot.press("2")
-        assert app.game.steps[-1]["choice"] == "wait"
+        assert app.game.history[-1].choice == "wait"
         assert "Oxygen [O2" in text_of(app, "#meter-oxygen .meter-label")
 
 

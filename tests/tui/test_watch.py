@@ -47,7 +47,7 @@ async def test_saved_edit_reloads_and_stays_on_the_same_beat(tmp_path: Path) -> 
         await poll(app, pilot)
         assert isinstance(app.screen, GameScreen)
         assert app.game.state == "walk.outside"
-        assert [s["choice"] for s in app.game.steps] == ["open"]
+        assert [s.choice for s in app.game.history] == ["open"]
         assert "The Black Sea turns below." in text_of(app, "#story-text")
         assert any(title == "Story reloaded" for title, _, _ in notes)
 

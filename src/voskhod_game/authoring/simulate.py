@@ -187,7 +187,7 @@ class _Tally:
         ending = self.story.endings[ending_id]
         if ending.type == "lost":
             self.causes[ending.cause or ending.id] += weight
-        self.lengths.append(len(game.steps))
+        self.lengths.append(len(game.history))
         self.minutes.append(game.elapsed)
 
     def stuck(self, beat_id: str, path: tuple[str, ...]) -> None:
@@ -257,7 +257,7 @@ def simulate_random(
                 tally.ended(game)
                 break
             beat_id = game.state
-            tally.at_beat(beat_id, game.values)
+            tally.at_beat(beat_id, game.env)
             choices = game.enabled_choices()
             if not choices:
                 tally.stuck(beat_id, tuple(path))
@@ -325,7 +325,7 @@ def simulate_exhaustive(
             break
         visited.add(key)
         beat_id = game.state
-        tally.at_beat(beat_id, game.values)
+        tally.at_beat(beat_id, game.env)
         choices = game.enabled_choices()
         if not choices:
             tally.stuck(beat_id, node.path)
@@ -342,7 +342,7 @@ def simulate_exhaustive(
             branches: list[bool | None] = [None]
             if choice.chance is not None:
                 try:
-                    p = float(choice.chance.probability(game.values))
+                    p = float(choice.chance.probability(game.env))
                 except (ArithmeticError, TypeError):
                     p = 0.0
                 branches = [b for b, possible in ((False, p < 1), (True, p > 0)) if possible]
@@ -378,9 +378,9 @@ def _story_reads_elapsed(story: Story) -> bool:
 
 
 def _state_key(game: Game, reads_elapsed: bool) -> tuple[Any, ...]:
-    values = game.values
+    values = game.env
     items = tuple((k, round(float(v), 9)) for k, v in sorted(values.items()) if reads_elapsed or k != "elapsed")
-    rates = tuple(sorted(game.rates.items()))
+    rates = tuple(sorted(game.run.rates.items()))
     return (game.state, items, rates)
 
 

@@ -86,7 +86,7 @@ def build_debrief(game: Game) -> Debrief:
     comparisons = []
     for c in story.comparisons:
         try:
-            yours: float | None = float(c.yours(game.values))
+            yours: float | None = float(c.yours(game.env))
         except (EvaluationError, ArithmeticError, TypeError):
             yours = None
         comparisons.append(ComparisonLine(c.label, yours, c.real, c.unit, c.precision, c.note, c.kind))
@@ -100,12 +100,12 @@ def build_debrief(game: Game) -> Debrief:
         )
     labels = []
     cited: dict[str, str] = {}
-    for step in game.steps:
-        beat = story.beats.get(step["beat"])
+    for step in game.history:
+        beat = story.beats.get(step.beat)
         if beat is None:
             continue
-        choice = next((c for c in beat.choices if c.id == step["choice"]), None)
-        labels.append(choice.label if choice else step["choice"])
+        choice = next((c for c in beat.choices if c.id == step.choice), None)
+        labels.append(choice.label if choice else step.choice)
         if beat.history is not None:
             for fid in beat.history.facts:
                 if fid in story.facts:

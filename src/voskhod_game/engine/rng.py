@@ -39,5 +39,12 @@ class Rng:
         return int(self.random() * n)
 
 
+def draw(state: int) -> tuple[int, float]:
+    """The next state and a float in [0, 1) from a state held elsewhere (a RunState)."""
+    rng = Rng(state)
+    x = rng.random()
+    return rng.state, x
+
+
 def new_seed() -> int:
     return secrets.randbits(31)

@@ -2,18 +2,26 @@
 
 A save is written to a temporary file in the same directory, flushed and
 fsynced, then renamed over the slot, so a crash leaves either the old save or
-the new one, never half of one. A slot that holds something we cannot read (a
-damaged file, another story's save, an older format) is reported and left
-alone: saving over it is refused and loading it says why.
+the new one, never half of one. A save is checked whole (the outer record and
+every part of the game inside it) before any of it is trusted; a slot that
+holds something we cannot read (a damaged file, another story's save, a format
+from a newer version) is reported and left alone: saving over it is refused
+and loading it says why. Older formats load through ``migrations.py``.
+
+Only regular files are read, and never more than ``MAX_SAVE_BYTES``: a slot
+that is a FIFO or a link to /dev/zero is refused without blocking.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import re
+import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,12 +29,15 @@ from typing import Any
 
 from ..story.model import ENDING_PREFIX, Story
 from .clock import format_elapsed
-from .game import SNAPSHOT_FORMAT, Game, GameError
+from .game import Game, GameError
+from .migrations import check_snapshot
+from .state import StateError
 
-SAVE_FORMAT = 1
+SAVE_FORMAT = 2  # the file's outer record; the game inside has its own format (migrations.py)
 SLOT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 AUTOSAVE_PREFIX = "autosave"
 MAX_SAVE_BYTES = 5 * 1024 * 1024
+STALE_TEMP_SECONDS = 600  # a temporary file this old is left over from a save that was killed
 
 
 class SaveError(Exception):
@@ -123,97 +134,170 @@ class SaveStore:
         }
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            write_atomically(path, json.dumps(document, indent=1, ensure_ascii=False).encode("utf-8"))
-        except OSError as exc:
-            raise SaveError(
-                f"could not write slot “{slot}” ({exc.strerror or exc}); the previous save is intact"
-            ) from None
-        return self.inspect(path)
+            data = json.dumps(document, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+            write_atomically(path, data.encode("utf-8"))
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise SaveError(f"could not write slot “{slot}” ({reason}); the previous save is intact") from None
+        return _info(slot, path, document)
 
     def autosave(self, game: Game) -> SaveInfo:
         return self.save(autosave_slot(game.story), game)
 
     def delete(self, slot: str) -> Path:
         path = self.path(self.resolve(slot))
-        if not path.exists():
-            raise SaveError(f"there is no save called “{slot}”")
-        path.unlink()
+        if not path.is_symlink() and not path.exists():
+            raise SaveError(f"there is no save called “{slot}” in {self.directory}")
+        try:
+            path.unlink()
+        except OSError as exc:
+            raise SaveError(f"could not delete “{slot}” ({exc.strerror or exc})") from None
         return path
+
+    def clean_leftovers(self, now: float | None = None) -> int:
+        """Remove temporary files of saves that were killed mid-write; return how many."""
+        now = time.time() if now is None else now
+        removed = 0
+        if not self.directory.is_dir():
+            return 0
+        for tmp in self.directory.glob(".*.json.*.tmp"):
+            with contextlib.suppress(OSError):
+                st = tmp.lstat()
+                if stat.S_ISREG(st.st_mode) and now - st.st_mtime > STALE_TEMP_SECONDS:
+                    tmp.unlink()
+                    removed += 1
+        return removed
 
     # -- reading -------------------------------------------------------------
     def read_document(self, path: Path) -> dict[str, Any]:
+        """The whole save in ``path``, checked; SaveError says what is wrong."""
+        raw = read_regular_file(path, MAX_SAVE_BYTES)
         try:
-            size = path.stat().st_size
-            if size > MAX_SAVE_BYTES:
-                raise SaveError(f"the file is {size:,} bytes, far larger than any save")
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise SaveError("there is no such save") from None
-        except OSError as exc:
-            raise SaveError(f"cannot read the file ({exc.strerror})") from None
-        try:
-            document = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise SaveError(f"the file is damaged (not valid JSON: {exc})") from None
+            document = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+        except (UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
+            raise SaveError(f"the file is damaged (not valid JSON: {str(exc)[:120]})") from None
+        except RecursionError:
+            raise SaveError("the file is damaged (nested far too deeply)") from None
         if not isinstance(document, dict) or document.get("app") != "voskhod":
-            raise SaveError("the file is not a Voskhod save")
+            raise SaveError("the file is not a save of this game")
         version = document.get("format")
-        if version != SAVE_FORMAT:
-            raise SaveError(f"the save uses format {version!r}; this version of the game reads format {SAVE_FORMAT}")
-        if not isinstance(document.get("game"), dict) or document["game"].get("format") != SNAPSHOT_FORMAT:
-            raise SaveError("the saved game inside the file is damaged or from another version")
+        if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= SAVE_FORMAT:
+            if isinstance(version, int) and not isinstance(version, bool) and version > SAVE_FORMAT:
+                raise SaveError(
+                    f"the save uses format {version}, from a newer version of the game; this one reads up to {SAVE_FORMAT}"
+                )
+            raise SaveError(f"the save has format {str(version)[:20]}, which no version of this game wrote")
+        for key in ("story_id", "story_title", "scene_title", "beat", "saved_at", "fingerprint"):
+            if not isinstance(document.get(key, ""), str):
+                raise SaveError(f"the save is damaged ({key} is not text)")
+        elapsed = document.get("elapsed", 0.0)
+        if isinstance(elapsed, bool) or not isinstance(elapsed, (int, float)) or not math.isfinite(elapsed):
+            raise SaveError("the save is damaged (its mission time is not a number)")
+        if not 0 <= elapsed <= 1e9:
+            raise SaveError("the save is damaged (its mission time is impossible)")
+        try:
+            check_snapshot(document.get("game"))
+        except StateError as exc:
+            raise SaveError(f"the saved game inside the file is damaged: {exc}") from None
         return document
 
     def inspect(self, path: Path) -> SaveInfo:
         slot = path.stem
         try:
-            d = self.read_document(path)
-            return SaveInfo(
-                slot=slot,
-                path=path,
-                ok=True,
-                story_id=str(d.get("story_id", "")),
-                story_title=str(d.get("story_title", "")),
-                scene_title=str(d.get("scene_title", "")),
-                beat=str(d.get("beat", "")),
-                elapsed=float(d.get("elapsed", 0.0)),
-                saved_at=str(d.get("saved_at", "")),
-                ended=str(d.get("beat", "")).startswith(ENDING_PREFIX),
-                fingerprint=str(d.get("fingerprint", "")),
-            )
-        except (SaveError, TypeError, ValueError) as exc:
+            return _info(slot, path, self.read_document(path))
+        except SaveError as exc:
             return SaveInfo(slot=slot, path=path, ok=False, problem=str(exc))
 
     def list(self) -> list[SaveInfo]:
         """Every slot, newest first; unreadable ones are listed with the reason."""
         if not self.directory.is_dir():
             return []
+        self.clean_leftovers()
         infos = [self.inspect(p) for p in self.directory.glob("*.json") if not p.name.startswith(".")]
-        return sorted(infos, key=lambda i: i.path.stat().st_mtime if i.path.exists() else 0, reverse=True)
+        return sorted(infos, key=_mtime, reverse=True)
 
     def latest_autosave(self, story: Story) -> SaveInfo | None:
         path = self.path(autosave_slot(story))
-        return self.inspect(path) if path.exists() else None
+        return self.inspect(path) if path.exists() or path.is_symlink() else None
 
     def load(self, slot: str, story: Story) -> Loaded:
         slot = self.resolve(slot, story)
         path = self.path(slot)
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             raise SaveError(f"there is no save called “{slot}” in {self.directory}")
         document = self.read_document(path)
-        info = self.inspect(path)
+        info = _info(slot, path, document)
         if document.get("story_id") != story.id:
             raise SaveError(
                 f"“{slot}” is a save of the story “{document.get('story_title') or document.get('story_id')}”, not “{story.title}”"
             )
+        notes: list[str] = []
         try:
-            game = Game.restore(story, document["game"])
+            game = Game.restore(story, document["game"], notes)
         except GameError as exc:
             raise SaveError(f"“{slot}” cannot be loaded: {exc}") from None
         warnings = []
         if document.get("fingerprint") != story.fingerprint:
             warnings.append("the story has changed since this game was saved; it continues from the same beat")
-        return Loaded(game, info, tuple(warnings))
+        return Loaded(game, info, (*warnings, *notes))
+
+
+def _info(slot: str, path: Path, d: dict[str, Any]) -> SaveInfo:
+    """What a listing shows of a save that :meth:`SaveStore.read_document` accepted."""
+    beat = str(d.get("beat", ""))
+    return SaveInfo(
+        slot=slot,
+        path=path,
+        ok=True,
+        story_id=str(d.get("story_id", "")),
+        story_title=str(d.get("story_title", "")),
+        scene_title=str(d.get("scene_title", "")),
+        beat=beat,
+        elapsed=float(d.get("elapsed", 0.0)),
+        saved_at=str(d.get("saved_at", "")),
+        ended=beat.startswith(ENDING_PREFIX),
+        fingerprint=str(d.get("fingerprint", "")),
+    )
+
+
+def _mtime(info: SaveInfo) -> float:
+    try:
+        return info.path.lstat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a save may hold")
+
+
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; SaveError otherwise.
+
+    Opened without blocking and checked with fstat before reading, so a FIFO,
+    a device or an endless file is refused at once instead of hanging.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise SaveError("there is no such save") from None
+    except OSError as exc:
+        raise SaveError(f"cannot read the file ({exc.strerror or exc})") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise SaveError("it is not a regular file")
+        if st.st_size > limit:
+            raise SaveError(f"the file is {st.st_size:,} bytes, far larger than any save")
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            raw = handle.read(limit + 1)
+    except OSError as exc:
+        raise SaveError(f"cannot read the file ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+    if len(raw) > limit:
+        raise SaveError("the file is far larger than any save")
+    return raw
 
 
 def write_atomically(path: Path, data: bytes) -> None:

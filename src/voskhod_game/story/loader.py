@@ -33,6 +33,7 @@ from .expressions import (
 from .limits import CLOCK_YEARS
 from .markup import placeholders
 from .model import (
+    MACHINE_STATE_ATTRIBUTE,
     Beat,
     Chance,
     Choice,
@@ -57,8 +58,9 @@ MANIFEST = "story.yaml"
 FACTS = "facts.yaml"
 MAX_SCENE_FILES = 500
 BUILTIN_NAMES = frozenset({"elapsed"})
-RESERVED_TRIGGERS = frozenset({"trigger", "state", "machine", "model", "initial"})
-RESERVED_PREFIXES = ("is_", "to_", "may_", "on_enter", "on_exit")
+# The one choice id transitions refuses here: a trigger named like the model's
+# state attribute (tests/test_machine_names.py checks this against the library).
+RESERVED_TRIGGERS = frozenset({MACHINE_STATE_ATTRIBUTE})
 
 
 def scene_files(root: Path) -> list[Path]:
@@ -292,6 +294,7 @@ class _Loader:
                 did_you_mean(start, beat_index) or "write it as `scene.beat`",
             )
 
+        renamed = self.build_renamed(manifest, beat_index)
         clock = self.build_clock(manifest)
         comparisons = self.build_comparisons(manifest)
         milestones = self.build_milestones(manifest, beat_index, clock)
@@ -314,9 +317,31 @@ class _Loader:
             clock=clock,
             intro=data.get("intro", ""),
             fingerprint=self.hasher.hexdigest()[:16],
+            renamed=renamed,
         )
 
     # -- manifest parts ----------------------------------------------------
+    def build_renamed(self, src: SourceFile, beats: dict[str, Any]) -> dict[str, str]:
+        """``renamed: {old: new}``: the new beat must exist and the old id must be free."""
+        renamed: dict[str, str] = {}
+        for old, new in src.data.get("renamed", {}).items():
+            key: PathKey = ("renamed", old)
+            if old in beats:
+                self.report(
+                    "V201",
+                    f"`{old}` is renamed but a beat still has that id",
+                    src,
+                    key,
+                    "remove the rename or the beat",
+                )
+            elif new not in beats and not self.in_broken_scene(new, ""):
+                self.report(
+                    "V202", f"`{old}` is renamed to `{new}`, which does not exist", src, key, did_you_mean(new, beats)
+                )
+            else:
+                renamed[old] = new
+        return renamed
+
     def build_meters(self, src: SourceFile) -> dict[str, Meter]:
         meters: dict[str, Meter] = {}
         for name, m in src.data.get("meters", {}).items():
@@ -574,13 +599,13 @@ class _Loader:
                 self.report("V201", f"choice id `{cid}` is used twice in beat `{qid}`", src, (*ckey, "id"))
                 continue
             seen[cid] = i
-            if cid in RESERVED_TRIGGERS or cid.startswith(RESERVED_PREFIXES):
+            if cid in RESERVED_TRIGGERS:
                 self.report(
                     "V203",
                     f"choice id `{cid}` clashes with a name the state machine reserves",
                     src,
                     (*ckey, "id"),
-                    "choice ids may not be trigger/state/machine/model/initial or start with is_, to_, may_",
+                    f"choice ids may be anything but {', '.join(sorted(RESERVED_TRIGGERS))}",
                 )
                 continue
             choice = self.build_choice(c, scene_id, src, ckey)

@@ -223,6 +223,7 @@ class Story:
     clock: Clock = Clock("1965-03-18T07:00:00Z", (ClockZone("UTC", 0),))
     intro: str = ""
     fingerprint: str = ""
+    renamed: dict[str, str] = field(default_factory=dict)  # old beat id -> new, so saves keep their place
 
     scene_index: dict[str, Scene] = field(default_factory=dict, compare=False, repr=False)
 
@@ -234,6 +235,8 @@ class Story:
 
 
 ENDING_PREFIX = "end:"
+# The attribute of a run that holds the Machine's state (transitions' model_attribute).
+MACHINE_STATE_ATTRIBUTE = "beat"
 
 
 def ending_state(ending_id: str) -> str:

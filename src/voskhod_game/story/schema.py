@@ -199,6 +199,11 @@ OBJECTS: dict[str, list[Field]] = {
         Field("endings", ListOf(Obj("ending")), "Endings (scene files may declare more)."),
         Field("facts", MapOf(Obj("fact"), r"^[A-Za-z0-9_.-]+$"), "Fact-sheet entries history notes may cite."),
         Field("debrief", Obj("debrief"), "What the debrief compares with history."),
+        Field(
+            "renamed",
+            MapOf(Str(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$"), r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$"),
+            "Beats renamed since players saved: `old_scene.old_beat: scene.beat`, so saves keep their place.",
+        ),
     ],
     "clock": [
         Field("start", Str(), "Mission time zero, ISO 8601 in UTC: `1965-03-18T07:00:00Z`.", True),

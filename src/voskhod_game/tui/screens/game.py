@@ -108,7 +108,7 @@ class GameScreen(Screen[None]):
         self.call_after_refresh(log.scroll_end, animate=False)  # once the new lines are laid out
         self.query_one(ChoiceList).show(view.choices)
         text = Text()
-        if self.intro and not self.game.steps:
+        if self.intro and not self.game.history:
             text.append_text(story_text(self.intro, style="italic"))
             text.append("\n\n")
         if result is not None:
