@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def check_dir(directory: Path, analysis: bool = True) -> list:
+def check_dir(directory: Path, analysis: bool = True) -> list[Diagnostic]:
     """Loader diagnostics for ``directory`` plus, when it loads, analysis warnings."""
     from ..story.loader import analyse_story
 
@@ -65,14 +65,14 @@ def run(args: argparse.Namespace) -> int:
         return 2
     given = args.dirs or ([args.story] if getattr(args, "story", None) else [])
     dirs = [Path(d) for d in given] or [default_story_dir()]
-    missing = [d for d in dirs if not d.is_dir()]
+    missing = [directory for directory in dirs if not directory.is_dir()]
     if missing:
-        for d in missing:
-            print(f"voskhod check: {d}: no such directory", file=sys.stderr)
+        for directory in missing:
+            print(f"voskhod check: {directory}: no such directory", file=sys.stderr)
         return 2
     diagnostics: list[Diagnostic] = []
-    for d in dirs:
-        diagnostics.extend(x for x in check_dir(d, not args.no_analysis) if x.code not in ignore)
+    for directory in dirs:
+        diagnostics.extend(x for x in check_dir(directory, not args.no_analysis) if x.code not in ignore)
     diagnostics.sort(key=lambda x: (str(x.path), x.line, x.col, x.code))
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
@@ -83,9 +83,9 @@ def run(args: argparse.Namespace) -> int:
             )
         )
     else:
-        for diagnostic in diagnostics:
-            print(diagnostic.format())
-        names = ", ".join(str(d) for d in dirs)
+        for d in diagnostics:
+            print(d.format())
+        names = ", ".join(str(directory) for directory in dirs)
         if diagnostics:
             print(f"{names}: {errors} error(s), {warnings} warning(s)")
         else:
