@@ -88,3 +88,15 @@ async def server(tmp_path, mini_story) -> AsyncIterator[Server]:
         yield Server(hub, session)
     await runner.cleanup()
     store.close()
+
+
+@pytest.fixture
+async def browser():
+    """Debian's Chromium under Playwright (see chromium.py); skipped without the test extra."""
+    from .chromium import ARGS, CHROMIUM
+
+    async_api = pytest.importorskip("playwright.async_api", reason="the test extra (playwright) is not installed")
+    async with async_api.async_playwright() as p:
+        chromium = await p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        await chromium.close()

@@ -6,38 +6,10 @@ own browser download is never used.
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
-import pytest
-
+from .chromium import WAIT_MS, needs_chromium
 from .conftest import expect
 
-async_api = pytest.importorskip("playwright.async_api", reason="the test extra (playwright) is not installed")
-CHROMIUM = Path("/usr/bin/chromium")
-# Under CI the browser must be there (.ci/run installs it): a missing one fails instead of skipping.
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists() and not shutil.which("chromium") and not os.environ.get("CI"),
-    reason="Debian's chromium is not installed",
-)
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-WAIT_MS = 5000
-
-
-@pytest.fixture
-async def browser():
-    async with async_api.async_playwright() as p:
-        chromium = await p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        await chromium.close()
+pytestmark = needs_chromium
 
 
 async def test_students_join_vote_and_see_the_result_in_a_browser(server, browser):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..engine.debrief import build_debrief
+from ..present import votes as phrase
 
 if TYPE_CHECKING:
     from .session import Classroom
@@ -31,20 +32,26 @@ def closest_votes(room: Classroom, limit: int = 3) -> list[dict[str, Any]]:
     """The rounds where the top two choices were nearest, as talking points."""
     scored = []
     for rnd in room.rounds:
-        counts = sorted(rnd.counts().values(), reverse=True)
-        if len(counts) < 2 or sum(counts) == 0:
+        top = sorted(rnd.counts().values(), reverse=True)
+        if len(top) < 2 or sum(top) == 0:
             continue
-        scored.append((counts[0] - counts[1], rnd.number, rnd))
+        scored.append((top[0] - top[1], rnd.number, rnd))
     scored.sort(key=lambda item: (item[0], item[1]))
-    return [
-        {
-            "round": rnd.number,
-            "margin": margin,
-            "counts": {room.choice_label(rnd.beat, c): n for c, n in rnd.counts().items()},
-            "winner": room.choice_label(rnd.beat, rnd.winner) if rnd.winner else None,
-        }
-        for margin, _, rnd in scored[:limit]
-    ]
+    out = []
+    for margin, _, rnd in scored[:limit]:
+        counts = rnd.counts()
+        labels = {c: room.choice_label(rnd.beat, c) for c in counts}
+        out.append(
+            {
+                "round": rnd.number,
+                "margin": margin,
+                "counts": {labels[c]: n for c, n in counts.items()},
+                "split": phrase.split(counts, labels),
+                "close": phrase.margin(counts),
+                "winner": labels.get(rnd.winner) if rnd.winner else None,
+            }
+        )
+    return out
 
 
 def class_path(room: Classroom) -> list[dict[str, Any]]:
@@ -62,6 +69,7 @@ def class_path(room: Classroom) -> list[dict[str, Any]]:
                 "votes": counts.get(rnd.winner, 0),
                 "total": sum(counts.values()),
                 "decided_by": rnd.decided_by,
+                "how": phrase.how_decided(counts, rnd.winner, rnd.decided_by),
             }
         )
     return out

@@ -100,8 +100,7 @@ def to_markdown(room: Classroom, *, students: bool = False) -> str:
     if not path:
         lines.append("No vote was decided.")
     for step in path:
-        how = "teacher broke a tie" if step["decided_by"] == "teacher" else f"{step['votes']} of {step['total']} votes"
-        lines.append(f"{step['round']}. {step['scene']}: **{step['choice']}** ({how})")
+        lines.append(f"{step['round']}. {step['scene']}: **{step['choice']}** ({step['how']})")
     lines += ["", "## Tallies", ""]
     for rnd in room.rounds:
         lines += [f"### Round {rnd.number}: {_scene(room, rnd.beat)}", "", "| Choice | Votes |", "| --- | ---: |"]

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..engine import Game, GameError
 from ..engine.clock import format_duration
+from ..present import votes as phrase
 from ..story.model import Story
 from . import credentials
 from .nicknames import NameFilter, clean_name, generated_name
@@ -396,6 +397,13 @@ class Classroom:
         if rnd is None:
             return None
         show_counts = rnd.status not in (OPEN, PAUSED) or not rnd.hidden
+        counts = rnd.counts()
+        labels = {c: self.choice_label(rnd.beat, c) for c in rnd.choices}
+        summary = ""
+        if rnd.status == RESOLVED and rnd.winner is not None:
+            summary = phrase.chose(labels.get(rnd.winner, rnd.winner), counts, rnd.winner, rnd.decided_by)
+        elif rnd.status == CLOSED:
+            summary = phrase.tie(counts, rnd.tie, labels)
         return {
             "number": rnd.number,
             "status": rnd.status,
@@ -404,12 +412,16 @@ class Classroom:
             "seconds": rnd.seconds,
             "hidden": rnd.hidden,
             "choices": list(rnd.choices),
-            "counts": rnd.counts() if show_counts else None,
+            "labels": labels,
+            "counts": counts if show_counts else None,
+            "count_texts": phrase.count_texts(counts) if show_counts else None,
             "voted": len(rnd.votes),
+            "turnout": phrase.turnout(len(rnd.votes), len(self.active_participants())),
             "tie": list(rnd.tie),
             "winner": rnd.winner,
-            "winner_label": self.choice_label(rnd.beat, rnd.winner) if rnd.winner else None,
+            "winner_label": labels.get(rnd.winner, rnd.winner) if rnd.winner else None,
             "decided_by": rnd.decided_by,
+            "summary": summary,
             "result": rnd.result,
         }
 
@@ -500,15 +512,20 @@ class Classroom:
 
     def tally_message(self) -> dict[str, Any]:
         rnd = self.open_round or self.current_round
+        joined = len(self.active_participants())
+        voted = len(rnd.votes) if rnd else 0
         message: dict[str, Any] = {
             "type": "tally",
             "round": rnd.number if rnd else 0,
-            "joined": len(self.active_participants()),
-            "voted": len(rnd.votes) if rnd else 0,
+            "joined": joined,
+            "voted": voted,
+            "turnout": phrase.turnout(voted, joined),
             "counts": None,
+            "count_texts": None,
         }
         if rnd is not None and not (rnd.hidden and rnd.status in (OPEN, PAUSED)):
             message["counts"] = rnd.counts()
+            message["count_texts"] = phrase.count_texts(message["counts"])
         return message
 
     def host_tally_message(self) -> dict[str, Any]:
@@ -517,6 +534,7 @@ class Classroom:
         rnd = self.open_round or self.current_round
         if rnd is not None:
             message["counts"] = rnd.counts()
+            message["count_texts"] = phrase.count_texts(message["counts"])
         return message
 
     def participants_message(self, online: Collection[int] = ()) -> dict[str, Any]:

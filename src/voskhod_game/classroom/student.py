@@ -22,6 +22,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..present import votes as phrase
 from .debrief import QUESTIONS
 from .protocol import decode_server, encode
 from .widgets import Meters, PlainTextApp, countdown_text, show_story, story_text
@@ -131,11 +132,14 @@ class StudentApp(PlainTextApp):
             if self.state is not None and m["version"] < self.state["version"]:
                 return
             self.state = m
+            self.tally = None  # the state carries the counts as of now (none once the tally is hidden)
             rnd = m.get("round")
             if rnd and rnd["status"] == "open":
                 self.deadline = time.monotonic() + rnd["ms_left"] / 1000
             self.render_state()
         elif kind == "tally":
+            if self.state is None or not self.state["round"] or m["round"] != self.state["round"]["number"]:
+                return
             self.tally = m
             self.render_choices()
             self.render_status()
@@ -161,20 +165,13 @@ class StudentApp(PlainTextApp):
         show_story(self, s)
         rnd = s["round"]
         result = self.query_one("#result", Static)
-        if rnd and s["status"] == "resolved":
-            counts = rnd["counts"] or {}
-            how = (
-                "the teacher broke a tie"
-                if rnd["decided_by"] == "teacher"
-                else f"{counts.get(rnd['winner'], 0)} of {sum(counts.values())} votes"
-            )
-            lines: list[Any] = [Text.assemble("The class chose ", (rnd["winner_label"], "bold"), f" ({how}).")]
+        if rnd and s["status"] in ("resolved", "closed"):
+            lines: list[Any] = [Text(rnd["summary"], style="bold")]
+            if rnd["counts"] is not None:
+                lines.append(Text(phrase.split(rnd["counts"], rnd["labels"])))
             if self.my_vote and self.my_vote["round"] == rnd["number"]:
-                mine = (
-                    "You voted for it." if self.my_vote["choice"] == rnd["winner"] else "You voted for something else."
-                )
-                lines.append(Text(mine, style="dim"))
-            if rnd["result"]:
+                lines.append(Text(phrase.yours(self.my_vote["choice"], rnd["winner"]), style="dim"))
+            if rnd["result"] and s["status"] == "resolved":
                 lines.append(story_text(rnd["result"]))
             result.update(Group(*lines))
             result.remove_class("hidden")
@@ -182,13 +179,21 @@ class StudentApp(PlainTextApp):
             result.add_class("hidden")
         ending = self.query_one("#ending", Static)
         parts: list[Any] = []
-        if s["ending"]:
-            parts += [Text(s["ending"]["title"], style="bold"), story_text(s["ending"]["text"])]
+        if s["ending"] and s["ending"]["debrief"]:  # the story above already shows the ending's text
+            parts.append(story_text(s["ending"]["debrief"]))
         if s["debrief"]:
+            d = s["debrief"]
             parts += [Text("")] if parts else []
             parts.append(Text("Class debrief", style="bold underline"))
-            for step in s["debrief"]["path"]:
-                parts.append(Text(f"  {step['round']}. {step['scene']}: {step['choice']}"))
+            for step in d["path"]:
+                parts.append(Text(f"  {step['round']}. {step['scene']}: {step['choice']} ({step['how']})"))
+            if d["closest"]:
+                parts += [Text(""), Text("The closest votes", style="bold")]
+                parts += [Text(f"  Round {c['round']}: {c['split']} ({c['close']})") for c in d["closest"]]
+            if d["timeline"]:
+                parts += [Text(""), Text("Timeline", style="bold")]
+                reference = d.get("reference_label", "history")
+                parts += [Text(f"  {t['label']}: class {t['yours']}, {reference} {t['real']}") for t in d["timeline"]]
             parts += [Text(""), Text("To talk about", style="bold")]
             parts += [Text(f"  • {q}") for q in s["debrief"].get("questions", QUESTIONS)]
         ending.update(Group(*parts))
@@ -198,9 +203,9 @@ class StudentApp(PlainTextApp):
 
     def counts(self) -> dict[str, int] | None:
         s = self.state
-        if s is None or not s["round"] or s["status"] != "open":
+        if s is None or not s["round"] or s["status"] not in ("open", "paused"):
             return None
-        if self.tally and self.tally["round"] == s["round"]["number"]:
+        if self.tally is not None:
             return self.tally["counts"]
         return s["round"]["counts"]
 
@@ -223,7 +228,7 @@ class StudentApp(PlainTextApp):
             if counts is not None and c["id"] in counts:
                 prompt.append(f"  [{counts[c['id']]}]", style="cyan")
             mine = (
-                is_open
+                s["status"] in ("open", "paused")
                 and self.my_vote
                 and self.my_vote["round"] == s["round"]["number"]
                 and self.my_vote["choice"] == c["id"]
@@ -248,9 +253,7 @@ class StudentApp(PlainTextApp):
         if not rnd or status in ("idle", "resolved"):
             return "Wait for the teacher to open the vote."
         if status == "open":
-            voted = ""
-            if self.tally and self.tally["round"] == rnd["number"]:
-                voted = f"   {self.tally['voted']} of {self.tally['joined']} voted"
+            voted = f"   {(self.tally or rnd)['turnout']}"
             mine = self.my_vote and self.my_vote["round"] == rnd["number"]
             return (
                 "Vote open: press another number to change your vote." if mine else "Vote now: press a number."
@@ -258,7 +261,7 @@ class StudentApp(PlainTextApp):
         if status == "paused":
             return "The vote is paused."
         if status == "closed":
-            return "It's a tie: the teacher decides." if len(rnd["tie"]) > 1 else "The vote has closed."
+            return str(rnd["summary"])
         return ""
 
     def render_status(self) -> None:

@@ -86,19 +86,13 @@ def debrief_renderable(data: dict[str, Any]) -> Group:
         parts += [Text("The session ended before the story did.", style="italic"), Text("")]
     parts.append(Text("The path the class took", style="bold underline"))
     for step in data["path"]:
-        how = (
-            "tie broken by the teacher"
-            if step["decided_by"] == "teacher"
-            else f"{step['votes']} of {step['total']} votes"
-        )
-        parts.append(Text(f"  {step['round']}. {step['scene']}: {step['choice']}  ({how})"))
+        parts.append(Text(f"  {step['round']}. {step['scene']}: {step['choice']}  ({step['how']})"))
     if not data["path"]:
         parts.append(Text("  No vote was decided."))
     if data["closest"]:
         parts += [Text(""), Text("The closest votes", style="bold underline")]
         for c in data["closest"]:
-            split = ", ".join(f"{label} {n}" for label, n in c["counts"].items())
-            parts.append(Text(f"  Round {c['round']}: {split}"))
+            parts.append(Text(f"  Round {c['round']}: {c['split']} ({c['close']})"))
     if data["comparisons"]:
         parts += [Text(""), Text("The class and the real mission", style="bold underline")]
         for c in data["comparisons"]:
@@ -174,6 +168,7 @@ class TeacherApp(PlainTextApp):
                 yield Meters(id="meters")
                 yield Static(id="result", classes="hidden")
                 yield Static(id="text")
+                yield Static(id="choices", classes="hidden")
                 yield Static(id="ending", classes="hidden")
             with VerticalScroll(id="side"):
                 yield Static("Starting…", id="join-url")
@@ -231,24 +226,15 @@ class TeacherApp(PlainTextApp):
         rnd = state["round"]
         result = self.query_one("#result", Static)
         if rnd and rnd["status"] == RESOLVED:
-            total = sum((rnd["counts"] or {}).values())
-            votes = (rnd["counts"] or {}).get(rnd["winner"], 0)
-            how = "the teacher broke a tie" if rnd["decided_by"] == "teacher" else f"{votes} of {total} votes"
-            result.update(
-                Group(
-                    Text.assemble("The class chose ", (rnd["winner_label"], "bold"), f" ({how})"),
-                    story_text(rnd["result"]),
-                )
-            )
+            result.update(Group(Text(rnd["summary"], style="bold"), story_text(rnd["result"])))
             result.remove_class("hidden")
         else:
             result.add_class("hidden")
         ending = self.query_one("#ending", Static)
-        if state["ending"]:
-            e = state["ending"]
-            ending.update(
-                Group(Text(e["title"], style="bold"), story_text(e["text"]), Text("Press E for the class debrief."))
-            )
+        if state["ending"]:  # the story pane already shows the ending's title and text
+            note = state["ending"]["debrief"]
+            parts = [story_text(note), Text("")] if note else []
+            ending.update(Group(*parts, Text("The story has reached its ending. Press E for the class debrief.")))
             ending.remove_class("hidden")
         else:
             ending.add_class("hidden")
@@ -281,12 +267,13 @@ class TeacherApp(PlainTextApp):
         counts = f"Joined {joined} ({online} online)   Voted {voted}"
         self.query_one("#counts", Static).update(Text(counts + (f"   [{', '.join(flags)}]" if flags else "")))
         self.query_one("#round-status", Static).update(Text(self.status_line()))
-        tally = self.query_one(Tally)
-        choices = room.state_message()["choices"]
-        if rnd is None or rnd.status == RESOLVED:
-            tally.update(choice_lines(choices) if choices and not room.ended else "")
-        else:
-            tally.show(choices, rnd.counts(), rnd.winner)
+        state = room.state_message()
+        voting = rnd is not None and rnd.status in (OPEN, PAUSED)
+        self.query_one(Tally).show(state["round"], state["choices"])
+        next_choices = self.query_one("#choices", Static)
+        quiet = voting or room.ended or state["ending"] is not None or not state["choices"]
+        next_choices.update(Group() if quiet else choice_lines(state["choices"]))
+        next_choices.set_class(quiet, "hidden")
 
     def status_line(self) -> str:
         room = self.room

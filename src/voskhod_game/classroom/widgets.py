@@ -79,24 +79,39 @@ class Meters(Static):
 
 
 class Tally(Static):
-    """Votes per choice as bars; the winner marked once the round is decided."""
+    """A round's votes as a bar chart, from a ``state`` message's ``round``.
 
-    def show(self, choices: list[dict[str, Any]], counts: dict[str, int] | None, winner: str | None = None) -> None:
-        if counts is None:
-            self.update(Text("Votes are hidden until the vote closes.", style="italic"))
+    While a vote runs: the live counts, or only how many voted when the tally is
+    hidden (the projector is what the class sees). Once it closes: the whole split
+    with the winner marked, kept until the next vote opens."""
+
+    def show(self, rnd: dict[str, Any] | None, choices: list[dict[str, Any]]) -> None:
+        if rnd is None:
+            self.update(Group())
             return
-        labels = {c["id"]: f"{c['number']}. {c['label']}" for c in choices}
+        lines: list[Text] = []
+        if rnd["summary"]:
+            lines.append(Text(rnd["summary"], style="bold"))
+        if rnd["counts"] is None:
+            lines.append(Text(f"Votes are hidden until the vote closes ({rnd['turnout']}).", style="italic"))
+            self.update(Group(*lines))
+            return
+        live = rnd["status"] in ("open", "paused", "closed")  # still this beat: the keys are its numbers
+        numbers = {c["id"]: c["number"] for c in choices} if live else {}
+        counts: dict[str, int] = rnd["counts"]
         total = sum(counts.values())
         top = max(counts.values(), default=0)
-        lines = []
-        for choice, n in counts.items():
-            style = "bold green" if choice == winner else ("bold" if n == top and n else "")
-            line = Text(labels.get(choice, choice), style=style)
-            if choice == winner:
+        for choice in rnd["choices"]:
+            n = counts.get(choice, 0)
+            won = choice == rnd["winner"]
+            style = "bold green" if won else ("bold" if n == top and n else "")
+            number = f"{numbers[choice]}. " if choice in numbers else ""
+            line = Text(number + rnd["labels"].get(choice, choice), style=style)
+            if won:
                 line.append("  ✔", style="bold green")
             lines.append(line)
             count = Text("   ")
-            count.append_text(bar(n / total if total else 0, 24, "cyan"))
+            count.append_text(bar(n / total if total else 0, 24, "green" if won else "cyan"))
             count.append(f" {n:>3}", style=style)
             lines.append(count)
         self.update(Group(*lines))

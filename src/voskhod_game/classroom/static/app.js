@@ -82,18 +82,20 @@ function handle(m) {
     case "state":
       if (state && m.version < state.version) break;
       state = m;
+      tally = null;  // the state carries the counts as of now (or none, once the tally is hidden)
       if (m.round && m.round.status === "open") deadline = performance.now() + m.round.ms_left;
       renderState();
       break;
     case "tally":
+      if (!state || !state.round || m.round !== state.round.number) break;
       tally = m;
-      renderChoices();
+      updateChoices();
       renderRound();
       break;
     case "voted":
       myVote = { round: m.round, choice: m.choice };
       $("vote-error").textContent = "";
-      renderChoices();
+      updateChoices();
       break;
     case "error":
       onError(m);
@@ -154,7 +156,8 @@ $("join-form").addEventListener("submit", (event) => {
 });
 
 // -- rendering --------------------------------------------------------------
-// Story text uses *emphasis* and **strong**; build DOM nodes so no server text is ever parsed as HTML.
+// Every text from the server goes in with textContent (or as text nodes): a nickname or a
+// story line is never parsed as HTML. Story text uses *emphasis* and **strong**.
 function renderMarkup(parent, text) {
   for (const raw of text.split(/\n\s*\n/)) {
     const para = raw.trim().replace(/\s+/g, " ");  // writers wrap lines by hand; the browser wraps them
@@ -173,137 +176,180 @@ function renderMarkup(parent, text) {
     parent.append(p);
   }
 }
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+const voting = () => state && state.round && (state.status === "open" || state.status === "paused") && !state.ended;
+let lastPhase = "";   // round number + status last announced, so a tally is never read out
 
 function renderState() {
   const s = state;
-  document.title = s.title + " · Classroom";
+  const phase = s.round ? `${s.round.number}:${s.status}` : s.status;
+  // The voting view: the vote bar and the choices come first, the story below them.
+  document.body.classList.toggle("voting", !!voting());
+  document.body.classList.toggle("ended", !!s.ended);
+  document.title = (s.ended ? "Debrief · " : s.status === "open" ? "Vote now · " : s.status === "paused" ? "Vote paused · "
+    : s.round && (s.status === "resolved" || s.status === "closed") ? "Result · " : "") + s.title;
   $("title").textContent = s.title;
   $("where").textContent = `Scene ${s.scene.number} of ${s.scene.count}: ${s.scene.title} · ${s.clock}`;
   const meters = $("meters");
   meters.replaceChildren();
   for (const m of s.meters) {
-    const box = document.createElement("div");
-    box.className = "meter " + m.state;
+    const box = el("div", undefined, "meter " + m.state);
     box.setAttribute("role", "group");
     box.setAttribute("aria-label", `${m.label}: ${m.display}, ${m.state}`);
-    const label = document.createElement("div"); label.className = "label"; label.textContent = m.label;
-    const value = document.createElement("div"); value.className = "value"; value.textContent = m.display;
-    const bar = document.createElement("div"); bar.className = "bar";
+    const bar = el("div", undefined, "bar");
     const fill = document.createElement("span"); fill.style.width = Math.round(m.fraction * 100) + "%";
     bar.append(fill);
-    box.append(label, value, bar);
+    box.append(el("div", m.label, "label"), el("div", m.display, "value"), bar);
     meters.append(box);
   }
   const story = $("story");
   story.replaceChildren();
-  if (s.heading) { const h = document.createElement("h2"); h.textContent = s.heading; story.append(h); }
+  if (s.heading) story.append(el("h2", s.heading));
   renderMarkup(story, s.text);
   $("history").hidden = !s.history;
   $("history").textContent = s.history || "";
   renderResult();
   renderRound();
-  renderChoices();
+  buildChoices();
   renderEnding();
+  if (phase !== lastPhase) {
+    if ((s.status === "open" && !lastPhase.startsWith(`${s.round.number}:`)) || s.ended) window.scrollTo(0, 0);
+    lastPhase = phase;
+    $("announce").textContent = announcement();
+  }
 }
 
+function announcement() {
+  const s = state, r = s.round;
+  if (s.ended) return "The session is over. The class debrief is on screen.";
+  if (s.status === "open") return `Vote open: ${r.choices.length} choices, ${Math.ceil(r.ms_left / 1000)} seconds.`;
+  if (s.status === "paused") return "The vote is paused.";
+  if (s.status === "closed" || s.status === "resolved") return r.summary;
+  return "";
+}
+
+// The full split of the last vote, as a chart that stays until the next vote opens.
 function renderResult() {
   const r = state.round;
   const box = $("result");
-  box.replaceChildren();
-  if (!r || r.status !== "resolved" || state.status === "open") { box.hidden = true; return; }
-  box.hidden = false;
-  const total = r.counts ? Object.values(r.counts).reduce((a, b) => a + b, 0) : 0;
-  const head = document.createElement("p");
-  const how = r.decided_by === "teacher" ? "the teacher broke a tie" : `${r.counts[r.winner]} of ${total} vote${total === 1 ? "" : "s"}`;
-  head.append("The class chose ");
-  const b = document.createElement("strong"); b.textContent = r.winner_label; head.append(b);
-  head.append(` (${how}).`);
-  box.append(head);
-  if (myVote && myVote.round === r.number) {
-    const mine = document.createElement("p"); mine.className = "muted";
-    mine.textContent = myVote.choice === r.winner ? "You voted for it." : "You voted for something else.";
-    box.append(mine);
+  const show = r && (state.status === "resolved" || state.status === "closed") && r.counts;
+  box.hidden = !show;
+  if (!show) return;
+  $("result-head").textContent = r.summary;
+  const list = $("split");
+  list.replaceChildren();
+  const total = Object.values(r.counts).reduce((a, b) => a + b, 0);
+  for (const id of r.choices) {
+    const n = r.counts[id] || 0;
+    const pct = total ? Math.round(n * 100 / total) : 0;
+    const li = el("li", undefined, id === r.winner ? "winner" : "");
+    const label = el("span", r.labels[id] || id, "label");
+    if (id === r.winner) label.append(el("span", " ✔ chosen", "tag"));
+    if (myVote && myVote.round === r.number && myVote.choice === id) label.append(el("span", " · your vote", "tag mine"));
+    const count = el("span", `${n} (${pct}%)`, "n");
+    const bar = el("span", undefined, "bar");
+    const fill = document.createElement("span"); fill.style.width = pct + "%"; bar.append(fill);
+    bar.setAttribute("aria-hidden", "true");
+    li.append(label, count, bar);
+    list.append(li);
   }
-  if (r.result) renderMarkup(box, r.result);
+  $("mine").textContent = myVote && myVote.round === r.number && r.winner
+    ? (myVote.choice === r.winner ? "You voted for it." : "You voted for something else.") : "";
+  const text = $("result-text");
+  text.replaceChildren();
+  if (r.result && state.status === "resolved") renderMarkup(text, r.result);
 }
 
 function statusText() {
   const s = state, r = s.round;
   if (s.ended) return "The session is over.";
-  if (s.ending) return "The mission has ended. Wait for the debrief.";
+  if (s.ending) return "The story has reached its ending. Wait for the debrief.";
   if (!r || s.status === "idle" || s.status === "resolved") return "Wait for the teacher to open the vote.";
-  if (s.status === "open") return myVote && myVote.round === r.number ? "Vote is open: you can change your vote." : "Vote now!";
+  if (s.status === "open") return myVote && myVote.round === r.number ? "Vote open: you can change your vote." : "Vote now!";
   if (s.status === "paused") return "The vote is paused.";
-  if (s.status === "closed") return r.tie.length > 1 ? "It's a tie: the teacher decides." : "The vote has closed.";
+  if (s.status === "closed") return r.summary;
   return "";
+}
+
+function currentTally() {
+  const r = state.round;
+  if (tally) return { counts: tally.counts, texts: tally.count_texts, turnout: tally.turnout };
+  return { counts: r ? r.counts : null, texts: r ? r.count_texts : null, turnout: r ? r.turnout : "" };
 }
 
 function renderRound() {
   if (!state) return;
-  $("round-status").textContent = statusText();
-  const voted = tally && state.round && tally.round === state.round.number && state.status === "open"
-    ? ` · ${tally.voted} of ${tally.joined} voted` : "";
-  $("round-status").textContent += voted;
+  const live = voting() ? currentTally() : null;
+  $("round-status").textContent = statusText() + (live && live.turnout ? ` · ${live.turnout}` : "");
+  $("round").classList.toggle("hidden-tally", !!(voting() && state.round.hidden));
   tick();
 }
 
 function tick() {
-  const el = $("countdown");
-  if (!state || !state.round || (state.status !== "open" && state.status !== "paused")) { el.textContent = ""; return; }
+  const box = $("countdown");
+  if (!voting()) { box.textContent = ""; return; }
   const ms = state.status === "paused" ? state.round.ms_left : Math.max(0, deadline - performance.now());
   const secs = Math.ceil(ms / 1000);
-  el.textContent = (state.status === "paused" ? "⏸ " : "") + `${Math.floor(secs / 60)}:${String(secs % 60).padStart(2, "0")}`;
-  el.classList.toggle("low", secs <= 5);
+  box.textContent = (state.status === "paused" ? "⏸ " : "") + `${Math.floor(secs / 60)}:${String(secs % 60).padStart(2, "0")}`;
+  box.classList.toggle("low", secs <= 5 && state.status === "open");
 }
 setInterval(tick, 250);
 
-function currentCounts() {
-  const r = state.round;
-  if (!r) return null;
-  if (tally && tally.round === r.number && state.status === "open") return tally.counts;
-  return r.counts;
+// The buttons are built once per beat and round; tallies and votes only change them in place,
+// so a finger or the keyboard focus on a button is never pulled away while votes come in.
+let builtFor = "";
+function buildChoices() {
+  const s = state, r = s.round;
+  const key = JSON.stringify([r && voting() ? r.number : 0, s.choices]);
+  const list = $("choices");
+  if (key !== builtFor) {
+    builtFor = key;
+    list.replaceChildren();
+    for (const c of s.choices) {
+      const button = el("button", undefined, "choice");
+      button.type = "button";
+      button.dataset.choice = c.id;
+      const text = el("span", `${c.number}. ${c.label}`, "text");
+      if (c.minutes) text.append(` (${c.cost}${c.risky ? ", risky" : ""})`);
+      button.append(el("span", undefined, "fill"), text);
+      if (!c.enabled && c.reason) button.append(el("span", c.reason, "reason"));
+      button.append(el("span", "", "count"), el("span", "", "tag"));
+      button.addEventListener("click", () => vote(c.id));
+      const li = document.createElement("li");
+      li.append(button);
+      list.append(li);
+    }
+  }
+  list.hidden = !!s.ending || s.ended;
+  updateChoices();
 }
 
-function renderChoices() {
+function updateChoices() {
   if (!state) return;
-  const list = $("choices");
-  list.replaceChildren();
   const r = state.round;
   const open = state.status === "open" && r && !state.ended;
-  const roundChoices = open ? r.choices : [];
-  const counts = open ? currentCounts() : null;
+  const live = voting() ? currentTally() : { counts: null };
+  const counts = live.counts;
   const total = counts ? Object.values(counts).reduce((a, b) => a + b, 0) : 0;
-  for (const c of state.choices) {
-    const li = document.createElement("li");
-    const button = document.createElement("button");
-    button.className = "choice";
-    button.type = "button";
-    button.dataset.choice = c.id;
-    button.disabled = !open || !roundChoices.includes(c.id);
-    const mine = open && myVote && myVote.round === r.number && myVote.choice === c.id;
-    if (mine) {
-      button.classList.add("mine");
-      const tag = document.createElement("span"); tag.className = "tag"; tag.textContent = "Your vote"; button.append(tag);
-    }
-    if (counts && counts[c.id] !== undefined) {
-      const fill = document.createElement("span"); fill.className = "fill";
-      fill.style.width = (total ? Math.round(counts[c.id] * 100 / total) : 0) + "%";
-      button.append(fill);
-    }
-    button.append(`${c.number}. ${c.label}`);
-    if (c.minutes) button.append(` (${c.cost}${c.risky ? ", risky" : ""})`);
-    if (!c.enabled && c.reason) {
-      const why = document.createElement("span"); why.className = "reason"; why.textContent = c.reason; button.append(why);
-    }
-    if (counts && counts[c.id] !== undefined) {
-      const n = document.createElement("span"); n.className = "count";
-      n.textContent = `${counts[c.id]} vote${counts[c.id] === 1 ? "" : "s"}`; button.append(n);
-    }
-    button.addEventListener("click", () => vote(c.id));
-    li.append(button);
-    list.append(li);
+  for (const button of $("choices").querySelectorAll("button.choice")) {
+    const id = button.dataset.choice;
+    const inRound = r && voting() && r.choices.includes(id);
+    button.disabled = !open || !inRound;
+    // The student's own vote stays marked while the vote is paused too.
+    const mine = !!(inRound && myVote && myVote.round === r.number && myVote.choice === id);
+    button.classList.toggle("mine", mine);
+    button.setAttribute("aria-pressed", mine ? "true" : "false");
+    button.querySelector(".tag").textContent = mine ? "Your vote" : "";
+    const n = counts && counts[id] !== undefined ? counts[id] : null;
+    button.querySelector(".count").textContent = n === null || !live.texts ? "" : live.texts[id];
+    button.querySelector(".fill").style.width = n === null || !total ? "0%" : Math.round(n * 100 / total) + "%";
   }
-  list.hidden = !!state.ending || state.ended;
 }
 
 function vote(choice) {
@@ -316,43 +362,50 @@ function renderEnding() {
   const s = state;
   const box = $("ending");
   box.replaceChildren();
-  box.hidden = !s.ending;
-  if (s.ending) {
-    const t = document.createElement("p"); t.className = "ending-title"; t.textContent = s.ending.title; box.append(t);
-    renderMarkup(box, s.ending.text);
-    if (s.ending.debrief) renderMarkup(box, s.ending.debrief);
-  }
+  // The story above already shows the ending's title and text; this panel adds only what is new.
+  box.hidden = !(s.ending && s.ending.debrief);
+  if (s.ending && s.ending.debrief) renderMarkup(box, s.ending.debrief);
   const d = $("debrief");
   d.replaceChildren();
   d.hidden = !s.debrief;
   if (!s.debrief) return;
-  const h = document.createElement("h2"); h.textContent = "Class debrief"; d.append(h);
-  if (s.debrief.path.length) {
-    const p = document.createElement("p"); p.textContent = "The path the class took:"; d.append(p);
-    const ol = document.createElement("ol");
-    for (const step of s.debrief.path) {
-      const li = document.createElement("li");
-      li.textContent = `${step.scene}: ${step.choice} (${step.decided_by === "teacher" ? "tie broken by the teacher" : step.votes + " of " + step.total + " votes"})`;
-      ol.append(li);
-    }
+  const b = s.debrief;
+  d.append(el("h2", "Class debrief"));
+  if (b.path.length) {
+    d.append(el("h3", "The path the class took"));
+    const ol = el("ol");
+    for (const step of b.path) ol.append(el("li", `${step.scene}: ${step.choice} (${step.how})`));
     d.append(ol);
   }
-  if (s.debrief.comparisons.length) {
-    const table = document.createElement("table");
-    const head = document.createElement("tr");
-    for (const t of ["", "The class", "Real mission"]) { const th = document.createElement("th"); th.textContent = t; head.append(th); }
-    table.append(head);
-    for (const c of s.debrief.comparisons) {
-      const tr = document.createElement("tr");
-      for (const t of [c.label, c.yours, c.real]) { const td = document.createElement("td"); td.textContent = t; tr.append(td); }
-      table.append(tr);
-    }
-    d.append(table);
+  if (b.closest.length) {
+    d.append(el("h3", "The closest votes"));
+    const ul = el("ul");
+    for (const c of b.closest) ul.append(el("li", `Round ${c.round}: ${c.split} (${c.close})`));
+    d.append(ul);
   }
-  const q = document.createElement("p"); q.textContent = "To talk about:"; d.append(q);
-  const ul = document.createElement("ul"); ul.className = "questions";
-  for (const question of s.debrief.questions) { const li = document.createElement("li"); li.textContent = question; ul.append(li); }
+  if (b.comparisons.length) d.append(table("The class and the reference", b.comparisons.map((c) => [c.label, c.yours, c.real]), b.reference_label));
+  if (b.timeline.length) d.append(table("Timeline", b.timeline.map((t) => [t.label, t.yours, t.real]), b.reference_label));
+  d.append(el("h3", "To talk about"));
+  const ul = el("ul", undefined, "questions");
+  for (const question of b.questions) ul.append(el("li", question));
   d.append(ul);
+}
+
+function table(caption, rows, reference) {
+  const t = el("table");
+  t.append(el("caption", caption));
+  const head = el("tr");
+  for (const text of ["", "The class", reference || "History"]) {
+    const th = el("th", text); th.scope = "col"; head.append(th);
+  }
+  t.append(head);
+  for (const row of rows) {
+    const tr = el("tr");
+    const th = el("th", row[0]); th.scope = "row"; tr.append(th);
+    tr.append(el("td", row[1]), el("td", row[2]));
+    t.append(tr);
+  }
+  return t;
 }
 
 // -- start ------------------------------------------------------------------
