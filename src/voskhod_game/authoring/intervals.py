@@ -142,6 +142,7 @@ def parse(source: str) -> ast.expr:
 def evaluate(node: ast.expr, env: Env) -> Interval:
     """An interval holding every value ``node`` can take when names lie in ``env``."""
     if isinstance(node, ast.Constant):
+        assert isinstance(node.value, (int, float)), "the loader lets only numbers and true/false through"
         return Interval.point(float(node.value))
     if isinstance(node, ast.Name):
         if node.id in ("true", "True"):
@@ -312,8 +313,8 @@ def _cases(node: ast.expr, env: dict[str, Interval], holds: bool) -> list[dict[s
             return current
         return cap_cases([c for value in node.values for c in _cases(value, dict(env), holds)])
     if isinstance(node, ast.Name) and node.id in env:
-        value = env[node.id]
-        narrowed = value.meet(FALSE) if not holds else (TRUE if value == MAYBE else value)
+        known = env[node.id]
+        narrowed = known.meet(FALSE) if not holds else (TRUE if known == MAYBE else known)
         if narrowed is None:
             return []
         env[node.id] = narrowed
