@@ -1,4 +1,4 @@
-"""``voskhod graph``: draw the story as Mermaid, DOT or SVG (through Graphviz)."""
+"""``voskhod graph``: draw the story as Mermaid or DOT text, or as SVG, PNG or PDF (through Graphviz)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import load_or_report, story_path
+from .common import load_or_report, story_arg, story_path
 
 # -o FILE: text formats written as they are, pictures drawn from DOT by Graphviz (`dot -T<format>`).
 SUFFIX_FORMATS = {".mmd": "mermaid", ".mermaid": "mermaid", ".md": "mermaid", ".dot": "dot", ".gv": "dot"}
@@ -26,7 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "condition; dotted: a chance outcome), endings coloured by type. Mermaid renders on GitHub and in "
         "many editors; `-o story.svg`, `.png` and `.pdf` are drawn by Graphviz, which must be installed.",
     )
-    p.add_argument("dir", nargs="?", metavar="DIR", help="story directory (default: the Voskhod-2 story)")
+    p.add_argument(
+        "dir", nargs="?", metavar="DIR", help="story directory (default: the story that comes with the game)"
+    )
     p.add_argument("--format", choices=["mermaid", "dot"], help="text format (default: from -o, else mermaid)")
     p.add_argument("-o", "--output", metavar="FILE", help=f"write here ({_known_suffixes()}); default stdout")
     p.set_defaults(func=run)
@@ -56,9 +58,10 @@ def run(args: argparse.Namespace) -> int:
         except GraphvizMissing as exc:
             return _refuse(str(exc))
     fmt = args.format or ("dot" if picture else SUFFIX_FORMATS.get(suffix, "mermaid"))
-    if not story_path(args.dir).is_dir():
-        return _refuse(f"{story_path(args.dir)}: no such directory")
-    story = load_or_report(args.dir)
+    where = story_arg(args, args.dir)
+    if not story_path(where).is_dir():
+        return _refuse(f"{story_path(where)}: no such directory")
+    story = load_or_report(where)
     if story is None:
         return 1
     graph = build_graph(story)
