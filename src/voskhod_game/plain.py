@@ -22,6 +22,7 @@ from .engine.debrief import build_debrief
 from .engine.game import Game, GameError
 from .engine.saves import SaveError, SaveStore
 from .engine.views import ChoiceResult, View
+from .line_input import NotAChoice, choice_word, clean, lenient, shorten
 from .story.markup import plain
 from .story.model import Story
 
@@ -206,7 +207,8 @@ class LineGame:
     def handle(self, line: str) -> bool:
         """Act on one input line; False when the player quits."""
         assert self.game is not None
-        words = line.strip().split(maxsplit=1)
+        line = clean(line)
+        words = line.split(maxsplit=1)
         if not words:
             return True
         command, arg = words[0].lower(), (words[1].strip() if len(words) > 1 else "")
@@ -226,9 +228,9 @@ class LineGame:
         if command in actions:
             return actions[command](arg) is not False
         try:
-            result = self.game.choose(words[0] if len(words) == 1 else line.strip())
-        except GameError as exc:
-            self.say(f"{exc}. Type a choice number or `help`.")
+            result = self.game.choose(choice_word(words[0]) if len(words) == 1 else line)
+        except (GameError, NotAChoice) as exc:
+            self.say(f"{shorten(str(exc), 200)}. Type a choice number or `help`.")
             return True
         self.say()
         self.show_result(result)
@@ -335,6 +337,7 @@ def run_plain(
     """
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
+    lenient(stdin)  # one invalid byte must not end the game under a strict UTF-8 locale
     width = min(shutil.get_terminal_size((80, 24)).columns, 100) - 2
     session = LineGame(story, store, stdout, seed, use_colour(stdout), max(width, 40))
     echo = not getattr(stdin, "isatty", lambda: False)()
@@ -353,7 +356,7 @@ def run_plain(
             stdout.write("\n")
             return 0
         if echo:  # piped input: show what was typed so a transcript reads like a session
-            stdout.write(line if line.endswith("\n") else line + "\n")
+            stdout.write(clean(line) + "\n")
         if watch is not None and watch.poll():
             session.hot_reload(watch)
         if not session.handle(line):

@@ -15,6 +15,8 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from .limits import MAGNITUDE_TEXT, MAX_MAGNITUDE
+
 Value = float | int | bool
 Env = Mapping[str, Value]
 Fn = Callable[[Env], Value]
@@ -22,7 +24,7 @@ Fn = Callable[[Env], Value]
 MAX_EXPRESSION_LENGTH = 500
 MAX_POWER_EXPONENT = 64
 MAX_POWER_BASE = 1e6
-MAX_MAGNITUDE = 1e15
+MAX_ROUND_DIGITS = 15
 
 CONSTANTS: dict[str, Value] = {"true": True, "false": False, "True": True, "False": False}
 
@@ -42,29 +44,38 @@ class EvaluationError(ArithmeticError):
 
 
 def _clamp_magnitude(x: Value) -> Value:
-    if -MAX_MAGNITUDE <= x <= MAX_MAGNITUDE:  # the usual case, decided by one comparison
-        return x
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and abs(x) > MAX_MAGNITUDE:
-        raise EvaluationError(f"number too large: {x:.3g}")
-    return x
+    """``x`` when it is a real number no larger than MAX_MAGNITUDE, else EvaluationError.
+
+    Every arithmetic result passes through here, so NaN, infinity, complex
+    numbers (``(-8) ** 0.5``) and runaway integers never leave the language:
+    the engine skips an effect that raises, and no meter or flag is poisoned.
+    """
+    try:
+        if -MAX_MAGNITUDE <= x <= MAX_MAGNITUDE:  # the usual case, decided by one comparison
+            return x
+    except TypeError:  # complex: only comparisons with real numbers are defined
+        raise EvaluationError("the result is not a real number") from None
+    if x != x:
+        raise EvaluationError("the result is not a number")
+    raise EvaluationError(f"number too large (the limit is {MAGNITUDE_TEXT})")
 
 
 def _div(a: Value, b: Value) -> Value:
     if b == 0:
         raise EvaluationError("division by zero")
-    return a / b
+    return _clamp_magnitude(a / b)
 
 
 def _floordiv(a: Value, b: Value) -> Value:
     if b == 0:
         raise EvaluationError("division by zero")
-    return a // b
+    return _clamp_magnitude(a // b)
 
 
 def _mod(a: Value, b: Value) -> Value:
     if b == 0:
         raise EvaluationError("modulo by zero")
-    return a % b
+    return _clamp_magnitude(a % b)
 
 
 def _pow(a: Value, b: Value) -> Value:
@@ -72,11 +83,22 @@ def _pow(a: Value, b: Value) -> Value:
         raise EvaluationError(f"power too large: {a} ** {b}")
     if a == 0 and b < 0:
         raise EvaluationError("zero to a negative power")
-    return _clamp_magnitude(a**b)
+    try:
+        result = a**b
+    except OverflowError:
+        raise EvaluationError(f"power too large: {a} ** {b}") from None
+    return _clamp_magnitude(result)
 
 
 def _clamp(x: Value, lo: Value, hi: Value) -> Value:
     return lo if x < lo else hi if x > hi else x
+
+
+def _round(x: Value, digits: Value = 0) -> Value:
+    """``round`` with the places limited: ``round(1, -10**9)`` would build a 10**9-digit number."""
+    if not -MAX_ROUND_DIGITS <= digits <= MAX_ROUND_DIGITS:
+        raise EvaluationError(f"round() keeps {-MAX_ROUND_DIGITS} to {MAX_ROUND_DIGITS} places, not {digits:g}")
+    return round(x, int(digits))
 
 
 _BINOPS: dict[type[ast.operator], Callable[[Value, Value], Value]] = {
@@ -103,7 +125,7 @@ FUNCTIONS: dict[str, tuple[Callable[..., Value], int, int]] = {
     "min": (min, 2, 8),
     "max": (max, 2, 8),
     "abs": (abs, 1, 1),
-    "round": (lambda x, n=0: round(x, int(n)), 1, 2),
+    "round": (_round, 1, 2),
     "floor": (math.floor, 1, 1),
     "ceil": (math.ceil, 1, 1),
     "clamp": (_clamp, 3, 3),
@@ -174,6 +196,9 @@ def _parse(source: str, mode: str) -> ast.AST:
         if "=" in source and mode == "eval" and "==" not in source:
             hint = "to compare, write `==`; `=` is only for effects"
         raise ExpressionError(f"cannot parse `{source.strip()}`: {exc.msg}", offset, hint) from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # a NUL byte (Python 3.11), absurd nesting
+        message = "it contains a NUL character" if "\0" in source else "it is nested too deeply"
+        raise ExpressionError(f"cannot parse the expression: {message}", 0, str(exc)[:80]) from None
 
 
 class _Compiler:
@@ -181,14 +206,21 @@ class _Compiler:
         self.known = known
         self.names: set[str] = set()
 
+    def run(self, node: ast.AST) -> Fn:
+        """Compile a whole expression; one nested too deeply for Python's stack is refused."""
+        try:
+            return self.compile(node)
+        except RecursionError:
+            raise ExpressionError("expression nested too deeply", 0, "split it over several flags") from None
+
     def fail(self, node: ast.AST, message: str, hint: str = "") -> ExpressionError:
         return ExpressionError(message, getattr(node, "col_offset", 0), hint)
 
     def compile(self, node: ast.AST) -> Fn:
         if isinstance(node, ast.Constant):
             value = node.value
-            if isinstance(value, bool) or (isinstance(value, (int, float)) and not isinstance(value, complex)):
-                const = _clamp_magnitude(value) if not isinstance(value, bool) else value
+            if isinstance(value, (bool, int, float)):
+                const = _literal(value, node)
                 return lambda env: const
             raise self.fail(node, f"only numbers and true/false are allowed, not {value!r}")
         if isinstance(node, ast.Name):
@@ -226,13 +258,13 @@ class _Compiler:
             first = self.compile(node.left)
             rest = []
             for cmp_op, comparator in zip(node.ops, node.comparators, strict=True):
-                fn = _COMPARES.get(type(cmp_op))
-                if fn is None:
+                compare = _COMPARES.get(type(cmp_op))
+                if compare is None:
                     raise self.fail(node, "only == != < <= > >= comparisons are supported")
-                rest.append((fn, self.compile(comparator)))
+                rest.append((compare, self.compile(comparator)))
             if len(rest) == 1:
-                (fn, right) = rest[0]
-                return lambda env: fn(first(env), right(env))
+                (only, right) = rest[0]
+                return lambda env: only(first(env), right(env))
 
             def chain(env: Env) -> bool:
                 left = first(env)
@@ -253,11 +285,11 @@ class _Compiler:
                 raise self.fail(node, "only these functions can be called: " + allowed)
             if node.keywords:
                 raise self.fail(node, "keyword arguments are not supported")
-            fn, lo, hi = FUNCTIONS[node.func.id]
+            function, lo, hi = FUNCTIONS[node.func.id]
             if not lo <= len(node.args) <= hi:
                 raise self.fail(node, f"`{node.func.id}` takes {lo}–{hi} arguments, not {len(node.args)}")
             args = [self.compile(a) for a in node.args]
-            return lambda env: fn(*(a(env) for a in args))
+            return lambda env: function(*(a(env) for a in args))
         if isinstance(node, ast.Attribute):
             raise self.fail(node, "attribute access (`.`) is not part of the expression language")
         if isinstance(node, ast.Subscript):
@@ -266,15 +298,31 @@ class _Compiler:
         raise self.fail(node, f"`{kind}` is not allowed in an expression", "use names, numbers and operators")
 
 
+def _literal(value: Value, node: ast.AST | None = None) -> Value:
+    """A number written by the writer, refused unless finite and within MAX_MAGNITUDE."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:
+        return value
+    if isinstance(value, float) and math.isfinite(value) and abs(value) <= MAX_MAGNITUDE:
+        return value
+    offset = getattr(node, "col_offset", 0)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ExpressionError("numbers must be finite, not NaN or infinity", offset, "write an ordinary number")
+    raise ExpressionError(
+        f"number too large: the limit is {MAGNITUDE_TEXT}", offset, "use a smaller unit or a smaller number"
+    )
+
+
 def compile_expression(source: str, known: Callable[[str], bool] | None = None, kind: type = Compiled) -> Compiled:
     """Compile a condition or number; ``known`` says which names exist."""
     if isinstance(source, (bool, int, float)):
-        value = source
-        return kind(str(source).lower(), lambda env: value, frozenset())
+        value = _literal(source)
+        return kind(str(value).lower(), lambda env: value, frozenset())
     tree = _parse(source, "eval")
     assert isinstance(tree, ast.Expression)
     compiler = _Compiler(known)
-    fn = compiler.compile(tree.body)
+    fn = compiler.run(tree.body)
     return kind(source.strip(), fn, frozenset(compiler.names))
 
 
@@ -328,7 +376,7 @@ def compile_effect(
             "declare it under `meters:` or `flags:` in story.yaml",
         )
     compiler = _Compiler(known)
-    fn = compiler.compile(value)
+    fn = compiler.run(value)
     names = frozenset(compiler.names | ({name} if op != "=" else set()))
     return Assignment(name, op, Compiled(ast.unparse(value), fn, names), source.strip())
 

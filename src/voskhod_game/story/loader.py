@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +30,7 @@ from .expressions import (
     compile_effect,
     compile_number,
 )
+from .limits import CLOCK_YEARS
 from .markup import placeholders
 from .model import (
     MACHINE_STATE_ATTRIBUTE,
@@ -136,20 +138,20 @@ class _Loader:
     def read(self, path: Path) -> SourceFile | None:
         src = read_yaml(path, self.out)
         if src is not None:
-            self.hasher.update(path.name.encode())
-            self.hasher.update(path.read_bytes())
+            self.hasher.update(os.fsencode(path.name))  # a name that is not UTF-8 still hashes
+            self.hasher.update(src.content)
         return src
 
     # -- the run ---------------------------------------------------------
     def run(self) -> tuple[Story | None, list[Diagnostic]]:
         root = self.root
-        if not root.is_dir():
+        if not os.path.isdir(root):
             self.out.append(
                 Diagnostic("V006", "story directory not found", root, 1, 1, "pass the folder that holds story.yaml")
             )
             return None, self.out
         manifest_path = root / MANIFEST
-        if not manifest_path.is_file():
+        if not _present(manifest_path):
             self.out.append(
                 Diagnostic(
                     "V006",
@@ -170,9 +172,13 @@ class _Loader:
         manifest_ok = check_object(manifest.data, "manifest", (), manifest, self.out)
 
         facts_src = None
-        if (root / FACTS).is_file():
+        if _present(root / FACTS):
             facts_src = self.read(root / FACTS)
-        paths = scene_files(root)
+        try:
+            paths = scene_files(root)
+        except OSError as exc:
+            self.out.append(Diagnostic("V006", f"cannot list the story folder: {exc.strerror or exc}", root))
+            return None, self.out
         if len(paths) > MAX_SCENE_FILES:
             self.out.append(Diagnostic("V002", f"{len(paths)} scene files; the limit is {MAX_SCENE_FILES}", root))
             return None, self.out
@@ -507,7 +513,9 @@ class _Loader:
         if raw is None:
             return Clock("1965-03-18T07:00:00Z", (ClockZone("UTC", 0),))
         start = raw["start"]
-        if parse_utc(start) is None:
+        when = parse_utc(start)
+        first, last = CLOCK_YEARS
+        if when is None:
             self.report(
                 "V104",
                 f"clock start `{start}` is not an ISO 8601 UTC time",
@@ -515,7 +523,27 @@ class _Loader:
                 ("clock", "start"),
                 "write it like 1965-03-18T07:00:00Z",
             )
+        elif not first <= when.year <= last:
+            self.report(
+                "V104",
+                f"clock start year {when.year} is outside {first}..{last}",
+                src,
+                ("clock", "start"),
+                "the story's time runs on from the start: leave room for it",
+            )
+            when = None
         zones = tuple(ClockZone(z["label"], z["offset"]) for z in raw.get("zones", [])) or (ClockZone("UTC", 0),)
+        for i, zone in enumerate(zones if raw.get("zones") else ()):
+            try:
+                if when is not None:
+                    when + timedelta(minutes=zone.offset_minutes)
+            except OverflowError:
+                self.report(
+                    "V104",
+                    f"zone `{zone.label}` ({zone.offset_minutes:+} min) puts the clock before year {first}",
+                    src,
+                    ("clock", "zones", i, "offset"),
+                )
         return Clock(start, zones)
 
     def build_comparisons(self, src: SourceFile) -> tuple[Comparison, ...]:
@@ -707,16 +735,11 @@ class _Loader:
         if "chance" in c:
             ch = c["chance"]
             alt = self.build_outcome(ch, scene_id, src, (*key, "chance"), "a chance")
-            p = self.number(ch["p"], src, (*key, "chance", "p"))
-            if isinstance(ch["p"], (int, float)) and not 0 <= ch["p"] <= 1:
-                self.report("V104", f"chance p {ch['p']} is not between 0 and 1", src, (*key, "chance", "p"))
-                p = None
+            p = self.number(ch["p"], src, (*key, "chance", "p"))  # a plain number's range: schema.py
             if alt is None or p is None:
                 return None
             chance = Chance(p, alt)
-        time = c.get("time", 0)
-        if time < 0:
-            self.report("V104", "time cannot be negative", src, (*key, "time"))
+        time = c.get("time", 0)  # its range is checked by schema.py
         rates = self.rates(c.get("rates", {}), src, (*key, "rates"))
         if outcome is None or ("if" in c and condition is None):
             return None
@@ -781,6 +804,18 @@ class _Loader:
 
     def compile_effect(self, text: str, known: Any) -> Assignment:
         return compile_effect(text, known, self.names.writable)
+
+
+def _present(path: Path) -> bool:
+    """True when something is there, even a FIFO, a broken link or a file we may not read:
+    reading it then says what is wrong, rather than "there is no such file"."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except (OSError, ValueError):
+        return True
+    return True
 
 
 def parse_utc(text: str) -> datetime | None:
