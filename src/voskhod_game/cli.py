@@ -16,6 +16,7 @@ import traceback
 from collections.abc import Sequence
 
 from . import __version__
+from .commands.common import GLOBAL_OPTIONS, add_saves_option, add_story_option
 
 COMMAND_MODULES = (
     "play",
@@ -32,7 +33,7 @@ EXIT_INTERNAL_ERROR = 3  # 0 done, 1 problems found, 2 usage error, 3 a bug in v
 DEBUG_ENV = "VOSKHOD_DEBUG"
 
 DESCRIPTION = """\
-Voskhod-2, 18-19 March 1965: you are Alexei Leonov on the first spacewalk.
+A text adventure and the story engine behind it: play a story, or write, check and test one.
 With no command, the game opens in the terminal (same as `voskhod play`)."""
 
 
@@ -43,18 +44,39 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"voskhod {__version__}")
+    add_story_option(parser)
+    add_saves_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f".commands.{name}", __package__).register(sub)
     return parser
 
 
+def with_command(args: list[str]) -> list[str]:
+    """The arguments with ``play`` put in where no command was named.
+
+    Options every command shares (``--story DIR``, ``--saves DIR``) may come first;
+    ``voskhod --seed 3`` means ``voskhod play --seed 3`` and ``voskhod --saves DIR``
+    means ``voskhod --saves DIR play``.
+    """
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word in GLOBAL_OPTIONS:
+            i += 2
+        elif word.split("=", 1)[0] in GLOBAL_OPTIONS:
+            i += 1
+        else:
+            break
+    rest = args[i:]
+    if rest and (rest[0] in COMMAND_MODULES or rest[0] in {"-h", "--help", "--version"}):
+        return args
+    return [*args[:i], "play", *rest]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not args_list or (args_list[0].startswith("-") and args_list[0] not in {"-h", "--help", "--version"}):
-        args_list = ["play", *args_list]
-    args = parser.parse_args(args_list)
+    args = parser.parse_args(with_command(list(sys.argv[1:] if argv is None else argv)))
     tolerant_streams()
     try:
         return int(args.func(args) or 0)

@@ -311,12 +311,12 @@ def _cases(node: ast.expr, env: dict[str, Interval], holds: bool) -> list[dict[s
     if isinstance(node, ast.BoolOp):
         if isinstance(node.op, ast.And) == holds:  # every part must hold (or every part fail)
             current = [env]
-            for value in node.values:
-                current = cap_cases([c for e in current for c in _cases(value, dict(e), holds)])
+            for part in node.values:
+                current = cap_cases([c for e in current for c in _cases(part, dict(e), holds)])
                 if not current:
                     return []
             return current
-        return cap_cases([c for value in node.values for c in _cases(value, dict(env), holds)])
+        return cap_cases([c for part in node.values for c in _cases(part, dict(env), holds)])
     if isinstance(node, ast.Name) and node.id in env:
         known = env[node.id]
         narrowed = known.meet(FALSE) if not holds else (TRUE if known == MAYBE else known)

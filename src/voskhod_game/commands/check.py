@@ -31,7 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "that can never be true...). Every code is explained in docs/diagnostics.md. Exit status: 0 clean, "
         "1 errors or warnings found, 2 usage error.",
     )
-    p.add_argument("dirs", nargs="*", metavar="DIR", help="story directories (default: the Voskhod-2 story)")
+    p.add_argument(
+        "dirs", nargs="*", metavar="DIR", help="story directories (default: the story that comes with the game)"
+    )
     p.add_argument("--format", choices=["text", "json"], default="text", help="output format (json for editors)")
     p.add_argument(
         "--ignore",
@@ -61,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
     if bad:
         print(f"voskhod check: --ignore takes codes such as W405, not {', '.join(bad)}", file=sys.stderr)
         return 2
-    dirs = [Path(d) for d in args.dirs] or [default_story_dir()]
+    given = args.dirs or ([args.story] if getattr(args, "story", None) else [])
+    dirs = [Path(d) for d in given] or [default_story_dir()]
     missing = [directory for directory in dirs if not directory.is_dir()]
     if missing:
         for directory in missing:

@@ -7,7 +7,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from .common import add_story_option, load_or_report
+from .common import add_story_option, load_or_report, story_arg
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -102,7 +102,7 @@ def run_host(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    story = load_or_report(args.story)
+    story = load_or_report(story_arg(args))
     if story is None:
         return 1
     from ..classroom.host import open_classroom
@@ -127,8 +127,9 @@ def resume_command(args: argparse.Namespace, db: Path) -> str:
     """The exact command that starts this session again (same file, same options; no --seed:
     the game's dice are in the file)."""
     argv = ["voskhod", "classroom", "host", "--db", str(db.resolve())]
-    if args.story:
-        argv += ["--story", str(Path(args.story).resolve())]
+    story = story_arg(args)
+    if story:
+        argv += ["--story", str(Path(story).resolve())]
     options = (
         ("--host", args.host, "127.0.0.1"),
         ("--port", args.port, 8765),
@@ -165,7 +166,7 @@ def run_export(args: argparse.Namespace) -> int:
     if not Path(args.db).is_file():
         print(f"voskhod classroom export: no session database at {args.db}", file=sys.stderr)
         return 1
-    story = load_or_report(args.story)
+    story = load_or_report(story_arg(args))
     if story is None:
         return 1
     try:

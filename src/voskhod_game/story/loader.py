@@ -14,10 +14,11 @@ import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from . import defaults
 from .diagnostics import Diagnostic, StoryError, did_you_mean
 from .expressions import (
     CONSTANTS,
@@ -316,6 +317,10 @@ class _Loader:
             milestones=milestones,
             clock=clock,
             intro=data.get("intro", ""),
+            title_art=data.get("title_art", ""),
+            how_to_play=data.get("how_to_play", defaults.HOW_TO_PLAY),
+            reference_label=data.get("reference_label", defaults.REFERENCE_LABEL),
+            questions=tuple(data.get("questions", defaults.QUESTIONS)),
             fingerprint=self.hasher.hexdigest()[:16],
             renamed=renamed,
         )
@@ -508,10 +513,10 @@ class _Loader:
                 )
         return tuple(n for n in names if n in meters)
 
-    def build_clock(self, src: SourceFile) -> Clock:
+    def build_clock(self, src: SourceFile) -> Clock | None:
         raw = src.data.get("clock")
         if raw is None:
-            return Clock("1965-03-18T07:00:00Z", (ClockZone("UTC", 0),))
+            return None
         start = raw["start"]
         when = parse_utc(start)
         first, last = CLOCK_YEARS
@@ -521,7 +526,7 @@ class _Loader:
                 f"clock start `{start}` is not an ISO 8601 UTC time",
                 src,
                 ("clock", "start"),
-                "write it like 1965-03-18T07:00:00Z",
+                "write it like 1957-11-24T06:00:00Z",
             )
         elif not first <= when.year <= last:
             self.report(
@@ -565,9 +570,10 @@ class _Loader:
                 )
         return tuple(out)
 
-    def build_milestones(self, src: SourceFile, beats: dict[str, Any], clock: Clock) -> tuple[Milestone, ...]:
+    def build_milestones(self, src: SourceFile, beats: dict[str, Any], clock: Clock | None) -> tuple[Milestone, ...]:
+        """Milestones in minutes after the start; without a clock, ``real`` is time since the start."""
         out = []
-        start = parse_utc(clock.start)
+        start = parse_utc(clock.start) if clock is not None else ELAPSED_EPOCH
         for i, m in enumerate(src.data.get("debrief", {}).get("milestones", [])):
             key: PathKey = ("debrief", "milestones", i)
             if m["beat"] not in beats:
@@ -580,6 +586,15 @@ class _Loader:
                 )
                 continue
             when = parse_time_on(m["real"], start)
+            if clock is None and parse_utc(m["real"]) is not None:
+                self.report(
+                    "V104",
+                    f"milestone time `{m['real']}` is a date, but the story has no clock",
+                    src,
+                    (*key, "real"),
+                    "add `clock:` to story.yaml, or give the time since the start as HH:MM:SS",
+                )
+                continue
             if when is None or start is None:
                 self.report("V104", f"milestone time `{m['real']}` is not HH:MM:SS or an ISO time", src, (*key, "real"))
                 continue
@@ -816,6 +831,10 @@ def _present(path: Path) -> bool:
     except (OSError, ValueError):
         return True
     return True
+
+
+# Without a clock, milestone times count from an arbitrary midnight: only differences matter.
+ELAPSED_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def parse_utc(text: str) -> datetime | None:

@@ -192,8 +192,22 @@ OBJECTS: dict[str, list[Field]] = {
         Field("version", AnyOf(Str(), Num()), "Story version, for the writer's own use."),
         Field("start", Str(REF_PATTERN), "First beat, as `scene.beat`.", True),
         Field("intro", Str(), "Text shown before the first beat (title screen, classroom)."),
+        Field("title_art", Str(), "Art for the title screen, drawn as written; default: `title` in large letters."),
+        Field("how_to_play", Str(), "The how-to-play page; `*emphasis*` allowed. Default: a page that names no story."),
+        Field(
+            "reference_label",
+            Str(min_length=1),
+            "Heads the debrief's column of real figures, such as the year. Default `history`.",
+        ),
+        Field(
+            "questions",
+            ListOf(Str(min_length=1)),
+            "Questions a class discusses after a session; default: general ones.",
+        ),
         Field("scenes", ListOf(Str(ID_PATTERN)), "Scene ids in playing order; default: file name order."),
-        Field("clock", Obj("clock"), "When mission time zero is, and which clocks to show."),
+        Field(
+            "clock", Obj("clock"), "When mission time zero is, and which clocks to show; without it only elapsed time."
+        ),
         Field("meters", MapOf(Obj("meter")), "Quantities the story tracks, by name.", True),
         Field("flags", MapOf(AnyOf(Bool(), Int(), Obj("flag"))), "Named facts about a run, by name."),
         Field("endings", ListOf(Obj("ending")), "Endings (scene files may declare more)."),
@@ -206,7 +220,7 @@ OBJECTS: dict[str, list[Field]] = {
         ),
     ],
     "clock": [
-        Field("start", Str(), "Mission time zero, ISO 8601 in UTC: `1965-03-18T07:00:00Z`.", True),
+        Field("start", Str(), "Mission time zero, ISO 8601 in UTC: `1957-11-24T06:00:00Z`.", True),
         Field("zones", ListOf(Obj("zone")), "Clocks to show beside elapsed time."),
     ],
     "zone": [
@@ -262,7 +276,12 @@ OBJECTS: dict[str, list[Field]] = {
     "milestone": [
         Field("beat", Str(REF_PATTERN), "The beat, as `scene.beat`.", True),
         Field("label", Str(min_length=1), "What happened there.", True),
-        Field("real", Str(), "Real time, `HH:MM:SS` UTC on the start day or a full ISO time.", True),
+        Field(
+            "real",
+            Str(),
+            "Real time: `HH:MM:SS` UTC on the clock's start day or a full ISO time; without a clock, time since the start.",
+            True,
+        ),
     ],
     "scene": [
         Field("id", Str(ID_PATTERN), "Scene id; beats are addressed as `scene.beat`.", True),
