@@ -142,6 +142,8 @@ def parse(source: str) -> ast.expr:
 def evaluate(node: ast.expr, env: Env) -> Interval:
     """An interval holding every value ``node`` can take when names lie in ``env``."""
     if isinstance(node, ast.Constant):
+        if isinstance(node.value, str):
+            return TOP  # text values are not ranges; anything compared with them may hold
         return Interval.point(float(node.value))
     if isinstance(node, ast.Name):
         if node.id in ("true", "True"):

@@ -7,6 +7,9 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from ..story.model import Clock
+from ..story.text import format_duration
+
+__all__ = ["ClockView", "clock_view", "format_duration", "format_elapsed", "real_time"]
 
 
 @dataclass(frozen=True)
@@ -40,17 +43,3 @@ def clock_view(clock: Clock, minutes: float) -> ClockView:
 
 def real_time(clock: Clock, minutes: float) -> datetime:
     return _start(clock.start) + timedelta(minutes=minutes)
-
-
-def format_duration(minutes: float) -> str:
-    """A choice's time cost as a player reads it: ``45 s``, ``13 min 13 s``, ``2 h 5 min``."""
-    if minutes <= 0:
-        return ""
-    seconds = round(minutes * 60)
-    whole, rest = divmod(seconds, 60)
-    if not whole:
-        return f"{rest} s"
-    if whole >= 60 and not rest:
-        hours, mins = divmod(whole, 60)
-        return f"{hours} h {mins} min" if mins else f"{hours} h"
-    return f"{whole} min {rest} s" if rest else f"{whole} min"
