@@ -13,6 +13,15 @@ from voskhod_game.story import Story, load_story
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
 REPO = Path(__file__).resolve().parent.parent
+CREVASSE = REPO / "examples" / "crevasse"
+# Words of the Voskhod-2 story: a front end showing any of them while playing another story
+# has story data hard-coded in Python.
+VOSKHOD_WORDS = ("Voskhod", "Leonov", "Belyayev", "Baikonur", "1965")
+
+
+def voskhod_words_in(text: str) -> list[str]:
+    """The story's words in ``text`` (case matters: the program is called ``voskhod``)."""
+    return [word for word in VOSKHOD_WORDS if word in text]
 
 
 @pytest.fixture(scope="session")

@@ -83,3 +83,62 @@ def test_saves_list_show_delete(tmp_path: Path) -> None:
     assert not (tmp_path / "keep.json").exists()
     assert voskhod("saves", "delete", "keep", env=env).returncode == 1
     assert voskhod("saves", "--saves", str(tmp_path), "list").returncode == 0
+
+
+def _one_save(directory: Path, slot: str) -> None:
+    from voskhod_game.engine.game import Game
+    from voskhod_game.engine.saves import SaveStore
+    from voskhod_game.story import load_story
+
+    SaveStore(directory).save(slot, Game.new(load_story(MINI), seed=1))
+
+
+def test_saves_option_means_the_same_at_every_level(tmp_path: Path) -> None:
+    mine, other = tmp_path / "mine", tmp_path / "other"
+    _one_save(mine, "kept")
+    elsewhere = {"VOSKHOD_SAVES": str(other)}  # every spelling below must beat the environment
+    for args in (
+        ("saves", "list", "--saves", str(mine)),
+        ("--saves", str(mine), "saves", "list"),
+        ("saves", "--saves", str(mine), "list"),
+        ("saves", "--saves", str(mine)),
+        (f"--saves={mine}", "saves"),
+    ):
+        run = voskhod(*args, env=elsewhere)
+        assert run.returncode == 0, (args, run.stderr)
+        assert "kept: Mini Mission" in run.stdout, args
+    run = voskhod("saves", "list", env={"VOSKHOD_SAVES": str(mine)})
+    assert "kept: Mini Mission" in run.stdout
+    assert "kept" in voskhod("saves", "show", "kept", "--saves", str(mine), env=elsewhere).stdout
+
+
+def test_saves_delete_removes_from_the_folder_given_before_the_action(tmp_path: Path) -> None:
+    """``voskhod saves --saves DIR delete SLOT`` once deleted from the default folder instead."""
+    mine, default = tmp_path / "mine", tmp_path / "default"
+    _one_save(mine, "slot")
+    _one_save(default, "slot")
+    run = voskhod("saves", "--saves", str(mine), "delete", "slot", env={"VOSKHOD_SAVES": str(default)})
+    assert run.returncode == 0, run.stderr
+    assert not (mine / "slot.json").exists()
+    assert (default / "slot.json").exists()
+    _one_save(mine, "again")
+    run = voskhod("--saves", str(mine), "saves", "delete", "again", env={"VOSKHOD_SAVES": str(default)})
+    assert run.returncode == 0 and not (mine / "again.json").exists()
+
+
+def test_story_option_before_or_after_the_command(tmp_path: Path) -> None:
+    saves = {"VOSKHOD_SAVES": str(tmp_path)}
+    for args in (("--story", str(MINI), "play", "--plain"), ("play", "--plain", "--story", str(MINI))):
+        run = subprocess.run(
+            [sys.executable, "-m", "voskhod_game", *args],
+            input="quit\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, **saves},
+        )
+        assert run.returncode == 0 and "Mini Mission" in run.stdout, args
+    run = voskhod("--story", str(MINI), "check", "--no-analysis")
+    assert run.returncode == 0 and run.stdout.strip() == f"{MINI}: no problems found"
+    run = voskhod("--story", str(MINI), "simulate", "--runs", "5", "--json")
+    assert run.returncode == 0 and json.loads(run.stdout)["story"] == "mini"

@@ -1,4 +1,4 @@
-"""The core stays free of UI: story/ and engine/ load without textual, rich or aiohttp."""
+"""The core stays free of UI: story/, engine/ and present/ load without textual, rich or aiohttp."""
 
 from __future__ import annotations
 
@@ -11,10 +11,13 @@ from conftest import MINI
 FORBIDDEN = ("textual", "rich", "aiohttp")
 
 
-def test_story_and_engine_import_no_ui_libraries() -> None:
+def test_story_engine_and_presentation_import_no_ui_libraries() -> None:
     code = (
-        "import sys, json\n"
+        "import sys, json, pkgutil, importlib\n"
         "import voskhod_game.story, voskhod_game.engine, voskhod_game.engine.saves, voskhod_game.engine.debrief\n"
+        "import voskhod_game.present\n"
+        "for m in pkgutil.iter_modules(voskhod_game.present.__path__):\n"
+        "    importlib.import_module('voskhod_game.present.' + m.name)\n"
         "from voskhod_game.story import load_story\n"
         "from voskhod_game.engine import Game\n"
         f"g = Game.new(load_story({str(MINI)!r}), seed=1); g.choose('open')\n"

@@ -31,7 +31,7 @@ def test_piped_play_reaches_an_ending_and_shows_the_debrief(tmp_path: Path) -> N
     assert "Oxygen 20 min | Suit pressure 0.40 atm | Heart rate 80 bpm" in out
     assert "(unavailable: You have not looked yet) Go back in" in out
     assert "== THE END:" in out and "Debrief" in out
-    assert "Oxygen left: you" in out and "Timeline (yours / real):" in out
+    assert "Oxygen left: you" in out and "Timeline (yours / real, UTC):" in out
     assert run.stderr == ""
 
 
@@ -99,3 +99,32 @@ def test_broken_story_prints_problems_not_a_traceback(tmp_path: Path, mini_copy:
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
     assert f"{mini_copy / '1_hatch.yaml'}:3:" in run.stderr and "V003" in run.stderr
+
+
+def test_another_story_in_line_mode_shows_nothing_of_voskhod_and_announces_the_odds(tmp_path: Path) -> None:
+    """examples/crevasse: a chance goes wrong (and is said so), a meter runs out, the debrief
+    compares with the story's own year; no word of the Voskhod-2 story anywhere."""
+    from conftest import CREVASSE, voskhod_words_in
+
+    env = {**os.environ, "VOSKHOD_SAVES": str(tmp_path)}
+    script = "help\nstatus\nleave_light\ndrive_on\nlog\nabandon\nnew\nload_extra\nprobe\ndrive_on\npush_on\nquit\n"
+    run = subprocess.run(
+        [sys.executable, "-m", "voskhod_game", "play", "--plain", "--story", str(CREVASSE), "--seed", "5"],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    assert "! The odds went against you." in out
+    assert "! Fuel reached its limit" in out and "== THE END: Dry tanks (Lost) ==" in out
+    assert "== THE END: Scott Base (As it happened) ==" in out
+    assert "Your run beside 1957:" in out and "Fuel at the end: you 50 %, 1957 25 %" in out
+    assert "At the South Pole: 13:30:00 / 19 Jan 12:00:00 (56 days early)" in out
+    assert voskhod_words_in(out + run.stderr) == []
+    help_run = subprocess.run(
+        [sys.executable, "-m", "voskhod_game", "--help"], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert voskhod_words_in(help_run.stdout) == []

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Sequence
 
 from . import __version__
+from .commands.common import GLOBAL_OPTIONS, add_saves_option, add_story_option
 
 COMMAND_MODULES = (
     "play",
@@ -25,8 +29,11 @@ COMMAND_MODULES = (
     "classroom",
 )
 
+EXIT_INTERNAL_ERROR = 3  # 0 done, 1 problems found, 2 usage error, 3 a bug in voskhod
+DEBUG_ENV = "VOSKHOD_DEBUG"
+
 DESCRIPTION = """\
-Voskhod-2, 18-19 March 1965: you are Alexei Leonov on the first spacewalk.
+A text adventure and the story engine behind it: play a story, or write, check and test one.
 With no command, the game opens in the terminal (same as `voskhod play`)."""
 
 
@@ -37,18 +44,40 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"voskhod {__version__}")
+    add_story_option(parser)
+    add_saves_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f".commands.{name}", __package__).register(sub)
     return parser
 
 
+def with_command(args: list[str]) -> list[str]:
+    """The arguments with ``play`` put in where no command was named.
+
+    Options every command shares (``--story DIR``, ``--saves DIR``) may come first;
+    ``voskhod --seed 3`` means ``voskhod play --seed 3`` and ``voskhod --saves DIR``
+    means ``voskhod --saves DIR play``.
+    """
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word in GLOBAL_OPTIONS:
+            i += 2
+        elif word.split("=", 1)[0] in GLOBAL_OPTIONS:
+            i += 1
+        else:
+            break
+    rest = args[i:]
+    if rest and (rest[0] in COMMAND_MODULES or rest[0] in {"-h", "--help", "--version"}):
+        return args
+    return [*args[:i], "play", *rest]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not args_list or (args_list[0].startswith("-") and args_list[0] not in {"-h", "--help", "--version"}):
-        args_list = ["play", *args_list]
-    args = parser.parse_args(args_list)
+    args = parser.parse_args(with_command(list(sys.argv[1:] if argv is None else argv)))
+    tolerant_streams()
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
@@ -56,3 +85,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug in voskhod: never let it pass for a finding (exit 1)
+        return report_internal_error(exc, args.command or "play")
+
+
+def tolerant_streams() -> None:
+    """Let stdout and stderr print anything a story or a file name holds.
+
+    Under a strict locale a file name that is not UTF-8 (or text the terminal's
+    encoding lacks) would raise in the middle of a report; it is escaped instead.
+    """
+    from .line_input import lenient
+
+    lenient(sys.stdout, "backslashreplace")
+    lenient(sys.stderr, "backslashreplace")
+
+
+def report_internal_error(exc: BaseException, command: str) -> int:
+    """Say briefly that voskhod failed, keep the traceback, and return EXIT_INTERNAL_ERROR.
+
+    With VOSKHOD_DEBUG=1 the traceback is printed; otherwise it goes to a file
+    whose name is printed, so a bug report can carry it without flooding the
+    terminal (or a CI log) with Python internals.
+    """
+    details = "".join(traceback.format_exception(exc))
+    summary = f"{type(exc).__name__}: {exc}"[:300]
+    lines = [f"voskhod {command}: internal error, a bug in voskhod (not a problem in your files): {summary}"]
+    if os.environ.get(DEBUG_ENV) == "1":
+        lines.append(details.rstrip())
+    else:
+        try:
+            fd, name = tempfile.mkstemp(prefix="voskhod-crash-", suffix=".txt")
+            with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as f:
+                f.write(f"voskhod {__version__}, Python {sys.version.split()[0]}, {sys.platform}\n")
+                f.write(f"command line: {sys.argv!r}\n\n{details}")
+            lines.append(f"The details are in {name}: please attach that file to a bug report.")
+        except OSError:
+            lines.append(details.rstrip())
+        lines.append(f"(Set {DEBUG_ENV}=1 to print them here instead.)")
+    print("\n".join(lines), file=sys.stderr)
+    return EXIT_INTERNAL_ERROR

@@ -12,17 +12,21 @@ import os
 import select
 import shutil
 import sys
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
-from .engine.clock import format_duration
 from .engine.debrief import build_debrief
 from .engine.game import Game, GameError
 from .engine.saves import SaveError, SaveStore
 from .engine.views import ChoiceResult, View
-from .story.markup import plain
+from .line_input import NotAChoice, choice_word, clean, lenient, shorten
+from .present.choices import choice_line
+from .present.debrief import debrief_rows
+from .present.durations import format_elapsed
+from .present.events import announcements
+from .present.meters import meter_detail, state_word, status_parts
+from .present.text import wrapped
 from .story.model import Story
 
 if TYPE_CHECKING:
@@ -73,21 +77,15 @@ class LineGame:
         self.out.write(text + "\n")
 
     def para(self, text: str, indent: str = "") -> None:
-        for block in plain(text).strip().split("\n\n"):
-            joined = " ".join(line.strip() for line in block.splitlines())
-            self.say(textwrap.fill(joined, self.width, initial_indent=indent, subsequent_indent=indent))
+        for block in wrapped(text, self.width, indent):
+            self.say(block)
             self.say()
 
     # -- showing -------------------------------------------------------------
     def status_line(self, view: View) -> str:
-        parts = []
-        for m in view.visible_meters:
-            text = f"{m.label} {m.display}"
-            if m.state != "ok":
-                text += f" [{m.state.upper()}]"
-                text = self.style(m.state, text)
-            parts.append(text)
-        return " | ".join(parts)
+        return " | ".join(
+            self.style(state, text) if state_word(state) else text for text, state in status_parts(view.meters)
+        )
 
     def show(self) -> None:
         assert self.game is not None
@@ -103,57 +101,55 @@ class LineGame:
         if view.title:
             self.say(self.style("bold", view.title))
         self.para(view.text)
-        self.say(self.status_line(view))
+        status = self.status_line(view)
+        if status:
+            self.say(status)
         self.say(f"Mission clock {view.clock.line()}")
         self.say()
         for c in view.choices:
-            cost = f" ({format_duration(c.minutes)})" if c.minutes else ""
-            risk = " [risky]" if c.risky else ""
-            if c.enabled:
-                self.say(f"  {c.number}. {c.label}{cost}{risk}")
-            else:
-                self.say(self.style("dim", f"  {c.number}. (unavailable: {c.reason}) {c.label}{cost}"))
+            line = choice_line(c)
+            self.say("  " + line.text if line.enabled else self.style("dim", "  " + line.text))
         self.say()
 
     def show_result(self, result: ChoiceResult) -> None:
         if result.result_text:
             self.para(result.result_text)
-        for event in result.events:
-            if event.kind in {"threshold", "limit", "error"} and event.message:
-                kind = event.state if event.state in _STYLES else "bold"
-                self.say(self.style(kind, f"! {event.message}"))
-        if result.events:
+        told = announcements(result.events)
+        for a in told:
+            self.say(self.style(a.state if a.state in _STYLES else "bold", a.line))
+        if told:
             self.say()
 
     def show_ending(self) -> None:
         assert self.game is not None
         d = build_debrief(self.game)
-        kind = {"historical": "As it happened", "survived": "Survived", "lost": "Lost"}[d.ending.type]
-        self.say(self.style("bold", f"== THE END: {d.ending.title} ({kind}) =="))
+        rows = debrief_rows(d, self.game.story)
+        self.say(self.style("bold", f"== THE END: {rows.title} ({rows.kind}) =="))
         self.say()
         self.para(d.ending.text)
         self.say(self.style("bold", "Debrief"))
         self.say()
         if d.ending.debrief:
             self.para(d.ending.debrief)
-        if d.comparisons:
-            self.say("Your run beside the real mission:")
-            for c in d.comparisons:
-                self.say(f"  {c.label}: you {c.yours_text()}, 1965 {c.real_text()}")
+        if rows.comparisons:
+            self.say(f"{rows.comparison_heading}:")
+            for c in rows.comparisons:
+                self.say(f"  {c.label}: you {c.yours}, {rows.reference_label} {c.reference}")
                 if c.note:
                     self.say(f"      ({c.note})")
             self.say()
-        if d.timeline:
-            self.say("Timeline (yours / real):")
-            for t in d.timeline:
-                self.say(f"  {t.label}: {t.yours_clock} / {t.real_clock}")
+        if rows.timeline:
+            self.say(f"Timeline (yours / real, {rows.zone}):")
+            for t in rows.timeline:
+                self.say(f"  {t.label}: {t.yours} / {t.reference} ({t.difference})")
             self.say()
         if d.facts:
             self.say("What really happened:")
             for fid, text in d.facts:
-                self.say(textwrap.fill(f"[{fid}] {text}", self.width, initial_indent="  - ", subsequent_indent="    "))
+                for block in wrapped(f"[{fid}] {text}", self.width - 4):
+                    self.say("  - " + block.replace("\n", "\n    "))
             self.say()
-        self.say(f"Mission time {self.game.view().clock.elapsed}, {len(d.path)} choices.")
+        self.say(f"{rows.summary}.")
         self.say("Type `new` to play again, `undo` to step back, or `quit`.")
         self.say()
 
@@ -161,8 +157,7 @@ class LineGame:
         assert self.game is not None
         view = self.game.view()
         for m in view.visible_meters:
-            rate = f", {m.rate:+g}/min" if m.rate else ""
-            self.say(f"  {m.label}: {m.display} ({m.state}{rate}; range {m.min:g}–{m.max:g} {m.unit})".rstrip())
+            self.say(f"  {meter_detail(m)}")
         self.say(f"  Mission clock {view.clock.line()}")
         self.say()
 
@@ -176,7 +171,7 @@ class LineGame:
             if self.story.intro:
                 self.say(self.style("bold", self.story.title))
                 self.say()
-                self.para(self.story.intro)
+                self.para(self.game.render(self.story.intro))
         self.show()
         return True
 
@@ -206,7 +201,8 @@ class LineGame:
     def handle(self, line: str) -> bool:
         """Act on one input line; False when the player quits."""
         assert self.game is not None
-        words = line.strip().split(maxsplit=1)
+        line = clean(line)
+        words = line.split(maxsplit=1)
         if not words:
             return True
         command, arg = words[0].lower(), (words[1].strip() if len(words) > 1 else "")
@@ -226,9 +222,9 @@ class LineGame:
         if command in actions:
             return actions[command](arg) is not False
         try:
-            result = self.game.choose(words[0] if len(words) == 1 else line.strip())
-        except GameError as exc:
-            self.say(f"{exc}. Type a choice number or `help`.")
+            result = self.game.choose(choice_word(words[0]) if len(words) == 1 else line)
+        except (GameError, NotAChoice) as exc:
+            self.say(f"{shorten(str(exc), 200)}. Type a choice number or `help`.")
             return True
         self.say()
         self.show_result(result)
@@ -277,8 +273,6 @@ class LineGame:
 
     def cmd_log(self, _: str) -> None:
         assert self.game is not None
-        from .engine.clock import format_elapsed
-
         for entry in self.game.log:
             self.say(f"  {format_elapsed(entry.minute)}  {entry.text}")
         self.say()
@@ -335,6 +329,7 @@ def run_plain(
     """
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
+    lenient(stdin)  # one invalid byte must not end the game under a strict UTF-8 locale
     width = min(shutil.get_terminal_size((80, 24)).columns, 100) - 2
     session = LineGame(story, store, stdout, seed, use_colour(stdout), max(width, 40))
     echo = not getattr(stdin, "isatty", lambda: False)()
@@ -353,7 +348,7 @@ def run_plain(
             stdout.write("\n")
             return 0
         if echo:  # piped input: show what was typed so a transcript reads like a session
-            stdout.write(line if line.endswith("\n") else line + "\n")
+            stdout.write(clean(line) + "\n")
         if watch is not None and watch.poll():
             session.hot_reload(watch)
         if not session.handle(line):

@@ -135,11 +135,11 @@ async def test_crossing_a_threshold_raises_a_notification(tmp_path: Path) -> Non
     notes = record_notifications(app)
     async with app.run_test() as pilot:
         await pilot.press("n", "3")
-        assert ("Mission control", "Heart rate: WARN", "warning") in notes
+        assert ("What happened", "Heart rate: WARN", "warning") in notes
         row = app.screen.query_one("#meter-heart")
         assert row.has_class("-warn")
         await pilot.press("1", "1", "1")
-        assert ("Mission control", "Heart rate: CRITICAL", "error") in notes
+        assert ("What happened", "Heart rate: CRITICAL", "error") in notes
         assert app.screen.query_one("#meter-heart").has_class("-critical")
         assert app.screen.query_one("#meters").border_title == "CRITICAL: Heart rate"
         assert "CRIT" in text_of(app, "#meter-heart .meter-value")
@@ -162,6 +162,7 @@ async def test_invalid_story_opens_the_problems_screen(tmp_path: Path) -> None:
         # fixing the file and pressing r loads the story
         walk.write_text((MINI / "2_walk.yaml").read_text(encoding="utf-8"), encoding="utf-8")
         await pilot.press("r")
+        await app.workers.wait_for_complete()  # the story is read in a thread worker
         await pilot.pause()
         assert isinstance(app.screen, TitleScreen)
         await pilot.press("q")

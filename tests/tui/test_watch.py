@@ -33,6 +33,7 @@ def watching_app(tmp_path: Path, story: Path) -> VoskhodApp:
 async def poll(app: VoskhodApp, pilot) -> None:  # type: ignore[no-untyped-def]
     app.watcher.interval = 0  # look at the disk now rather than on the next half-second tick
     app.poll_story()
+    await app.workers.wait_for_complete()  # the story is read in a thread worker
     await pilot.pause()
 
 

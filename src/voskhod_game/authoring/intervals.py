@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -81,12 +81,17 @@ def divide(a: Interval, b: Interval) -> Interval:
     return multiply(a, Interval(1.0 / b.hi, 1.0 / b.lo))
 
 
+def _whole(round_to: Callable[[float], int], x: float) -> float:
+    """``x`` rounded to a whole number; an infinite end of a range stays infinite."""
+    return float(round_to(x)) if math.isfinite(x) else x
+
+
 def _floor(a: Interval) -> Interval:
-    return Interval(math.floor(a.lo) if a.lo > -INF else -INF, math.floor(a.hi) if a.hi < INF else INF)
+    return Interval(_whole(math.floor, a.lo), _whole(math.floor, a.hi))
 
 
 def _ceil(a: Interval) -> Interval:
-    return Interval(math.ceil(a.lo) if a.lo > -INF else -INF, math.ceil(a.hi) if a.hi < INF else INF)
+    return Interval(_whole(math.ceil, a.lo), _whole(math.ceil, a.hi))
 
 
 def _abs(a: Interval) -> Interval:
@@ -142,9 +147,8 @@ def parse(source: str) -> ast.expr:
 def evaluate(node: ast.expr, env: Env) -> Interval:
     """An interval holding every value ``node`` can take when names lie in ``env``."""
     if isinstance(node, ast.Constant):
-        if isinstance(node.value, str):
-            return TOP  # text values are not ranges; anything compared with them may hold
-        return Interval.point(float(node.value))
+        value = node.value
+        return Interval.point(float(value)) if isinstance(value, (int, float)) else TOP
     if isinstance(node, ast.Name):
         if node.id in ("true", "True"):
             return TRUE
@@ -307,15 +311,15 @@ def _cases(node: ast.expr, env: dict[str, Interval], holds: bool) -> list[dict[s
     if isinstance(node, ast.BoolOp):
         if isinstance(node.op, ast.And) == holds:  # every part must hold (or every part fail)
             current = [env]
-            for value in node.values:
-                current = cap_cases([c for e in current for c in _cases(value, dict(e), holds)])
+            for part in node.values:
+                current = cap_cases([c for e in current for c in _cases(part, dict(e), holds)])
                 if not current:
                     return []
             return current
-        return cap_cases([c for value in node.values for c in _cases(value, dict(env), holds)])
+        return cap_cases([c for part in node.values for c in _cases(part, dict(env), holds)])
     if isinstance(node, ast.Name) and node.id in env:
-        value = env[node.id]
-        narrowed = value.meet(FALSE) if not holds else (TRUE if value == MAYBE else value)
+        known = env[node.id]
+        narrowed = known.meet(FALSE) if not holds else (TRUE if known == MAYBE else known)
         if narrowed is None:
             return []
         env[node.id] = narrowed

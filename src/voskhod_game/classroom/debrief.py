@@ -1,7 +1,9 @@
 """The class debrief: the engine's debrief plus how the class voted, and questions to discuss.
 
-The questions are the teacher's starting points after the session; the same
-list is printed in ``docs/classroom.md``.
+The questions are the teacher's starting points after the session: the story's
+own (``questions:`` in its manifest, general ones by default), led by one about
+the kind of ending the class reached. The rows are worded by ``present.debrief``,
+so the projector, the phones and the single-player debrief read the same.
 """
 
 from __future__ import annotations
@@ -10,17 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.debrief import build_debrief
 from ..present import votes as phrase
+from ..present.debrief import debrief_rows
 
 if TYPE_CHECKING:
     from .session import Classroom
 
-QUESTIONS = (
-    "Which vote split the class most? What did each side see that the other did not?",
-    "Where did the class trade time for safety, or safety for time? Would you make the same trade again?",
-    "Which meter worried you most, and when did you first notice it?",
-    "Leonov had no one to vote with: he decided alone, with a few minutes of oxygen. How would that change your choices?",
-    "What did the real crew know in March 1965 that you did not, and what do you know that they could not?",
-)
 ENDING_QUESTIONS = {
     "historical": "The class followed the real mission. Which decision felt least certain at the time?",
     "survived": "The class survived another way. Would your plan have worked with the real suit and capsule?",
@@ -85,17 +81,21 @@ def class_debrief(room: Classroom) -> dict[str, Any]:
         "closest": closest_votes(room),
         "comparisons": [],
         "timeline": [],
-        "questions": list(QUESTIONS),
+        "reference_label": room.story.reference_label,
+        "questions": list(room.story.questions),
     }
     if game.ended:
         debrief = build_debrief(game)
+        rows = debrief_rows(debrief, room.story)
         e = debrief.ending
-        data["ending"] = {"type": e.type, "title": e.title, "text": e.text, "debrief": e.debrief}
+        data["ending"] = {"type": e.type, "kind": rows.kind, "title": e.title, "text": e.text, "debrief": e.debrief}
         data["comparisons"] = [
-            {"label": c.label, "yours": c.yours_text(), "real": c.real_text(), "note": c.note}
-            for c in debrief.comparisons
+            {"label": c.label, "yours": c.yours, "real": c.reference, "note": c.note} for c in rows.comparisons
         ]
-        data["timeline"] = [{"label": t.label, "real": t.real_clock, "yours": t.yours_clock} for t in debrief.timeline]
+        data["zone"] = rows.zone
+        data["timeline"] = [
+            {"label": t.label, "real": t.reference, "yours": t.yours, "difference": t.difference} for t in rows.timeline
+        ]
         extra = ENDING_QUESTIONS.get(e.type)
         if extra:
             data["questions"].insert(0, extra)

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..engine import Game, GameError
-from ..engine.clock import format_duration
 from ..present import votes as phrase
+from ..present.choices import choice_line
+from ..present.events import result_lines
 from ..story.model import Story
 from . import credentials
 from .nicknames import NameFilter, clean_name, generated_name
@@ -315,9 +316,9 @@ class Classroom:
     def _play(self, rnd: Round, choice: str, decided_by: str) -> None:
         result = self.game.choose(choice)
         self._game_fields = None
-        lines = [result.result_text.strip()] if result.result_text.strip() else []
-        lines += [e.message for e in result.events if e.kind in ("threshold", "limit", "chance")]
-        rnd.resolve(choice, decided_by, "\n".join(lines))  # stored by the caller's _changed(rnd, game=True)
+        rnd.resolve(
+            choice, decided_by, "\n\n".join(result_lines(result))
+        )  # stored by the caller's _changed(rnd, game=True)
 
     def extend(self, seconds: int) -> Round:
         rnd = self.open_round
@@ -449,7 +450,7 @@ class Classroom:
             "heading": view.title,
             "text": view.text,
             "history": view.history.note if view.history else "",
-            "clock": "  ".join(f"{label} {time_}" for label, time_ in view.clock.zones),
+            "clock": "  ".join(f"{label} {time_}" for label, time_ in view.clock.zones) or view.clock.elapsed,
             "meters": [
                 {
                     "name": m.name,
@@ -468,7 +469,7 @@ class Classroom:
                     "enabled": c.enabled,
                     "reason": c.reason,
                     "minutes": c.minutes,
-                    "cost": format_duration(c.minutes),
+                    "cost": choice_line(c).cost,
                     "risky": c.risky,
                 }
                 for c in view.choices

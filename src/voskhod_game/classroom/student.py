@@ -23,7 +23,6 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..present import votes as phrase
-from .debrief import QUESTIONS
 from .protocol import decode_server, encode
 from .widgets import Meters, PlainTextApp, countdown_text, show_story, story_text
 
@@ -48,7 +47,7 @@ class StudentApp(PlainTextApp):
     """One student's view: story, meters, choices, countdown; number keys vote."""
 
     CSS_PATH = "student.tcss"
-    TITLE = "Voskhod classroom"
+    TITLE = "Classroom"  # then the story's title, from the first state message
     BINDINGS: ClassVar[list[BindingType]] = [
         *[Binding(str(n), f"vote({n})", "Vote", show=n == 1) for n in range(1, 10)],
         Binding("q", "quit", "Leave"),
@@ -195,7 +194,7 @@ class StudentApp(PlainTextApp):
                 reference = d.get("reference_label", "history")
                 parts += [Text(f"  {t['label']}: class {t['yours']}, {reference} {t['real']}") for t in d["timeline"]]
             parts += [Text(""), Text("To talk about", style="bold")]
-            parts += [Text(f"  • {q}") for q in s["debrief"].get("questions", QUESTIONS)]
+            parts += [Text(f"  • {q}") for q in s["debrief"].get("questions", ())]
         ending.update(Group(*parts))
         ending.set_class(not parts, "hidden")
         self.render_choices()

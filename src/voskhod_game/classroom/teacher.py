@@ -123,7 +123,7 @@ class TeacherApp(PlainTextApp):
     """The projector view and the teacher's controls."""
 
     CSS_PATH = "teacher.tcss"
-    TITLE = "Voskhod classroom"
+    TITLE = "Classroom"  # the story's title is the sub-title
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "open_vote", "Open vote"),
         Binding("c", "close_vote", "Close now"),

@@ -8,7 +8,6 @@ is a small stand-in with the same ok/warn/critical colours.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rich.console import Group
@@ -18,6 +17,7 @@ from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.widgets import Static
 
+from ..present.text import reflow
 from ..story.markup import runs
 
 STATE_STYLES = {"ok": "green", "warn": "yellow", "critical": "bold red"}
@@ -40,12 +40,6 @@ class PlainTextApp(App[int]):
         markup: bool = False,
     ) -> None:
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
-
-
-def reflow(text: str) -> str:
-    """Join the lines of each paragraph (writers wrap YAML text by hand); keep blank lines between paragraphs."""
-    paragraphs = re.split(r"\n\s*\n", text.strip())
-    return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
 
 
 def story_text(text: str) -> Text:

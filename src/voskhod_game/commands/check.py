@@ -13,8 +13,12 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..paths import default_story_dir
+
+if TYPE_CHECKING:
+    from ..story.diagnostics import Diagnostic
 
 CODE_RE = re.compile(r"^[VW]\d{3}$")
 
@@ -27,7 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "that can never be true...). Every code is explained in docs/diagnostics.md. Exit status: 0 clean, "
         "1 errors or warnings found, 2 usage error.",
     )
-    p.add_argument("dirs", nargs="*", metavar="DIR", help="story directories (default: the Voskhod-2 story)")
+    p.add_argument(
+        "dirs", nargs="*", metavar="DIR", help="story directories (default: the story that comes with the game)"
+    )
     p.add_argument("--format", choices=["text", "json"], default="text", help="output format (json for editors)")
     p.add_argument(
         "--ignore",
@@ -39,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def check_dir(directory: Path, analysis: bool = True) -> list:
+def check_dir(directory: Path, analysis: bool = True) -> list[Diagnostic]:
     """Loader diagnostics for ``directory`` plus, when it loads, analysis warnings."""
     from ..story.loader import analyse_story
 
@@ -57,15 +63,16 @@ def run(args: argparse.Namespace) -> int:
     if bad:
         print(f"voskhod check: --ignore takes codes such as W405, not {', '.join(bad)}", file=sys.stderr)
         return 2
-    dirs = [Path(d) for d in args.dirs] or [default_story_dir()]
-    missing = [d for d in dirs if not d.is_dir()]
+    given = args.dirs or ([args.story] if getattr(args, "story", None) else [])
+    dirs = [Path(d) for d in given] or [default_story_dir()]
+    missing = [directory for directory in dirs if not directory.is_dir()]
     if missing:
-        for d in missing:
-            print(f"voskhod check: {d}: no such directory", file=sys.stderr)
+        for directory in missing:
+            print(f"voskhod check: {directory}: no such directory", file=sys.stderr)
         return 2
-    diagnostics = []
-    for d in dirs:
-        diagnostics.extend(x for x in check_dir(d, not args.no_analysis) if x.code not in ignore)
+    diagnostics: list[Diagnostic] = []
+    for directory in dirs:
+        diagnostics.extend(x for x in check_dir(directory, not args.no_analysis) if x.code not in ignore)
     diagnostics.sort(key=lambda x: (str(x.path), x.line, x.col, x.code))
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
@@ -78,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         for d in diagnostics:
             print(d.format())
-        names = ", ".join(str(d) for d in dirs)
+        names = ", ".join(str(directory) for directory in dirs)
         if diagnostics:
             print(f"{names}: {errors} error(s), {warnings} warning(s)")
         else:

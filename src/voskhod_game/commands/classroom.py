@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import add_story_option, load_or_report
+from .common import add_story_option, load_or_report, story_arg
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -94,7 +94,7 @@ def run_host(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    story = load_or_report(args.story)
+    story = load_or_report(story_arg(args))
     if story is None:
         return 1
     from ..classroom.host import open_classroom
@@ -133,7 +133,7 @@ def run_export(args: argparse.Namespace) -> int:
     if not Path(args.db).is_file():
         print(f"voskhod classroom export: no session database at {args.db}", file=sys.stderr)
         return 1
-    story = load_or_report(args.story)
+    story = load_or_report(story_arg(args))
     if story is None:
         return 1
     try:

@@ -1,4 +1,11 @@
-"""Helpers the sub-commands share: finding and loading a story, printing problems."""
+"""Helpers the sub-commands share: the shared options, finding and loading a story, printing problems.
+
+``--story`` and ``--saves`` mean the same at every level: ``voskhod --saves DIR saves
+list``, ``voskhod saves --saves DIR list`` and ``voskhod saves list --saves DIR`` all
+read DIR. Each level declares the option with a suppressed default, so a level where
+it was not given never overwrites the value from another level (argparse copies a
+sub-command's defaults over its parent's otherwise), and the innermost one wins.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +17,34 @@ from typing import TYPE_CHECKING
 from ..paths import default_story_dir, saves_dir
 
 if TYPE_CHECKING:  # the loader pulls in PyYAML: import it only when a command needs a story
+    from ..engine.saves import SaveStore
     from ..story.model import Story
 
 
+GLOBAL_OPTIONS = ("--story", "--saves")  # accepted before the command too; each takes a value
+
+
 def add_story_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--story", metavar="DIR", help="story directory (default: the Voskhod-2 story)")
+    parser.add_argument(
+        "--story",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="story directory (default: the story that comes with the game)",
+    )
 
 
 def add_saves_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--saves", metavar="DIR", help="save directory (default: $VOSKHOD_SAVES, or saves/)")
+    parser.add_argument(
+        "--saves",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="save directory (default: $VOSKHOD_SAVES, or saves/)",
+    )
+
+
+def story_arg(args: argparse.Namespace, positional: str | None = None) -> str | None:
+    """The story directory a command was given: its own argument first, then ``--story``."""
+    return positional or getattr(args, "story", None)
 
 
 def story_path(arg: str | None) -> Path:
@@ -38,7 +64,7 @@ def load_or_report(arg: str | None) -> Story | None:
         return None
 
 
-def store_for(args: argparse.Namespace):
+def store_for(args: argparse.Namespace) -> SaveStore:
     from ..engine.saves import SaveStore
 
     return SaveStore(saves_dir(getattr(args, "saves", None)))

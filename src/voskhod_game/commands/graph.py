@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import load_or_report, story_path
+from .common import load_or_report, story_arg, story_path
 
 SUFFIX_FORMATS = {".mmd": "mermaid", ".mermaid": "mermaid", ".md": "mermaid", ".dot": "dot", ".gv": "dot"}
 
@@ -19,7 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "condition; dotted: a chance outcome), endings coloured by type. Mermaid renders on GitHub and in "
         "many editors; `-o story.svg` needs Graphviz.",
     )
-    p.add_argument("dir", nargs="?", metavar="DIR", help="story directory (default: the Voskhod-2 story)")
+    p.add_argument(
+        "dir", nargs="?", metavar="DIR", help="story directory (default: the story that comes with the game)"
+    )
     p.add_argument("--format", choices=["mermaid", "dot"], help="text format (default: from -o, else mermaid)")
     p.add_argument("-o", "--output", metavar="FILE", help="write here (.mmd .md .dot .gv .svg); default stdout")
     p.set_defaults(func=run)
@@ -37,10 +39,10 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     fmt = args.format or SUFFIX_FORMATS.get(suffix, "dot" if suffix == ".svg" else "mermaid")
-    if not story_path(args.dir).is_dir():
-        print(f"voskhod graph: {story_path(args.dir)}: no such directory", file=sys.stderr)
+    if not story_path(story_arg(args, args.dir)).is_dir():
+        print(f"voskhod graph: {story_path(story_arg(args, args.dir))}: no such directory", file=sys.stderr)
         return 2
-    story = load_or_report(args.dir)
+    story = load_or_report(story_arg(args, args.dir))
     if story is None:
         return 1
     graph = build_graph(story)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import add_saves_option, add_story_option, load_or_report, store_for
+from .common import add_saves_option, add_story_option, load_or_report, store_for, story_arg
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("play", help="play the game (the default command)", description="Play the game.")
     add_story_option(p)
     add_saves_option(p)
@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     plain = args.plain or not (sys.stdin.isatty() and sys.stdout.isatty())
     if plain:
-        story = load_or_report(args.story)
+        story = load_or_report(story_arg(args))
         if story is None:
             return 1
         from ..plain import run_plain
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         from ..tui.app import run_app
     except ImportError:  # the Textual front end is not built yet
-        story = load_or_report(args.story)
+        story = load_or_report(story_arg(args))
         if story is None:
             return 1
         from ..plain import run_plain
@@ -47,4 +47,4 @@ def _watcher(args: argparse.Namespace):  # -> StoryWatcher | None
     from ..watch import StoryWatcher
     from .common import story_path
 
-    return StoryWatcher(story_path(args.story))
+    return StoryWatcher(story_path(story_arg(args)))

@@ -9,16 +9,16 @@ import sys
 from .common import add_saves_option, store_for
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("saves", help="list, show or delete saves", description="Manage save slots.")
     add_saves_option(p)
     actions = p.add_subparsers(dest="action", metavar="ACTION")
-    actions.add_parser("list", help="list save slots (the default)")
+    listing = actions.add_parser("list", help="list save slots (the default)")
     show = actions.add_parser("show", help="show one slot")
     show.add_argument("slot")
     delete = actions.add_parser("delete", help="delete one slot")
     delete.add_argument("slot")
-    for a in (show, delete):
+    for a in (listing, show, delete):
         add_saves_option(a)
     p.set_defaults(func=run, action="list")
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ..authoring.simulate import Report
     from ..story.model import Story
 
-from .common import load_or_report, story_path
+from .common import load_or_report, story_arg, story_path
 
 MAX_RUNS = 10_000_000
 
@@ -31,7 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "endings and causes of loss, meter ranges per scene, soft-locks with the path to them, average "
         "length and speed. The same seed gives the same report.",
     )
-    p.add_argument("dir", nargs="?", metavar="DIR", help="story directory (default: the Voskhod-2 story)")
+    p.add_argument(
+        "dir", nargs="?", metavar="DIR", help="story directory (default: the story that comes with the game)"
+    )
     p.add_argument("--runs", type=int, default=1000, help="play-throughs for the random strategy (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="seed: the same seed gives the same report (default 0)")
     p.add_argument("--strategy", choices=["random", "exhaustive"], default="random")
@@ -71,10 +73,10 @@ def run(args: argparse.Namespace) -> int:
     if args.max_steps < 1 or args.max_states < 1:
         print("voskhod simulate: --max-steps and --max-states must be at least 1", file=sys.stderr)
         return 2
-    if not story_path(args.dir).is_dir():
-        print(f"voskhod simulate: {story_path(args.dir)}: no such directory", file=sys.stderr)
+    if not story_path(story_arg(args, args.dir)).is_dir():
+        print(f"voskhod simulate: {story_path(story_arg(args, args.dir))}: no such directory", file=sys.stderr)
         return 2
-    story = load_or_report(args.dir)
+    story = load_or_report(story_arg(args, args.dir))
     if story is None:
         return 1
     bar = _Bar(sys.stderr, "simulating") if sys.stderr.isatty() else None

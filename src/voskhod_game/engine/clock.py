@@ -1,4 +1,7 @@
-"""Mission time: minutes since the story's clock start, shown as real times."""
+"""Mission time: minutes since the start, shown as real times when the story has a clock.
+
+A story without a ``clock:`` shows elapsed time only: no zones, no date.
+"""
 
 from __future__ import annotations
 
@@ -16,12 +19,12 @@ __all__ = ["ClockView", "clock_view", "format_duration", "format_elapsed", "real
 class ClockView:
     elapsed_minutes: float
     elapsed: str  # "T+01:35:00"
-    zones: tuple[tuple[str, str], ...]  # ("UTC", "08:35"), ("Moscow", "11:35")
-    date: str  # "18 Mar 1965", UTC date
+    zones: tuple[tuple[str, str], ...]  # ("UTC", "08:35"); empty without a clock
+    date: str  # "24 Nov 1957", UTC date; empty without a clock
 
     def line(self) -> str:
         zones = "  ".join(f"{label} {time}" for label, time in self.zones)
-        return f"{self.elapsed}  {zones}  {self.date}"
+        return "  ".join(part for part in (self.elapsed, zones, self.date) if part)
 
 
 @lru_cache(maxsize=32)
@@ -35,7 +38,9 @@ def format_elapsed(minutes: float) -> str:
     return f"T+{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
 
 
-def clock_view(clock: Clock, minutes: float) -> ClockView:
+def clock_view(clock: Clock | None, minutes: float) -> ClockView:
+    if clock is None:
+        return ClockView(minutes, format_elapsed(minutes), (), "")
     utc = _start(clock.start) + timedelta(minutes=minutes)
     zones = tuple((z.label, (utc + timedelta(minutes=z.offset_minutes)).strftime("%H:%M")) for z in clock.zones)
     return ClockView(minutes, format_elapsed(minutes), zones, utc.strftime("%d %b %Y").lstrip("0"))

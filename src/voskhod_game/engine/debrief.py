@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from ..story.expressions import EvaluationError
 from ..story.markup import format_value
-from .clock import real_time
+from .clock import format_elapsed, real_time
 from .game import Game
 from .views import EndingView
 
@@ -68,8 +68,11 @@ class Debrief:
 
 
 def _clock(game: Game, minute: float) -> str:
-    """``UTC 08:34:51``, with the date in front once the mission is past its first day."""
+    """``UTC 08:34:51``, with the date in front once the mission is past its first day;
+    ``T+01:34:51`` for a story without a clock."""
     clock = game.story.clock
+    if clock is None:
+        return format_elapsed(minute)
     zone = clock.zones[0]
     when = real_time(clock, minute) + timedelta(minutes=zone.offset_minutes)
     first_day = (real_time(clock, 0) + timedelta(minutes=zone.offset_minutes)).date()

@@ -418,3 +418,8 @@ class Game:
         if notes is not None:
             notes.extend(found)
         return game
+
+
+def opening_text(story: Story) -> str:
+    """The story's intro as a new game shows it, for screens shown before any game starts."""
+    return Game.new(story, 0).render(story.intro)

@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .limits import MAGNITUDE_TEXT, MAX_MAGNITUDE
+
 Value = float | int | bool | str
 Env = Mapping[str, Any]  # names to values, and VISITS_KEY to the visit counts
 Fn = Callable[[Env], Any]
@@ -23,7 +25,7 @@ Fn = Callable[[Env], Any]
 MAX_EXPRESSION_LENGTH = 500
 MAX_POWER_EXPONENT = 64
 MAX_POWER_BASE = 1e6
-MAX_MAGNITUDE = 1e15
+MAX_ROUND_DIGITS = 15
 
 CONSTANTS: dict[str, Value] = {"true": True, "false": False, "True": True, "False": False}
 MAX_TEXT_LITERAL = 200
@@ -48,23 +50,32 @@ class EvaluationError(ArithmeticError):
 
 
 def _clamp_magnitude(x: Any) -> Any:
-    if -MAX_MAGNITUDE <= x <= MAX_MAGNITUDE:  # the usual case, decided by one comparison
-        return x
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and abs(x) > MAX_MAGNITUDE:
-        raise EvaluationError(f"number too large: {x:.3g}")
-    return x
+    """``x`` when it is a real number no larger than MAX_MAGNITUDE, else EvaluationError.
+
+    Every arithmetic result passes through here, so NaN, infinity, complex
+    numbers (``(-8) ** 0.5``) and runaway integers never leave the language:
+    the engine skips an effect that raises, and no meter or flag is poisoned.
+    """
+    try:
+        if -MAX_MAGNITUDE <= x <= MAX_MAGNITUDE:  # the usual case, decided by one comparison
+            return x
+    except TypeError:  # complex: only comparisons with real numbers are defined
+        raise EvaluationError("the result is not a real number") from None
+    if x != x:
+        raise EvaluationError("the result is not a number")
+    raise EvaluationError(f"number too large (the limit is {MAGNITUDE_TEXT})")
 
 
 def _div(a: Any, b: Any) -> Any:
     if b == 0:
         raise EvaluationError("division by zero")
-    return a / b
+    return _clamp_magnitude(a / b)
 
 
 def _floordiv(a: Any, b: Any) -> Any:
     if b == 0:
         raise EvaluationError("division by zero")
-    return a // b
+    return _clamp_magnitude(a // b)
 
 
 def _mod(a: Any, b: Any) -> Any:
@@ -72,7 +83,7 @@ def _mod(a: Any, b: Any) -> Any:
         raise EvaluationError("`%` needs numbers, not text")
     if b == 0:
         raise EvaluationError("modulo by zero")
-    return a % b
+    return _clamp_magnitude(a % b)
 
 
 def _add(a: Any, b: Any) -> Any:
@@ -96,11 +107,22 @@ def _pow(a: Any, b: Any) -> Any:
         raise EvaluationError(f"power too large: {a} ** {b}")
     if a == 0 and b < 0:
         raise EvaluationError("zero to a negative power")
-    return _clamp_magnitude(a**b)
+    try:
+        result = a**b
+    except OverflowError:
+        raise EvaluationError(f"power too large: {a} ** {b}") from None
+    return _clamp_magnitude(result)
 
 
 def _clamp(x: Any, lo: Any, hi: Any) -> Any:
     return lo if x < lo else hi if x > hi else x
+
+
+def _round(x: Any, digits: Any = 0) -> Any:
+    """``round`` with the places limited: ``round(1, -10**9)`` would build a 10**9-digit number."""
+    if not -MAX_ROUND_DIGITS <= digits <= MAX_ROUND_DIGITS:
+        raise EvaluationError(f"round() keeps {-MAX_ROUND_DIGITS} to {MAX_ROUND_DIGITS} places, not {digits:g}")
+    return round(x, int(digits))
 
 
 _BINOPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
@@ -127,7 +149,7 @@ FUNCTIONS: dict[str, tuple[Callable[..., Value], int, int]] = {
     "min": (min, 2, 8),
     "max": (max, 2, 8),
     "abs": (abs, 1, 1),
-    "round": (lambda x, n=0: round(x, int(n)), 1, 2),
+    "round": (_round, 1, 2),
     "floor": (math.floor, 1, 1),
     "ceil": (math.ceil, 1, 1),
     "clamp": (_clamp, 3, 3),
@@ -198,6 +220,9 @@ def _parse(source: str, mode: str) -> ast.AST:
         if "=" in source and mode == "eval" and "==" not in source:
             hint = "to compare, write `==`; `=` is only for effects"
         raise ExpressionError(f"cannot parse `{source.strip()}`: {exc.msg}", offset, hint) from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # a NUL byte (Python 3.11), absurd nesting
+        message = "it contains a NUL character" if "\0" in source else "it is nested too deeply"
+        raise ExpressionError(f"cannot parse the expression: {message}", 0, str(exc)[:80]) from None
 
 
 class _Compiler:
@@ -206,14 +231,21 @@ class _Compiler:
         self.beat_ref = beat_ref
         self.names: set[str] = set()
 
+    def run(self, node: ast.AST) -> Fn:
+        """Compile a whole expression; one nested too deeply for Python's stack is refused."""
+        try:
+            return self.compile(node)
+        except RecursionError:
+            raise ExpressionError("expression nested too deeply", 0, "split it over several flags") from None
+
     def fail(self, node: ast.AST, message: str, hint: str = "") -> ExpressionError:
         return ExpressionError(message, getattr(node, "col_offset", 0), hint)
 
     def compile(self, node: ast.AST) -> Fn:
         if isinstance(node, ast.Constant):
             value = node.value
-            if isinstance(value, bool) or (isinstance(value, (int, float)) and not isinstance(value, complex)):
-                const = _clamp_magnitude(value) if not isinstance(value, bool) else value
+            if isinstance(value, (bool, int, float)):
+                const = _literal(value, node)
                 return lambda env: const
             if isinstance(value, str):
                 if len(value) > MAX_TEXT_LITERAL or "\x00" in value:
@@ -322,17 +354,33 @@ class _Compiler:
         return lambda env: env[VISITS_KEY].get(beat, 0)
 
 
+def _literal(value: Value, node: ast.AST | None = None) -> Value:
+    """A number written by the writer, refused unless finite and within MAX_MAGNITUDE."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:
+        return value
+    if isinstance(value, float) and math.isfinite(value) and abs(value) <= MAX_MAGNITUDE:
+        return value
+    offset = getattr(node, "col_offset", 0)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ExpressionError("numbers must be finite, not NaN or infinity", offset, "write an ordinary number")
+    raise ExpressionError(
+        f"number too large: the limit is {MAGNITUDE_TEXT}", offset, "use a smaller unit or a smaller number"
+    )
+
+
 def compile_expression(
     source: str, known: Callable[[str], bool] | None = None, kind: type = Compiled, beat_ref: BeatRef | None = None
 ) -> Compiled:
     """Compile a condition or number; ``known`` says which names exist, ``beat_ref`` which beats."""
     if isinstance(source, (bool, int, float)):
-        value = source
-        return kind(str(source).lower(), lambda env: value, frozenset())
+        value = _literal(source)
+        return kind(str(value).lower(), lambda env: value, frozenset())
     tree = _parse(source, "eval")
     assert isinstance(tree, ast.Expression)
     compiler = _Compiler(known, beat_ref)
-    fn = compiler.compile(tree.body)
+    fn = compiler.run(tree.body)
     return kind(source.strip(), fn, frozenset(compiler.names))
 
 
@@ -391,7 +439,7 @@ def compile_effect(
             "declare it under `meters:` or `flags:` in story.yaml",
         )
     compiler = _Compiler(known, beat_ref)
-    fn = compiler.compile(value)
+    fn = compiler.run(value)
     names = frozenset(compiler.names | ({name} if op != "=" else set()))
     return Assignment(name, op, Compiled(ast.unparse(value), fn, names), source.strip())
 

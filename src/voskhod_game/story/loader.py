@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from . import defaults
 from .diagnostics import DEFAULT_HINTS, Diagnostic, StoryError, did_you_mean
 from .expressions import (
     CONSTANTS,
@@ -30,6 +32,7 @@ from .expressions import (
     compile_expression,
     compile_number,
 )
+from .limits import CLOCK_YEARS
 from .model import (
     MACHINE_STATE_ATTRIBUTE,
     Beat,
@@ -141,20 +144,20 @@ class _Loader:
     def read(self, path: Path) -> SourceFile | None:
         src = read_yaml(path, self.out)
         if src is not None:
-            self.hasher.update(path.name.encode())
-            self.hasher.update(path.read_bytes())
+            self.hasher.update(os.fsencode(path.name))  # a name that is not UTF-8 still hashes
+            self.hasher.update(src.content)
         return src
 
     # -- the run ---------------------------------------------------------
     def run(self) -> tuple[Story | None, list[Diagnostic]]:
         root = self.root
-        if not root.is_dir():
+        if not os.path.isdir(root):
             self.out.append(
                 Diagnostic("V006", "story directory not found", root, 1, 1, "pass the folder that holds story.yaml")
             )
             return None, self.out
         manifest_path = root / MANIFEST
-        if not manifest_path.is_file():
+        if not _present(manifest_path):
             self.out.append(
                 Diagnostic(
                     "V006",
@@ -175,9 +178,13 @@ class _Loader:
         manifest_ok = check_object(manifest.data, "manifest", (), manifest, self.out)
 
         facts_src = None
-        if (root / FACTS).is_file():
+        if _present(root / FACTS):
             facts_src = self.read(root / FACTS)
-        paths = scene_files(root)
+        try:
+            paths = scene_files(root)
+        except OSError as exc:
+            self.out.append(Diagnostic("V006", f"cannot list the story folder: {exc.strerror or exc}", root))
+            return None, self.out
         if len(paths) > MAX_SCENE_FILES:
             self.out.append(Diagnostic("V002", f"{len(paths)} scene files; the limit is {MAX_SCENE_FILES}", root))
             return None, self.out
@@ -321,6 +328,10 @@ class _Loader:
             milestones=milestones,
             clock=clock,
             intro=intro,
+            title_art=data.get("title_art", ""),
+            how_to_play=data.get("how_to_play", defaults.HOW_TO_PLAY),
+            reference_label=data.get("reference_label", defaults.REFERENCE_LABEL),
+            questions=tuple(data.get("questions", defaults.QUESTIONS)),
             fingerprint=self.hasher.hexdigest()[:16],
             renamed=renamed,
         )
@@ -514,20 +525,42 @@ class _Loader:
                 )
         return tuple(n for n in names if n in meters)
 
-    def build_clock(self, src: SourceFile) -> Clock:
+    def build_clock(self, src: SourceFile) -> Clock | None:
         raw = src.data.get("clock")
         if raw is None:
-            return Clock("1965-03-18T07:00:00Z", (ClockZone("UTC", 0),))
+            return None
         start = raw["start"]
-        if parse_utc(start) is None:
+        when = parse_utc(start)
+        first, last = CLOCK_YEARS
+        if when is None:
             self.report(
                 "V104",
                 f"clock start `{start}` is not an ISO 8601 UTC time",
                 src,
                 ("clock", "start"),
-                "write it like 1965-03-18T07:00:00Z",
+                "write it like 1957-11-24T06:00:00Z",
             )
+        elif not first <= when.year <= last:
+            self.report(
+                "V104",
+                f"clock start year {when.year} is outside {first}..{last}",
+                src,
+                ("clock", "start"),
+                "the story's time runs on from the start: leave room for it",
+            )
+            when = None
         zones = tuple(ClockZone(z["label"], z["offset"]) for z in raw.get("zones", [])) or (ClockZone("UTC", 0),)
+        for i, zone in enumerate(zones if raw.get("zones") else ()):
+            try:
+                if when is not None:
+                    when + timedelta(minutes=zone.offset_minutes)
+            except OverflowError:
+                self.report(
+                    "V104",
+                    f"zone `{zone.label}` ({zone.offset_minutes:+} min) puts the clock before year {first}",
+                    src,
+                    ("clock", "zones", i, "offset"),
+                )
         return Clock(start, zones)
 
     def build_comparisons(self, src: SourceFile) -> tuple[Comparison, ...]:
@@ -549,9 +582,10 @@ class _Loader:
                 )
         return tuple(out)
 
-    def build_milestones(self, src: SourceFile, beats: dict[str, Any], clock: Clock) -> tuple[Milestone, ...]:
+    def build_milestones(self, src: SourceFile, beats: dict[str, Any], clock: Clock | None) -> tuple[Milestone, ...]:
+        """Milestones in minutes after the start; without a clock, ``real`` is time since the start."""
         out = []
-        start = parse_utc(clock.start)
+        start = parse_utc(clock.start) if clock is not None else ELAPSED_EPOCH
         for i, m in enumerate(src.data.get("debrief", {}).get("milestones", [])):
             key: PathKey = ("debrief", "milestones", i)
             if m["beat"] not in beats:
@@ -564,6 +598,15 @@ class _Loader:
                 )
                 continue
             when = parse_time_on(m["real"], start)
+            if clock is None and parse_utc(m["real"]) is not None:
+                self.report(
+                    "V104",
+                    f"milestone time `{m['real']}` is a date, but the story has no clock",
+                    src,
+                    (*key, "real"),
+                    "add `clock:` to story.yaml, or give the time since the start as HH:MM:SS",
+                )
+                continue
             if when is None or start is None:
                 self.report("V104", f"milestone time `{m['real']}` is not HH:MM:SS or an ISO time", src, (*key, "real"))
                 continue
@@ -803,16 +846,11 @@ class _Loader:
         if "chance" in c:
             ch = c["chance"]
             alt = self.build_outcome(ch, scene_id, src, (*key, "chance"), "a chance")
-            p = self.number(ch["p"], src, (*key, "chance", "p"))
-            if isinstance(ch["p"], (int, float)) and not 0 <= ch["p"] <= 1:
-                self.report("V104", f"chance p {ch['p']} is not between 0 and 1", src, (*key, "chance", "p"))
-                p = None
+            p = self.number(ch["p"], src, (*key, "chance", "p"))  # a plain number's range: schema.py
             if alt is None or p is None:
                 return None
             chance = Chance(p, alt)
-        time = c.get("time", 0)
-        if time < 0:
-            self.report("V104", "time cannot be negative", src, (*key, "time"))
+        time = c.get("time", 0)  # its range is checked by schema.py
         rates = self.rates(c.get("rates", {}), src, (*key, "rates"))
         if outcome is None or ("if" in c and condition is None):
             return None
@@ -961,6 +999,22 @@ class _Loader:
             text=self.text(ending.text, src, (*key, "text")),
             debrief=self.text(ending.debrief, src, (*key, "debrief")),
         )
+
+
+def _present(path: Path) -> bool:
+    """True when something is there, even a FIFO, a broken link or a file we may not read:
+    reading it then says what is wrong, rather than "there is no such file"."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except (OSError, ValueError):
+        return True
+    return True
+
+
+# Without a clock, milestone times count from an arbitrary midnight: only differences matter.
+ELAPSED_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def parse_utc(text: str) -> datetime | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from . import defaults
 from .expressions import Condition, Effects, NumberExpr
 
 EndingType = Literal["historical", "survived", "lost"]
@@ -246,7 +247,7 @@ class ClockZone:
 
 @dataclass(frozen=True)
 class Clock:
-    start: str  # ISO 8601 with Z, e.g. 1965-03-18T07:00:00Z
+    start: str  # ISO 8601 with Z, e.g. 1957-11-24T06:00:00Z
     zones: tuple[ClockZone, ...]
 
 
@@ -265,8 +266,12 @@ class Story:
     facts: dict[str, Fact] = field(default_factory=dict)
     comparisons: tuple[Comparison, ...] = ()
     milestones: tuple[Milestone, ...] = ()
-    clock: Clock = Clock("1965-03-18T07:00:00Z", (ClockZone("UTC", 0),))
+    clock: Clock | None = None  # None: only elapsed time is shown
     intro: str = ""
+    title_art: str = ""  # empty: the title screen draws ``title`` in large letters
+    how_to_play: str = defaults.HOW_TO_PLAY
+    reference_label: str = defaults.REFERENCE_LABEL  # heads the debrief's column of real figures
+    questions: tuple[str, ...] = defaults.QUESTIONS  # for a class to discuss after a session
     fingerprint: str = ""
     renamed: dict[str, str] = field(default_factory=dict)  # old beat id -> new, so saves keep their place
 

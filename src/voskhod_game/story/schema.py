@@ -14,6 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from .diagnostics import Diagnostic, did_you_mean
+from .limits import (
+    MAX_CHOICE_MINUTES,
+    MAX_MAGNITUDE,
+    MAX_PRECISION,
+    MAX_ZONE_OFFSET,
+    describe_number,
+    out_of_range,
+    range_text,
+)
 from .yamlsource import PathKey, SourceFile
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -52,23 +61,28 @@ class Str(Type):
 
 
 class Num(Type):
+    """A finite number within a range: every number in the format has one (see limits.py)."""
+
     name = "number"
+    json_type = "number"
+
+    def __init__(self, minimum: float = -MAX_MAGNITUDE, maximum: float = MAX_MAGNITUDE) -> None:
+        self.minimum = minimum
+        self.maximum = maximum
 
     def accepts(self, value: Any) -> bool:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
 
     def json(self) -> dict[str, Any]:
-        return {"type": "number"}
+        return {"type": self.json_type, "minimum": self.minimum, "maximum": self.maximum}
 
 
 class Int(Num):
     name = "whole number"
+    json_type = "integer"
 
     def accepts(self, value: Any) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
-
-    def json(self) -> dict[str, Any]:
-        return {"type": "integer"}
 
 
 class Bool(Type):
@@ -148,8 +162,12 @@ class Field:
     required: bool = False
 
 
-def Expr() -> Type:
-    return AnyOf(Str(min_length=1), Num(), Bool())
+def Expr(minimum: float = -MAX_MAGNITUDE, maximum: float = MAX_MAGNITUDE) -> Type:
+    return AnyOf(Str(min_length=1), Num(minimum, maximum), Bool())
+
+
+def Precision() -> Type:
+    return Int(0, MAX_PRECISION)
 
 
 def Effects() -> Type:
@@ -174,8 +192,22 @@ OBJECTS: dict[str, list[Field]] = {
         Field("version", AnyOf(Str(), Num()), "Story version, for the writer's own use."),
         Field("start", Str(REF_PATTERN), "First beat, as `scene.beat`.", True),
         Field("intro", Str(), "Text shown before the first beat (title screen, classroom)."),
+        Field("title_art", Str(), "Art for the title screen, drawn as written; default: `title` in large letters."),
+        Field("how_to_play", Str(), "The how-to-play page; `*emphasis*` allowed. Default: a page that names no story."),
+        Field(
+            "reference_label",
+            Str(min_length=1),
+            "Heads the debrief's column of real figures, such as the year. Default `history`.",
+        ),
+        Field(
+            "questions",
+            ListOf(Str(min_length=1)),
+            "Questions a class discusses after a session; default: general ones.",
+        ),
         Field("scenes", ListOf(Str(ID_PATTERN)), "Scene ids in playing order; default: file name order."),
-        Field("clock", Obj("clock"), "When mission time zero is, and which clocks to show."),
+        Field(
+            "clock", Obj("clock"), "When mission time zero is, and which clocks to show; without it only elapsed time."
+        ),
         Field("meters", MapOf(Obj("meter")), "Quantities the story tracks, by name.", True),
         Field("flags", MapOf(AnyOf(Bool(), Int(), Str(), Obj("flag"))), "Named facts about a run, by name."),
         Field("endings", ListOf(Obj("ending")), "Endings (scene files may declare more)."),
@@ -188,12 +220,12 @@ OBJECTS: dict[str, list[Field]] = {
         ),
     ],
     "clock": [
-        Field("start", Str(), "Mission time zero, ISO 8601 in UTC: `1965-03-18T07:00:00Z`.", True),
+        Field("start", Str(), "Mission time zero, ISO 8601 in UTC: `1957-11-24T06:00:00Z`.", True),
         Field("zones", ListOf(Obj("zone")), "Clocks to show beside elapsed time."),
     ],
     "zone": [
         Field("label", Str(min_length=1), "Name of the clock: `UTC`, `Moscow`.", True),
-        Field("offset", Int(), "Minutes ahead of UTC.", True),
+        Field("offset", Int(-MAX_ZONE_OFFSET, MAX_ZONE_OFFSET), "Minutes ahead of UTC.", True),
     ],
     "meter": [
         Field("label", Str(min_length=1), "Name shown to the player.", True),
@@ -208,7 +240,7 @@ OBJECTS: dict[str, list[Field]] = {
         Field("critical_above", Num(), "At or above this the meter is critical."),
         Field("at_min", Str(ID_PATTERN), "Ending reached when the meter hits `min`."),
         Field("at_max", Str(ID_PATTERN), "Ending reached when the meter hits `max`."),
-        Field("precision", Int(), "Decimal places shown. Default 0."),
+        Field("precision", Precision(), "Decimal places shown. Default 0."),
         Field("hidden", Bool(), "Tracked but not shown to the player."),
         Field("description", Str(), "What the meter means, for help screens."),
     ],
@@ -237,14 +269,19 @@ OBJECTS: dict[str, list[Field]] = {
         Field("yours", Expr(), "Expression giving the player's figure at the end.", True),
         Field("real", Num(), "The historical figure.", True),
         Field("unit", Str(), "Unit of both figures."),
-        Field("precision", Int(), "Decimal places shown."),
+        Field("precision", Precision(), "Decimal places shown."),
         Field("kind", Str(r"^(number|yes_no)$"), "`number` (default) or `yes_no`: shown as yes/no, 0 is no."),
         Field("note", Str(), "Where the real figure comes from, or which source was chosen."),
     ],
     "milestone": [
         Field("beat", Str(REF_PATTERN), "The beat, as `scene.beat`.", True),
         Field("label", Str(min_length=1), "What happened there.", True),
-        Field("real", Str(), "Real time, `HH:MM:SS` UTC on the start day or a full ISO time.", True),
+        Field(
+            "real",
+            Str(),
+            "Real time: `HH:MM:SS` UTC on the clock's start day or a full ISO time; without a clock, time since the start.",
+            True,
+        ),
     ],
     "scene": [
         Field("id", Str(ID_PATTERN), "Scene id; beats are addressed as `scene.beat`.", True),
@@ -276,7 +313,7 @@ OBJECTS: dict[str, list[Field]] = {
         Field("if", Expr(), "Condition; when false the choice is shown disabled."),
         Field("reason", Str(), "Why the choice is disabled, shown when `if` is false."),
         Field("hide", Bool(), "Hide the choice instead of showing it disabled."),
-        Field("time", Num(), "Mission minutes the choice takes. Default 0."),
+        Field("time", Num(0, MAX_CHOICE_MINUTES), "Mission minutes the choice takes. Default 0."),
         Field("rates", Rates(), "Meter rates per minute from this choice on."),
         Field("chance", Obj("chance"), "A roll that may replace the normal outcome."),
         Field("outcomes", ListOf(Obj("outcome"), 1), "Several outcomes: the first whose `if` holds, else by weight."),
@@ -295,7 +332,7 @@ OBJECTS: dict[str, list[Field]] = {
         Field("effects", Effects(), "Statements applied on the way."),
     ],
     "chance": [
-        Field("p", Expr(), "Probability 0–1 of this outcome; may be an expression.", True),
+        Field("p", Expr(0, 1), "Probability 0–1 of this outcome; may be an expression.", True),
         *OUTCOME_FIELDS,
     ],
 }
@@ -316,6 +353,24 @@ def check(
         label = words[-1] if words else "file"
         out.append(Diagnostic("V102", f"`{label}` should be {typ.name}, not {what}", source.path, line, col))
         return False
+    if isinstance(typ, Num):
+        problem = out_of_range(value, typ.minimum, typ.maximum)
+        if problem is not None:
+            line, col = source.where(key)
+            words = [k for k in key if isinstance(k, str)]
+            label = words[-1] if words else "value"
+            out.append(
+                Diagnostic(
+                    "V104",
+                    f"`{label}` {problem}; it must be a number {range_text(typ.minimum, typ.maximum)}",
+                    source.path,
+                    line,
+                    col,
+                    "write an ordinary number within the range",
+                )
+            )
+            return False
+        return True
     if isinstance(typ, Str) and typ.regex is not None and not typ.regex.match(value):
         line, col = source.where(key)
         hint = "ids use lower-case letters, digits and `_`, starting with a letter"
@@ -410,7 +465,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"`{str(value).lower()}`"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return f"the number {describe_number(value)}"
     if isinstance(value, str):
         short = value if len(value) < 30 else value[:27] + "..."
         return f"the text `{short}`"

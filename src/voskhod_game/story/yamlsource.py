@@ -8,6 +8,8 @@ alias bombs, which expand shared nodes exponentially.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -64,6 +66,7 @@ class SourceFile:
     data: Any = None
     marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    content: bytes = field(default=b"", repr=False)  # the bytes parsed, for the story's fingerprint
     styles: dict[PathKey, str] = field(default_factory=dict)  # quoted ('"', "'") and block ('|', '>') scalars
 
     def position(self, key: PathKey, offset: int, text: str) -> tuple[int, int]:
@@ -73,11 +76,8 @@ class SourceFile:
         newlines = text.count("\n", 0, offset)
         if style in ("|", ">"):
             # The text starts on the line after the indicator, at the block's indentation.
-            try:
-                lines = self.path.read_text(encoding="utf-8").splitlines()
-                first = lines[line] if line < len(lines) else ""
-            except (OSError, UnicodeDecodeError):
-                return line, col
+            lines = self.content.decode("utf-8", "replace").splitlines()
+            first = lines[line] if line < len(lines) else ""
             indent = len(first) - len(first.lstrip(" "))
             return line + 1 + newlines, indent + 1 + offset - (text.rfind("\n", 0, offset) + 1)
         if newlines:
@@ -185,27 +185,75 @@ class _ScalarLoader(yaml.SafeLoader):
 _SCALAR_LOADER = _ScalarLoader()
 
 
+class FileRefused(Exception):
+    """A story file that is not read: ``code`` and ``message`` say why."""
+
+    def __init__(self, code: str, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.hint = hint
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"))
+
+
+def _not_regular(mode: int) -> FileRefused:
+    kind = next((name for test, name in _KINDS if test(mode)), "a device")
+    return FileRefused("V006", f"this is {kind}, not a regular file", "story files must be ordinary text files")
+
+
+def _too_large(size: int, limit: int) -> FileRefused:
+    return FileRefused("V002", f"file is {size:,} bytes; the limit is {limit:,}", "split the scene into several files")
+
+
+def read_capped(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes, else FileRefused.
+
+    A name ending in ``.yaml`` can be anything: a FIFO (reading it blocks
+    until someone writes), a symlink to /dev/zero (never ends), a folder. So the
+    kind and size are checked before reading, the file is opened without
+    blocking and checked again on the open descriptor (it may have been swapped
+    in between), and at most ``limit + 1`` bytes are ever read.
+    """
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise _not_regular(st.st_mode)
+        if st.st_size > limit:
+            raise _too_large(st.st_size, limit)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise FileRefused("V006", f"cannot read file: {exc.strerror or exc}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _not_regular(st.st_mode)
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise _too_large(size, limit)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise FileRefused("V006", f"cannot read file: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
 def read_yaml(path: Path, diagnostics: list[Diagnostic]) -> SourceFile | None:
     """Parse ``path``; append problems to ``diagnostics``; None when unusable."""
     source = SourceFile(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            diagnostics.append(
-                Diagnostic(
-                    "V002",
-                    f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                    path,
-                    1,
-                    1,
-                    "split the scene into several files",
-                )
-            )
-            return None
-        raw = path.read_bytes()
-    except OSError as exc:
-        diagnostics.append(Diagnostic("V006", f"cannot read file: {exc.strerror}", path, 1, 1))
+        raw = read_capped(path)
+    except FileRefused as exc:
+        diagnostics.append(Diagnostic(exc.code, exc.message, path, 1, 1, exc.hint))
         return None
+    source.content = raw
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -1,4 +1,4 @@
-"""The Voskhod Textual app: owns the story, the save store, the current game and the screens.
+"""The Textual app: owns the story, the save store, the current game and the screens.
 
 Screens render and ask; the app acts: starting, loading, saving, undoing and
 moving between title, game and debrief all happen here, so every path (a key,
@@ -6,6 +6,9 @@ the title menu, the command palette, a debrief button) does the same thing.
 The title screen paints first; the story, the engine and the save store are
 imported and loaded just after that first frame, and other screens and dialogs
 when first needed, which keeps the first paint close to a bare Textual app.
+Reloads after that (``--watch``, ``r`` on the problems screen) parse the story
+in a thread worker and post the result back, so the screen never freezes while
+a big story is read. The window title is the story's title.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
 
 from .settings import Settings, load_settings, save_settings
 from .themes import DEFAULT_THEME, HIGH_CONTRAST_THEME, OWN_THEMES
@@ -27,21 +32,32 @@ if TYPE_CHECKING:
     from ..engine.game import Game
     from ..engine.saves import SaveInfo, SaveStore
     from ..story.model import Story
+    from ..watch import Reloaded, StoryWatcher
 
 STYLES = Path(__file__).parent / "styles"
 WATCH_SECONDS = 0.5
+UNTITLED = "Story"  # the window title until the story's own title is known
+
+
+class StoryReloaded(Message):
+    """Posted by the reload worker: the story read again, or the problems that stopped it."""
+
+    def __init__(self, reloaded: Reloaded, watched: bool) -> None:
+        super().__init__()
+        self.reloaded = reloaded
+        self.watched = watched  # from --watch (carry the game over) or from the problems screen
 
 
 class VoskhodApp(App[int]):
-    TITLE = "Voskhod-2"
-    CSS_PATH: ClassVar[list[str | Path]] = [
+    TITLE = UNTITLED
+    CSS_PATH = [  # noqa: RUF012 (Textual reads these class attributes once)
         STYLES / "app.tcss",
         STYLES / "game.tcss",
         STYLES / "screens.tcss",
         STYLES / "dialogs.tcss",
     ]
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide"), (140, "-huge")]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (32, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (140, "-huge")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "help", "Keys", key_display="?"),
     ]
@@ -96,52 +112,33 @@ class VoskhodApp(App[int]):
         if self.initial_load:
             self.load_slot(self.initial_load)
 
-    def ensure_story(self) -> bool:
-        """The story is loaded (now, if a key arrived before the start-up load ran)."""
-        return self.story is not None or self.reload_story()
+    def ensure_story(self) -> Story | None:
+        """The story, loaded now if a key arrived before the start-up load ran."""
+        if self.story is None:
+            from ..watch import reload_story
 
-    def reload_story(self) -> bool:
-        """(Re)load the story; show the problems screen if it does not validate."""
-        from ..story.loader import analyse_story
+            self._story_read(reload_story(self.story_dir), watched=False)
+        return self.story
 
-        story, diagnostics = analyse_story(self.story_dir)
-        errors = [d for d in diagnostics if d.severity == "error"]
-        if story is None or errors:
-            from .screens.problems import ProblemsScreen
-
-            self._switch_to(ProblemsScreen(str(self.story_dir), errors or diagnostics))
-            return False
+    def _set_story(self, story: Story) -> None:
         self.story = story
-        name = type(self.screen).__name__
-        if name == "ProblemsScreen":
-            self.switch_screen(self._title())
-        elif name == "TitleScreen":
-            self.screen.refresh_menu()  # type: ignore[attr-defined]
-        return True
+        self.title = story.title
 
-    # -- hot reload (--watch) ----------------------------------------------------------
-    def start_watching(self) -> None:
-        from ..watch import StoryWatcher
+    def _story_read(self, reloaded: Reloaded, *, watched: bool) -> None:
+        """Take a freshly read story, or show why it cannot be played.
 
-        self.watcher = StoryWatcher(self.story_dir)
-        self.set_interval(WATCH_SECONDS, self.poll_story)
-
-    def poll_story(self) -> None:
-        """Reload the story when its files change and carry the game over to it.
-
-        While a dialog is open the change waits (the watcher keeps it), so a writer
-        typing a slot name is not interrupted. A story with problems is reported and
-        the previous version keeps playing; on the problems screen the list updates.
+        From ``--watch`` the running game moves into the new story and a story with
+        problems is reported while the previous version keeps playing; on the
+        problems screen the list updates.
         """
-        if isinstance(self.screen, _modal_type()) or not self.watcher.poll():
-            return
-        from ..watch import carry_over, reload_story
+        from .screens.debrief import DebriefScreen
+        from .screens.game import GameScreen
+        from .screens.problems import ProblemsScreen
+        from .screens.title import TitleScreen
 
-        reloaded = reload_story(self.story_dir)
-        if reloaded.story is None:
-            if self.story is None or type(self.screen).__name__ == "ProblemsScreen":
-                from .screens.problems import ProblemsScreen
-
+        story = reloaded.story
+        if story is None:
+            if self.story is None or not watched or isinstance(self.screen, ProblemsScreen):
                 self._switch_to(ProblemsScreen(str(self.story_dir), reloaded.problems))
                 return
             count = len(reloaded.problems)
@@ -156,19 +153,54 @@ class VoskhodApp(App[int]):
                 markup=False,
             )
             return
-        self.story = reloaded.story
-        name = type(self.screen).__name__
-        if name == "ProblemsScreen":
+        self._set_story(story)
+        screen = self.screen
+        if isinstance(screen, ProblemsScreen):
             self._switch_to(self._title())
-        elif name == "TitleScreen":
-            self.screen.refresh_menu()  # type: ignore[attr-defined]
+        elif isinstance(screen, TitleScreen):
+            screen.refresh_menu()
+        if not watched:
+            return
         if self.game is not None:
-            self.game, message = carry_over(self.game, reloaded.story)
+            from ..watch import carry_over
+
+            self.game, message = carry_over(self.game, story)
             self.notify(message, title="Story reloaded", markup=False)
-            if name in {"GameScreen", "DebriefScreen"}:
+            if isinstance(screen, (GameScreen, DebriefScreen)):
                 self.show_game(self.game)
         else:
             self.notify("The story was reloaded.", title="Story reloaded", markup=False)
+
+    def reload_story(self, *, watched: bool = False) -> None:
+        """Read the story again in a thread; the result comes back as :class:`StoryReloaded`."""
+        self._read_story(watched)
+
+    @work(thread=True, exclusive=True, group="story")
+    def _read_story(self, watched: bool) -> None:
+        from ..watch import reload_story
+
+        self.post_message(StoryReloaded(reload_story(self.story_dir), watched))
+
+    @on(StoryReloaded)
+    def _story_reloaded(self, message: StoryReloaded) -> None:
+        self._story_read(message.reloaded, watched=message.watched)
+
+    # -- hot reload (--watch) ----------------------------------------------------------
+    def start_watching(self) -> None:
+        from ..watch import StoryWatcher
+
+        self.watcher: StoryWatcher = StoryWatcher(self.story_dir)
+        self.set_interval(WATCH_SECONDS, self.poll_story)
+
+    def poll_story(self) -> None:
+        """Reload the story when its files change.
+
+        While a dialog is open the change waits (the watcher keeps it), so a writer
+        typing a slot name is not interrupted.
+        """
+        if isinstance(self.screen, ModalScreen) or not self.watcher.poll():
+            return
+        self.reload_story(watched=True)
 
     def _title(self) -> Screen[None]:
         from .screens.title import TitleScreen
@@ -201,31 +233,35 @@ class VoskhodApp(App[int]):
 
     # -- games -------------------------------------------------------------------------
     def new_game(self, seed: int | None = None) -> None:
-        if not self.ensure_story():
+        story = self.ensure_story()
+        if story is None:
             return
         from ..engine.game import Game
 
-        self.show_game(Game.new(self.story, self.seed if seed is None else seed), intro=self.story.intro)
+        game = Game.new(story, self.seed if seed is None else seed)
+        self.show_game(game, intro=game.render(story.intro))
 
     def action_new_game(self) -> None:
         self.new_game()
 
     def continue_game(self) -> None:
-        if not self.ensure_story():
+        story = self.ensure_story()
+        if story is None:
             return
-        info = self.store.latest_autosave(self.story)
+        info = self.store.latest_autosave(story)
         if info is None:
             self.notify("There is no autosave yet: start a new game.", severity="warning", markup=False)
             return
         self.load_slot(info.slot)
 
     def load_slot(self, slot: str) -> bool:
-        if not self.ensure_story():
+        story = self.ensure_story()
+        if story is None:
             return False
         from ..engine.saves import SaveError
 
         try:
-            loaded = self.store.load(slot, self.story)
+            loaded = self.store.load(slot, story)
         except SaveError as exc:
             self.notify(str(exc), title="Cannot load", severity="error", timeout=8, markup=False)
             return False
@@ -254,7 +290,7 @@ class VoskhodApp(App[int]):
 
     def _switch_to(self, screen: Screen[None]) -> None:
         """Replace the current main screen, closing any dialogs above it first."""
-        while isinstance(self.screen, _modal_type()):
+        while isinstance(self.screen, ModalScreen):
             self.pop_screen()
         if len(self.screen_stack) > 1:
             self.switch_screen(screen)
@@ -276,7 +312,12 @@ class VoskhodApp(App[int]):
 
     # -- actions (keys, menu, palette) -----------------------------------------------------
     def _in_play(self) -> bool:
-        return self.game is not None and type(self.screen).__name__ in {"GameScreen", "DebriefScreen"}
+        if self.game is None:
+            return False  # no game yet: the game and debrief screens need not even be imported
+        from .screens.debrief import DebriefScreen
+        from .screens.game import GameScreen
+
+        return isinstance(self.screen, (GameScreen, DebriefScreen))
 
     def action_save(self) -> None:
         game = self.game
@@ -299,7 +340,8 @@ class VoskhodApp(App[int]):
         self.push_screen(SaveModal(save, suggestion, existing), saved)
 
     def action_load(self) -> None:
-        if not self.ensure_story():
+        story = self.ensure_story()
+        if story is None:
             return
         from .modals.load import LoadModal
 
@@ -307,7 +349,7 @@ class VoskhodApp(App[int]):
             if slot:
                 self.load_slot(slot)
 
-        self.push_screen(LoadModal(self.store.list(), self.story.id, str(self.store.directory)), chosen)
+        self.push_screen(LoadModal(self.store.list(), story.id, str(self.store.directory)), chosen)
 
     def action_undo(self) -> None:
         if self.game is None or not self._in_play():
@@ -321,8 +363,11 @@ class VoskhodApp(App[int]):
             return
         self.autosave()
         self.notify("The last choice was taken back.", title="Undone", markup=False)
-        if type(self.screen).__name__ == "GameScreen":
-            self.screen.render_view(None)  # type: ignore[attr-defined]
+        from .screens.game import GameScreen
+
+        screen = self.screen
+        if isinstance(screen, GameScreen):
+            screen.render_view(None)
         else:
             self.show_game(self.game)
 
@@ -368,11 +413,13 @@ class VoskhodApp(App[int]):
             self.push_screen(HelpModal())
 
     def action_how_to_play(self) -> None:
+        """The story's own how-to-play page (a neutral one when the story has none)."""
+        from ..story import defaults
         from .modals.text_modal import TextModal
         from .text import story_text
 
-        body = story_text((Path(__file__).parent / "howto.md").read_text(encoding="utf-8"))
-        self.push_screen(TextModal("How to play", body))
+        story = self.story
+        self.push_screen(TextModal("How to play", story_text(story.how_to_play if story else defaults.HOW_TO_PLAY)))
 
     def action_settings(self) -> None:
         from .modals.settings import SettingsModal
@@ -396,20 +443,14 @@ class VoskhodApp(App[int]):
         yield SystemCommand("How to play", "The rules in a page", self.action_how_to_play)
 
 
-def _modal_type() -> type:
-    from textual.screen import ModalScreen
-
-    return ModalScreen
-
-
 def run_app(args: argparse.Namespace) -> int:
     """Entry point from ``voskhod play``: run the app and return its exit status."""
-    from ..commands.common import story_path
+    from ..commands.common import story_arg, story_path
     from ..paths import saves_dir
 
     app = VoskhodApp(
-        story_path(args.story),
-        saves_dir(args.saves),
+        story_path(story_arg(args)),
+        saves_dir(getattr(args, "saves", None)),
         seed=args.seed,
         load=args.load,
         watch=bool(getattr(args, "watch", False)),

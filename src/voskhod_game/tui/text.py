@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from ..present.text import paragraphs
 from ..story.markup import runs
 
 STYLES = {"em": "italic", "strong": "bold"}
-
-
-def paragraphs(text: str) -> list[str]:
-    """Blank-line separated paragraphs with their hard line breaks joined,
-    so the terminal, not the YAML file, decides where lines wrap."""
-    out = []
-    for block in text.strip().split("\n\n"):
-        joined = " ".join(line.strip() for line in block.splitlines() if line.strip())
-        if joined:
-            out.append(joined)
-    return out
 
 
 def story_text(text: str, style: str = "") -> Text:

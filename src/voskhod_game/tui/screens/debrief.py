@@ -1,7 +1,8 @@
-"""The debrief at an ending: outcome, your timeline beside 1965, meter charts, the facts.
+"""The debrief at an ending: outcome, your timeline beside the real one, meter charts, the facts.
 
-Everything shown comes from ``engine.debrief.build_debrief`` so it matches the
-line mode and the classroom; this screen only lays it out.
+The figures come from ``engine.debrief.build_debrief`` and the words from
+``present.debrief``, so they match line mode and the classroom; this screen only
+lays them out.
 """
 
 from __future__ import annotations
@@ -16,50 +17,36 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
-from ...engine.clock import format_elapsed
-from ...engine.debrief import Debrief, build_debrief
+from ...engine.debrief import build_debrief
 from ...engine.game import Game
+from ...present.debrief import DebriefRows, debrief_rows
 from ..text import story_text
 from ..widgets.meter_chart import MeterChart
 
 if TYPE_CHECKING:
     from ..app import VoskhodApp
 
-OUTCOME = {"historical": "AS IT HAPPENED", "survived": "SURVIVED", "lost": "LOST"}
 
-
-def signed_minutes(minutes: float | None) -> str:
-    if minutes is None:
-        return "not reached"
-    if abs(minutes) < 0.5:
-        return "on time"
-    return f"{abs(minutes):.0f} min {'late' if minutes > 0 else 'early'}"
-
-
-def comparison_table(d: Debrief) -> Table:
+def comparison_table(rows: DebriefRows) -> Table:
     table = Table(box=None, padding=(0, 2, 0, 0), expand=True)
     table.add_column("", style="bold", ratio=2)
     table.add_column("You", justify="right", no_wrap=True)
-    table.add_column("1965", justify="right", no_wrap=True)
+    table.add_column(Text(rows.reference_label), justify="right", no_wrap=True)
     table.add_column("", style="italic", ratio=3)
-    for c in d.comparisons:
-        table.add_row(c.label, c.yours_text(), c.real_text(), c.note)
+    for c in rows.comparisons:
+        table.add_row(Text(c.label), Text(c.yours), Text(c.reference), Text(c.note))
     return table
 
 
-def timeline_table(d: Debrief, zone: str) -> Table:
+def timeline_table(rows: DebriefRows) -> Table:
     """Milestones with your time and the real one; the zone is in the heading, not every cell."""
-
-    def clock(text: str) -> str:
-        return text.removeprefix(f"{zone} ")
-
     table = Table(box=None, padding=(0, 2, 0, 0), expand=True)
     table.add_column("Milestone", style="bold", ratio=1)
     table.add_column("You", justify="right", no_wrap=True)
-    table.add_column("1965", justify="right", no_wrap=True)
+    table.add_column(Text(rows.reference_label), justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
-    for t in d.timeline:
-        table.add_row(t.label, clock(t.yours_clock), clock(t.real_clock), signed_minutes(t.difference))
+    for t in rows.timeline:
+        table.add_row(Text(t.label), Text(t.yours), Text(t.reference), Text(t.difference))
     return table
 
 
@@ -82,6 +69,7 @@ class DebriefScreen(Screen[None]):
         super().__init__()
         self.game = game
         self.debrief = build_debrief(game)
+        self.rows = debrief_rows(self.debrief, game.story)
 
     @property
     def voskhod(self) -> VoskhodApp:
@@ -89,26 +77,21 @@ class DebriefScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         d = self.debrief
+        rows = self.rows
         game = self.game
         with VerticalScroll(id="debrief"):
-            yield Static(
-                Text(f"{OUTCOME[d.ending.type]} · {d.ending.title}"), id="outcome", classes=f"-{d.ending.type}"
-            )
+            yield Static(Text(f"{rows.kind.upper()} · {rows.title}"), id="outcome", classes=f"-{d.ending.type}")
             yield Static(story_text(d.ending.text), classes="debrief-text")
-            summary = f"Mission time {format_elapsed(d.minutes)} · {len(d.path)} choices"
-            if d.ending.cause:
-                summary += f" · cause: {d.ending.cause}"
-            yield Static(summary, classes="debrief-summary", markup=False)
+            yield Static(rows.summary, classes="debrief-summary", markup=False)
             if d.ending.debrief:
                 yield Static("What really happened", classes="debrief-heading")
                 yield Static(story_text(d.ending.debrief), classes="debrief-text")
-            if d.timeline:
-                zone = game.story.clock.zones[0].label if game.story.clock.zones else ""
-                yield Static(f"Your timeline and the real one ({zone})", classes="debrief-heading", markup=False)
-                yield Static(timeline_table(d, zone), classes="debrief-table")
-            if d.comparisons:
-                yield Static("Your run beside 1965", classes="debrief-heading")
-                yield Static(comparison_table(d), classes="debrief-table")
+            if rows.timeline:
+                yield Static(rows.timeline_heading, classes="debrief-heading", markup=False)
+                yield Static(timeline_table(rows), classes="debrief-table")
+            if rows.comparisons:
+                yield Static(rows.comparison_heading, classes="debrief-heading", markup=False)
+                yield Static(comparison_table(rows), classes="debrief-table")
             yield Static("Your meters over the mission", classes="debrief-heading")
             for meter in game.story.meters.values():
                 if meter.hidden:

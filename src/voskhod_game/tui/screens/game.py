@@ -17,9 +17,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 
-from ...engine.clock import format_duration
 from ...engine.game import Game, GameError
 from ...engine.views import ChoiceResult, View
+from ...present.choices import choice_line
+from ...present.durations import format_duration
+from ...present.events import HEADING, announcements, gravest
 from ..text import story_text
 from ..widgets.choices import ChoiceList
 from ..widgets.meters import MetersPanel
@@ -44,10 +46,9 @@ def result_text(result: ChoiceResult) -> Text:
     if result.result_text.strip():
         text.append("\n")
         text.append_text(story_text(result.result_text, style="italic"))
-    for event in result.events:
-        if event.kind in {"threshold", "limit", "error", "chance"} and event.message:
-            text.append("\n")
-            text.append(f"! {event.message}", style="bold")
+    for announcement in announcements(result.events):
+        text.append("\n")
+        text.append(announcement.line, style="bold")
     return text
 
 
@@ -146,7 +147,7 @@ class GameScreen(Screen[None]):
         if choice is None:
             return
         if not choice.enabled:
-            self.notify(f"{choice.label}: {choice.reason}", title="Not possible now", severity="warning", markup=False)
+            self.notify(choice_line(choice).refusal, title="Not possible now", severity="warning", markup=False)
             return
         self.take(choice.id)
 
@@ -170,21 +171,15 @@ class GameScreen(Screen[None]):
 
     def _announce(self, result: ChoiceResult) -> None:
         """One notification per choice, however many meters moved, at the gravest severity."""
-        lines = []
-        rank = 0
-        for event in result.events:
-            if not event.message:
-                continue
-            lines.append(event.message)
-            if event.kind == "limit" or event.state == "critical":
-                rank = max(rank, 2)
-            elif event.kind == "error" or event.state == "warn":
-                rank = max(rank, 1)
-        if lines:
-            severity = ("information", "warning", "error")[rank]
+        told = announcements(result.events)
+        if told:
             self.notify(
-                "\n".join(lines), title="Mission control", severity=severity, timeout=NOTIFY_SECONDS, markup=False
-            )  # type: ignore[arg-type]
+                "\n".join(a.text for a in told),
+                title=HEADING,
+                severity=gravest(told),
+                timeout=NOTIFY_SECONDS,
+                markup=False,
+            )
 
     def action_scroll_story(self, direction: int) -> None:
         pane = self.query_one(StoryPane)

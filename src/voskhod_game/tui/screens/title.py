@@ -1,4 +1,4 @@
-"""The title screen: the mission's name and the menu."""
+"""The title screen: the story's art (or its title in large letters), its title, and the menu."""
 
 from __future__ import annotations
 
@@ -12,24 +12,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...story.markup import plain
+from ...engine.game import opening_text
+from ...present.text import first_paragraph
+from ..lettering import large_title
 
 if TYPE_CHECKING:
     from ..app import VoskhodApp
-
-EMBLEM = """\
- ██╗   ██╗ ██████╗ ███████╗██╗  ██╗██╗  ██╗ ██████╗ ██████╗       ██████╗
- ██║   ██║██╔═══██╗██╔════╝██║ ██╔╝██║  ██║██╔═══██╗██╔══██╗      ╚════██╗
- ██║   ██║██║   ██║███████╗█████╔╝ ███████║██║   ██║██║  ██║█████╗ █████╔╝
- ╚██╗ ██╔╝██║   ██║╚════██║██╔═██╗ ██╔══██║██║   ██║██║  ██║╚════╝██╔═══╝
-  ╚████╔╝ ╚██████╔╝███████║██║  ██╗██║  ██║╚██████╔╝██████╔╝      ███████╗
-   ╚═══╝   ╚═════╝ ╚══════╝╚═╝  ╚═╝╚═╝  ╚═╝ ╚═════╝ ╚═════╝       ╚══════╝"""
-
-# every line the same width, so centring moves the art as one block
-_WIDTH = max(len(line) for line in EMBLEM.splitlines())
-EMBLEM = "\n".join(line.ljust(_WIDTH) for line in EMBLEM.splitlines())
-
-SMALL_EMBLEM = "★  В О С Х О Д - 2  ★"
 
 MENU = (
     ("new", "New game", "n"),
@@ -41,10 +29,11 @@ MENU = (
 )
 
 
-def tagline(intro: str) -> str:
-    """The first paragraph of the story's intro, as plain text, under the title."""
-    paragraphs = intro.strip().split("\n\n")
-    return plain(" ".join(paragraphs[0].split())) if paragraphs[0] else ""
+def emblem(art: str) -> str:
+    """The art with every line the same width, so centring moves it as one block."""
+    lines = art.strip("\n").splitlines()
+    width = max((len(line) for line in lines), default=0)
+    return "\n".join(line.ljust(width) for line in lines)
 
 
 class TitleScreen(Screen[None]):
@@ -65,8 +54,7 @@ class TitleScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="title-box"):
-            yield Static(EMBLEM, id="emblem")
-            yield Static(SMALL_EMBLEM, id="small-emblem")
+            yield Static("", id="emblem")
             yield Static("", id="story-title", markup=False)
             yield Static("", id="tagline", markup=False)
             with Center():
@@ -84,8 +72,11 @@ class TitleScreen(Screen[None]):
         """Rebuild the menu; Continue is dimmed when there is no autosave to continue."""
         app = self.voskhod
         story = app.story
+        self.query_one("#emblem", Static).update(
+            Text(emblem(story.title_art or large_title(story.title)) if story else "")
+        )
         self.query_one("#story-title", Static).update(story.title if story else "")
-        self.query_one("#tagline", Static).update(tagline(story.intro) if story else "")
+        self.query_one("#tagline", Static).update(first_paragraph(opening_text(story)) if story else "")
         note = ""
         can_continue = False
         info = app.store.latest_autosave(story) if story else None

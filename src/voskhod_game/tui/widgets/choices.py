@@ -12,22 +12,22 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ...engine.clock import format_duration
 from ...engine.views import ChoiceView
+from ...present.choices import RISKY, choice_line
 
 
 def choice_prompt(choice: ChoiceView) -> Text:
+    line = choice_line(choice)
     text = Text()
-    text.append(f"{choice.number}", style="bold")
+    text.append(f"{line.number}", style="bold")
     text.append(". ")
-    cost = format_duration(choice.minutes)
-    if cost:  # before the label, where wrapping can never split it
-        text.append(f"[{cost}] ", style="italic")
-    text.append(choice.label)
-    if choice.risky:
-        text.append("  ⚠ risky", style="italic")
-    if not choice.enabled:
-        text.append(f"\n   ✗ {choice.reason}", style="italic")
+    if line.cost:  # before the label, where wrapping can never split it
+        text.append(f"[{line.cost}] ", style="italic")
+    text.append(line.label)
+    if line.risky:
+        text.append(f"  ⚠ {RISKY}", style="italic")
+    if not line.enabled:
+        text.append(f"\n   ✗ {line.reason}", style="italic")
     return text
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widget import Widget
 
-from ...engine.clock import format_elapsed
+from ...present.durations import format_elapsed
 from ...story.markup import format_value
 from ...story.model import Meter
 from ..chart import chart_rows, resample

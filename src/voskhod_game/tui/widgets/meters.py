@@ -16,10 +16,10 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from ...engine.views import MeterView
+from ...present.meters import meter_detail, state_word
 from ..chart import chart_rows
 
 TREND_POINTS = 24
-STATE_MARK = {"ok": "", "warn": " WARN", "critical": " CRIT"}
 STATES = ("ok", "warn", "critical")
 
 
@@ -92,10 +92,11 @@ class MeterRow(Vertical):
         for state in STATES:
             self.set_class(meter.state == state, f"-{state}")
         value = self.query_one(".meter-value", Static)
-        value.update(Text(meter.display + STATE_MARK[meter.state], style="bold" if meter.state != "ok" else ""))
+        word = state_word(meter.state)
+        value.update(Text(f"{meter.display} {word}" if word else meter.display, style="bold" if word else ""))
         self.query_one(MeterBar).set_fraction(meter.fraction)
         self.query_one(MeterTrend).set_values(list(trend[-TREND_POINTS:]) or [meter.value], meter.min, meter.max)
-        self.tooltip = f"{meter.label}: {meter.display} ({meter.state}); range {meter.min:g}–{meter.max:g} {meter.unit}"
+        self.tooltip = meter_detail(meter)
 
 
 class MetersPanel(Vertical):

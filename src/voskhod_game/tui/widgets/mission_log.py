@@ -7,14 +7,9 @@ from collections.abc import Sequence
 from rich.text import Text
 
 from ...engine.views import LogEntry
+from ...present.durations import log_time
 
 KIND_STYLE = {"choice": "", "event": "bold", "ending": "bold reverse", "note": "italic"}
-
-
-def mission_time(minutes: float) -> str:
-    """Hours and minutes since the start; hours grow past 99 in a long mission."""
-    hours, mins = divmod(int(minutes), 60)
-    return f"{hours:02d}:{mins:02d}"
 
 
 def log_text(entries: Sequence[LogEntry], last: int | None = None) -> Text:
@@ -24,7 +19,7 @@ def log_text(entries: Sequence[LogEntry], last: int | None = None) -> Text:
     for i, entry in enumerate(shown):
         if i:
             text.append("\n")
-        text.append(mission_time(entry.minute), style="dim")
+        text.append(log_time(entry.minute), style="dim")
         text.append(" ")
         text.append(("› " if entry.kind == "choice" else "") + entry.text, style=KIND_STYLE.get(entry.kind, ""))
     return text

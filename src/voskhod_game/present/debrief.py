@@ -1,0 +1,92 @@
+"""The debrief as rows: the run beside the story's reference figures, the timeline, the summary.
+
+The engine's :func:`~voskhod_game.engine.debrief.build_debrief` computes the
+figures; this module words them. The reference column is headed by the story's
+``reference_label`` (``1965`` for Voskhod-2, ``history`` by default), never by a
+year written in Python, and a stage the run never reached reads ``—``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..engine.debrief import Debrief
+from ..story.model import Story
+from .durations import format_elapsed, signed_minutes
+from .endings import ending_kind
+
+NOT_REACHED = "—"
+ELAPSED_ZONE = "time since the start"
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    label: str
+    yours: str
+    reference: str
+    note: str
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    label: str
+    yours: str  # the clock time without the zone (the heading names it), or NOT_REACHED
+    reference: str
+    difference: str  # "on time", "4 min late", "not reached"
+
+
+@dataclass(frozen=True)
+class DebriefRows:
+    kind: str  # "As it happened", "Survived", "Lost"
+    title: str
+    reference_label: str
+    zone: str  # the timeline's clock, e.g. "UTC"; ELAPSED_ZONE for a story without a clock
+    comparisons: tuple[ComparisonRow, ...]
+    timeline: tuple[TimelineRow, ...]
+    mission_time: str  # "T+03:12:00"
+    choices: int
+    cause: str
+
+    @property
+    def comparison_heading(self) -> str:
+        return f"Your run beside {self.reference_label}"
+
+    @property
+    def timeline_heading(self) -> str:
+        return f"Your timeline and the real one ({self.zone})"
+
+    @property
+    def summary(self) -> str:
+        """``Mission time T+03:12:00 · 14 choices · cause: hypoxia``."""
+        parts = [f"Mission time {self.mission_time}", f"{self.choices} choice{'s' if self.choices != 1 else ''}"]
+        if self.cause:
+            parts.append(f"cause: {self.cause}")
+        return " · ".join(parts)
+
+
+def debrief_rows(debrief: Debrief, story: Story) -> DebriefRows:
+    zone = story.clock.zones[0].label if story.clock is not None and story.clock.zones else ""
+
+    def cell(text: str) -> str:
+        return text.removeprefix(f"{zone} ") if zone else text
+
+    ending = debrief.ending
+    return DebriefRows(
+        kind=ending_kind(ending.type),
+        title=ending.title,
+        reference_label=story.reference_label,
+        zone=zone or ELAPSED_ZONE,
+        comparisons=tuple(ComparisonRow(c.label, c.yours_text(), c.real_text(), c.note) for c in debrief.comparisons),
+        timeline=tuple(
+            TimelineRow(
+                t.label,
+                NOT_REACHED if t.yours_minute is None else cell(t.yours_clock),
+                cell(t.real_clock),
+                signed_minutes(t.difference),
+            )
+            for t in debrief.timeline
+        ),
+        mission_time=format_elapsed(debrief.minutes),
+        choices=len(debrief.path),
+        cause=ending.cause,
+    )

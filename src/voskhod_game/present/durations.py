@@ -1,0 +1,50 @@
+"""Times as a person reads them: a choice's cost, mission time, early or late.
+
+``format_elapsed`` lives with the engine's clock (saves and views need it) and
+is re-exported here so front ends import every time format from one module.
+"""
+
+from __future__ import annotations
+
+from ..engine.clock import format_elapsed
+
+__all__ = ["format_duration", "format_elapsed", "log_time", "signed_minutes", "span"]
+
+
+def format_duration(minutes: float) -> str:
+    """A choice's time cost: ``45 s``, ``13 min 13 s``, ``2 h 5 min``; empty for no time."""
+    if minutes <= 0:
+        return ""
+    seconds = round(minutes * 60)
+    whole, rest = divmod(seconds, 60)
+    if not whole:
+        return f"{rest} s"
+    if whole >= 60 and not rest:
+        hours, mins = divmod(whole, 60)
+        return f"{hours} h {mins} min" if mins else f"{hours} h"
+    return f"{whole} min {rest} s" if rest else f"{whole} min"
+
+
+def log_time(minutes: float) -> str:
+    """Hours and minutes since the start for log lines; hours grow past 99 in a long mission."""
+    hours, mins = divmod(int(minutes), 60)
+    return f"{hours:02d}:{mins:02d}"
+
+
+def span(minutes: float) -> str:
+    """A rough length of time: ``4 min``, ``3 h``, ``56 days`` (for differences, not costs)."""
+    whole = round(abs(minutes))
+    if whole < 120:
+        return f"{whole} min"
+    if whole < 48 * 60:
+        return f"{round(whole / 60)} h"
+    return f"{round(whole / 1440)} days"
+
+
+def signed_minutes(minutes: float | None) -> str:
+    """How a milestone compares with the real one: ``on time``, ``4 min late``, ``not reached``."""
+    if minutes is None:
+        return "not reached"
+    if abs(minutes) < 0.5:
+        return "on time"
+    return f"{span(minutes)} {'late' if minutes > 0 else 'early'}"
