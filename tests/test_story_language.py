@@ -38,7 +38,7 @@ def test_conditional_blocks_visits_and_cycling_variants(lang: Story) -> None:
 def test_values_are_formatted_in_every_text(lang: Story) -> None:
     game = Game.new(lang, seed=1)
     view = game.view()
-    assert "Battery 30 %." in view.text
+    assert "Battery 30\u00a0%." in view.text
     assert next(c for c in view.choices if c.id == "tune").label == "Tune the radio (30% left)"
     result = game.choose("log")
     assert result.result_text == "Yesterday's operator signed off as Kestrel."

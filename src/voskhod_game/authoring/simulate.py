@@ -140,6 +140,7 @@ class _Tally:
     def __init__(self, story: Story, seed: int) -> None:
         self.story = story
         self.beat_hits = dict.fromkeys(story.beats, 0)
+        self.route_beats = tuple(b.id for b in story.beats.values() if b.is_route)
         self.choice_hits = {f"{b.id}:{c.id}": 0 for b in story.beats.values() for c in b.choices}
         self.choice_keys = {(b.id, c.id): f"{b.id}:{c.id}" for b in story.beats.values() for c in b.choices}
         self.endings = dict.fromkeys(story.endings, 0)
@@ -181,7 +182,14 @@ class _Tally:
             del pool[1::2]
         rows.clear()
 
+    def passed(self, game: Game) -> None:
+        """Routing beats are passed through, never stopped at: count them from the run's visits."""
+        visits = game.run.visits
+        for beat_id in self.route_beats:
+            self.beat_hits[beat_id] += visits.get(beat_id, 0)
+
     def ended(self, game: Game, weight: int = 1) -> None:
+        self.passed(game)
         ending_id = game.ending_id or ""
         self.endings[ending_id] += weight
         ending = self.story.endings[ending_id]
@@ -260,9 +268,11 @@ def simulate_random(
             tally.at_beat(beat_id, game.env)
             choices = game.enabled_choices()
             if not choices:
+                tally.passed(game)
                 tally.stuck(beat_id, tuple(path))
                 break
             if len(path) >= max_steps:
+                tally.passed(game)
                 tally.cut_off += 1
                 break
             if len(choices) == 1:

@@ -181,7 +181,7 @@ class Game:
 
     def render(self, text: str) -> str:
         """A story text as this run shows it: conditions decided, values filled in, variants picked."""
-        if isinstance(text, Text):
+        if isinstance(text, Text) and text.template is not None:
             return text.render(self.env, self._pick)
         return text
 
@@ -288,11 +288,11 @@ class Game:
             self.undo_stack.pop()
             raise GameError(f"“{self.render(choice.label)}” is not possible now")
         step = run.history[-1]  # take() records it; a limit that ended the game adds none
-        outcome = choice.outcome_at(step.outcome)
+        outcome = choice.outcome if step.outcome == 0 else choice.outcome_at(step.outcome)
 
         meters = self.story.meters
+        deltas = {n: v - before[n] for n, v in run.meters.items() if v != before[n]}
         values = run.meters
-        deltas = {n: values[n] - before[n] for n in meters if values[n] != before[n]}
         for name in deltas:  # a meter's state can only change with its value
             meter = meters[name]
             new_state = meter.state(values[name])

@@ -375,4 +375,4 @@ def show(value: Any, fmt: Format, precision: int, unit: str) -> str:
     if fmt.decimals is None and precision == 0 and isinstance(value, float) and not value.is_integer():
         decimals = 0  # a meter shown whole; an expression rounds the same way unless a format asks
     text = format_value(value, decimals)
-    return f"{text} {unit}" if fmt.unit and unit else text
+    return f"{text}\u00a0{unit}" if fmt.unit and unit else text  # a no-break space: "70 %" never splits
