@@ -136,7 +136,8 @@ class LineGame:
             for c in rows.comparisons:
                 self.say(f"  {c.label}: you {c.yours}, {rows.reference_label} {c.reference}")
                 if c.note:
-                    self.say(f"      ({c.note})")
+                    for block in wrapped(f"({c.note})", self.width, "      "):
+                        self.say(block)
             self.say()
         if rows.timeline:
             self.say(f"Timeline (yours / real, {rows.zone}):")

@@ -65,3 +65,34 @@ async def test_crevasse_title_how_to_play_game_and_debrief_show_only_its_own_sto
     assert "The odds went against you." in told
     found = [word for word in VOSKHOD_WORDS for text in [*seen, told] if word in text]
     assert found == []
+
+
+async def test_manifest_words_are_shown_as_text_never_as_markup(tmp_path: Path) -> None:
+    """A story's art, how-to-play page and reference label may hold brackets: they are drawn
+    as written, and a ``[@click=...]`` in them is text, not a link that quits the game."""
+    import shutil
+
+    from tui_support import MINI
+
+    story = tmp_path / "story"
+    shutil.copytree(MINI, story)
+    manifest = story / "story.yaml"
+    hostile = (
+        'title_art: "[@click=app.quit]ART[/]"\n'
+        'how_to_play: "[b]not bold[/b] [@click=app.quit]quit[/] \\u202eRTL"\n'
+        'reference_label: "[/]"\n'
+    )
+    manifest.write_text(manifest.read_text(encoding="utf-8") + hostile, encoding="utf-8")
+    app = make_app(tmp_path, story, seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "[@click=app.quit]ART[/]" in everything_shown(app)
+        await pilot.press("h")
+        assert "[b]not bold[/b] [@click=app.quit]quit[/]" in everything_shown(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("n", "1", "1", "3")  # open, look, go back in (seed 1: no tangle)
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        assert "Your run beside [/]" in everything_shown(app)
+    assert app.return_code in (None, 0)

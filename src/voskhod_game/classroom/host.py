@@ -17,7 +17,7 @@ from pathlib import Path
 from ..story.model import Story
 from .nicknames import NameFilter
 from .protocol import WRONG_CODES_PER_MINUTE
-from .server import Hub, freeze_heap, start_server, startup_line
+from .server import LOOPBACK_WARNING, Hub, freeze_heap, loopback_only, start_server, startup_line
 from .session import Classroom
 from .store import Store, StoreError
 
@@ -49,7 +49,12 @@ def open_classroom(
 
 
 async def serve_headless(
-    room: Classroom, host: str, port: int, url: str | None, wrong_codes_per_minute: int = WRONG_CODES_PER_MINUTE
+    room: Classroom,
+    host: str,
+    port: int,
+    url: str | None,
+    wrong_codes_per_minute: int = WRONG_CODES_PER_MINUTE,
+    resume: str = "",
 ) -> int:
     hub = Hub(room, wrong_codes_per_minute=wrong_codes_per_minute)
     try:
@@ -58,7 +63,9 @@ async def serve_headless(
         print(f"voskhod classroom: {exc}", file=sys.stderr)
         return 1
     freeze_heap()
-    print(startup_line(hub), flush=True)
+    print(startup_line(hub, resume), flush=True)
+    if loopback_only(host):
+        print(f"voskhod classroom: {LOOPBACK_WARNING.format(host=host)}", file=sys.stderr)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -70,9 +77,14 @@ async def serve_headless(
 
 
 def run_headless(
-    room: Classroom, host: str, port: int, url: str | None = None, wrong_codes_per_minute: int = WRONG_CODES_PER_MINUTE
+    room: Classroom,
+    host: str,
+    port: int,
+    url: str | None = None,
+    wrong_codes_per_minute: int = WRONG_CODES_PER_MINUTE,
+    resume: str = "",
 ) -> int:
     try:
-        return asyncio.run(serve_headless(room, host, port, url, wrong_codes_per_minute))
+        return asyncio.run(serve_headless(room, host, port, url, wrong_codes_per_minute, resume))
     finally:
         room.store.close()

@@ -485,6 +485,14 @@ def lan_address() -> str | None:
     return next((str(i[4][0]) for i in infos if not str(i[4][0]).startswith("127.")), None)
 
 
+LOOPBACK_WARNING = "Only this computer can join: the host listens on {host}. Start it with --host 0.0.0.0 to let the class's devices in."
+
+
+def loopback_only(host: str) -> bool:
+    """Whether a host listening on ``host`` can be reached from this machine only."""
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
 def join_url(host: str, port: int, override: str | None = None) -> str:
     if override:
         return override.rstrip("/") + "/"
@@ -527,7 +535,10 @@ def freeze_heap() -> None:
     gc.freeze()
 
 
-def startup_line(hub: Hub) -> str:
-    """The one line ``--headless`` prints: how a program reaches this session."""
+def startup_line(hub: Hub, resume: str = "") -> str:
+    """The one line ``--headless`` prints: how a program reaches this session, and how to restart it."""
     room = hub.room
-    return json.dumps({"url": hub.url, "code": room.code, "host_secret": room.secret, "db": str(room.store.path)})
+    resume = resume or f"voskhod classroom host --headless --db {room.store.path}"
+    return json.dumps(
+        {"url": hub.url, "code": room.code, "host_secret": room.secret, "db": str(room.store.path), "resume": resume}
+    )

@@ -23,10 +23,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from .bigtext import big_lines
 from .debrief import class_debrief
 from .export import to_csv, to_markdown
 from .protocol import CLOSED, DEFAULT_ROUND_SECONDS, OPEN, PAUSED, RESOLVED, WRONG_CODES_PER_MINUTE, ProtocolError
-from .server import Hub, freeze_heap, start_server
+from .server import LOOPBACK_WARNING, Hub, freeze_heap, loopback_only, start_server
 from .session import Classroom
 from .widgets import Meters, PlainTextApp, Tally, choice_lines, countdown_text, qr_text, show_story, story_text
 
@@ -105,6 +106,52 @@ def debrief_renderable(data: dict[str, Any]) -> Group:
     return Group(*parts)
 
 
+class LobbyScreen(Screen[None]):
+    """Before the first vote (and on ``j``): how to join, in letters the back row can read, and who is in.
+
+    The app's keys work here too; opening a vote closes the lobby."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("j,escape", "app.pop_screen", "Back to the story")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="lobby"):
+            with VerticalScroll(id="lobby-info"):
+                yield Static(id="lobby-url")
+                yield Static(id="lobby-code")
+                yield Static(id="lobby-warning", classes="hidden")
+                yield Static(id="lobby-count")
+                yield Static(id="lobby-names")
+            yield Static(id="lobby-qr")
+        yield Footer()
+
+    def on_screen_resume(self) -> None:
+        app = self.app
+        if isinstance(app, TeacherApp):
+            self.show(app)
+
+    def show(self, app: TeacherApp) -> None:
+        room = app.room
+        self.query_one("#lobby-url", Static).update(Text.assemble("Open ", (app.hub.url, "bold underline")))
+        code = Text("Join code\n", style="bold")
+        code.append("\n".join(big_lines(room.code)), style="bold")
+        code.append(f"\n{room.code}")
+        self.query_one("#lobby-code", Static).update(code)
+        warning = self.query_one("#lobby-warning", Static)
+        warning.update(Text(LOOPBACK_WARNING.format(host=app.bind_host)))
+        warning.set_class(not loopback_only(app.bind_host), "hidden")
+        self.query_one("#lobby-qr", Static).update(qr_text(f"{app.hub.url}#code={room.code}"))
+        self.refresh_names(app)
+
+    def refresh_names(self, app: TeacherApp) -> None:
+        if not self.query("#lobby-names"):  # pushed but not composed yet: on_screen_resume draws it
+            return
+        students = app.room.active_participants()
+        locked = "   (room locked)" if app.room.locked else ""
+        self.query_one("#lobby-count", Static).update(Text(f"{len(students)} joined{locked}", style="bold"))
+        self.query_one("#lobby-names", Static).update(Text("   ".join(p.name for p in students)))
+
+
 class DebriefScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("x", "app.export", "Export"), Binding("q", "app.quit", "Quit")]
 
@@ -133,6 +180,7 @@ class TeacherApp(PlainTextApp):
         Binding("l", "lock", "Lock room"),
         Binding("k", "kick", "Kick"),
         Binding("x", "export", "Export"),
+        Binding("j", "lobby", "Join info"),
         Binding("E", "end", "End + debrief"),
         Binding("q", "quit", "Quit"),
         *[Binding(str(n), f"decide({n})", "Decide tie", show=False) for n in range(1, 10)],
@@ -157,6 +205,7 @@ class TeacherApp(PlainTextApp):
         self.runner: web.AppRunner | None = None
         self._dirty = True
         self._countdown = ""
+        self.lobby = LobbyScreen()
         room.listeners.append(self._room_changed)
         self.hub.watchers.append(self._connections_changed)
 
@@ -173,7 +222,7 @@ class TeacherApp(PlainTextApp):
             with VerticalScroll(id="side"):
                 yield Static("Starting…", id="join-url")
                 yield Static(id="join-code")
-                yield Static(id="qr")
+                yield Static(id="listen-warning", classes="hidden")
                 yield Static(id="counts")
                 yield Static(id="round-status")
                 yield Static(id="countdown")
@@ -189,10 +238,16 @@ class TeacherApp(PlainTextApp):
         freeze_heap()
         self.sub_title = self.room.story.title
         self.query_one("#join-url", Static).update(Text.assemble("Open  ", (self.hub.url, "bold underline")))
-        self.query_one("#join-code", Static).update(Text.assemble("Code  ", (self.room.code, "bold reverse")))
-        self.query_one("#qr", Static).update(qr_text(f"{self.hub.url}#code={self.room.code}"))
+        self.query_one("#join-code", Static).update(
+            Text.assemble("Code  ", (self.room.code, "bold reverse"), "   j: join info")
+        )
+        warning = self.query_one("#listen-warning", Static)
+        warning.update(Text(LOOPBACK_WARNING.format(host=self.bind_host)))
+        warning.set_class(not loopback_only(self.bind_host), "hidden")
         if self.room.ended:
             self.push_screen(DebriefScreen())
+        elif not self.room.rounds:
+            self.action_lobby()
         self.refresh_all()
         self.set_interval(0.25, self.tick)
         if self.room.resumed:
@@ -208,7 +263,14 @@ class TeacherApp(PlainTextApp):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Once the session has ended only export, the debrief and quit make sense."""
-        return not (self.room.ended and action in self.CONTROLS)
+        return not (self.room.ended and action in self.CONTROLS | {"lobby"})
+
+    def action_lobby(self) -> None:
+        if self.screen is self.lobby:
+            self.pop_screen()
+            return
+        if self.screen is self.default_screen:
+            self.push_screen(self.lobby)
 
     def _connections_changed(self) -> None:
         self._dirty = True
@@ -260,6 +322,8 @@ class TeacherApp(PlainTextApp):
         if not self._dirty:
             return
         self._dirty = False
+        if self.screen is self.lobby:
+            self.lobby.refresh_names(self)
         joined = len(room.active_participants())
         online = len(self.hub.online())
         voted = len(rnd.votes) if rnd is not None and rnd.status in (OPEN, PAUSED) else 0
@@ -303,7 +367,8 @@ class TeacherApp(PlainTextApp):
             return None
 
     def action_open_vote(self) -> None:
-        self._do(self.room.open_vote, self.seconds)
+        if self._do(self.room.open_vote, self.seconds) is not None and self.screen is self.lobby:
+            self.pop_screen()
 
     def action_close_vote(self) -> None:
         self._do(self.room.close_vote)
@@ -382,13 +447,21 @@ def run_teacher(
     url: str | None,
     seconds: int = DEFAULT_ROUND_SECONDS,
     wrong_codes_per_minute: int = WRONG_CODES_PER_MINUTE,
+    resume: str = "",
 ) -> int:
+    """Run the projector. Where the session is kept, and how to start it again, is printed
+    before the screen opens (it stays in the terminal's scrollback even if the host is
+    killed) and again when it closes, for whatever reason, unless the session has ended."""
+    resume = resume or f"voskhod classroom host --db {room.store.path}"
+    print(f"Session file: {room.store.path}\nTo resume it: {resume}", flush=True)
+    code = 1
     try:
         app = TeacherApp(room, host, port, url, seconds, wrong_codes_per_minute)
         app.run()
-        if app.return_code == 0 and not room.ended:
-            print(f"The session is saved in {room.store.path}.")
-            print(f"To go on with it: voskhod classroom host --db {room.store.path}")
-        return app.return_code or 0
+        code = app.return_code or 0
+        return code
     finally:
         room.store.close()
+        if not room.ended:
+            how = "saved" if code == 0 else "saved (the host stopped with an error)"
+            print(f"The session is {how} in {room.store.path}.\nTo resume it: {resume}", flush=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -94,6 +95,13 @@ def run_host(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if not args.headless and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print(
+            "voskhod classroom host: the teacher screen needs a terminal. To run without one, use --headless"
+            " (it prints the host secret on stdout: keep that output private).",
+            file=sys.stderr,
+        )
+        return 2
     story = load_or_report(story_arg(args))
     if story is None:
         return 1
@@ -105,13 +113,38 @@ def run_host(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"voskhod classroom host: {exc}", file=sys.stderr)
         return 1
-    if args.headless or not (sys.stdin.isatty() and sys.stdout.isatty()):
+    resume = resume_command(args, room.store.path)
+    if args.headless:
         from ..classroom.host import run_headless
 
-        return run_headless(room, args.host, args.port, args.url, args.wrong_codes_per_minute)
+        return run_headless(room, args.host, args.port, args.url, args.wrong_codes_per_minute, resume)
     from ..classroom.teacher import run_teacher
 
-    return run_teacher(room, args.host, args.port, args.url, args.seconds, args.wrong_codes_per_minute)
+    return run_teacher(room, args.host, args.port, args.url, args.seconds, args.wrong_codes_per_minute, resume)
+
+
+def resume_command(args: argparse.Namespace, db: Path) -> str:
+    """The exact command that starts this session again (same file, same options; no --seed:
+    the game's dice are in the file)."""
+    argv = ["voskhod", "classroom", "host", "--db", str(db.resolve())]
+    story = story_arg(args)
+    if story:
+        argv += ["--story", str(Path(story).resolve())]
+    options = (
+        ("--host", args.host, "127.0.0.1"),
+        ("--port", args.port, 8765),
+        ("--url", args.url, None),
+        ("--seconds", args.seconds, 30),
+        ("--max-students", args.max_students, 250),
+        ("--wrong-codes-per-minute", args.wrong_codes_per_minute, 20),
+        ("--blocked-names", str(Path(args.blocked_names).resolve()) if args.blocked_names else None, None),
+    )
+    for flag, value, default in options:
+        if value is not None and value != default:
+            argv += [flag, str(value)]
+    if args.headless:
+        argv.append("--headless")
+    return shlex.join(argv)
 
 
 def run_join(args: argparse.Namespace) -> int:
