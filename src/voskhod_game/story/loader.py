@@ -21,6 +21,7 @@ from typing import Any
 from . import defaults
 from .diagnostics import DEFAULT_HINTS, Diagnostic, StoryError, did_you_mean
 from .expressions import (
+    CLOCK_NAME,
     CONSTANTS,
     FUNCTIONS,
     Assignment,
@@ -60,7 +61,7 @@ from .yamlsource import PathKey, SourceFile, read_yaml
 MANIFEST = "story.yaml"
 FACTS = "facts.yaml"
 MAX_SCENE_FILES = 500
-BUILTIN_NAMES = frozenset({"elapsed"})
+BUILTIN_NAMES = frozenset({CLOCK_NAME})
 # The one choice id transitions refuses here: a trigger named like the model's
 # state attribute (tests/test_machine_names.py checks this against the library).
 RESERVED_TRIGGERS = frozenset({MACHINE_STATE_ATTRIBUTE})
