@@ -30,8 +30,11 @@ CODES: dict[str, str] = {
     "V202": "target does not exist",
     "V203": "name clashes with a reserved name",
     "V204": "malformed id",
+    "V205": "routing beats lead round in a circle",
     "V301": "expression does not parse or uses something not allowed",
     "V302": "unknown meter or flag in an expression",
+    "V303": "effect does not fit what it changes",
+    "V304": "text markup does not parse",
     # Warnings from story analysis (``voskhod check``; see authoring/analysis.py).
     "W401": "beat can never be reached",
     "W402": "ending can never be reached",
@@ -62,8 +65,11 @@ DEFAULT_HINTS: dict[str, str] = {
     "V202": "check the spelling: a beat is `beat` in its own scene or `scene.beat` anywhere",
     "V203": "pick another name",
     "V204": "ids use lower-case letters, digits and `_`, starting with a letter",
+    "V205": "let one of the routing beats lead to a beat with choices or an ending",
     "V301": "conditions look like `oxygen > 5 and not reported`; see Expressions in docs/scene-format.md",
     "V302": "declare it under `meters:` or `flags:` in story.yaml",
+    "V303": "yes/no flags are set to true or false, whole-number flags to whole numbers; the clock is not set",
+    "V304": "text uses `{expr}`, `{cond: a | b}`, `{if cond}`...`{end}` and `{~a|b}`; write `{{` for a brace",
 }
 
 
@@ -83,7 +89,7 @@ class Diagnostic:
 
     def format(self) -> str:
         text = f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
-        return f"{text}\n    hint: {self.hint}" if self.hint else text
+        return visible(f"{text}\n    hint: {self.hint}" if self.hint else text)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -95,6 +101,17 @@ class Diagnostic:
             "message": self.message,
             "hint": self.hint,
         }
+
+
+def visible(text: str) -> str:
+    """``text`` with control and invisible format characters written as escapes (``\\x1b``, ``\\u202e``).
+
+    Messages quote what a story file holds, and a terminal would act on an escape
+    sequence or a right-to-left override instead of showing it.
+    """
+    if text.isprintable() or all(ch.isprintable() or ch == "\n" for ch in text):
+        return text
+    return "".join(ch if ch.isprintable() or ch == "\n" else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 class StoryError(Exception):
