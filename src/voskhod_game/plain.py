@@ -283,7 +283,7 @@ class LineGame:
         """Load the edited story and carry the game over; on problems keep playing the old one."""
         from .watch import carry_over, reload_story
 
-        reloaded = reload_story(watcher.root)
+        reloaded = reload_story(watcher.root, self.story.language)
         self.say()
         if reloaded.story is None:
             count = len(reloaded.problems)

@@ -72,9 +72,11 @@ class VoskhodApp(App[int]):
         load: str | None = None,
         reveal: bool | None = None,
         watch: bool = False,
+        lang: str = "",
     ) -> None:
         super().__init__()
         self.story_dir = Path(story_dir)
+        self.lang = lang  # the story's texts in this language, where it has a translation
         self.saves_dir = Path(saves_dir)
         self.seed = seed
         self.initial_load = load
@@ -122,7 +124,7 @@ class VoskhodApp(App[int]):
         if self.story is None:
             from ..watch import reload_story
 
-            self._story_read(reload_story(self.story_dir), watched=False)
+            self._story_read(reload_story(self.story_dir, self.lang), watched=False)
         return self.story
 
     def _set_story(self, story: Story) -> None:
@@ -184,7 +186,7 @@ class VoskhodApp(App[int]):
     def _read_story(self, watched: bool) -> None:
         from ..watch import reload_story
 
-        self.post_message(StoryReloaded(reload_story(self.story_dir), watched))
+        self.post_message(StoryReloaded(reload_story(self.story_dir, self.lang), watched))
 
     @on(StoryReloaded)
     def _story_reloaded(self, message: StoryReloaded) -> None:
@@ -450,15 +452,17 @@ class VoskhodApp(App[int]):
 
 def run_app(args: argparse.Namespace) -> int:
     """Entry point from ``voskhod play``: run the app and return its exit status."""
-    from ..commands.common import story_arg, story_path
+    from ..commands.common import story_arg, story_language, story_path
     from ..paths import saves_dir
 
+    root = story_path(story_arg(args))
     app = VoskhodApp(
-        story_path(story_arg(args)),
+        root,
         saves_dir(getattr(args, "saves", None)),
         seed=args.seed,
         load=args.load,
         watch=bool(getattr(args, "watch", False)),
+        lang=story_language(args, root),
     )
     result = app.run()
     return app.return_code or int(result or 0)
