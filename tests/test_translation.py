@@ -44,7 +44,7 @@ def test_the_example_story_is_clean_in_russian_and_plays_in_it() -> None:
     game = Game.new(story, seed=0)
     view = game.view()
     assert view.title == "База Шеклтон" and "Вездеходы заправлены" in view.text
-    assert [c.label for c in view.choices][0] == "Погрузить запасные бочки"
+    assert view.choices[0].label == "Погрузить запасные бочки"
     assert game.view().meters[0].label == "Топливо"
     game.choose("leave_light")
     result = game.choose("drive_on")
