@@ -19,7 +19,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from ..story.model import Story
+from ..story.model import Branch, Story
 
 ENDING_STYLE = {
     # type: (mermaid classDef, dot fill colour, dot shape)
@@ -55,6 +55,14 @@ class StoryGraph:
     edges: tuple[Edge, ...]
 
 
+def _branch_style(branch: Branch, branches: tuple[Branch, ...]) -> str:
+    """A branch taken when its condition holds is conditional; one picked by weight among
+    several is chance; the only unconditional one (what happens otherwise) is plain."""
+    if branch.condition is not None:
+        return "conditional"
+    return "chance" if sum(b.condition is None for b in branches) > 1 else "plain"
+
+
 def build_graph(story: Story) -> StoryGraph:
     """Every beat, ending and choice of ``story`` as graph data."""
     nodes: list[Node] = []
@@ -70,6 +78,13 @@ def build_graph(story: Story) -> StoryGraph:
                 edges.append(Edge(beat.id, choice.outcome.destination, label, style))
                 if choice.chance is not None:
                     edges.append(Edge(beat.id, choice.chance.outcome.destination, f"{choice.id} [chance]", "chance"))
+                for branch in choice.branches[:-1]:  # the last branch is ``choice.outcome``, drawn above
+                    style = _branch_style(branch, choice.branches)
+                    edges.append(Edge(beat.id, branch.outcome.destination, f"{choice.id} [{style}]", style))
+            for i, branch in enumerate(beat.route):  # a routing beat: one edge per way out
+                edges.append(
+                    Edge(beat.id, branch.outcome.destination, f"route {i + 1}", _branch_style(branch, beat.route))
+                )
     limits: dict[str, list[str]] = {}
     for meter in story.meters.values():
         for bound, word in (("at_min", "empty"), ("at_max", "full")):
