@@ -185,6 +185,10 @@ OUTCOME_FIELDS = [
     Field("result", Str(), "Text shown after the choice is made, before the next beat."),
 ]
 
+# Warnings a beat or choice accepts, each with the writer's reason (docs/diagnostics.md).
+IGNORE = MapOf(Str(min_length=1), r"^[A-Za-z0-9]+$")  # which codes: the loader (V205)
+IGNORE_DOC = "Warnings not to report here, each with its reason: `{W403: the hatch is meant to jam}`."
+
 # Fact ids are freer than other ids (`F1`, `nasa-1965.3`): sources number them their own way.
 FACT_MAP = MapOf(Obj("fact"), r"^[A-Za-z0-9_.-]+$")
 
@@ -302,6 +306,7 @@ OBJECTS: dict[str, list[Field]] = {
         Field("rates", Rates(), "Meter rates per minute from this beat on: `{oxygen: -1}`."),
         Field("history", AnyOf(Str(), Obj("history")), "Why this beat is true to history."),
         Field("no_return", Bool(), "Undo cannot go back past this beat."),
+        Field("ignore", IGNORE, IGNORE_DOC),
     ],
     "history": [
         Field("facts", AnyOf(Str(), ListOf(Str())), "Fact ids from `facts:` in story.yaml."),
@@ -317,6 +322,7 @@ OBJECTS: dict[str, list[Field]] = {
         Field("time", Num(0, MAX_CHOICE_MINUTES), "Mission minutes the choice takes. Default 0."),
         Field("rates", Rates(), "Meter rates per minute from this choice on."),
         Field("chance", Obj("chance"), "A roll that may replace the normal outcome."),
+        Field("ignore", IGNORE, IGNORE_DOC),
     ],
     "chance": [
         Field("p", Expr(0, 1), "Probability 0–1 of this outcome; may be an expression.", True),
