@@ -86,7 +86,7 @@ def test_ignore_names_only_warnings_that_exist(clean_story: Path, code: str, wor
         f"        ignore: {{{code}: why}}\n        reason: The reservoir",
     )
     found = check_dir(clean_story)
-    assert [(d.code, d.line) for d in found] == [("V205", line_of(clean_story, "1_harbour.yaml", "ignore:"))]
+    assert [(d.code, d.line) for d in found] == [("V206", line_of(clean_story, "1_harbour.yaml", "ignore:"))]
     assert words in found[0].message
 
 

@@ -57,7 +57,7 @@ class Locator:
 
         Read from the file rather than the loaded story: suppression is about
         the text a writer wrote, and the engine has no use for it. The loader has
-        already refused codes that are not warnings (V205).
+        already refused codes that are not warnings (V206).
         """
         if beat_id not in self.beat_keys:
             return {}

@@ -146,6 +146,22 @@ class SourceFile:
     key_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     content: bytes = field(default=b"", repr=False)  # the bytes parsed, for the story's fingerprint
     traps: dict[tuple[int, int], Trap] = field(default_factory=dict)  # (line, col) -> a YAML 1.1 surprise there
+    styles: dict[PathKey, str] = field(default_factory=dict)  # quoted ('"', "'") and block ('|', '>') scalars
+
+    def position(self, key: PathKey, offset: int, text: str) -> tuple[int, int]:
+        """Line and column of character ``offset`` of the text value at ``key``."""
+        line, col = self.where(key)
+        style = self.styles.get(key)
+        newlines = text.count("\n", 0, offset)
+        if style in ("|", ">"):
+            # The text starts on the line after the indicator, at the block's indentation.
+            lines = self.content.decode("utf-8", "replace").splitlines()
+            first = lines[line] if line < len(lines) else ""
+            indent = len(first) - len(first.lstrip(" "))
+            return line + 1 + newlines, indent + 1 + offset - (text.rfind("\n", 0, offset) + 1)
+        if newlines:
+            return line, col
+        return line, col + offset + (1 if style in ('"', "'") else 0)
 
     def where(self, key: PathKey, *, of_key: bool = False) -> tuple[int, int]:
         """Best line/col for a value (or its key), walking up to the nearest known parent."""
@@ -184,7 +200,9 @@ class _Builder:
         where = self.source.marks[key] = (mark.line + 1, mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
             value = self.scalar(node)
-            if not node.style and node.value:  # plain, unquoted text (libyaml says "", PyYAML None)
+            if node.style:
+                self.source.styles[key] = node.style
+            elif node.value:  # plain, unquoted text (libyaml says "", PyYAML None): where YAML 1.1 surprises
                 trap = yaml11_trap(node.value, value)
                 if trap is not None:
                     self.source.traps[where] = trap
