@@ -49,6 +49,7 @@ def check_dir(directory: Path, analysis: bool = True, ignored: list[Diagnostic] 
 
     Warnings the story's own ``ignore:`` accepts are left out (and added to ``ignored``).
     """
+    from ..story.diagnostics import cause_first
     from ..story.loader import analyse_story
 
     story, found = analyse_story(directory)
@@ -56,7 +57,11 @@ def check_dir(directory: Path, analysis: bool = True, ignored: list[Diagnostic] 
         from ..authoring.analysis import analyse
 
         found = [*found, *analyse(story, ignored=ignored)]
-    return found
+    if story is not None:
+        from ..authoring.translate import check_translations
+
+        found = [*found, *check_translations(directory)]
+    return sorted(found, key=cause_first)
 
 
 def ignore_codes(text: str) -> tuple[set[str], list[str]]:
