@@ -32,6 +32,7 @@ CODES: dict[str, str] = {
     "V204": "malformed id",
     "V301": "expression does not parse or uses something not allowed",
     "V302": "unknown meter or flag in an expression",
+    "V303": "effect does not fit what it changes",
     # Warnings from story analysis (``voskhod check``; see authoring/analysis.py).
     "W401": "beat can never be reached",
     "W402": "ending can never be reached",
@@ -64,6 +65,7 @@ DEFAULT_HINTS: dict[str, str] = {
     "V204": "ids use lower-case letters, digits and `_`, starting with a letter",
     "V301": "conditions look like `oxygen > 5 and not reported`; see Expressions in docs/scene-format.md",
     "V302": "declare it under `meters:` or `flags:` in story.yaml",
+    "V303": "yes/no flags are set to true or false, whole-number flags to whole numbers; the clock is not set",
 }
 
 
