@@ -22,6 +22,8 @@ from ...engine.views import ChoiceResult, View
 from ...present.choices import choice_line
 from ...present.durations import format_duration
 from ...present.events import HEADING, announcements, gravest
+from ...present.reference import GLOSSARY_TITLE, NOTES_TITLE, basis_label, has_notes, notes_of
+from ..reference import glossary_text, notes_text
 from ..text import story_text
 from ..widgets.choices import ChoiceList
 from ..widgets.meters import MetersPanel
@@ -59,6 +61,8 @@ class GameScreen(Screen[None]):
         Binding("l", "app.load", "Load"),
         Binding("u", "app.undo", "Undo"),
         Binding("m", "mission_log", "Log"),
+        Binding("h", "notes", "Notes"),
+        Binding("g", "glossary", "Glossary"),
         Binding("pageup", "scroll_story(-1)", "Scroll up", show=False, priority=True),
         Binding("pagedown", "scroll_story(1)", "Scroll down", show=False, priority=True),
         Binding("escape", "app.to_title", "Title"),
@@ -117,6 +121,10 @@ class GameScreen(Screen[None]):
             text.append("\n\n")
         if view.title:
             text.append(view.title + "\n", style="bold underline")
+        tag = basis_label(view.basis)
+        if tag or has_notes(view):
+            text.append(tag or NOTES_TITLE, style="dim italic")
+            text.append("  (h: notes)\n" if has_notes(view) else "\n", style="dim")
         text.append_text(story_text(view.text))
         self.query_one(StoryPane).show(text)
 
@@ -187,6 +195,18 @@ class GameScreen(Screen[None]):
             pane.scroll_page_up()
         else:
             pane.scroll_page_down()
+
+    def action_notes(self) -> None:
+        from ..modals.text_modal import TextModal
+
+        view = self.game.view()
+        title = f"{NOTES_TITLE}: {view.title}" if view.title else NOTES_TITLE
+        self.app.push_screen(TextModal(title, notes_text(notes_of(view))))
+
+    def action_glossary(self) -> None:
+        from ..modals.text_modal import TextModal
+
+        self.app.push_screen(TextModal(GLOSSARY_TITLE, glossary_text(self.game.glossary(), self.game.view().terms)))
 
     def action_mission_log(self) -> None:
         from ..modals.text_modal import TextModal
