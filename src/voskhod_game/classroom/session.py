@@ -34,6 +34,7 @@ from .protocol import (
     RESUME_GRACE_SECONDS,
     ProtocolError,
 )
+from .reading import beat_fields
 from .rounds import Round
 from .store import SessionRow, Store, StoreError
 
@@ -475,6 +476,7 @@ class Classroom:
                 for c in view.choices
             ],
             "ending": None,
+            **beat_fields(self.game, view),
         }
         if view.ending is not None:
             e = view.ending
@@ -493,6 +495,9 @@ class Classroom:
             "heading": game["heading"],
             "text": game["text"],
             "history": game["history"],
+            "basis": game["basis"],
+            "notes": game["notes"],
+            "glossary": game["glossary"],
             "clock": game["clock"],
             "meters": game["meters"],
             "choices": game["choices"],

@@ -24,7 +24,16 @@ from textual.widgets.option_list import Option
 
 from ..present import votes as phrase
 from .protocol import decode_server, encode
-from .widgets import Meters, PlainTextApp, countdown_text, show_story, story_text
+from .widgets import (
+    Meters,
+    PlainTextApp,
+    countdown_text,
+    fact_lines,
+    question_lines,
+    show_story,
+    story_text,
+    summary_lines,
+)
 
 FATAL = frozenset(
     {"kicked", "session_ended", "wrong_code", "room_locked", "room_full", "too_many_attempts", "unknown_token"}
@@ -184,6 +193,7 @@ class StudentApp(PlainTextApp):
             d = s["debrief"]
             parts += [Text("")] if parts else []
             parts.append(Text("Class debrief", style="bold underline"))
+            parts += summary_lines(d)
             for step in d["path"]:
                 parts.append(Text(f"  {step['round']}. {step['scene']}: {step['choice']} ({step['how']})"))
             if d["closest"]:
@@ -194,7 +204,8 @@ class StudentApp(PlainTextApp):
                 reference = d.get("reference_label", "history")
                 parts += [Text(f"  {t['label']}: class {t['yours']}, {reference} {t['real']}") for t in d["timeline"]]
             parts += [Text(""), Text("To talk about", style="bold")]
-            parts += [Text(f"  • {q}") for q in s["debrief"].get("questions", ())]
+            parts += question_lines(d)
+            parts += fact_lines(d)
         ending.update(Group(*parts))
         ending.set_class(not parts, "hidden")
         self.render_choices()

@@ -19,7 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="print the JSON Schema of story files (for editors)",
         description="Print the JSON Schema of a scene file (default), of the manifest, story.yaml, or of facts.yaml.",
     )
-    p.add_argument("--kind", choices=["scene", "manifest", "facts"], default="scene", help="which file kind (default scene)")
+    p.add_argument(
+        "--kind", choices=["scene", "manifest", "facts"], default="scene", help="which file kind (default scene)"
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.set_defaults(func=run)
 
