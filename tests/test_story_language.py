@@ -144,8 +144,8 @@ def test_the_fast_path_and_play_agree_on_every_construct(lang: Story) -> None:
 BREAKS = {
     "unknown name in the intro": ("story.yaml", "You are {callsign}", "You are {callsig}", "V302", "callsig}", 0),
     "unknown name in a reason": ("desk.yaml", "needs {10 - battery:.0}%", "needs {10 - batery:.0}%", "V302", "batery", 0),
-    "unclosed brace": ("desk.yaml", "Battery {battery:unit}.", "Battery {battery:unit.", "V303", "{battery:unit.", 0),
-    "end without if": ("desk.yaml", "off as {callsign}.", "off as {callsign}. {end}", "V303", "{callsign}. {end}", 0),
+    "unclosed brace": ("desk.yaml", "Battery {battery:unit}.", "Battery {battery:unit.", "V304", "{battery:unit.", 0),
+    "end without if": ("desk.yaml", "off as {callsign}.", "off as {callsign}. {end}", "V304", "{callsign}. {end}", 0),
     "unit of a non-meter": ("desk.yaml", "Battery {battery:unit}.", "Battery {cups:unit}.", "V301", "{cups:unit}", 0),
     "unknown beat in seen()": ("desk.yaml", 'seen("voice"): You', 'seen("vocie"): You', "V302", "vocie", 0),
     "last route branch with a condition": ("desk.yaml", "      - target: start\n", "      - if: heard\n        target: start\n", "V103", "- if: heard", 0),

@@ -37,7 +37,8 @@ CASES: dict[str, tuple[str, tuple[str, str], str]] = {
     ),
     "V301": ("1_harbour.yaml", ("if: lamp_oil < 80", "if: lamp_oil <"), "if: lamp_oil <"),
     "V302": ("1_harbour.yaml", ("if: lamp_oil < 80", "if: lamp_oyl < 80"), "lamp_oyl"),
-    "V303": ("2_tower.yaml", ("The wick is black.", "The wick is {black."), "{black"),
+    "V303": ("2_tower.yaml", ("effects: [signalled = true]", "effects: [signalled += 1]"), "signalled += 1"),
+    "V304": ("2_tower.yaml", ("The wick is black.", "The wick is {black."), "{black"),
     "W401": (
         "2_tower.yaml",
         (

@@ -23,6 +23,8 @@ if (REPO / "scenes" / MANIFEST).is_file():
 
 def _files(root: Path) -> list[tuple[str, Path]]:
     out = [("manifest", root / MANIFEST)]
+    if (root / FACTS).is_file():
+        out.append(("facts", root / FACTS))
     out += [("scene", p) for p in sorted(root.glob("*.yaml")) if p.name not in {MANIFEST, FACTS}]
     if (root / FACTS).is_file():
         out.append(("facts", root / FACTS))
@@ -85,5 +87,15 @@ def test_fact_sheet_schema_knows_sources() -> None:
     stray = json.loads(json.dumps(good))
     stray["sources"]["s1"]["publisher"] = "X"
     for bad in (no_year, stray):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, schema)
+
+
+def test_fact_sheet_schema_takes_both_shapes_and_rejects_a_fact_without_text() -> None:
+    schema = json_schema("facts")
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate({"facts": {"F1": {"text": "a"}}}, schema)
+    jsonschema.validate({"F1": {"text": "a", "source": "b"}}, schema)
+    for bad in ({"facts": {"F1": {"source": "b"}}}, {"F1": {"txt": "a"}}, {"facts": {"F 1": {"text": "a"}}}):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(bad, schema)

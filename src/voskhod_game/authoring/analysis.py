@@ -322,7 +322,7 @@ class _Checker:
                     "write `*word*` for emphasis or `**word**` for strong, on one line; a literal star is not "
                     "supported in story text",
                 )
-            # Braces and the names inside them are checked by the loader (V303, V302).
+            # Braces and the names inside them are checked by the loader (V304, V302).
             if text.strip() and not plain(text).strip():
                 yield self.warn(
                     "W408",

@@ -10,9 +10,6 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from ..story.model import Clock
-from ..story.text import format_duration
-
-__all__ = ["ClockView", "clock_view", "format_duration", "format_elapsed", "real_time"]
 
 
 @dataclass(frozen=True)

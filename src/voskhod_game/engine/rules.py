@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from transitions import Machine
 
-from ..story.expressions import Effects, EvaluationError, apply_op
+from ..story.expressions import CLOCK_NAME, Effects, EvaluationError, apply_op
 from ..story.model import (
     CHANCE_INDEX,
     FIRST_BRANCH_INDEX,
@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     from .game import Game
 
 EVAL_ERRORS = (EvaluationError, ArithmeticError, TypeError, ValueError)
-ELAPSED = "elapsed"  # the clock's name in expressions; it cannot be set
+ELAPSED = CLOCK_NAME
 ROUTE_TRIGGER = "!route"  # fired by a routing beat on entry; not a valid choice id
 MAX_ROUTE_HOPS = 100  # the loader refuses routing circles (V205); this only guards against a bug
 

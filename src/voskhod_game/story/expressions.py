@@ -29,6 +29,7 @@ MAX_ROUND_DIGITS = 15
 
 CONSTANTS: dict[str, Value] = {"true": True, "false": False, "True": True, "False": False}
 MAX_TEXT_LITERAL = 200
+CLOCK_NAME = "elapsed"  # mission minutes, readable in every expression and never assignable
 VISITS_KEY = "@visits"  # the run's visit counts in the env; not a name a writer can type
 VISIT_FUNCTIONS = ("visits", "seen")  # visits("beat"): times entered; seen("beat"): entered at all
 # Resolves a beat named in visits()/seen() (None: the beat the expression is in) to its id, or None.

@@ -190,6 +190,9 @@ OUTCOME_FIELDS = [
     Field("result", Str(), "Text shown after the choice is made, before the next beat."),
 ]
 
+# Fact ids are freer than other ids (`F1`, `nasa-1965.3`): sources number them their own way.
+FACT_MAP = MapOf(Obj("fact"), FACT_ID_PATTERN)
+
 OBJECTS: dict[str, list[Field]] = {
     "manifest": [
         Field("id", Str(ID_PATTERN), "Story id; saves remember it.", True),
@@ -216,7 +219,7 @@ OBJECTS: dict[str, list[Field]] = {
         Field("meters", MapOf(Obj("meter")), "Quantities the story tracks, by name.", True),
         Field("flags", MapOf(AnyOf(Bool(), Int(), Str(), Obj("flag"))), "Named facts about a run, by name."),
         Field("endings", ListOf(Obj("ending")), "Endings (scene files may declare more)."),
-        Field("facts", MapOf(Obj("fact"), FACT_ID_PATTERN), "Fact-sheet entries history notes may cite."),
+        Field("facts", FACT_MAP, "Fact-sheet entries history notes may cite."),
         Field("sources", MapOf(Obj("source"), FACT_ID_PATTERN), "Where the facts come from, by id (or in facts.yaml)."),
         Field(
             "glossary",
@@ -282,7 +285,7 @@ OBJECTS: dict[str, list[Field]] = {
         Field("reliability", Str(), "A short note on how far to trust it: `contradicts itself on the distance`."),
     ],
     "facts_file": [
-        Field("facts", MapOf(Obj("fact"), FACT_ID_PATTERN), "Fact-sheet entries history notes may cite.", True),
+        Field("facts", FACT_MAP, "Fact-sheet entries history notes may cite.", True),
         Field("sources", MapOf(Obj("source"), FACT_ID_PATTERN), "Where the facts come from, by id."),
     ],
     "debrief": [
@@ -527,7 +530,7 @@ EXACTLY_ONE: dict[str, list[list[str]]] = {
 SCHEMA_TITLES = {
     "scene": "Voskhod scene file",
     "manifest": "Voskhod story manifest",
-    "facts": "Voskhod fact sheet (facts.yaml)",
+    "facts": "Voskhod fact sheet",
 }
 
 
@@ -553,7 +556,7 @@ def json_schema(kind: str) -> dict[str, Any]:
             ]
     root: dict[str, Any] = {"$ref": f"#/$defs/{kind}"}
     if kind == "facts":
-        root = {"anyOf": [{"$ref": "#/$defs/facts_file"}, MapOf(Obj("fact"), FACT_ID_PATTERN).json()]}
+        root = {"anyOf": [{"$ref": "#/$defs/facts_file"}, FACT_MAP.json()]}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": SCHEMA_TITLES[kind],
