@@ -89,7 +89,7 @@ class Diagnostic:
 
     def format(self) -> str:
         text = f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
-        return f"{text}\n    hint: {self.hint}" if self.hint else text
+        return visible(f"{text}\n    hint: {self.hint}" if self.hint else text)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -101,6 +101,17 @@ class Diagnostic:
             "message": self.message,
             "hint": self.hint,
         }
+
+
+def visible(text: str) -> str:
+    """``text`` with control and invisible format characters written as escapes (``\\x1b``, ``\\u202e``).
+
+    Messages quote what a story file holds, and a terminal would act on an escape
+    sequence or a right-to-left override instead of showing it.
+    """
+    if text.isprintable() or all(ch.isprintable() or ch == "\n" for ch in text):
+        return text
+    return "".join(ch if ch.isprintable() or ch == "\n" else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 class StoryError(Exception):

@@ -651,11 +651,8 @@ class _Loader:
             )
             when = None
         zones = tuple(ClockZone(z["label"], z["offset"]) for z in raw.get("zones", [])) or (ClockZone("UTC", 0),)
-        for i, zone in enumerate(zones if raw.get("zones") else ()):
-            try:
-                if when is not None:
-                    when + timedelta(minutes=zone.offset_minutes)
-            except OverflowError:
+        for i, zone in enumerate(zones if when is not None and raw.get("zones") else ()):
+            if not _can_shift(when, zone.offset_minutes):
                 self.report(
                     "V104",
                     f"zone `{zone.label}` ({zone.offset_minutes:+} min) puts the clock before year {first}",
@@ -1195,6 +1192,14 @@ def _present(path: Path) -> bool:
 
 # Without a clock, milestone times count from an arbitrary midnight: only differences matter.
 ELAPSED_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _can_shift(when: datetime | None, minutes: int) -> bool:
+    """Whether the clock can show ``when`` moved by ``minutes`` (datetime stops at years 1 and 9999)."""
+    try:
+        return when is None or bool(when + timedelta(minutes=minutes))
+    except OverflowError:
+        return False
 
 
 def parse_utc(text: str) -> datetime | None:
