@@ -304,6 +304,14 @@ class _Checker:
                     yield choice.outcome.text, locate.choice(beat.id, i, "result")
                 if choice.chance is not None and choice.chance.outcome.text:
                     yield choice.chance.outcome.text, locate.choice(beat.id, i, "chance", "result")
+        for entry in story.glossary:
+            yield entry.definition, locate.at(self.manifest, ("glossary", entry.term))
+        if story.debrief_summary:
+            yield story.debrief_summary, locate.at(self.manifest, ("debrief", "summary"))
+        for scene in story.scenes:
+            if scene.where is not None:
+                for i, question in enumerate(scene.questions):
+                    yield question, locate.at(scene.where.path, ("questions", i))
         for ending in story.endings.values():
             if ending.where is None:
                 continue

@@ -58,7 +58,7 @@ class GameScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(str(n), f"choose({n})", f"Choice {n}", show=False) for n in range(1, 10)),
         Binding("s", "app.save", "Save"),
-        Binding("l", "app.load", "Load"),
+        Binding("l", "app.load", "Load", show=False),  # in the palette and the keys list; the footer keeps 80 columns
         Binding("u", "app.undo", "Undo"),
         Binding("m", "mission_log", "Log"),
         Binding("h", "notes", "Notes"),
@@ -94,7 +94,7 @@ class GameScreen(Screen[None]):
                 yield MetersPanel(view.meters, id="meters")
                 with VerticalScroll(id="log"):
                     yield Static("", id="log-text")
-        yield Footer()
+        yield Footer(compact=True)  # every key of the game fits in 80 columns
 
     def on_mount(self) -> None:
         pane = self.query_one(StoryPane)
@@ -121,10 +121,13 @@ class GameScreen(Screen[None]):
             text.append("\n\n")
         if view.title:
             text.append(view.title + "\n", style="bold underline")
-        tag = basis_label(view.basis)
-        if tag or has_notes(view):
-            text.append(tag or NOTES_TITLE, style="dim italic")
-            text.append("  (h: notes)\n" if has_notes(view) else "\n", style="dim")
+        tag, notes = basis_label(view.basis), has_notes(view)
+        if tag:
+            text.append(tag, style="dim italic")
+        if notes:
+            text.append("  (h: notes)" if tag else "(h: history notes)", style="dim")
+        if tag or notes:
+            text.append("\n")
         text.append_text(story_text(view.text))
         self.query_one(StoryPane).show(text)
 
