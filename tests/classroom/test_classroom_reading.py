@@ -20,6 +20,7 @@ from voskhod_game.classroom.teacher import TeacherApp
 from voskhod_game.story.loader import load_story
 
 from .chromium import PHONE, WAIT_MS, axe_violations, needs_chromium
+from .conftest import end_from_projector
 from .test_phone import shot
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -105,12 +106,7 @@ async def test_the_projector_shows_the_tag_and_a_debrief_led_by_the_summary(tmp_
         assert "Snow bridges Dramatised from the record" in shown()
         for choice in ("drive_on", "abandon"):
             play(room, choice)
-        await pilot.press("E", "y")
-        for _ in range(50):
-            if room.ended:
-                break
-            await pilot.pause(0.02)
-        await pilot.pause()
+        await end_from_projector(pilot, room)
         text = shown()
     store.close()
     assert text.index("Your run against 1957") < text.index("The path the class took")

@@ -409,9 +409,9 @@ def check(
     if isinstance(typ, Str) and typ.regex is not None and not typ.regex.match(value):
         line, col = source.where(key)
         hint = "ids use lower-case letters, digits and `_`, starting with a letter"
-        words = _WORDS_RE.match(typ.pattern or "")
-        if words:  # a closed list of words, such as an ending's type or a beat's basis
-            options = [f"`{w}`" for w in words.group(1).split("|")]
+        closed = _WORDS_RE.match(typ.pattern or "")
+        if closed:  # a closed list of words, such as an ending's type or a beat's basis
+            options = [f"`{w}`" for w in closed.group(1).split("|")]
             hint = "use " + ", ".join(options[:-1]) + " or " + options[-1]
         out.append(Diagnostic("V204", f"`{value}` is not a valid value here", source.path, line, col, hint))
         return False

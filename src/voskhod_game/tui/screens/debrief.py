@@ -87,11 +87,11 @@ class DebriefScreen(Screen[None]):
             yield Static(Text(f"{rows.kind.upper()} · {rows.title}"), id="outcome", classes=f"-{d.ending.type}")
             if rows.points:
                 yield Static(Text(rows.points_heading), classes="debrief-heading")
-                points = Text()
+                summary = Text()
                 for i, point in enumerate(rows.points):
-                    points.append("\n• " if i else "• ")
-                    points.append_text(story_text(point))
-                yield Static(points, id="debrief-points", classes="debrief-text")
+                    summary.append("\n• " if i else "• ")
+                    summary.append_text(story_text(point))
+                yield Static(summary, id="debrief-points", classes="debrief-text")
             yield Static(story_text(d.ending.text), classes="debrief-text")
             yield Static(rows.summary, classes="debrief-summary", markup=False)
             if d.ending.debrief:
