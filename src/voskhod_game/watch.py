@@ -89,10 +89,10 @@ class Reloaded:
         return "\n".join(lines)
 
 
-def reload_story(root: Path) -> Reloaded:
-    """Load the story again; on errors return them and no story (never raises for story problems)."""
+def reload_story(root: Path, lang: str = "") -> Reloaded:
+    """Load the story again (in ``lang``); on errors return them and no story (never raises for story problems)."""
     try:
-        story, found = analyse_story(root)
+        story, found = analyse_story(root, lang)
     except Exception as exc:  # a loader bug must not take a writer's session down
         return Reloaded(None, (Diagnostic("V006", f"the story could not be reloaded: {exc}", Path(root)),))
     errors = tuple(d for d in found if d.severity == "error")

@@ -54,6 +54,10 @@ def check_dir(directory: Path, analysis: bool = True) -> list[Diagnostic]:
         from ..authoring.analysis import analyse
 
         found = [*found, *analyse(story)]
+    if story is not None:
+        from ..authoring.translate import check_translations
+
+        found = [*found, *check_translations(directory)]
     return found
 
 

@@ -102,7 +102,7 @@ def run_host(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    story = load_or_report(story_arg(args))
+    story = load_or_report(story_arg(args), args)
     if story is None:
         return 1
     from ..classroom.host import open_classroom
@@ -166,7 +166,7 @@ def run_export(args: argparse.Namespace) -> int:
     if not Path(args.db).is_file():
         print(f"voskhod classroom export: no session database at {args.db}", file=sys.stderr)
         return 1
-    story = load_or_report(story_arg(args))
+    story = load_or_report(story_arg(args), args)
     if story is None:
         return 1
     try:

@@ -60,6 +60,17 @@ from .model import (
 )
 from .schema import check_object
 from .text import Format, Text, TextError, compile_text, show
+from .translation import (
+    Entry,
+    SourceText,
+    TranslationError,
+    catalogue_path,
+    describe_difference,
+    emphasis,
+    read_catalogue,
+    skeleton,
+    text_id,
+)
 from .yamlsource import PathKey, SourceFile, read_yaml
 
 MANIFEST = "story.yaml"
@@ -114,17 +125,21 @@ def story_files(root: Path) -> list[Path]:
     return [p for p in (root / MANIFEST, root / FACTS) if p.is_file()] + scene_files(root)
 
 
-def load_story(root: str | Path) -> Story:
-    """Load and validate the story in ``root``; raise StoryError with every problem."""
-    story, diagnostics = analyse_story(root)
+def load_story(root: str | Path, lang: str = "") -> Story:
+    """Load and validate the story in ``root`` (in ``lang``); raise StoryError with every problem."""
+    story, diagnostics = analyse_story(root, lang)
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors or story is None:
         raise StoryError(errors or diagnostics)
     return story
 
 
-def analyse_story(root: str | Path) -> tuple[Story | None, list[Diagnostic]]:
+def analyse_story(root: str | Path, lang: str = "") -> tuple[Story | None, list[Diagnostic]]:
     """Load ``root`` and return the story (None if unusable) with all diagnostics.
+
+    With ``lang``, every text comes from ``locales/<lang>.po`` where it has a
+    current translation (see ``translation.py``); missing and stale ones are
+    warnings (W501, W502) and the source text is shown.
 
     The cyclic garbage collector is paused while loading: a load allocates
     hundreds of thousands of YAML nodes and values that all stay alive until it
@@ -135,7 +150,7 @@ def analyse_story(root: str | Path) -> tuple[Story | None, list[Diagnostic]]:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _Loader(Path(root)).run()
+        return _Loader(Path(root), lang).run()
     finally:
         if was_enabled:
             gc.enable()
@@ -155,8 +170,11 @@ class _Names:
 
 
 class _Loader:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, lang: str = "") -> None:
         self.root = root
+        self.lang = lang
+        self.catalogue: dict[str, Entry] | None = None  # the language's translations, by stable id
+        self.texts: list[SourceText] = []  # every text a player can see, for the template
         self.out: list[Diagnostic] = []
         self.hasher = hashlib.sha256()
         self.value_names: set[str] = set()
@@ -201,6 +219,16 @@ class _Loader:
                 Diagnostic("V006", "story directory not found", root, 1, 1, "pass the folder that holds story.yaml")
             )
             return None, self.out
+        if self.lang:
+            path = catalogue_path(root, self.lang)
+            if path.is_file():
+                try:
+                    self.catalogue = read_catalogue(path)
+                except TranslationError as exc:
+                    self.out.append(
+                        Diagnostic("V006", str(exc), path, 1, 1, "open it in Poedit, or run `voskhod translate update`")
+                    )
+                    return None, self.out
         manifest_path = root / MANIFEST
         if not _present(manifest_path):
             self.out.append(
@@ -342,7 +370,7 @@ class _Loader:
                     title=self.text(sd["title"], src, ("title",)),
                     beats=tuple(f"{sid}.{b['id']}" for b in sd["beats"]),
                     number=number,
-                    summary=sd.get("summary", ""),
+                    summary=self.words(sd.get("summary", ""), src, ("summary",)),
                     hide_meters=self.hidden_meters(src, meters),
                     where=self.where(src, ()),
                     questions=tuple(self.text(q, src, ("questions", i)) for i, q in enumerate(sd.get("questions", ()))),
@@ -370,7 +398,7 @@ class _Loader:
             return None
         return Story(
             id=data["id"],
-            title=data["title"],
+            title=self.words(data["title"], manifest, ("title",)),
             version=str(data.get("version", "")),
             start=start,
             root=self.root,
@@ -385,14 +413,21 @@ class _Loader:
             clock=clock,
             intro=intro,
             title_art=data.get("title_art", ""),
-            how_to_play=data.get("how_to_play", defaults.HOW_TO_PLAY),
-            reference_label=data.get("reference_label", defaults.REFERENCE_LABEL),
-            questions=tuple(data.get("questions", defaults.QUESTIONS)),
+            how_to_play=self.words(data.get("how_to_play", defaults.HOW_TO_PLAY), manifest, ("how_to_play",)),
+            reference_label=self.words(
+                data.get("reference_label", defaults.REFERENCE_LABEL), manifest, ("reference_label",)
+            ),
+            questions=tuple(
+                self.words(q, manifest, ("questions", i))
+                for i, q in enumerate(data.get("questions", defaults.QUESTIONS))
+            ),
             fingerprint=self.hasher.hexdigest()[:16],
             renamed=renamed,
             sources=sources,
             glossary=glossary,
             debrief_summary=summary,
+            language=self.lang if self.catalogue is not None else "",
+            texts=tuple(self.texts),
         )
 
     # -- manifest parts ----------------------------------------------------
@@ -408,7 +443,9 @@ class _Loader:
                 self.report("V201", f"glossary term `{term}` is also written `{seen[folded]}`", src, key, of_key=True)
                 continue
             seen[folded] = term
-            entries.append(GlossaryEntry(term, self.text(definition, src, key)))
+            # A translation translates the term too, so it is found in the translated text.
+            shown = self.words(term, src, (*key, "term"))
+            entries.append(GlossaryEntry(shown, self.text(definition, src, key)))
         return tuple(entries)
 
     def build_renamed(self, src: SourceFile, beats: dict[str, Any]) -> dict[str, str]:
@@ -463,8 +500,8 @@ class _Loader:
                 )
             meters[name] = Meter(
                 name=name,
-                label=m["label"],
-                unit=m.get("unit", ""),
+                label=self.words(m["label"], src, (*key, "label")),
+                unit=self.words(m.get("unit", ""), src, (*key, "unit")),
                 start=float(m["start"]),
                 min=float(lo),
                 max=float(hi),
@@ -477,7 +514,7 @@ class _Loader:
                 at_max=m.get("at_max"),
                 precision=m.get("precision", 0),
                 hidden=m.get("hidden", False),
-                description=m.get("description", ""),
+                description=self.words(m.get("description", ""), src, (*key, "description")),
                 where=self.where(src, key),
             )
         return meters
@@ -535,15 +572,18 @@ class _Loader:
         for src, key, sid, so in raw_sources:
             if sid in sources:
                 self.report("V201", f"source `{sid}` is declared twice", src, key, of_key=True)
-            sources[sid] = Source(sid, so["author"], so["title"], str(so["year"]), so.get("reliability", ""))
+            # Author, title and year stay as published; the note on how far to trust it is the writer's words.
+            reliability = self.words(so.get("reliability", ""), src, (*key, "reliability"))
+            sources[sid] = Source(sid, so["author"], so["title"], str(so["year"]), reliability)
         facts: dict[str, Fact] = {}
         for src, key, fid, f in raw_facts:
             if fid in facts:
                 self.report("V201", f"fact `{fid}` is declared twice ({MANIFEST} and {FACTS})", src, key, of_key=True)
             cited = f.get("source", "")
             ids = (cited,) if isinstance(cited, str) else tuple(cited)
+            text = self.words(f["text"], src, (*key, "text"))
             if not sources:
-                facts[fid] = Fact(fid, f["text"], "; ".join(i for i in ids if i))
+                facts[fid] = Fact(fid, text, "; ".join(i for i in ids if i))
                 continue
             for i, sid in enumerate(ids):
                 if sid not in sources:
@@ -555,7 +595,7 @@ class _Loader:
                         where,
                         did_you_mean(sid, sources) or "name a source id from `sources:`: " + ", ".join(sources),
                     )
-            facts[fid] = Fact(fid, f["text"], "", tuple(i for i in ids if i in sources))
+            facts[fid] = Fact(fid, text, "", tuple(i for i in ids if i in sources))
         return facts, sources
 
     def build_endings(self, manifest: SourceFile, scenes: list[SourceFile]) -> dict[str, Ending]:
@@ -669,12 +709,12 @@ class _Loader:
             if expr is not None:
                 out.append(
                     Comparison(
-                        c["label"],
+                        self.words(c["label"], src, (*key, "label")),
                         expr,
                         float(c["real"]),
-                        c.get("unit", ""),
+                        self.words(c.get("unit", ""), src, (*key, "unit")),
                         c.get("precision", 0),
-                        c.get("note", ""),
+                        self.words(c.get("note", ""), src, (*key, "note")),
                         c.get("kind", "number"),
                     )
                 )
@@ -708,7 +748,8 @@ class _Loader:
             if when is None or start is None:
                 self.report("V104", f"milestone time `{m['real']}` is not HH:MM:SS or an ISO time", src, (*key, "real"))
                 continue
-            out.append(Milestone(m["beat"], m["label"], (when - start).total_seconds() / 60))
+            label = self.words(m["label"], src, ("debrief", "milestones", i, "label"))
+            out.append(Milestone(m["beat"], label, (when - start).total_seconds() / 60))
         return tuple(out)
 
     # -- scenes ------------------------------------------------------------
@@ -1032,9 +1073,92 @@ class _Loader:
 
     # -- texts -------------------------------------------------------------
     def text(self, raw: Any, src: SourceFile, key: PathKey) -> Text:
-        """A text compiled with its expressions; a mistake is reported at its place, the text kept plain."""
+        """A text compiled with its expressions; a mistake is reported at its place, the text kept plain.
+
+        In a language with a current translation, the translation is compiled
+        instead, and its mistakes are reported at their line of the catalogue.
+        """
         if not isinstance(raw, str):
             return Text("")
+        if raw and self.catalogue is not None:
+            translated = self.translated(raw, src, key, compiled=True)
+            if translated is not None:
+                path, line, words = translated
+                return self.compile_text(words, SourceFile(path, words, {(): (line, 1)}), ())
+        elif raw:
+            self.remember(raw, src, key)
+        return self.compile_text(raw, src, key)
+
+    def words(self, raw: Any, src: SourceFile, key: PathKey) -> Any:
+        """A plain text a player reads (a label, a unit): translated in a language, never compiled."""
+        if not isinstance(raw, str) or not raw or self.catalogue is None:
+            if isinstance(raw, str) and raw:
+                self.remember(raw, src, key)
+            return raw
+        translated = self.translated(raw, src, key, compiled=False)
+        return translated[2] if translated is not None else raw
+
+    def remember(self, raw: str, src: SourceFile, key: PathKey) -> str:
+        """Record a text for the translation template; return its stable id."""
+        tid = text_id(src.data, key, self.text_prefix(src))
+        self.texts.append(SourceText(tid, raw, src.path, src.where(key)[0]))
+        return tid
+
+    def text_prefix(self, src: SourceFile) -> str:
+        if src.path.name == MANIFEST and src.path.parent == self.root:
+            return "story"
+        if src.path.name == FACTS and src.path.parent == self.root:
+            return "facts"
+        data = src.data
+        return str(data.get("id", src.path.stem)) if isinstance(data, dict) else src.path.stem
+
+    def translated(self, raw: str, src: SourceFile, key: PathKey, compiled: bool) -> tuple[Path, int, str] | None:
+        """The current translation of a text, checked against its source; None to show the source."""
+        assert self.catalogue is not None
+        tid = self.remember(raw, src, key)
+        entry = self.catalogue.get(tid)
+        path = catalogue_path(self.root, self.lang)
+        line = src.where(key)[0]
+        if entry is None or not entry.text:
+            self.out.append(
+                Diagnostic(
+                    "W501", f"no {self.lang} translation of `{tid}`", src.path, line, 1,
+                    f"run `voskhod translate update {self.root}` and translate it in {path.name}", "warning",
+                )
+            )  # fmt: skip
+            return None
+        if entry.fuzzy or entry.source != raw:
+            self.out.append(
+                Diagnostic(
+                    "W502", f"the {self.lang} translation of `{tid}` was made for an older text", path, entry.line, 1,
+                    "check the translation against the new source, then remove its `fuzzy` flag", "warning",
+                )
+            )  # fmt: skip
+            return None
+        if compiled:
+            try:
+                difference = describe_difference(skeleton(raw), skeleton(entry.text))
+            except (TextError, ExpressionError):
+                difference = ""  # the translation's own mistakes are reported when it is compiled
+            if difference:
+                self.out.append(
+                    Diagnostic(
+                        "V501", f"the translation of `{tid}` shows or tests other things than the source: {difference}",
+                        path, entry.line, 1, "keep every `{...}` of the source; only the words around them change",
+                    )
+                )  # fmt: skip
+                return None
+        if emphasis(raw) != emphasis(entry.text):
+            self.out.append(
+                Diagnostic(
+                    "V502", f"the translation of `{tid}` has other *emphasis* than the source", path, entry.line, 1,
+                    "emphasise as many passages with `*...*` and `**...**` as the source does",
+                )
+            )  # fmt: skip
+            return None
+        return path, entry.line, entry.text
+
+    def compile_text(self, raw: str, src: SourceFile, key: PathKey) -> Text:
         names = self.names
         read: set[str] = set()
 
