@@ -13,10 +13,12 @@ import pytest
 from rich.console import Console
 from textual.widgets import Static
 
+from voskhod_game.classroom.messages import to_wire
+from voskhod_game.classroom.rules import Classroom
 from voskhod_game.classroom.server import Hub, start_server
-from voskhod_game.classroom.session import Classroom
 from voskhod_game.classroom.store import Store
 from voskhod_game.classroom.teacher import TeacherApp
+from voskhod_game.classroom.wire import Wire
 from voskhod_game.story.loader import load_story
 
 from .chromium import PHONE, WAIT_MS, axe_violations, needs_chromium
@@ -26,6 +28,11 @@ from .test_phone import shot
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 READING = FIXTURES / "reading"
 CREVASSE = Path(__file__).resolve().parent.parent.parent / "examples" / "crevasse"
+
+
+def state_of(room: Classroom) -> dict[str, Any]:
+    """The state message as it goes over the wire."""
+    return to_wire(Wire(room).state())
 
 
 def play(room: Classroom, choice: str) -> None:
@@ -44,7 +51,7 @@ def reading_room(tmp_path: Path):
 
 
 def test_the_state_carries_basis_notes_with_citations_and_the_glossary(reading_room: Classroom) -> None:
-    state = reading_room.state_message()
+    state = state_of(reading_room)
     assert state["basis"] == "From the record"
     notes = state["notes"]
     assert notes["note"] == "A note <img src=z onerror=alert(4)> [/]"
@@ -63,7 +70,7 @@ def test_the_class_debrief_leads_with_the_summary_and_asks_only_about_scenes_pla
     play(reading_room, "open")
     play(reading_room, "finish")
     reading_room.end()
-    debrief = reading_room.state_message()["debrief"]
+    debrief = state_of(reading_room)["debrief"]
     assert debrief["summary"] == {
         "heading": "Your run against history",
         "points": ["You opened the hatch, as they did.", "Calm at the end: 55\u00a0%. <script>alert(5)</script> [/]"],
@@ -79,7 +86,7 @@ def test_the_class_debrief_leads_with_the_summary_and_asks_only_about_scenes_pla
 
 def test_a_session_ended_early_lists_the_facts_so_far_and_no_summary(reading_room: Classroom) -> None:
     reading_room.end()
-    debrief = reading_room.state_message()["debrief"]
+    debrief = state_of(reading_room)["debrief"]
     assert debrief["summary"] is None
     assert debrief["facts_title"] == "Facts behind the passages you played"
     assert [f["text"] for f in debrief["facts"]] == ["The hatch opened at 08:32 [/]."]

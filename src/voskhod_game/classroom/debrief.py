@@ -18,7 +18,7 @@ from ..present.debrief import debrief_rows
 from .reading import debrief_fields
 
 if TYPE_CHECKING:
-    from .session import Classroom
+    from .rules import Classroom
 
 ENDING_QUESTIONS = {
     "historical": "The class followed the real mission. Which decision felt least certain at the time?",
