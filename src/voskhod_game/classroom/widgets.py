@@ -7,7 +7,8 @@ is a small stand-in with the same ok/warn/critical colours.
 """
 
 from __future__ import annotations
-\nfrom typing import Any
+
+from typing import Any
 
 from rich.console import Group
 from rich.text import Text
