@@ -25,6 +25,8 @@ from .messages import (
     Tally,
     VoteRecord,
     Welcome,
+    encode,
+    plain,
 )
 from .protocol import CLOSED, OPEN, PAUSED, RESOLVED
 from .reading import beat_fields
@@ -54,6 +56,8 @@ class GamePart:
         ]
         e = view.ending
         self.ending = EndingInfo(e.type, e.title, e.text, e.debrief) if e is not None else None
+        # The same fields in JSON form, converted once: a state is encoded on every broadcast.
+        self.converted = {name: plain(getattr(self, name)) for name in ("scene", "meters", "choices", "ending")}
 
 
 class Wire:
@@ -70,6 +74,10 @@ class Wire:
             view = game.view()
             self._game = (moves, GamePart(view, beat_fields(game, view)))
         return self._game[1]
+
+    def state_payload(self) -> bytes:
+        """The ``state`` message as the bytes every client gets."""
+        return encode(self.state(), self.game_part().converted).encode()
 
     def round(self) -> RoundInfo | None:
         room = self.room
