@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import defaults
-from .diagnostics import DEFAULT_HINTS, Diagnostic, StoryError, did_you_mean
+from .diagnostics import DEFAULT_HINTS, Diagnostic, StoryError, cause_first, did_you_mean, ignorable
 from .expressions import (
     CLOCK_NAME,
     CONSTANTS,
@@ -186,6 +186,8 @@ class _Loader:
         # Scenes whose files had errors: references into them are not reported again.
         self.broken_scenes: set[str] = set()
         self.unreadable_files = 0
+        self.sources: list[SourceFile] = []
+        self.facts_broken = False  # then a history note's fact may well be in it: no "unknown fact"
         self.no_scene_files = False  # then every beat and scene reference would fail: say it once
         self._beat_ids: set[str] = set()
         # The scene and beat being built: `visits("exit")` and `visits()` are read relative to them.
@@ -206,6 +208,7 @@ class _Loader:
     def read(self, path: Path) -> SourceFile | None:
         src = read_yaml(path, self.out)
         if src is not None:
+            self.sources.append(src)
             # the path below the story folder; a name that is not UTF-8 still hashes
             self.hasher.update(os.fsencode(path.relative_to(self.root).as_posix()))
             self.hasher.update(src.content)
@@ -213,6 +216,31 @@ class _Loader:
 
     # -- the run ---------------------------------------------------------
     def run(self) -> tuple[Story | None, list[Diagnostic]]:
+        """The story (None when it has errors) and every diagnostic, causes first."""
+        story, _ = self.load()
+        self.explain_traps()
+        self.out.sort(key=cause_first)
+        if any(d.severity == "error" for d in self.out):
+            story = None
+        return story, self.out
+
+    def explain_traps(self) -> None:
+        """Tell the writer where YAML 1.1 read a value differently than it looks.
+
+        A problem reported at such a value gets the explanation as its hint (the
+        cause of a "wrong type"); a value nothing else questions (`time: 1:30`,
+        silently 90) is reported on its own as V007.
+        """
+        at = {(d.path, d.line, d.col): i for i, d in enumerate(self.out)}
+        for src in self.sources:
+            for (line, col), trap in src.traps.items():
+                i = at.get((src.path, line, col))
+                if i is not None:
+                    self.out[i] = replace(self.out[i], hint=trap.hint)
+                elif trap.silent:
+                    self.out.append(Diagnostic("V007", trap.message, src.path, line, col, trap.advice))
+
+    def load(self) -> tuple[Story | None, list[Diagnostic]]:
         root = self.root
         if not os.path.isdir(root):
             self.out.append(
@@ -339,6 +367,7 @@ class _Loader:
                 beat_index[qid] = (src, ("beats", i), beat)
 
         self._beat_ids = set(beat_index)
+        self.check_ignores(beat_index)
         order = self.scene_order(manifest, scene_by_id)
         self.names = _Names(
             beats=beat_index,
@@ -430,6 +459,28 @@ class _Loader:
             texts=tuple(self.texts),
         )
 
+    def check_ignores(self, beat_index: dict[str, tuple[SourceFile, PathKey, dict[str, Any]]]) -> None:
+        """``ignore:`` on beats and choices names only warnings that exist (V206).
+
+        The analysis reads the table itself (authoring/locate.py); here a typo'd
+        code, or an error someone hoped to silence, is refused where it is written.
+        """
+        for src, key, raw in beat_index.values():
+            places = [(key, raw), *(((*key, "choices", i), c) for i, c in enumerate(raw.get("choices", ())))]
+            for place, item in places:
+                for code in item.get("ignore", {}):
+                    problem = ignorable(code)
+                    if problem:
+                        self.report(
+                            "V206",
+                            problem,
+                            src,
+                            (*place, "ignore", code),
+                            "only warnings (W codes) can be ignored, each with its reason: "
+                            "`ignore: {W403: the hatch is meant to jam}`",
+                            of_key=True,
+                        )
+
     # -- manifest parts ----------------------------------------------------
     def build_glossary(self, src: SourceFile) -> tuple[GlossaryEntry, ...]:
         """``glossary: {term: definition}``; terms are matched in the text whatever their case,
@@ -477,27 +528,10 @@ class _Loader:
                 continue
             lo, hi = m.get("min", 0), m.get("max", 100)
             if lo >= hi:
+                # Still declared, so every use of it is not also reported as an unknown name.
                 self.report("V104", f"meter `{name}`: min ({lo}) must be below max ({hi})", src, (*key, "min"))
-                continue
-            if not lo <= m["start"] <= hi:
-                self.report("V104", f"meter `{name}`: start {m['start']} is outside {lo}..{hi}", src, (*key, "start"))
-            for bound in ("warn_below", "critical_below", "warn_above", "critical_above"):
-                if bound in m and not lo <= m[bound] <= hi:
-                    self.report("V104", f"meter `{name}`: {bound} {m[bound]} is outside {lo}..{hi}", src, (*key, bound))
-            if "warn_below" in m and "critical_below" in m and m["critical_below"] > m["warn_below"]:
-                self.report(
-                    "V104",
-                    f"meter `{name}`: critical_below should not be above warn_below",
-                    src,
-                    (*key, "critical_below"),
-                )
-            if "warn_above" in m and "critical_above" in m and m["critical_above"] < m["warn_above"]:
-                self.report(
-                    "V104",
-                    f"meter `{name}`: critical_above should not be below warn_above",
-                    src,
-                    (*key, "critical_above"),
-                )
+            else:
+                self.check_meter_levels(name, m, lo, hi, src, key)
             meters[name] = Meter(
                 name=name,
                 label=self.words(m["label"], src, (*key, "label")),
@@ -518,6 +552,30 @@ class _Loader:
                 where=self.where(src, key),
             )
         return meters
+
+    def check_meter_levels(
+        self, name: str, m: dict[str, Any], lo: float, hi: float, src: SourceFile, key: PathKey
+    ) -> None:
+        """Start and warning levels inside min..max, critical levels beyond the warning ones."""
+        if not lo <= m["start"] <= hi:
+            self.report("V104", f"meter `{name}`: start {m['start']} is outside {lo}..{hi}", src, (*key, "start"))
+        for bound in ("warn_below", "critical_below", "warn_above", "critical_above"):
+            if bound in m and not lo <= m[bound] <= hi:
+                self.report("V104", f"meter `{name}`: {bound} {m[bound]} is outside {lo}..{hi}", src, (*key, bound))
+        if "warn_below" in m and "critical_below" in m and m["critical_below"] > m["warn_below"]:
+            self.report(
+                "V104",
+                f"meter `{name}`: critical_below should not be above warn_below",
+                src,
+                (*key, "critical_below"),
+            )
+        if "warn_above" in m and "critical_above" in m and m["critical_above"] < m["warn_above"]:
+            self.report(
+                "V104",
+                f"meter `{name}`: critical_above should not be below warn_above",
+                src,
+                (*key, "critical_above"),
+            )
 
     def reserved_value_name(self, name: str, src: SourceFile, key: PathKey) -> bool:
         if name in BUILTIN_NAMES or name in CONSTANTS or name in FUNCTIONS:
@@ -563,11 +621,26 @@ class _Loader:
 
             data = facts_src.data
             wrapped = isinstance(data, dict) and "facts" in data and set(data) <= {"facts", "sources"}
-            if wrapped and check(data, Obj("facts_file"), (), facts_src, self.out):
-                raw_facts += [(facts_src, ("facts", fid), fid, f) for fid, f in data["facts"].items()]
-                raw_sources += [(facts_src, ("sources", sid), sid, so) for sid, so in data.get("sources", {}).items()]
-            elif not wrapped and check(data, FACT_MAP, (), facts_src, self.out):
-                raw_facts += [(facts_src, (fid,), fid, f) for fid, f in data.items()]
+            if data is None or (wrapped and data.get("facts") is None):
+                self.facts_broken = True
+                self.report(
+                    "V103",
+                    f"{FACTS} is empty",
+                    facts_src,
+                    (),
+                    "list facts under `facts:` (`F1: {text: ..., source: ...}`), or delete the file",
+                )
+            elif wrapped:
+                self.facts_broken = not check(data, Obj("facts_file"), (), facts_src, self.out)
+                if not self.facts_broken:
+                    raw_facts += [(facts_src, ("facts", fid), fid, f) for fid, f in data["facts"].items()]
+                    raw_sources += [
+                        (facts_src, ("sources", sid), sid, so) for sid, so in data.get("sources", {}).items()
+                    ]
+            else:
+                self.facts_broken = not check(data, FACT_MAP, (), facts_src, self.out)
+                if not self.facts_broken:
+                    raw_facts += [(facts_src, (fid,), fid, f) for fid, f in data.items()]
         sources: dict[str, Source] = {}
         for src, key, sid, so in raw_sources:
             if sid in sources:
@@ -727,6 +800,8 @@ class _Loader:
         for i, m in enumerate(src.data.get("debrief", {}).get("milestones", [])):
             key: PathKey = ("debrief", "milestones", i)
             if m["beat"] not in beats:
+                if self.in_broken_scene(m["beat"], ""):
+                    continue  # its scene file has errors, reported already
                 self.report(
                     "V202",
                     f"milestone beat `{m['beat']}` does not exist",
@@ -878,7 +953,7 @@ class _Loader:
         ids = raw.get("facts", ())
         ids = (ids,) if isinstance(ids, str) else tuple(ids)
         for i, fid in enumerate(ids):
-            if fid not in facts:
+            if fid not in facts and not self.facts_broken:
                 fkey = (*key, "facts", i) if isinstance(raw.get("facts"), list) else (*key, "facts")
                 self.report(
                     "V202",

@@ -190,6 +190,10 @@ OUTCOME_FIELDS = [
     Field("result", Str(), "Text shown after the choice is made, before the next beat."),
 ]
 
+# Warnings a beat or choice accepts, each with the writer's reason (docs/diagnostics.md).
+IGNORE = MapOf(Str(min_length=1), r"^[A-Za-z0-9]+$")  # which codes: the loader (V206)
+IGNORE_DOC = "Warnings not to report here, each with its reason: `{W403: the hatch is meant to jam}`."
+
 # Fact ids are freer than other ids (`F1`, `nasa-1965.3`): sources number them their own way.
 FACT_MAP = MapOf(Obj("fact"), FACT_ID_PATTERN)
 
@@ -336,6 +340,7 @@ OBJECTS: dict[str, list[Field]] = {
             "How true the beat is: `record` (as recorded), `dramatised` (the record, dramatised) or `invented`.",
         ),
         Field("no_return", Bool(), "Undo cannot go back past this beat."),
+        Field("ignore", IGNORE, IGNORE_DOC),
     ],
     "history": [
         Field("facts", AnyOf(Str(), ListOf(Str())), "Fact ids from `facts:` in story.yaml."),
@@ -354,6 +359,7 @@ OBJECTS: dict[str, list[Field]] = {
         Field("outcomes", ListOf(Obj("outcome"), 1), "Several outcomes: the first whose `if` holds, else by weight."),
         Field("once", Bool(), "The choice disappears once it has been taken."),
         Field("fallback", Bool(), "Shown only when no other choice of the beat is open."),
+        Field("ignore", IGNORE, IGNORE_DOC),
     ],
     "outcome": [
         Field("if", Expr(), "This outcome happens when the condition holds (checked in order)."),
