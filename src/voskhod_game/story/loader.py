@@ -58,7 +58,7 @@ from .model import (
     Story,
     Where,
 )
-from .schema import check_object
+from .schema import check_object, value_of
 from .text import Format, Text, TextError, compile_text, show
 from .translation import (
     Entry,
@@ -526,7 +526,7 @@ class _Loader:
             key: PathKey = ("meters", name)
             if self.reserved_value_name(name, src, key):
                 continue
-            lo, hi = m.get("min", 0), m.get("max", 100)
+            lo, hi = value_of(m, "meter", "min"), value_of(m, "meter", "max")
             if lo >= hi:
                 # Still declared, so every use of it is not also reported as an unknown name.
                 self.report("V104", f"meter `{name}`: min ({lo}) must be below max ({hi})", src, (*key, "min"))
@@ -539,15 +539,15 @@ class _Loader:
                 start=float(m["start"]),
                 min=float(lo),
                 max=float(hi),
-                rate=float(m.get("rate", 0.0)),
+                rate=float(value_of(m, "meter", "rate")),
                 warn_below=m.get("warn_below"),
                 critical_below=m.get("critical_below"),
                 warn_above=m.get("warn_above"),
                 critical_above=m.get("critical_above"),
                 at_min=m.get("at_min"),
                 at_max=m.get("at_max"),
-                precision=m.get("precision", 0),
-                hidden=m.get("hidden", False),
+                precision=value_of(m, "meter", "precision"),
+                hidden=value_of(m, "meter", "hidden"),
                 description=self.words(m.get("description", ""), src, (*key, "description")),
                 where=self.where(src, key),
             )
@@ -786,9 +786,9 @@ class _Loader:
                         expr,
                         float(c["real"]),
                         self.words(c.get("unit", ""), src, (*key, "unit")),
-                        c.get("precision", 0),
+                        value_of(c, "comparison", "precision"),
                         self.words(c.get("note", ""), src, (*key, "note")),
-                        c.get("kind", "number"),
+                        value_of(c, "comparison", "kind"),
                     )
                 )
         return tuple(out)
@@ -877,7 +877,7 @@ class _Loader:
             title=self.text(raw.get("title", ""), src, (*key, "title")),
             rates=self.rates(raw.get("rates", {}), src, (*key, "rates")),
             history=history,
-            no_return=raw.get("no_return", False),
+            no_return=value_of(raw, "beat", "no_return"),
             where=self.where(src, key),
             basis=raw.get("basis", ""),
             effects=effects,
@@ -1065,7 +1065,7 @@ class _Loader:
             if alt is None or p is None:
                 return None
             chance = Chance(p, alt)
-        time = c.get("time", 0)  # its range is checked by schema.py
+        time = value_of(c, "choice", "time")  # its range is checked by schema.py
         rates = self.rates(c.get("rates", {}), src, (*key, "rates"))
         if outcome is None or ("if" in c and condition is None):
             return None
@@ -1078,20 +1078,17 @@ class _Loader:
             time=float(time),
             rates=rates,
             chance=chance,
-            hidden_when_disabled=c.get("hide", False),
+            hidden_when_disabled=value_of(c, "choice", "hide"),
             where=self.where(src, key),
             branches=branches,
-            once=c.get("once", False),
-            fallback=c.get("fallback", False),
+            once=value_of(c, "choice", "once"),
+            fallback=value_of(c, "choice", "fallback"),
         )
 
     # -- expressions -------------------------------------------------------
     def expression_problem(self, exc: ExpressionError, src: SourceFile, key: PathKey, source: str) -> None:
-        code = getattr(exc, "code", "") or ("V302" if exc.message.startswith("unknown") else "V301")
-        hint = exc.hint
-        if code == "V302":
-            name = exc.message.split("`")[1] if "`" in exc.message else ""
-            hint = did_you_mean(name, self.known_names) or hint
+        code = exc.code
+        hint = did_you_mean(exc.unknown, self.known_names) or exc.hint if exc.unknown else exc.hint
         line, col = src.where(key)
         self.out.append(Diagnostic(code, f"{exc.message} (in `{source}`)", src.path, line, col, hint))
 
@@ -1276,11 +1273,8 @@ class _Loader:
             self.out.append(Diagnostic("V304", exc.message, src.path, line, col, exc.hint or DEFAULT_HINTS["V304"]))
         except ExpressionError as exc:
             line, col = src.position(key, exc.offset, raw)
-            code = "V302" if exc.message.startswith("unknown") else "V301"
-            hint = exc.hint
-            if exc.message.startswith("unknown name"):
-                hint = did_you_mean(exc.message.split("`")[1], self.known_names) or hint
-            self.out.append(Diagnostic(code, f"{exc.message} (in text)", src.path, line, col, hint))
+            hint = did_you_mean(exc.unknown, self.known_names) or exc.hint if exc.unknown else exc.hint
+            self.out.append(Diagnostic(exc.code, f"{exc.message} (in text)", src.path, line, col, hint))
         return Text(raw)
 
     def text_expression(self, expr: str, offset: int) -> Any:
@@ -1288,7 +1282,9 @@ class _Loader:
         try:
             return compile_expression(expr, self.names.known, beat_ref=self.beat_ref)
         except ExpressionError as exc:
-            raise ExpressionError(exc.message, offset + exc.offset, exc.hint) from None
+            moved = ExpressionError(exc.message, offset + exc.offset, exc.hint, unknown=exc.unknown)
+            moved.code = exc.code
+            raise moved from None
 
     def ending_texts(self, ending: Ending, manifest: SourceFile, scene_srcs: list[SourceFile]) -> Ending:
         """An ending with its texts compiled (endings are collected before the names exist)."""
