@@ -20,6 +20,7 @@ from ..story.text import Text
 from . import rules
 from .clock import clock_view
 from .migrations import STATE_FORMAT, load_run
+from .reference import FactView, TermView, fact_view, facts_of, terms_in
 from .rng import Rng, new_seed
 from .state import RunState, Sample, StateError, Step, mark_to_json
 from .views import ChoiceResult, ChoiceView, EndingView, Event, HistoryView, LogEntry, MeterView, View
@@ -243,8 +244,9 @@ class Game:
             choices.append(ChoiceView(c.id, number, render(c.label), ok, render(reason), c.time, risky))
         note = None
         if beat.history is not None:
-            facts = tuple((f, story.facts[f].text) for f in beat.history.facts if f in story.facts)
+            facts = tuple(found for f in beat.history.facts if (found := fact_view(story, f)) is not None)
             note = HistoryView(render(beat.history.note), facts)
+        title, text = render(beat.title), render(beat.text)
         return View(
             story.title,
             beat.id,
@@ -252,8 +254,8 @@ class Game:
             render(scene.title),
             scene.number,
             len(story.scenes),
-            render(beat.title),
-            self.render(beat.text),
+            title,
+            text,
             self.meter_views(scene),
             tuple(choices),
             clock,
@@ -261,7 +263,20 @@ class Game:
             note,
             self.can_undo,
             len(history),
+            beat.basis,
+            terms_in(story, title, text, *(c.label for c in choices)) if story.glossary else (),
         )
+
+    def glossary(self) -> tuple[TermView, ...]:
+        """The story's glossary with each definition as this run shows it."""
+        return tuple(TermView(e.term, self.render(e.definition)) for e in self.story.glossary)
+
+    def cited_facts(self) -> tuple[FactView, ...]:
+        """The facts cited by the beats played so far (the current one included), each once."""
+        beats = [step.beat for step in self.run.history]
+        if self.beat is not None:
+            beats.append(self.beat.id)
+        return facts_of(self.story, beats)
 
     # -- acting ------------------------------------------------------------
     def choose(self, choice_id: str, *, force_chance: bool | None = None) -> ChoiceResult:

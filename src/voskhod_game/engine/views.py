@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..story.markup import format_value
 from .clock import ClockView
+from .reference import FactView
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,10 @@ class EndingView:
 
 @dataclass(frozen=True)
 class HistoryView:
+    """A beat's history note and the facts it cites, each with its sources."""
+
     note: str
-    facts: tuple[tuple[str, str], ...] = ()  # (fact id, fact text)
+    facts: tuple[FactView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,8 @@ class View:
     history: HistoryView | None = None
     can_undo: bool = False
     turn: int = 0
+    basis: str = ""  # how true the beat is: record | dramatised | invented, "" when not said
+    terms: tuple[str, ...] = ()  # glossary terms this beat's text uses, in order of first use
 
     @property
     def visible_meters(self) -> tuple[MeterView, ...]:
