@@ -128,3 +128,19 @@ class LogEntry:
     minute: float
     kind: str  # choice | event | ending | note
     text: str
+    # What the entry is about, in ids rather than words ("beat:choice", an ending id,
+    # "threshold:meter:state", "limit:meter", "start"), so a saved log reads in the
+    # language the story is loaded in now, not the one it was played in.
+    ref: str = ""
+
+
+def threshold_message(label: str, state: str) -> str:
+    return f"{label}: {state.upper()}"
+
+
+def limit_message(label: str) -> str:
+    return f"{label} reached its limit"
+
+
+def start_message(title: str) -> str:
+    return f"Mission start: {title}"
