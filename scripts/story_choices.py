@@ -30,7 +30,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from voskhod_game.authoring.graph import build_graph
+from voskhod_game.authoring.graph import BEAT_KINDS, build_graph
 from voskhod_game.engine.game import Game
 from voskhod_game.story import load_story
 from voskhod_game.story.model import Story
@@ -88,7 +88,7 @@ class Figures:
 
 def branching(story: Story, out: Figures) -> None:
     graph = build_graph(story)
-    beats = {n.id for n in graph.nodes if n.kind == "beat"}
+    beats = {n.id for n in graph.nodes if n.kind in BEAT_KINDS}
     targets: dict[str, set[str]] = defaultdict(set)
     for edge in graph.edges:
         if edge.source in beats:

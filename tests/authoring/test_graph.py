@@ -114,15 +114,3 @@ def test_graph_of_a_broken_story_reports_problems(tmp_path: Path, capsys: pytest
     (tmp_path / "story.yaml").write_text("id: x\n")
     assert main(["graph", str(tmp_path)]) == 1
     assert "V103" in capsys.readouterr().err
-
-
-def test_multi_way_outcomes_and_routing_beats_are_drawn() -> None:
-    """Every way a choice with `outcomes:` can go, and every way out of a routing beat, is an edge."""
-    graph = build_graph(load_story(Path(__file__).resolve().parent.parent / "fixtures" / "lang"))
-    edges = {(e.source, e.target, e.label, e.style) for e in graph.edges}
-    assert ("desk.start", "desk.static", "tune [conditional]", "conditional") in edges  # if battery < 15
-    assert ("desk.start", "desk.static", "tune [chance]", "chance") in edges  # weight 3
-    assert ("desk.start", "desk.voice", "tune [if]", "conditional") in edges  # the last branch, as before
-    assert ("desk.check", "end:contact", "route 1", "conditional") in edges
-    assert ("desk.check", "desk.start", "route 2", "conditional") in edges
-    assert ("desk.check", "desk.start", "route 3", "plain") in edges  # the only way out otherwise
