@@ -181,3 +181,35 @@ def test_a_scene_can_hide_meters_that_still_change(mini_copy) -> None:
     assert "pressure" not in [m.name for m in game.view().visible_meters]
     game.choose("bleed")
     assert game.env["pressure"] == pytest.approx(0.27)
+
+
+def test_a_debrief_figure_for_a_stage_never_reached_is_a_dash(tmp_path) -> None:
+    """`when:` on a comparison: false at the end means the run never got there, so no `0 km`."""
+    import shutil
+
+    from conftest import REPO
+    from voskhod_game.story import load_story
+
+    root = tmp_path / "mini"
+    shutil.copytree(REPO / "tests" / "fixtures" / "mini", root)
+    manifest = root / "story.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    assert "  comparisons:\n" in text
+    manifest.write_text(
+        text.replace(
+            "  comparisons:\n",
+            '  comparisons:\n    - {label: Outside, yours: oxygen, when: seen("walk.outside"), real: 1}\n',
+        ),
+        encoding="utf-8",
+    )
+    story = load_story(root)
+    stays_in = Game.new(story, seed=1)
+    while not stays_in.ended:
+        stays_in.choose("wait")  # breathing in the airlock until the air is gone
+    first = build_debrief(stays_in)
+    assert first.comparisons[0].yours is None and first.comparisons[0].yours_text() == "—"
+    went_out = Game.new(story, seed=1)
+    went_out.choose("open")
+    while not went_out.ended:
+        went_out.choose(went_out.enabled_choices()[-1].id)
+    assert build_debrief(went_out).comparisons[0].yours is not None

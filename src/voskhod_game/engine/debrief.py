@@ -96,7 +96,8 @@ def build_debrief(game: Game) -> Debrief:
     comparisons = []
     for c in story.comparisons:
         try:
-            yours: float | None = float(c.yours(game.env))
+            reached = c.when is None or bool(c.when(game.env))
+            yours: float | None = float(c.yours(game.env)) if reached else None
         except (EvaluationError, ArithmeticError, TypeError):
             yours = None
         comparisons.append(ComparisonLine(c.label, yours, c.real, c.unit, c.precision, c.note, c.kind))

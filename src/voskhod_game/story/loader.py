@@ -789,6 +789,7 @@ class _Loader:
                         value_of(c, "comparison", "precision"),
                         self.words(c.get("note", ""), src, (*key, "note")),
                         value_of(c, "comparison", "kind"),
+                        self.condition(c["when"], src, (*key, "when")) if "when" in c else None,
                     )
                 )
         return tuple(out)

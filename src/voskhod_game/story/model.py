@@ -251,6 +251,7 @@ class Comparison:
     precision: int = 0
     note: str = ""
     kind: str = "number"  # or "yes_no"
+    when: Condition | None = None  # false at the end: a stage the run never reached, shown as a dash
 
 
 @dataclass(frozen=True)

@@ -339,6 +339,11 @@ OBJECTS: dict[str, list[Field]] = {
             default="number",
         ),
         Field("note", Str(), "Where the real figure comes from, or which source was chosen."),
+        Field(
+            "when",
+            Expr(),
+            "Condition at the end: when false (a stage the run never reached), the figure shows as a dash.",
+        ),
     ],
     "milestone": [
         Field("beat", Str(REF_PATTERN), "The beat, as `scene.beat`.", True),
