@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from ..i18n import NO, YES, _, format_day
 from ..story.expressions import EvaluationError
 from ..story.markup import format_value
 from .clock import format_elapsed, real_time
@@ -29,7 +30,7 @@ class ComparisonLine:
 
     def _text(self, value: float) -> str:
         if self.kind == "yes_no":
-            return "yes" if value else "no"
+            return _(YES) if value else _(NO)
         return f"{format_value(value, self.precision)} {self.unit}".strip()
 
     def yours_text(self) -> str:
@@ -76,7 +77,7 @@ def _clock(game: Game, minute: float) -> str:
     zone = clock.zones[0]
     when = real_time(clock, minute) + timedelta(minutes=zone.offset_minutes)
     first_day = (real_time(clock, 0) + timedelta(minutes=zone.offset_minutes)).date()
-    day = "" if when.date() == first_day else when.strftime("%d %b ").lstrip("0")
+    day = "" if when.date() == first_day else format_day(when.date(), with_year=False) + " "
     return f"{zone.label} {day}{when:%H:%M:%S}"
 
 

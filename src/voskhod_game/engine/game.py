@@ -14,6 +14,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import _
 from ..story.expressions import VISITS_KEY
 from ..story.model import ENDING_PREFIX, Beat, Choice, Scene, Story
 from ..story.text import Text
@@ -22,7 +23,7 @@ from .clock import clock_view
 from .migrations import STATE_FORMAT, load_run
 from .rng import Rng, new_seed
 from .state import RunState, Sample, StateError, Step, mark_to_json
-from .views import ChoiceResult, ChoiceView, EndingView, Event, HistoryView, LogEntry, MeterView, View
+from .views import ChoiceResult, ChoiceView, EndingView, Event, HistoryView, LogEntry, MeterView, View, state_word
 
 MAX_UNDO = 100
 
@@ -87,7 +88,7 @@ class Game:
         self.route_hops = 0
         rules.arrive(self.story.beats[self.story.start], self)
         self._sample()
-        self.run.log.append(LogEntry(0.0, "note", f"Mission start: {self.story.title}"))
+        self.run.log.append(LogEntry(0.0, "note", _("Mission start: {title}").format(title=self.story.title)))
 
     # -- what callbacks use --------------------------------------------------
     def changed(self) -> None:
@@ -286,7 +287,7 @@ class Game:
             self.forced_chance = None
         if not fired:  # the Machine refused: nothing happened, so nothing to undo
             self.undo_stack.pop()
-            raise GameError(f"“{self.render(choice.label)}” is not possible now")
+            raise GameError(_("“{choice}” is not possible now").format(choice=self.render(choice.label)))
         step = run.history[-1]  # take() records it; a limit that ended the game adds none
         outcome = choice.outcome if step.outcome == 0 else choice.outcome_at(step.outcome)
 
@@ -297,14 +298,14 @@ class Game:
             meter = meters[name]
             new_state = meter.state(values[name])
             if new_state != meter.state(before[name]):
-                events.append(Event("threshold", f"{meter.label}: {new_state.upper()}", name, new_state))
+                events.append(Event("threshold", f"{meter.label}: {state_word(new_state)}", name, new_state))
         minute = run.elapsed
         log = run.log
         log.append(LogEntry(minute, "choice", result_label := self.render(choice.label)))
         for event in events:
             log.append(LogEntry(minute, "event", event.message))
         if step.chance:
-            events.insert(0, Event("chance", "The odds went against you."))
+            events.insert(0, Event("chance", _("The odds went against you.")))
         ending = self.ending_view()
         if ending is not None:
             log.append(LogEntry(minute, "ending", ending.title))
@@ -332,17 +333,21 @@ class Game:
         choice = self._open_choice(choice_id)
         self.route_hops = 0
         if not self.rules.fire(self, choice.id):
-            raise GameError(f"“{self.render(choice.label)}” is not possible now")
+            raise GameError(_("“{choice}” is not possible now").format(choice=self.render(choice.label)))
         return self.run.history[-1].chance
 
     def _open_choice(self, choice_id: str) -> Choice:
         beat = self.beat
         if beat is None:
-            raise GameError("the story has ended; start a new game or undo")
+            raise GameError(_("the story has ended; start a new game or undo"))
         choice = self._find(beat, choice_id)
         ok, reason = self.enabled(choice)
         if not ok:
-            raise GameError(f"“{self.render(choice.label)}” is not possible: {self.render(reason)}")
+            raise GameError(
+                _("“{choice}” is not possible: {reason}").format(
+                    choice=self.render(choice.label), reason=self.render(reason)
+                )
+            )
         return choice
 
     def _find(self, beat: Beat, choice_id: str) -> Choice:
@@ -354,7 +359,7 @@ class Game:
             index = int(choice_id) - 1
             if 0 <= index < len(visible):
                 return visible[index]
-        raise GameError(f"there is no choice “{choice_id}” here")
+        raise GameError(_("there is no choice “{choice}” here").format(choice=choice_id))
 
     def _sample(self) -> None:
         run = self.run
@@ -385,8 +390,8 @@ class Game:
         if not self.undo_stack:
             beat = self.beat
             if beat is not None and beat.no_return and self.run.history:
-                raise GameError("this is a point of no return: what is done cannot be undone")
-            raise GameError("nothing to undo")
+                raise GameError(_("this is a point of no return: what is done cannot be undone"))
+            raise GameError(_("nothing to undo"))
         self.run.rewind(self.undo_stack.pop())
         self.last_result = None
         self.changed()

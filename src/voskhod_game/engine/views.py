@@ -13,8 +13,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..i18n import N_, _
 from ..story.markup import format_value
 from .clock import ClockView
+
+# A meter's state in words, spelled out so it is not only a colour (every front end and the events use these).
+STATE_WORDS = {"ok": "", "warn": N_("WARN"), "critical": N_("CRITICAL")}
+
+
+def state_word(state: str) -> str:
+    """``WARN`` or ``CRITICAL`` in the current language; empty when the meter is fine."""
+    if state not in STATE_WORDS:
+        return state.upper()
+    return _(STATE_WORDS[state]) if STATE_WORDS[state] else ""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from textual.widgets import Footer, OptionList, Static
 
 from ...engine.game import Game, GameError
 from ...engine.views import ChoiceResult, View
+from ...i18n import _
 from ...present.choices import choice_line
 from ...present.durations import format_duration
 from ...present.events import HEADING, announcements, gravest
@@ -175,7 +176,7 @@ class GameScreen(Screen[None]):
         if told:
             self.notify(
                 "\n".join(a.text for a in told),
-                title=HEADING,
+                title=_(HEADING),
                 severity=gravest(told),
                 timeout=NOTIFY_SECONDS,
                 markup=False,
