@@ -160,7 +160,7 @@ def run_join(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     from ..classroom.export import to_csv, to_markdown
-    from ..classroom.session import Classroom
+    from ..classroom.rules import Classroom
     from ..classroom.store import Store, StoreError
 
     if not Path(args.db).is_file():

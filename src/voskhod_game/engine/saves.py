@@ -147,7 +147,7 @@ class SaveStore:
     def save(self, slot: str, game: Game) -> SaveInfo:
         slot = self.resolve(slot, game.story)
         path = self.path(slot)
-        if path.exists():
+        if path.exists() or path.is_symlink():  # a dangling link is kept too: it may point at a lost disk
             existing = self.inspect(path)
             if not existing.ok or existing.story_id != game.story.id:
                 reason = existing.problem or f"it belongs to the story “{existing.story_id}”"
