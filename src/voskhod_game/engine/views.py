@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ..i18n import N_, _
 from ..story.markup import format_value
 from .clock import ClockView
+from .reference import FactView
 
 # A meter's state in words, spelled out so it is not only a colour (every front end and the events use these).
 STATE_WORDS = {"ok": "", "warn": N_("WARN"), "critical": N_("CRITICAL")}
@@ -76,8 +77,10 @@ class EndingView:
 
 @dataclass(frozen=True)
 class HistoryView:
+    """A beat's history note and the facts it cites, each with its sources."""
+
     note: str
-    facts: tuple[tuple[str, str], ...] = ()  # (fact id, fact text)
+    facts: tuple[FactView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,8 @@ class View:
     history: HistoryView | None = None
     can_undo: bool = False
     turn: int = 0
+    basis: str = ""  # how true the beat is: record | dramatised | invented, "" when not said
+    terms: tuple[str, ...] = ()  # glossary terms this beat's text uses, in order of first use
 
     @property
     def visible_meters(self) -> tuple[MeterView, ...]:
@@ -134,3 +139,19 @@ class LogEntry:
     minute: float
     kind: str  # choice | event | ending | note
     text: str
+    # What the entry is about, in ids rather than words ("beat:choice", an ending id,
+    # "threshold:meter:state", "limit:meter", "start"), so a saved log reads in the
+    # language the story is loaded in now, not the one it was played in.
+    ref: str = ""
+
+
+def threshold_message(label: str, state: str) -> str:
+    return f"{label}: {state_word(state)}"
+
+
+def limit_message(label: str) -> str:
+    return _("{meter} reached its limit").format(meter=label)
+
+
+def start_message(title: str) -> str:
+    return _("Mission start: {title}").format(title=title)

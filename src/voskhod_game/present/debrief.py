@@ -15,6 +15,7 @@ from ..i18n import N_, _, ngettext
 from ..story.model import Story
 from .durations import format_elapsed, signed_minutes
 from .endings import ending_kind
+from .reference import FactRow, SourceRow, fact_rows, source_rows, summary_points
 
 NOT_REACHED = "—"
 ELAPSED_ZONE = N_("time since the start")
@@ -47,6 +48,13 @@ class DebriefRows:
     mission_time: str  # "T+03:12:00"
     choices: int
     cause: str
+    points: tuple[str, ...] = ()  # the story's summary of this run, one point each; it leads the debrief
+    facts: tuple[FactRow, ...] = ()  # the full fact list, one key or link away
+    sources: tuple[SourceRow, ...] = ()
+
+    @property
+    def points_heading(self) -> str:
+        return _("Your run against {reference}").format(reference=self.reference_label)
 
     @property
     def comparison_heading(self) -> str:
@@ -93,4 +101,7 @@ def debrief_rows(debrief: Debrief, story: Story) -> DebriefRows:
         mission_time=format_elapsed(debrief.minutes),
         choices=len(debrief.path),
         cause=ending.cause,
+        points=tuple(summary_points(debrief.summary)),
+        facts=fact_rows(debrief.facts),
+        sources=source_rows(debrief.sources),
     )
