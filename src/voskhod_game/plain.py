@@ -354,9 +354,9 @@ class LineGame:
         label = basis_label(view.basis)
         if has_notes(view):
             return (
-                f"{label} · type `notes` for the history behind it"
+                _("{basis} · type `notes` for the history behind it").format(basis=label)
                 if label
-                else "Type `notes` for the history behind this passage."
+                else _("Type `notes` for the history behind this passage.")
             )
         return label
 
@@ -370,15 +370,15 @@ class LineGame:
         for fact in facts:
             self.item(fact.text)
             if fact.source:
-                self.item(f"Source: {fact.source}", "    ")
+                self.item(_("Source: {source}").format(source=fact.source), "    ")
 
     def cmd_notes(self, _arg: str) -> None:
         assert self.game is not None
         view = self.game.view()
         notes = notes_of(view)
-        self.say(self.style("bold", NOTES_TITLE + (f": {view.title}" if view.title else "")))
+        self.say(self.style("bold", _(NOTES_TITLE) + (f": {view.title}" if view.title else "")))
         if notes.empty:
-            self.say(NO_NOTES)
+            self.say(_(NO_NOTES))
             self.say()
             return
         if notes.basis:
@@ -392,10 +392,10 @@ class LineGame:
         assert self.game is not None
         sections = glossary_sections(self.game.glossary(), self.game.view().terms)
         if not sections:
-            self.say(NO_GLOSSARY)
+            self.say(_(NO_GLOSSARY))
             self.say()
             return
-        self.say(self.style("bold", GLOSSARY_TITLE))
+        self.say(self.style("bold", _(GLOSSARY_TITLE)))
         for heading, entries in sections:
             self.say(f"{heading}:")
             for e in entries:
@@ -412,26 +412,30 @@ class LineGame:
         if found is not None:
             self.item(f"{found.term}: {found.definition}", "  ")
         elif not entries:
-            self.say(NO_GLOSSARY)
+            self.say(_(NO_GLOSSARY))
         else:
             close = closest_terms(entries, word)
-            maybe = f" Did you mean: {', '.join(close)}?" if close else ""
-            self.say(f"The glossary has no “{shorten(word, 60)}”.{maybe} Type `glossary` for every term.")
+            maybe = " " + _("Did you mean: {terms}?").format(terms=", ".join(close)) if close else ""
+            self.say(
+                _("The glossary has no “{word}”.{maybe} Type `glossary` for every term.").format(
+                    word=shorten(word, 60), maybe=maybe
+                )
+            )
         self.say()
 
     def cmd_facts(self, _arg: str) -> None:
         assert self.game is not None
         if self.game.ended:
             rows = debrief_rows(build_debrief(self.game), self.game.story)
-            facts, sources, title = rows.facts, rows.sources, FACTS_TITLE
+            facts, sources, title = rows.facts, rows.sources, _(FACTS_TITLE)
         else:
             facts = fact_rows(self.game.cited_facts())
-            sources, title = source_rows(tuple(self.game.story.sources.values())), FACTS_CITED
+            sources, title = source_rows(tuple(self.game.story.sources.values())), _(FACTS_CITED)
         self.say(self.style("bold", title))
         if facts:
             self.fact_list(facts)
         else:
-            self.say(NO_FACTS)
+            self.say(_(NO_FACTS))
         self.source_list(sources)
         self.say()
 
@@ -439,7 +443,7 @@ class LineGame:
         if not sources:
             return
         self.say()
-        self.say(self.style("bold", SOURCES_TITLE))
+        self.say(self.style("bold", _(SOURCES_TITLE)))
         for source in sources:
             self.item(source.citation)
             if source.reliability:

@@ -204,13 +204,13 @@ class GameScreen(Screen[None]):
         from ..modals.text_modal import TextModal
 
         view = self.game.view()
-        title = f"{NOTES_TITLE}: {view.title}" if view.title else NOTES_TITLE
+        title = f"{_(NOTES_TITLE)}: {view.title}" if view.title else _(NOTES_TITLE)
         self.app.push_screen(TextModal(title, notes_text(notes_of(view))))
 
     def action_glossary(self) -> None:
         from ..modals.text_modal import TextModal
 
-        self.app.push_screen(TextModal(GLOSSARY_TITLE, glossary_text(self.game.glossary(), self.game.view().terms)))
+        self.app.push_screen(TextModal(_(GLOSSARY_TITLE), glossary_text(self.game.glossary(), self.game.view().terms)))
 
     def action_mission_log(self) -> None:
         from ..modals.text_modal import TextModal
