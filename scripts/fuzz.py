@@ -297,6 +297,51 @@ def random_expression(rng: random.Random, names: list[str], depth: int = 0) -> s
     return text[:pos] + rng.choice(["(", ")", ",", "=", "\x00", "\u202e", "**", "  ", "é"]) + text[pos:]
 
 
+PLAUSIBLE_NUMBERS = ["0", "1", "-1", "0.5", "2", "10", "59", "1440", "0.0001", "1000000", "999999999999999", "-5"]
+STORY_NAMES = {
+    "mini": ["oxygen", "pressure", "heart", "outside", "looks", "elapsed"],
+    "crevasse": ["fuel", "warmth", "probed", "heavy", "elapsed"],
+}
+
+
+def plausible_expression(rng: random.Random, names: list[str], depth: int = 0) -> str:
+    """A well-formed expression over the story's own names: it loads, so the engine has to run it."""
+    if depth > 2 or rng.random() < 0.35:
+        return rng.choice(PLAUSIBLE_NUMBERS + names * 2)
+    roll = rng.random()
+    if roll < 0.6:
+        a, b = plausible_expression(rng, names, depth + 1), plausible_expression(rng, names, depth + 1)
+        return f"({a} {rng.choice(OPERATORS[:-1])} {b})"
+    if roll < 0.85:
+        fn, arity = rng.choice([("min", 2), ("max", 3), ("abs", 1), ("round", 2), ("floor", 1), ("clamp", 3)])
+        return f"{fn}({', '.join(plausible_expression(rng, names, depth + 1) for _ in range(arity))})"
+    a, b, c = (plausible_expression(rng, names, depth + 1) for _ in range(3))
+    return f"({a} if {b} else {c})"
+
+
+def _plausible_mutation(rng: random.Random, text: str, names: list[str]) -> tuple[str, str]:
+    """A change that often still loads: an ordinary number, or a valid expression, in a new place."""
+    import re
+
+    if rng.random() < 0.5:
+        spans = _numbers_in(text)
+        if spans:
+            a, b = rng.choice(spans)
+            new = rng.choice(PLAUSIBLE_NUMBERS)
+            return text[:a] + new + text[b:], f"number {text[a:b]!r} -> {new!r}"
+    spans = [m.span(2) for m in re.finditer(r"^(\s*(?:- )?(?:if|p|yours): )(.+)$", text, re.M)]
+    spans += [m.span(1) for m in re.finditer(r"effects: \[(.+)\]", text)]
+    if not spans:
+        return text, "nothing to change"
+    a, b = rng.choice(spans)
+    if text[:a].endswith("["):  # an effect list
+        target = rng.choice([n for n in names if n != "elapsed"])
+        new = f"{target} {rng.choice(['=', '+=', '-=', '*=', '/='])} {plausible_expression(rng, names)}"
+    else:
+        new = plausible_expression(rng, names)
+    return text[:a] + json.dumps(new) + text[b:], f"expression -> {new[:40]!r}"
+
+
 def _mutate_text(rng: random.Random, text: str, names: list[str]) -> tuple[str, str]:
     lines = text.split("\n")
     op = rng.choice(
@@ -358,7 +403,12 @@ def generate_story(rng: random.Random, index: int) -> StoryCase:
         roll = rng.random()
         if not isinstance(raw, bytes):
             continue
-        if roll < 0.75:
+        if index % 2:  # every other case changes only what can still load, so it gets played
+            text = raw.decode("utf-8", "replace")
+            new_text, what = _plausible_mutation(rng, text, STORY_NAMES[base])
+            files[name] = new_text.encode("utf-8")
+            case.mutations.append(f"{name}: {what}")
+        elif roll < 0.75:
             text = raw.decode("utf-8", "replace")
             new_text, what = _mutate_text(rng, text, names)
             files[name] = new_text.encode("utf-8")

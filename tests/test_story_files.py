@@ -109,3 +109,14 @@ def test_check_of_a_folder_with_every_kind_of_odd_entry_finishes(tmp_path: Path)
         (root / "5_zero.yaml").symlink_to("/dev/zero")
     (root / "6_dangling.yaml").symlink_to(root / "nowhere.yaml")
     assert main(["check", "--no-analysis", str(root)]) == 1
+
+
+def test_control_characters_quoted_from_a_story_are_shown_escaped(
+    mini_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scene = mini_copy / "1_hatch.yaml"
+    scene.write_text(scene.read_text().replace("id: hatch", 'id: "hatch\\e]0;pwned\\a\\u202e"', 1))
+    assert main(["check", str(mini_copy)]) == 1
+    out = capsys.readouterr().out
+    assert "`hatch\\x1b]0;pwned\\x07\\u202e` is not a valid value" in out
+    assert "\x1b" not in out and "\u202e" not in out

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .engine.game import Game, GameError
 from .story.diagnostics import Diagnostic
-from .story.loader import analyse_story
+from .story.loader import analyse_story, story_files
 from .story.model import Story
 
 DEFAULT_INTERVAL = 0.5
@@ -44,20 +44,18 @@ class StoryWatcher:
         self._signature = self.signature()
 
     def signature(self) -> Signature:
-        """Name, modification time and size of every YAML file in the story."""
+        """Path, modification time and size of every file a load reads (subfolders included)."""
         out = []
         try:
-            entries = list(self.root.iterdir())
+            entries = story_files(self.root)
         except OSError:
             return ()
         for path in entries:
-            if path.suffix not in {".yaml", ".yml"}:
-                continue
             try:
                 st = path.stat()
             except OSError:
                 continue  # deleted between listing and stat: the next look sees it gone
-            out.append((path.name, st.st_mtime_ns, st.st_size))
+            out.append((path.relative_to(self.root).as_posix(), st.st_mtime_ns, st.st_size))
         return tuple(sorted(out))
 
     def poll(self) -> bool:

@@ -28,6 +28,7 @@ CASES: dict[str, tuple[str, tuple[str, str], str]] = {
     "V204": ("1_harbour.yaml", ("  - id: quay", "  - id: Quay"), "id: Quay"),
     "V301": ("1_harbour.yaml", ("if: lamp_oil < 80", "if: lamp_oil <"), "if: lamp_oil <"),
     "V302": ("1_harbour.yaml", ("if: lamp_oil < 80", "if: lamp_oyl < 80"), "lamp_oyl"),
+    "V303": ("2_tower.yaml", ("effects: [signalled = true]", "effects: [signalled += 1]"), "signalled += 1"),
     "W401": (
         "2_tower.yaml",
         (

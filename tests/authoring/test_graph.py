@@ -64,20 +64,50 @@ def test_graph_command_writes_files(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "flowchart TD" in capsys.readouterr().out
 
 
-def test_svg_without_graphviz_says_how_to_get_it(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("name", ["map.svg", "map.png", "map.pdf"])
+def test_picture_without_graphviz_is_a_usage_error_that_says_how_to_get_it(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(shutil, "which", lambda name: None)
-    assert main(["graph", str(MINI), "-o", str(tmp_path / "map.svg")]) == 1
+    assert main(["graph", str(MINI), "-o", str(tmp_path / name)]) == 2
     err = capsys.readouterr().err
     assert "Graphviz" in err and "apt install graphviz" in err
-    assert not (tmp_path / "map.svg").exists()
+    assert not (tmp_path / name).exists()
+
+
+@pytest.mark.parametrize("name", ["map.jpg", "map.txt", "map"])
+def test_unknown_suffix_is_refused_and_nothing_is_written(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["graph", str(MINI), "-o", str(tmp_path / name)]) == 2
+    err = capsys.readouterr().err
+    assert "not a format voskhod can write" in err and ".png" in err and ".mmd" in err
+    assert not (tmp_path / name).exists()
+
+
+def test_a_picture_cannot_be_mermaid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["graph", str(MINI), "--format", "mermaid", "-o", str(tmp_path / "map.png")]) == 2
+    assert "drawn from DOT" in capsys.readouterr().err
+
+
+# What each picture format starts with, so a test can tell a real picture from text.
+MAGIC = {"map.svg": b"<?xml", "map.png": b"\x89PNG\r\n\x1a\n", "map.pdf": b"%PDF-", "MAP.PNG": b"\x89PNG"}
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
-def test_svg_with_graphviz(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", sorted(MAGIC))
+def test_pictures_are_drawn_by_graphviz_in_the_format_of_the_suffix(name: str, tmp_path: Path) -> None:
+    assert main(["graph", str(MINI), "-o", str(tmp_path / name)]) == 0
+    data = (tmp_path / name).read_bytes()
+    assert data.startswith(MAGIC[name]), data[:20]
+    assert b"flowchart" not in data
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
+def test_svg_shows_the_beats(tmp_path: Path) -> None:
     assert main(["graph", str(MINI), "-o", str(tmp_path / "map.svg")]) == 0
-    assert "<svg" in (tmp_path / "map.svg").read_text()
+    svg = (tmp_path / "map.svg").read_text()
+    assert "<svg" in svg and "inside" in svg and "Home again" in svg
 
 
 def test_graph_of_a_broken_story_reports_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
+import shlex
 from pathlib import Path
 
+import jsonschema
 import pytest
+import yaml
 
 from voskhod_game.cli import main
 from voskhod_game.commands.check import check_dir
@@ -28,6 +32,43 @@ def test_new_story_checks_clean_and_plays_to_an_ending(tmp_path: Path, capsys: p
     # climb, light the lamp, keep watch until dawn
     run_plain(story, SaveStore(tmp_path / "saves"), seed=1, stdin=io.StringIO("1\n1\n1\n"), stdout=out)
     assert "THE END: The light is kept (As it happened)" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        'The "Quoted": Story',
+        "It's #1: a {brace} & *star* - [/] [@click=app.quit]x[/]",
+        "Line one\nline two\ttab \\ back\u2028sep \x7f del",
+        "Восход-2 \u200fRTL\u200f 🚀",
+        "yes",
+        "1e3",
+    ],
+)
+def test_new_keeps_the_title_exactly_and_prints_commands_a_shell_can_run(
+    title: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "My Story-2"
+    assert main(["new", str(root), "--title", title]) == 0
+    out = capsys.readouterr().out
+    assert load_story(root).title == title
+    check_lines = [line for line in out.splitlines() if line.strip().startswith("voskhod check")]
+    assert len(check_lines) == 1
+    words = shlex.split(check_lines[0].split("#")[0])
+    assert words == ["voskhod", "check", str(root)]
+    assert main(["check", str(root)]) == 0
+
+
+def test_every_file_made_by_new_names_its_schema_in_a_modeline(tmp_path: Path) -> None:
+    root = tmp_path / "s"
+    assert main(["new", str(root)]) == 0
+    yaml_files = sorted(root.glob("*.yaml"))
+    assert [p.name for p in yaml_files] == ["1_harbour.yaml", "2_tower.yaml", "facts.yaml", "story.yaml"]
+    for path in yaml_files:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), path.name
+        schema = json.loads((root / first.split("=", 1)[1]).read_text(encoding="utf-8"))
+        jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)
 
 
 def test_new_refuses_a_folder_that_is_not_empty(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

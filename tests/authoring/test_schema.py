@@ -23,6 +23,8 @@ if (REPO / "scenes" / MANIFEST).is_file():
 
 def _files(root: Path) -> list[tuple[str, Path]]:
     out = [("manifest", root / MANIFEST)]
+    if (root / FACTS).is_file():
+        out.append(("facts", root / FACTS))
     out += [("scene", p) for p in sorted(root.glob("*.yaml")) if p.name not in {MANIFEST, FACTS}]
     return out
 
@@ -56,7 +58,7 @@ def test_wrong_scene_is_rejected_where_the_loader_rejects_it() -> None:
 
 def test_docs_copy_of_the_schema_is_current() -> None:
     """docs/schema/ is what editors point at; regenerate with `voskhod schema -o` if this fails."""
-    for kind in ("manifest", "scene"):
+    for kind in ("manifest", "scene", "facts"):
         shipped = json.loads((REPO / "docs" / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8"))
         assert shipped == json_schema(kind), f"run: voskhod schema --kind {kind} -o docs/schema/{kind}.schema.json"
 
@@ -66,3 +68,13 @@ def test_schema_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert json.loads(capsys.readouterr().out)["title"] == "Voskhod story manifest"
     assert main(["schema", "-o", str(tmp_path / "s.json")]) == 0
     assert json.loads((tmp_path / "s.json").read_text())["$ref"] == "#/$defs/scene"
+
+
+def test_fact_sheet_schema_takes_both_shapes_and_rejects_a_fact_without_text() -> None:
+    schema = json_schema("facts")
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate({"facts": {"F1": {"text": "a"}}}, schema)
+    jsonschema.validate({"F1": {"text": "a", "source": "b"}}, schema)
+    for bad in ({"facts": {"F1": {"source": "b"}}}, {"F1": {"txt": "a"}}, {"facts": {"F 1": {"text": "a"}}}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, schema)

@@ -27,7 +27,7 @@ ENDING_STYLE = {
     "survived": ("fill:#cfe2f3,stroke:#0b5394,color:#000", "#cfe2f3", "octagon"),
     "lost": ("fill:#f4cccc,stroke:#990000,color:#000", "#f4cccc", "box"),
 }
-SVG_TIMEOUT = 60
+SVG_TIMEOUT = 60  # seconds Graphviz may take to draw
 
 
 @dataclass(frozen=True)
@@ -159,24 +159,32 @@ def to_dot(graph: StoryGraph) -> str:
 
 
 class GraphvizMissing(RuntimeError):
-    """Raised when SVG is asked for but Graphviz's ``dot`` is not installed."""
+    """Raised when a picture is asked for but Graphviz's ``dot`` is not installed."""
 
 
-def to_svg(dot_text: str) -> bytes:
-    """Render DOT with Graphviz; GraphvizMissing or RuntimeError with its message."""
+def graphviz_program() -> str:
+    """The path of Graphviz's ``dot``, or GraphvizMissing saying how to get it."""
     exe = shutil.which("dot")
     if exe is None:
         raise GraphvizMissing(
-            "SVG needs Graphviz's `dot` program, which is not installed "
+            "SVG, PNG and PDF are drawn by Graphviz's `dot` program, which is not installed "
             "(Debian/Ubuntu: `apt install graphviz`; macOS: `brew install graphviz`). "
             "Without it, write Mermaid (`-o story.mmd`, renders on GitHub) or DOT (`-o story.dot`)."
         )
+    return exe
+
+
+def render(dot_text: str, fmt: str = "svg") -> bytes:
+    """Draw DOT with Graphviz as ``fmt`` (svg, png, pdf); GraphvizMissing or RuntimeError with its message."""
+    exe = graphviz_program()
     try:
         done = subprocess.run(
-            [exe, "-Tsvg"], input=dot_text.encode(), capture_output=True, timeout=SVG_TIMEOUT, check=False
+            [exe, f"-T{fmt}"], input=dot_text.encode(), capture_output=True, timeout=SVG_TIMEOUT, check=False
         )
     except subprocess.TimeoutExpired:
         raise RuntimeError(f"Graphviz took longer than {SVG_TIMEOUT} s") from None
+    except OSError as exc:
+        raise RuntimeError(f"Graphviz could not be started: {exc.strerror or exc}") from None
     if done.returncode != 0:
         raise RuntimeError("Graphviz failed: " + done.stderr.decode(errors="replace").strip())
     return done.stdout

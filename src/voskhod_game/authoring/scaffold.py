@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from pathlib import Path
 from string import Template
 
@@ -19,10 +20,10 @@ from ..story.schema import json_schema
 
 MANIFEST = Template("""\
 # yaml-language-server: $$schema=$manifest_schema
-# $title: the manifest. Scene files sit beside it, one per scene.
+# The manifest. Scene files sit beside it (or in subfolders), one per scene.
 # Reference: docs/scene-format.md. Check your work with: voskhod check $dir
 id: $id
-title: "$title"
+title: $title
 version: 1
 start: harbour.quay
 intro: |
@@ -66,13 +67,14 @@ debrief:
     - {label: Oil left at dawn, yours: lamp_oil, real: 20, unit: "%"}
 """)
 
-FACTS = """\
+FACTS = Template("""\
+# yaml-language-server: $$schema=$facts_schema
 # Fact-sheet entries that history notes cite by id.
 facts:
   F1:
     text: Lighthouse lamps of the period burned paraffin; a full reservoir lasted a long winter night.
     source: Your sources here.
-"""
+""")
 
 SCENE_1 = Template("""\
 # yaml-language-server: $$schema=$scene_schema
@@ -148,8 +150,45 @@ beats:
 """)
 
 
+SCHEMAS = ("manifest", "scene", "facts")  # each file made carries a modeline naming its schema
+
+
 class ScaffoldError(Exception):
     """The scaffold cannot be written; the message says why."""
+
+
+def shell_word(path: Path) -> str:
+    """``path`` as one word a POSIX shell reads back unchanged (``'My Story'``)."""
+    return shlex.quote(str(path))
+
+
+def _printable_in_yaml(code: int) -> bool:
+    """YAML's printable set less the line breaks and the byte-order mark."""
+    if code in (0x2028, 0x2029, 0xFEFF):
+        return False
+    return 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000
+
+
+def yaml_quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar that any YAML 1.1 or 1.2 reader reads back exactly.
+
+    Quotes, backslashes, line breaks (``\\u2028`` too, a line break to PyYAML)
+    and characters YAML may not hold raw are escaped; everything else is kept as
+    written, so the title stays readable in the file.
+    """
+    out = ['"']
+    for ch in text:
+        code = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif _printable_in_yaml(code):
+            out.append(ch)
+        elif code <= 0xFF:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    out.append('"')
+    return "".join(out)
 
 
 def story_id_for(directory: Path) -> str:
@@ -167,22 +206,25 @@ def scaffold(directory: Path, title: str | None = None) -> list[Path]:
     if directory.is_dir() and any(directory.iterdir()):
         raise ScaffoldError(f"{directory} is not empty; pick a new folder so nothing is overwritten")
     story_id = story_id_for(directory)
-    title = (title or story_id.replace("_", " ").capitalize()).replace('"', "'")
+    title = title or story_id.replace("_", " ").capitalize()
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in title):
+        raise ScaffoldError("the title is not valid text (is the terminal's encoding UTF-8?)")
+    command_dir = shell_word(directory)
     names = {
         "id": story_id,
-        "title": title,
-        "dir": str(directory),
-        "manifest_schema": "manifest.schema.json",
-        "scene_schema": "scene.schema.json",
+        "title": yaml_quoted(title),
+        # Inside a YAML comment a line break would end the comment: name it generically then.
+        "dir": command_dir if command_dir.isprintable() else "DIR",
+        **{f"{kind}_schema": f"{kind}.schema.json" for kind in SCHEMAS},
     }
     files = {
         "story.yaml": MANIFEST.substitute(names),
-        "facts.yaml": FACTS,
+        "facts.yaml": FACTS.substitute(names),
         "1_harbour.yaml": SCENE_1.substitute(names),
         "2_tower.yaml": SCENE_2.substitute(names),
     }
-    files["manifest.schema.json"] = json.dumps(json_schema("manifest"), indent=2) + "\n"
-    files["scene.schema.json"] = json.dumps(json_schema("scene"), indent=2) + "\n"
+    for kind in SCHEMAS:
+        files[f"{kind}.schema.json"] = json.dumps(json_schema(kind), indent=2) + "\n"
     try:
         directory.mkdir(parents=True, exist_ok=True)
         written = []

@@ -1,4 +1,4 @@
-"""``voskhod graph``: draw the story as Mermaid, DOT or SVG (through Graphviz)."""
+"""``voskhod graph``: draw the story as Mermaid or DOT text, or as SVG, PNG or PDF (through Graphviz)."""
 
 from __future__ import annotations
 
@@ -8,41 +8,60 @@ from pathlib import Path
 
 from .common import load_or_report, story_arg, story_path
 
+# -o FILE: text formats written as they are, pictures drawn from DOT by Graphviz (`dot -T<format>`).
 SUFFIX_FORMATS = {".mmd": "mermaid", ".mermaid": "mermaid", ".md": "mermaid", ".dot": "dot", ".gv": "dot"}
+PICTURE_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
+USAGE = 2
+
+
+def _known_suffixes() -> str:
+    return " ".join(sorted([*SUFFIX_FORMATS, *PICTURE_FORMATS]))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "graph",
-        help="draw the story graph (Mermaid, DOT, SVG)",
+        help="draw the story graph (Mermaid, DOT, SVG, PNG, PDF)",
         description="Draw the story: scenes as subgraphs, beats as nodes, choices as edges (dashed: has a "
         "condition; dotted: a chance outcome), endings coloured by type. Mermaid renders on GitHub and in "
-        "many editors; `-o story.svg` needs Graphviz.",
+        "many editors; `-o story.svg`, `.png` and `.pdf` are drawn by Graphviz, which must be installed.",
     )
     p.add_argument(
         "dir", nargs="?", metavar="DIR", help="story directory (default: the story that comes with the game)"
     )
     p.add_argument("--format", choices=["mermaid", "dot"], help="text format (default: from -o, else mermaid)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write here (.mmd .md .dot .gv .svg); default stdout")
+    p.add_argument("-o", "--output", metavar="FILE", help=f"write here ({_known_suffixes()}); default stdout")
     p.set_defaults(func=run)
 
 
+def _refuse(message: str) -> int:
+    print(f"voskhod graph: {message}", file=sys.stderr)
+    return USAGE
+
+
 def run(args: argparse.Namespace) -> int:
-    from ..authoring.graph import GraphvizMissing, build_graph, to_dot, to_mermaid, to_svg
+    from ..authoring.graph import GraphvizMissing, build_graph, graphviz_program, render, to_dot, to_mermaid
 
     output = Path(args.output) if args.output else None
     suffix = output.suffix.lower() if output else ""
-    if suffix == ".svg" and args.format == "mermaid":
-        print(
-            "voskhod graph: SVG is drawn from DOT; leave out --format mermaid or pick another file name",
-            file=sys.stderr,
+    picture = PICTURE_FORMATS.get(suffix)
+    if output is not None and picture is None and suffix not in SUFFIX_FORMATS:
+        what = f"`{suffix}`" if suffix else "no suffix"
+        return _refuse(
+            f"{output}: {what} is not a format voskhod can write; name the file with one of {_known_suffixes()}"
         )
-        return 2
-    fmt = args.format or SUFFIX_FORMATS.get(suffix, "dot" if suffix == ".svg" else "mermaid")
-    if not story_path(story_arg(args, args.dir)).is_dir():
-        print(f"voskhod graph: {story_path(story_arg(args, args.dir))}: no such directory", file=sys.stderr)
-        return 2
-    story = load_or_report(story_arg(args, args.dir))
+    if picture is not None and args.format == "mermaid":
+        return _refuse(f"{suffix.upper()[1:]} is drawn from DOT; leave out --format mermaid or pick another file name")
+    if picture is not None:
+        try:
+            graphviz_program()
+        except GraphvizMissing as exc:
+            return _refuse(str(exc))
+    fmt = args.format or ("dot" if picture else SUFFIX_FORMATS.get(suffix, "mermaid"))
+    where = story_arg(args, args.dir)
+    if not story_path(where).is_dir():
+        return _refuse(f"{story_path(where)}: no such directory")
+    story = load_or_report(where)
     if story is None:
         return 1
     graph = build_graph(story)
@@ -51,12 +70,9 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return 0
     try:
-        if suffix == ".svg":
+        if picture is not None:
             try:
-                data = to_svg(text)
-            except GraphvizMissing as exc:
-                print(f"voskhod graph: {exc}", file=sys.stderr)
-                return 1
+                data = render(text, picture)
             except RuntimeError as exc:
                 print(f"voskhod graph: {exc}", file=sys.stderr)
                 return 1

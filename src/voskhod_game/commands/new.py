@@ -12,7 +12,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "new",
         help="start a new story from a small working example",
         description="Write a small, complete story into DIR (which must be new or empty): a manifest with a "
-        "custom meter, two scene files, a fact sheet and JSON Schemas for your editor. Then: "
+        "custom meter, two scene files, a fact sheet and JSON Schemas for your editor (each file names its "
+        "schema in a `yaml-language-server` modeline). Then: "
         "`voskhod check DIR`, `voskhod play --story DIR --watch`.",
     )
     p.add_argument("dir", metavar="DIR", help="folder for the new story (created; must be empty if it exists)")
@@ -21,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..authoring.scaffold import ScaffoldError, scaffold
+    from ..authoring.scaffold import ScaffoldError, scaffold, shell_word
 
     directory = Path(args.dir)
     try:
@@ -34,8 +35,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {path.name}")
     print()
     print("Next:")
-    print(f"  voskhod check {directory}                 # problems, with a hint each")
-    print(f"  voskhod play --story {directory} --watch  # play; edits reload as you save")
-    print(f"  voskhod graph {directory} -o map.mmd      # see its shape")
+    word = shell_word(directory)
+    commands = [
+        (f"voskhod check {word}", "problems, with a hint each"),
+        (f"voskhod play --story {word} --watch", "play; edits reload as you save"),
+        (f"voskhod graph {word} -o map.mmd", "see its shape (Mermaid; .svg or .png with Graphviz)"),
+    ]
+    width = max(len(command) for command, _ in commands)
+    for command, why in commands:
+        print(f"  {command:<{width}}  # {why}")
     print("A tutorial: docs/writing-scenes.md")
     return 0

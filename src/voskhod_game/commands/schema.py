@@ -17,9 +17,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "schema",
         help="print the JSON Schema of story files (for editors)",
-        description="Print the JSON Schema of a scene file (default) or of the manifest, story.yaml.",
+        description="Print the JSON Schema of a scene file (default), of the manifest (story.yaml) or of the "
+        "fact sheet (facts.yaml).",
     )
-    p.add_argument("--kind", choices=["scene", "manifest"], default="scene", help="which file kind (default scene)")
+    p.add_argument(
+        "--kind", choices=["scene", "manifest", "facts"], default="scene", help="which file kind (default scene)"
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.set_defaults(func=run)
 

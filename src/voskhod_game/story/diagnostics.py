@@ -32,6 +32,7 @@ CODES: dict[str, str] = {
     "V204": "malformed id",
     "V301": "expression does not parse or uses something not allowed",
     "V302": "unknown meter or flag in an expression",
+    "V303": "effect does not fit what it changes",
     # Warnings from story analysis (``voskhod check``; see authoring/analysis.py).
     "W401": "beat can never be reached",
     "W402": "ending can never be reached",
@@ -64,6 +65,7 @@ DEFAULT_HINTS: dict[str, str] = {
     "V204": "ids use lower-case letters, digits and `_`, starting with a letter",
     "V301": "conditions look like `oxygen > 5 and not reported`; see Expressions in docs/scene-format.md",
     "V302": "declare it under `meters:` or `flags:` in story.yaml",
+    "V303": "yes/no flags are set to true or false, whole-number flags to whole numbers; the clock is not set",
 }
 
 
@@ -83,7 +85,7 @@ class Diagnostic:
 
     def format(self) -> str:
         text = f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
-        return f"{text}\n    hint: {self.hint}" if self.hint else text
+        return visible(f"{text}\n    hint: {self.hint}" if self.hint else text)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -95,6 +97,17 @@ class Diagnostic:
             "message": self.message,
             "hint": self.hint,
         }
+
+
+def visible(text: str) -> str:
+    """``text`` with control and invisible format characters written as escapes (``\\x1b``, ``\\u202e``).
+
+    Messages quote what a story file holds, and a terminal would act on an escape
+    sequence or a right-to-left override instead of showing it.
+    """
+    if text.isprintable() or all(ch.isprintable() or ch == "\n" for ch in text):
+        return text
+    return "".join(ch if ch.isprintable() or ch == "\n" else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 class StoryError(Exception):

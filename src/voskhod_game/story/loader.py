@@ -13,7 +13,7 @@ import gc
 import hashlib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,9 @@ from .expressions import (
     CONSTANTS,
     FUNCTIONS,
     Assignment,
+    Compiled,
     Condition,
+    EvaluationError,
     ExpressionError,
     NumberExpr,
     compile_condition,
@@ -64,10 +66,47 @@ BUILTIN_NAMES = frozenset({"elapsed"})
 RESERVED_TRIGGERS = frozenset({MACHINE_STATE_ATTRIBUTE})
 
 
+YAML_SUFFIXES = frozenset({".yaml", ".yml"})
+# Folders never searched for scene files: translations, and anything hidden or
+# set aside (`.github/`, `_drafts/`).
+SKIPPED_FOLDERS = frozenset({"locales"})
+
+
 def scene_files(root: Path) -> list[Path]:
-    """The scene files of a story directory, in file name order."""
-    files = [p for p in root.iterdir() if p.suffix in {".yaml", ".yml"} and p.name not in {MANIFEST, FACTS}]
-    return sorted(files)
+    """The scene files of a story directory and its subfolders, in path order.
+
+    Writers group scenes in folders (``scenes/``, ``act1/``), so subfolders are
+    searched too, except hidden ones and ones starting with ``_``, ``locales/``,
+    and a folder with its own ``story.yaml`` (another story). Symbolic links
+    to folders are not followed, so a link loop cannot hang a load.
+    """
+    files: list[Path] = []
+
+    def unlistable(exc: OSError) -> None:  # a subfolder we may not read is skipped; the story folder is not
+        if Path(exc.filename) == root:
+            raise exc
+
+    for folder, subfolders, names in os.walk(root, onerror=unlistable):
+        here = Path(folder)
+        if here != root and MANIFEST in names:
+            subfolders.clear()
+            continue
+        # A folder named like a scene file is listed as one, so reading it says what is wrong.
+        names = [*names, *(d for d in subfolders if Path(d).suffix in YAML_SUFFIXES)]
+        subfolders[:] = sorted(
+            d
+            for d in subfolders
+            if not d.startswith((".", "_")) and d not in SKIPPED_FOLDERS and Path(d).suffix not in YAML_SUFFIXES
+        )
+        for name in names:
+            if Path(name).suffix in YAML_SUFFIXES and not (here == root and name in {MANIFEST, FACTS}):
+                files.append(here / name)
+    return sorted(files, key=lambda p: p.relative_to(root).parts)
+
+
+def story_files(root: Path) -> list[Path]:
+    """Every file a load of ``root`` reads: the manifest, the fact sheet and the scene files."""
+    return [p for p in (root / MANIFEST, root / FACTS) if p.is_file()] + scene_files(root)
 
 
 def load_story(root: str | Path) -> Story:
@@ -104,6 +143,7 @@ class _Names:
     beats: dict[str, Any]  # qualified beat id -> (file, key, raw beat)
     endings: dict[str, Ending]
     meters: dict[str, Meter]
+    flags: dict[str, Flag]
     facts: dict[str, Fact]
     known: Callable[[str], bool]  # names an expression may read
     writable: Callable[[str], bool]  # names an effect may assign
@@ -123,6 +163,7 @@ class _Loader:
         # Scenes whose files had errors: references into them are not reported again.
         self.broken_scenes: set[str] = set()
         self.unreadable_files = 0
+        self.no_scene_files = False  # then every beat and scene reference would fail: say it once
         self._beat_ids: set[str] = set()
 
     # -- helpers ---------------------------------------------------------
@@ -139,7 +180,8 @@ class _Loader:
     def read(self, path: Path) -> SourceFile | None:
         src = read_yaml(path, self.out)
         if src is not None:
-            self.hasher.update(os.fsencode(path.name))  # a name that is not UTF-8 still hashes
+            # the path below the story folder; a name that is not UTF-8 still hashes
+            self.hasher.update(os.fsencode(path.relative_to(self.root).as_posix()))
             self.hasher.update(src.content)
         return src
 
@@ -200,9 +242,16 @@ class _Loader:
             else:
                 self.unreadable_files += 1
         if not paths:
+            self.no_scene_files = True
             self.out.append(
                 Diagnostic(
-                    "V006", "the story has no scene files", root, 1, 1, "add a scene such as scenes/01_start.yaml"
+                    "V006",
+                    "the story has no scene files",
+                    root,
+                    1,
+                    1,
+                    "a scene file is a YAML file beside story.yaml (or in a subfolder such as scenes/) with "
+                    "`id:`, `title:` and `beats:`; `voskhod new DIR` writes a working example",
                 )
             )
         if not manifest_ok:
@@ -259,6 +308,7 @@ class _Loader:
             beats=beat_index,
             endings=endings,
             meters=meters,
+            flags=flags,
             facts=facts,
             known=names.__contains__,
             writable=(set(meters) | set(flags)).__contains__,
@@ -425,7 +475,7 @@ class _Loader:
         for fid, f in manifest.data.get("facts", {}).items():
             facts[fid] = Fact(fid, f["text"], f.get("source", ""))
         if facts_src is not None:
-            from .schema import MapOf, Obj, check
+            from .schema import FACT_MAP, check
 
             data = facts_src.data
             if isinstance(data, dict) and set(data) == {"facts"}:
@@ -433,7 +483,7 @@ class _Loader:
                 prefix: PathKey = ("facts",)
             else:
                 prefix = ()
-            if check(data, MapOf(Obj("fact"), r"^[A-Za-z0-9_.-]+$"), prefix, facts_src, self.out):
+            if check(data, FACT_MAP, prefix, facts_src, self.out):
                 for fid, f in data.items():
                     if fid in facts:
                         self.report(
@@ -474,7 +524,7 @@ class _Loader:
             return list(scene_by_id)
         order: list[str] = []
         for i, sid in enumerate(listed):
-            if sid not in scene_by_id and (sid in self.broken_scenes or self.unreadable_files):
+            if sid not in scene_by_id and (sid in self.broken_scenes or self.unreadable_files or self.no_scene_files):
                 continue  # its file has errors, reported already
             if sid not in scene_by_id:
                 self.report(
@@ -538,11 +588,8 @@ class _Loader:
             )
             when = None
         zones = tuple(ClockZone(z["label"], z["offset"]) for z in raw.get("zones", [])) or (ClockZone("UTC", 0),)
-        for i, zone in enumerate(zones if raw.get("zones") else ()):
-            try:
-                if when is not None:
-                    when + timedelta(minutes=zone.offset_minutes)
-            except OverflowError:
+        for i, zone in enumerate(zones if when is not None and raw.get("zones") else ()):
+            if not _can_shift(when, zone.offset_minutes):
                 self.report(
                     "V104",
                     f"zone `{zone.label}` ({zone.offset_minutes:+} min) puts the clock before year {first}",
@@ -692,7 +739,7 @@ class _Loader:
         would be reported too: noise that hides the real problem.
         """
         scene = target.split(".", 1)[0] if "." in target else scene_id
-        if scene in self.broken_scenes:
+        if scene in self.broken_scenes or self.no_scene_files:
             return True
         known = {s.split(".", 1)[0] for s in self._beat_ids}
         return self.unreadable_files > 0 and scene not in known
@@ -773,7 +820,7 @@ class _Loader:
 
     # -- expressions -------------------------------------------------------
     def expression_problem(self, exc: ExpressionError, src: SourceFile, key: PathKey, source: str) -> None:
-        code = "V302" if exc.message.startswith("unknown") else "V301"
+        code = getattr(exc, "code", "") or ("V302" if exc.message.startswith("unknown") else "V301")
         hint = exc.hint
         if code == "V302":
             name = exc.message.split("`")[1] if "`" in exc.message else ""
@@ -818,7 +865,77 @@ class _Loader:
         return None if any(c is None for c in compiled) else tuple(compiled)
 
     def compile_effect(self, text: str, known: Any) -> Assignment:
-        return compile_effect(text, known, self.names.writable)
+        writable = self.names.writable
+        assignment = compile_effect(text, known, lambda name: writable(name) or name in BUILTIN_NAMES)
+        return fit_effect(assignment, self.names.flags)
+
+
+class EffectMismatch(ExpressionError):
+    """An effect that parses but cannot do what it says to what it changes (V303)."""
+
+    code = "V303"
+
+
+def fit_effect(effect: Assignment, flags: dict[str, Flag]) -> Assignment:
+    """Refuse an effect that does not fit its name's kind; guard whole numbers while playing.
+
+    The engine stores into a flag with its declared type, so without this
+    `found += 1` on a yes/no flag stays `true` and `count = 2.75` becomes 2,
+    both silently. A value known when the story loads is checked here; one that
+    depends on the run is checked each time the effect runs, and the engine
+    reports and skips the effect instead of cutting the fraction off.
+    """
+    name, op = effect.name, effect.op
+    if name in BUILTIN_NAMES:
+        raise EffectMismatch(
+            f"`{name}` is the mission clock; effects cannot set it",
+            0,
+            "time passes with each choice's `time:`; to count something else, declare a flag",
+        )
+    flag = flags.get(name)
+    if flag is None:
+        return effect
+    try:
+        constant: Any = effect.expr.fn({})  # reads no name: its value is known now
+    except (KeyError, ArithmeticError, TypeError, ValueError):
+        constant = None
+    if isinstance(flag.default, bool):
+        if op != "=":
+            raise EffectMismatch(
+                f"`{name}` is a yes/no flag; `{op}=` does arithmetic on it",
+                0,
+                f"set it instead: `{name} = true` or `{name} = false`; a whole-number flag counts",
+            )
+        if isinstance(constant, (int, float)) and not isinstance(constant, bool):
+            raise EffectMismatch(
+                f"`{name}` is a yes/no flag; `{constant:g}` is a number",
+                0,
+                f"write `{name} = true` or `{name} = false`",
+            )
+        return effect
+    if op == "/":
+        raise EffectMismatch(
+            f"`{name}` holds whole numbers; `/=` can leave a fraction",
+            0,
+            f"divide and round down with `{name} = {name} // 2`, or make `{name}` a meter",
+        )
+    if isinstance(constant, float) and not constant.is_integer():
+        raise EffectMismatch(
+            f"`{name}` holds whole numbers; {constant:g} is not one",
+            0,
+            f"use a whole number, `round(...)` or `//`, or make `{name}` a meter to hold fractions",
+        )
+    if constant is not None:
+        return effect
+    compute = effect.expr.fn
+
+    def whole(env: Any) -> Any:
+        value = compute(env)
+        if isinstance(value, float) and not value.is_integer():
+            raise EvaluationError(f"`{name}` holds whole numbers, not {value:g}")
+        return value
+
+    return replace(effect, expr=Compiled(effect.expr.source, whole, effect.expr.names))
 
 
 def _present(path: Path) -> bool:
@@ -835,6 +952,14 @@ def _present(path: Path) -> bool:
 
 # Without a clock, milestone times count from an arbitrary midnight: only differences matter.
 ELAPSED_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _can_shift(when: datetime | None, minutes: int) -> bool:
+    """Whether the clock can show ``when`` moved by ``minutes`` (datetime stops at years 1 and 9999)."""
+    try:
+        return when is None or bool(when + timedelta(minutes=minutes))
+    except OverflowError:
+        return False
 
 
 def parse_utc(text: str) -> datetime | None:

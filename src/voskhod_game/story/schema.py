@@ -185,6 +185,9 @@ OUTCOME_FIELDS = [
     Field("result", Str(), "Text shown after the choice is made, before the next beat."),
 ]
 
+# Fact ids are freer than other ids (`F1`, `nasa-1965.3`): sources number them their own way.
+FACT_MAP = MapOf(Obj("fact"), r"^[A-Za-z0-9_.-]+$")
+
 OBJECTS: dict[str, list[Field]] = {
     "manifest": [
         Field("id", Str(ID_PATTERN), "Story id; saves remember it.", True),
@@ -211,7 +214,7 @@ OBJECTS: dict[str, list[Field]] = {
         Field("meters", MapOf(Obj("meter")), "Quantities the story tracks, by name.", True),
         Field("flags", MapOf(AnyOf(Bool(), Int(), Obj("flag"))), "Named facts about a run, by name."),
         Field("endings", ListOf(Obj("ending")), "Endings (scene files may declare more)."),
-        Field("facts", MapOf(Obj("fact"), r"^[A-Za-z0-9_.-]+$"), "Fact-sheet entries history notes may cite."),
+        Field("facts", FACT_MAP, "Fact-sheet entries history notes may cite."),
         Field("debrief", Obj("debrief"), "What the debrief compares with history."),
         Field(
             "renamed",
@@ -461,7 +464,7 @@ def _describe(value: Any) -> str:
 
 
 def json_schema(kind: str) -> dict[str, Any]:
-    """JSON Schema (2020-12) for a manifest (``manifest``) or a scene file (``scene``)."""
+    """JSON Schema (2020-12) for a manifest (``manifest``), a scene file (``scene``) or ``facts.yaml`` (``facts``)."""
     defs = {}
     for name, fields in OBJECTS.items():
         defs[name] = {
@@ -469,6 +472,14 @@ def json_schema(kind: str) -> dict[str, Any]:
             "additionalProperties": False,
             "properties": {f.name: {**f.type.json(), "description": f.doc} for f in fields},
             "required": [f.name for f in fields if f.required],
+        }
+    if kind == "facts":  # `facts: {F1: ...}`, or the entries at the top level
+        sheet = {"type": "object", "properties": {"facts": FACT_MAP.json()}, "required": ["facts"]}
+        return {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "Voskhod fact sheet",
+            "anyOf": [{**sheet, "additionalProperties": False}, FACT_MAP.json()],
+            "$defs": {"fact": defs["fact"]},
         }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
