@@ -31,7 +31,7 @@ def run(quick: bool) -> list[Row]:
     shipped = SHIPPED_STORY if (SHIPPED_STORY / "story.yaml").is_file() else FIXTURE_STORY
     label = "shipped story" if shipped == SHIPPED_STORY else "tests/fixtures/mini (scenes/ not present)"
     many, few = (2_000, 200) if quick else (20_000, 1_000)
-    repetitions = 2 if quick else 5
+    repetitions = 1 if quick else 5
 
     def ours(runs: int) -> list[str]:
         return [sys.executable, "-m", "voskhod_game", "simulate", "--runs", str(runs), "--json", str(shipped)]

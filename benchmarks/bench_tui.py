@@ -120,7 +120,7 @@ def session(argv: list[str], keys: list[str], markers: list[str], saves_root: Pa
 
 
 def run(quick: bool) -> list[Row]:
-    repetitions = 3 if quick else 9
+    repetitions = 2 if quick else 9
     shipped = SHIPPED_STORY if (SHIPPED_STORY / "story.yaml").is_file() else FIXTURE_STORY
     label = "shipped story" if shipped == SHIPPED_STORY else "tests/fixtures/mini"
     titles = {
@@ -138,7 +138,7 @@ def run(quick: bool) -> list[Row]:
         return [skipped("tui", titles[k], "TUI not present", targets.get(k, "")) for k in titles]
     with tempfile.TemporaryDirectory(prefix="voskhod-bench-") as tmp:
         root = Path(tmp)
-        walk = plan(shipped, 4 if quick else 8)
+        walk = plan(shipped, 3 if quick else 8)
         script = root / "script.json"
         script.write_text(json.dumps(walk["script"]), encoding="utf-8")
         minimal = [sys.executable, str(HERE / "minimal_app.py"), str(script)]

@@ -71,7 +71,7 @@ def measure(beats: int, edits: int) -> dict[str, list[float]]:
 
 def run(quick: bool) -> list[Row]:
     sizes = [1_000] if quick else [1_000, 10_000]
-    edits = 3 if quick else 9
+    edits = 2 if quick else 9
     rows = []
     if not (SRC / "voskhod_game" / "tui" / "app.py").is_file():
         return [skipped("watch", f"edit to new text on screen, {b:,} beats", "TUI not present") for b in sizes]

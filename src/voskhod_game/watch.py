@@ -17,11 +17,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .engine.game import Game, GameError
 from .story.diagnostics import Diagnostic
 from .story.loader import analyse_story, story_files
 from .story.model import Story
+
+if TYPE_CHECKING:  # the engine (and transitions) is imported when a game is carried over
+    from .engine.game import Game
 
 DEFAULT_INTERVAL = 0.5
 Signature = tuple[tuple[str, int, int], ...]
@@ -108,6 +111,8 @@ def carry_over(game: Game, story: Story) -> tuple[Game, str]:
     current beat was deleted or renamed, or the story id changed, a new game
     starts with the same seed.
     """
+    from .engine.game import Game, GameError
+
     try:
         moved = Game.restore(story, game.snapshot())
     except GameError as exc:
