@@ -54,7 +54,9 @@ def replay_engine(story: Story, walk: list[tuple[int, list[str]]], finals: list 
             choose(pick)
         spent += time.perf_counter() - start
         if finals is not None:
-            finals.append((game.state, {k: round(float(v), 9) for k, v in game.env.items()}))
+            run = game.run
+            values = {**run.meters, **run.flags, "elapsed": run.elapsed}
+            finals.append((game.state, {k: round(float(v), 9) for k, v in values.items()}))
     return spent
 
 

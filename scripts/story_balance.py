@@ -43,7 +43,7 @@ def simulate(story: Story, runs: int, first_seed: int = 0) -> Balance:
         game, seen, stuck = play_uniform(story, seed, MAX_STEPS)
         out.runs += 1
         out.beats.update(seen)
-        out.choices.update(f"{s['beat']}:{s['choice']}" for s in game.history)
+        out.choices.update(f"{s.beat}:{s.choice}" for s in game.history)
         out.steps.append(len(game.history))
         if stuck is not None:
             out.stuck.append((seed, stuck))

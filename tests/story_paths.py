@@ -27,7 +27,7 @@ HISTORICAL_PATH = [
     "report_fail", "ask_manual", "rest_orbit", "hold_pasha", "align_careful", "zone_perm", "strap_in",
     "count_aloud", "report_drag", "brace", "breathe", "look_out",
     # taiga
-    "fire_bolts", "rock_it", "stamp_path", "key_morse", "wave_arms", "fetch_all", "strip_dry", "huddle",
+    "fire_bolts", "rock_it", "gather_wood", "key_morse", "wave_arms", "fetch_all", "strip_dry", "huddle",
     "go_meet", "hut_night", "ski",
     # epilogue
     "call_home", "speak", "paint_hist",

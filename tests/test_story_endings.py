@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from story_paths import HISTORICAL_PATH, play, play_random, replace, story, until
+from voskhod_game.engine.game import Game
 
 
 @pytest.fixture(scope="module")
@@ -18,15 +19,34 @@ def test_historical_type_by_the_historical_path(s):
 
 
 def test_survived_type_by_landing_near_the_target(s):
-    # Farmland nearer the target: 40 + 165 km off, close enough to be picked up the same day.
-    path = [*until(replace(HISTORICAL_PATH, "zone_perm", "zone_farm"), "look_out"), "meet_team"]
-    game = play(s, path)
-    assert game.ending_id == "quick_pickup"
+    # A rehearsed crew aligning fast loses 8 + 15 s: 41 + 7.5 * 23 = 213.5 km, within reach of
+    # the trucks when the navigator chose farmland. A crooked burn (a chance) still goes long.
+    path = until(HISTORICAL_PATH, "look_out")
+    for old, new in [("rest_orbit", "rehearse"), ("align_careful", "align_quick"), ("zone_perm", "zone_farm")]:
+        path = replace(path, old, new)
+    endings = set()
+    for seed in range(30):
+        game = Game.new(s, seed=seed)
+        for choice in path:
+            if not game.ended:
+                game.choose(choice)
+        if not game.ended and game.env["landing_km"] == pytest.approx(213.5):
+            game.choose("meet_team")
+            endings.add(game.ending_id)
+    assert endings == {"quick_pickup"}
     assert s.endings["quick_pickup"].type == "survived"
 
 
+def test_lateness_not_the_chosen_area_sets_the_distance(s):
+    path = until(HISTORICAL_PATH, "look_out")
+    for area in ("zone_perm", "zone_farm"):
+        game = play(s, replace(path, "zone_perm", area))
+        assert game.env["landing_km"] == pytest.approx(386), area
+        assert game.env["late_s"] == pytest.approx(46)
+
+
 def test_survived_type_by_departing_from_history(s):
-    game = play(s, [*replace(HISTORICAL_PATH, "bleed_027", "bleed_035")[:-1], "paint_other"])
+    game = play(s, [*replace(HISTORICAL_PATH, "zone_perm", "zone_farm")[:-1], "paint_other"])
     assert game.ending_id == "another_flight"
 
 

@@ -172,7 +172,7 @@ class LineGame:
             if self.story.intro:
                 self.say(self.style("bold", self.story.title))
                 self.say()
-                self.para(self.story.intro)
+                self.para(self.game.render(self.story.intro))
         self.show()
         return True
 

@@ -26,9 +26,19 @@ CASES: dict[str, tuple[str, tuple[str, str], str]] = {
     "V202": ("1_harbour.yaml", ("target: tower.lamp_room", "target: tower.lamp_rom"), "lamp_rom"),
     "V203": ("1_harbour.yaml", ("      - id: climb", "      - id: beat"), "id: beat"),
     "V204": ("1_harbour.yaml", ("  - id: quay", "  - id: Quay"), "id: Quay"),
+    "V205": (
+        "2_tower.yaml",
+        (
+            "  - id: watch\n",
+            "  - id: loop_a\n    route: [{target: loop_b}]\n  - id: loop_b\n    route: [{target: loop_a}]\n"
+            "  - id: watch\n",
+        ),
+        "id: loop_b",
+    ),
     "V301": ("1_harbour.yaml", ("if: lamp_oil < 80", "if: lamp_oil <"), "if: lamp_oil <"),
     "V302": ("1_harbour.yaml", ("if: lamp_oil < 80", "if: lamp_oyl < 80"), "lamp_oyl"),
     "V303": ("2_tower.yaml", ("effects: [signalled = true]", "effects: [signalled += 1]"), "signalled += 1"),
+    "V304": ("2_tower.yaml", ("The wick is black.", "The wick is {black."), "{black"),
     "W401": (
         "2_tower.yaml",
         (

@@ -37,8 +37,8 @@ def test_random_runs_cover_the_example_story_like_exhaustive_search() -> None:
     assert random.endings_never_reached == []
     assert sum(random.endings.values()) == 2000 == random.runs
     assert set(random.causes_of_loss) == {"out of fuel", "cold injury"}
-    # every run starts at the briefing and takes one of its two choices
-    assert random.beat_hits["depot.briefing"] == 2000
+    # every run starts at the briefing (once more after checking the runners) and leaves by one of two choices
+    assert random.beat_hits["depot.briefing"] == 2000 + random.choice_hits["depot.briefing:check_runners"]
     assert random.choice_hits["depot.briefing:load_extra"] + random.choice_hits["depot.briefing:leave_light"] == 2000
     # least-taken first: the two choices at the start are taken almost equally often
     assert abs(random.choice_hits["depot.briefing:load_extra"] - 1000) < 150
@@ -85,7 +85,7 @@ def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["simulate", str(CREVASSE), "--runs", "200", "--seed", "3", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["runs"] == 200 and data["seed"] == 3
-    assert data["coverage"]["beats"] == {"reached": 4, "total": 4}
+    assert data["coverage"]["beats"] == {"reached": 6, "total": 6}  # the routing beat `across` included
     assert set(data["endings"]) == {"crossing", "airlift", "stranded", "frostbite"}
     assert set(data["meter_ranges"]["crevasses"]) == {"fuel", "warmth"}
     assert data["runs_per_second"] > 0

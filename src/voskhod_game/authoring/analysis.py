@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from ..story.diagnostics import Diagnostic
 from ..story.loader import FACTS, MANIFEST
-from ..story.markup import PLACEHOLDER_RE, placeholders, plain, unbalanced_emphasis
+from ..story.markup import plain, unbalanced_emphasis
 from ..story.model import Choice, Outcome, Story, Where
 from .flow import FALSE, TRUE, Flow, analyse_flow
 from .intervals import Interval, cap_cases, complementary, names_in, refine_cases
@@ -179,19 +179,29 @@ class _Checker:
         reads: set[str] = set()
         writes: set[str] = set()
         for text, _ in self.texts():
-            reads.update(name for name, _ in placeholders(text))
+            reads.update(getattr(text, "names", ()))
         for beat in story.beats.values():
             writes.update(name for name, rate in beat.rates if rate)
+            effects = [*beat.effects]
+            for branch in beat.route:
+                effects.extend(branch.outcome.effects)
+                if branch.condition is not None:
+                    reads |= names_in(branch.condition.source)
             for choice in beat.choices:
                 writes.update(name for name, rate in choice.rates if rate)
                 if choice.condition is not None:
                     reads |= names_in(choice.condition.source)
                 if choice.chance is not None:
                     reads |= names_in(choice.chance.probability.source)
+                for branch in choice.branches:
+                    for expr in (branch.condition, branch.weight):
+                        if expr is not None:
+                            reads |= names_in(expr.source)
                 for outcome in _outcomes(choice):
-                    for effect in outcome.effects:
-                        writes.add(effect.name)
-                        reads |= names_in(effect.expr.source)
+                    effects.extend(outcome.effects)
+            for effect in effects:
+                writes.add(effect.name)
+                reads |= names_in(effect.expr.source)
         for comparison in story.comparisons:
             reads |= names_in(comparison.yours.source)
         for meter in story.meters.values():
@@ -276,24 +286,33 @@ class _Checker:
         if story.intro:
             yield story.intro, locate.at(self.manifest, ("intro",))
         for beat in story.beats.values():
-            yield beat.text, locate.beat(beat.id, "text")
+            if beat.text:
+                yield beat.text, locate.beat(beat.id, "text")
+            if beat.title:
+                yield beat.title, locate.beat(beat.id, "title")
+            if beat.history is not None and beat.history.note:
+                yield beat.history.note, locate.beat(beat.id, "history")
             for i, choice in enumerate(beat.choices):
                 yield choice.label, locate.choice(beat.id, i, "label")
-                if choice.outcome.text:
+                if choice.disabled_reason:
+                    yield choice.disabled_reason, locate.choice(beat.id, i, "reason")
+                if choice.branches:
+                    for j, branch in enumerate(choice.branches):
+                        if branch.outcome.text:
+                            yield branch.outcome.text, locate.choice(beat.id, i, "outcomes", j, "result")
+                elif choice.outcome.text:
                     yield choice.outcome.text, locate.choice(beat.id, i, "result")
                 if choice.chance is not None and choice.chance.outcome.text:
                     yield choice.chance.outcome.text, locate.choice(beat.id, i, "chance", "result")
         for ending in story.endings.values():
             if ending.where is None:
                 continue
-            for part in ("text", "debrief"):
+            for part in ("title", "text", "debrief"):
                 value = getattr(ending, part)
                 if value:
                     yield value, locate.at(ending.where.path, _ending_key(locate, ending.where, ending.id, part))
 
     def markup(self) -> Iterator[Diagnostic]:
-        known = set(self.story.meters) | set(self.story.flags) | {"elapsed"}
-        beat_texts = {b.text for b in self.story.beats.values()}
         for text, where in self.texts():
             for offset in unbalanced_emphasis(text):
                 yield self.warn(
@@ -303,24 +322,7 @@ class _Checker:
                     "write `*word*` for emphasis or `**word**` for strong, on one line; a literal star is not "
                     "supported in story text",
                 )
-            matched = {i for m in PLACEHOLDER_RE.finditer(text) for i in range(m.start(), m.end())}
-            for offset, ch in enumerate(text):
-                if ch in "{}" and offset not in matched:
-                    yield self.warn(
-                        "W408",
-                        f"stray `{ch}`: not part of a `{{name}}` placeholder",
-                        self.locate.in_text(where, text, offset),
-                        "placeholders are a meter or flag name in braces with no spaces: `{oxygen}`",
-                    )
-            if text not in beat_texts:  # the loader already reports these in beat text (V302)
-                for name, offset in placeholders(text):
-                    if name not in known:
-                        yield self.warn(
-                            "W408",
-                            f"unknown name `{{{name}}}` in text: the player would see 0",
-                            self.locate.in_text(where, text, offset),
-                            "placeholders show a meter or flag declared in story.yaml",
-                        )
+            # Braces and the names inside them are checked by the loader (V304, V302).
             if text.strip() and not plain(text).strip():
                 yield self.warn(
                     "W408",
@@ -331,7 +333,7 @@ class _Checker:
 
 
 def _outcomes(choice: Choice) -> list[Outcome]:
-    return [choice.outcome] + ([choice.chance.outcome] if choice.chance else [])
+    return list(choice.outcomes())
 
 
 def _ending_key(locate: Locator, where: Where, ending_id: str, part: str) -> tuple[str | int, ...]:

@@ -79,11 +79,13 @@ class _Analyser:
     def initial(self) -> State:
         story = self.story
         values = {n: Interval.point(m.start) for n, m in story.meters.items()}
-        values.update({n: Interval.point(float(f.default)) for n, f in story.flags.items()})
+        values.update({n: _flag_range(f.default) for n, f in story.flags.items()})
         values["elapsed"] = Interval.point(0.0)
         rates = {n: Interval.point(m.rate) for n, m in story.meters.items()}
         start = story.beats[story.start]
         rates.update({n: Interval.point(r) for n, r in start.rates})
+        for effect in start.effects:
+            self.apply(effect.name, effect.op, value_of(effect.expr.source, values), values)
         return State(values, rates)
 
     def run(self) -> Flow:
@@ -106,6 +108,16 @@ class _Analyser:
 
     def successors(self, beat: Beat, state: State) -> list[tuple[str, State]]:
         out: list[tuple[str, State]] = []
+        for branch in beat.route:
+            values = state.values
+            if branch.condition is not None:
+                narrowed = refine(branch.condition.source, values)
+                if narrowed is None:
+                    continue
+                values = narrowed
+            after = self.take(None, branch.outcome, State(dict(values), dict(state.rates)))
+            if after is not None:
+                out.append((branch.outcome.target, after))  # type: ignore[arg-type]
         for choice in beat.choices:
             values = state.values
             if choice.condition is not None:
@@ -122,19 +134,24 @@ class _Analyser:
                     outcomes.append(choice.outcome)
             else:
                 outcomes.append(choice.outcome)
-            for outcome in outcomes:
-                after = self.take(choice, outcome, State(dict(values), dict(state.rates)))
+            branch_values = []
+            for branch in choice.branches[:-1]:  # the last branch is choice.outcome, taken above
+                narrowed = refine(branch.condition.source, values) if branch.condition is not None else values
+                if narrowed is not None:
+                    branch_values.append((branch.outcome, narrowed))
+            for outcome, start in [*((o, values) for o in outcomes), *branch_values]:
+                after = self.take(choice, outcome, State(dict(start), dict(state.rates)))
                 if after is not None:
                     out.append((outcome.target, after))  # type: ignore[arg-type]
         return out
 
-    def take(self, choice: Choice, outcome: Outcome, state: State) -> State | None:
-        """Apply one outcome; record endings; the state entering the target beat, if any."""
+    def take(self, choice: Choice | None, outcome: Outcome, state: State) -> State | None:
+        """Apply one outcome (of a choice, or of a route when ``choice`` is None); the state entering the target."""
         story = self.story
         values, rates = state.values, state.rates
-        for name, rate in choice.rates:
+        for name, rate in choice.rates if choice is not None else ():
             rates[name] = Interval.point(rate)
-        if choice.time > 0:
+        if choice is not None and choice.time > 0:
             t = choice.time
             values["elapsed"] = Interval(values["elapsed"].lo + t, values["elapsed"].hi + t)
             for name, r in rates.items():
@@ -160,6 +177,8 @@ class _Analyser:
         target = story.beats[outcome.target or ""]
         for name, rate in target.rates:
             rates[name] = Interval.point(rate)
+        for effect in target.effects:  # entry effects, before the player sees the beat
+            self.apply(effect.name, effect.op, value_of(effect.expr.source, values), values)
         return State(values, rates)
 
     def apply(self, name: str, op: str, new: Interval, values: dict[str, Interval]) -> None:
@@ -212,6 +231,13 @@ class _Analyser:
                 lo_limit, hi_limit = 0.0, 1.0
             values[name] = Interval(lo_limit if v.lo < was.lo else v.lo, hi_limit if v.hi > was.hi else v.hi)
         return State(values, new.rates)
+
+
+def _flag_range(default: bool | int | str) -> Interval:
+    """A flag's start as a range; text values are not ranges (anything may hold)."""
+    if isinstance(default, str):
+        return Interval(-INF, INF)
+    return Interval.point(float(default))
 
 
 def analyse_flow(story: Story) -> Flow:

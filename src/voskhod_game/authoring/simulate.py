@@ -140,6 +140,7 @@ class _Tally:
     def __init__(self, story: Story, seed: int) -> None:
         self.story = story
         self.beat_hits = dict.fromkeys(story.beats, 0)
+        self.route_beats = tuple(b.id for b in story.beats.values() if b.is_route)
         self.choice_hits = {f"{b.id}:{c.id}": 0 for b in story.beats.values() for c in b.choices}
         self.choice_keys = {(b.id, c.id): f"{b.id}:{c.id}" for b in story.beats.values() for c in b.choices}
         self.endings = dict.fromkeys(story.endings, 0)
@@ -181,7 +182,14 @@ class _Tally:
             del pool[1::2]
         rows.clear()
 
+    def passed(self, game: Game) -> None:
+        """Routing beats are passed through, never stopped at: count them from the run's visits."""
+        visits = game.run.visits
+        for beat_id in self.route_beats:
+            self.beat_hits[beat_id] += visits.get(beat_id, 0)
+
     def ended(self, game: Game, weight: int = 1) -> None:
+        self.passed(game)
         ending_id = game.ending_id or ""
         self.endings[ending_id] += weight
         ending = self.story.endings[ending_id]
@@ -260,9 +268,11 @@ def simulate_random(
             tally.at_beat(beat_id, game.env)
             choices = game.enabled_choices()
             if not choices:
+                tally.passed(game)
                 tally.stuck(beat_id, tuple(path))
                 break
             if len(path) >= max_steps:
+                tally.passed(game)
                 tally.cut_off += 1
                 break
             if len(choices) == 1:
@@ -308,6 +318,7 @@ def simulate_exhaustive(
     """
     tally = _Tally(story, 0)
     reads_elapsed = _story_reads_elapsed(story)
+    reads_visits = _story_reads(story, "visits(", "seen(", "{&", "{~")
     game = Game.new(story, 0)
     started = time.perf_counter()
     stack = [_Node(game.checkpoint(), ())]
@@ -317,7 +328,7 @@ def simulate_exhaustive(
     while stack:
         node = stack.pop()
         game.rewind(node.checkpoint)
-        key = _state_key(game, reads_elapsed)
+        key = _state_key(game, reads_elapsed, reads_visits)
         if key in visited:
             continue
         if len(visited) >= max_states:
@@ -362,26 +373,40 @@ def simulate_exhaustive(
     return tally.report("exhaustive", 0, runs, seconds, bound_hit=bound, states=len(visited))
 
 
-def _story_reads_elapsed(story: Story) -> bool:
-    from .intervals import names_in
+def _story_reads(story: Story, *words: str) -> bool:
+    """Whether any of the story's files mentions one of ``words`` (conditions, effects, texts).
 
-    for beat in story.beats.values():
-        for choice in beat.choices:
-            sources = [choice.condition.source] if choice.condition else []
-            if choice.chance:
-                sources.append(choice.chance.probability.source)
-            for outcome in [choice.outcome] + ([choice.chance.outcome] if choice.chance else []):
-                sources.extend(e.expr.source for e in outcome.effects)
-            if any("elapsed" in names_in(s) for s in sources):
-                return True
+    Deliberately wide: a state key that keeps too much only explores more, one
+    that keeps too little would merge states whose futures differ.
+    """
+    for path in story.root.glob("*.yaml"):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return True
+        if any(word in text for word in words):
+            return True
     return False
 
 
-def _state_key(game: Game, reads_elapsed: bool) -> tuple[Any, ...]:
-    values = game.env
-    items = tuple((k, round(float(v), 9)) for k, v in sorted(values.items()) if reads_elapsed or k != "elapsed")
-    rates = tuple(sorted(game.run.rates.items()))
-    return (game.state, items, rates)
+def _story_reads_elapsed(story: Story) -> bool:
+    return _story_reads(story, "elapsed")
+
+
+def _state_key(game: Game, reads_elapsed: bool, reads_visits: bool = True) -> tuple[Any, ...]:
+    run = game.run
+    meters = tuple((k, round(v, 9)) for k, v in sorted(run.meters.items()))
+    clock = round(run.elapsed, 9) if reads_elapsed else None
+    visits = tuple(sorted(run.visits.items())) if reads_visits else ()
+    return (
+        run.beat,
+        meters,
+        tuple(sorted(run.flags.items())),
+        clock,
+        tuple(sorted(run.rates.items())),
+        tuple(sorted(run.taken.items())),
+        visits,
+    )
 
 
 def play_uniform(story: Story, seed: int, max_steps: int = 500) -> tuple[Game, list[str], str | None]:

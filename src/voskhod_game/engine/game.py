@@ -14,13 +14,14 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from ..story.markup import fill_values
+from ..story.expressions import VISITS_KEY
 from ..story.model import ENDING_PREFIX, Beat, Choice, Scene, Story
+from ..story.text import Text
 from . import rules
 from .clock import clock_view
 from .migrations import STATE_FORMAT, load_run
 from .rng import Rng, new_seed
-from .state import FlagValue, RunState, Sample, StateError, Step, mark_to_json
+from .state import RunState, Sample, StateError, Step, mark_to_json
 from .views import ChoiceResult, ChoiceView, EndingView, Event, HistoryView, LogEntry, MeterView, View
 
 MAX_UNDO = 100
@@ -60,10 +61,11 @@ class Game:
         self.undo_stack: deque[dict[str, Any]] = deque(maxlen=MAX_UNDO)  # the oldest mark drops off
         self.last_result: ChoiceResult | None = None
         self.forced_chance: bool | None = None  # tools that explore every outcome
-        self.env: dict[str, FlagValue | float] = {}  # what expressions read; kept in step by the rules
+        self.pick: int | None = None  # the outcome picked for the trigger being fired (rules.picked)
+        self.route_hops = 0  # routing beats passed through since the last choice
+        self.env: dict[str, Any] = {}  # what expressions read; kept in step by the rules
         self.changed()
         self._events: list[Event] | None = None
-        self._precision = {name: m.precision for name, m in story.meters.items()}
 
     # -- creation ----------------------------------------------------------
     @classmethod
@@ -82,6 +84,7 @@ class Game:
 
     def _begin(self) -> None:
         # transitions never runs on_enter for the initial state: run its entry rules here.
+        self.route_hops = 0
         rules.arrive(self.story.beats[self.story.start], self)
         self._sample()
         self.run.log.append(LogEntry(0.0, "note", f"Mission start: {self.story.title}"))
@@ -95,7 +98,7 @@ class Game:
         value, so it is rebuilt only when the whole run changes.
         """
         run = self.run
-        self.env = {**run.meters, **run.flags, rules.ELAPSED: run.elapsed}
+        self.env = {**run.meters, **run.flags, rules.ELAPSED: run.elapsed, VISITS_KEY: run.visits}
 
     def report(self, event: Event) -> None:
         """An event for the player, when a choice is being presented (not while simulating)."""
@@ -177,13 +180,29 @@ class Game:
         )
 
     def render(self, text: str) -> str:
-        return fill_values(text, self.env, self._precision)
+        """A story text as this run shows it: conditions decided, values filled in, variants picked."""
+        if isinstance(text, Text) and text.template is not None:
+            return text.render(self.env, self._pick)
+        return text
+
+    def _pick(self, slot: int, count: int, mode: str) -> int:
+        """Which of ``count`` variants a text shows: ``&`` cycles with visits, ``~`` is seeded.
+
+        Computed from the run's seed and the visit count of the beat, never from
+        the dice, so the same text reads the same after undo, reload and replay.
+        """
+        run = self.run
+        visits = run.visits.get(run.beat, 1)
+        if mode == "&":
+            return (visits - 1) % count
+        return Rng(run.seed * 0x9E3779B97F4A7C15 + slot * 0xBF58476D1CE4E5B9 + visits).below(count)
 
     def ending_view(self) -> EndingView | None:
         if not self.ended:
             return None
         e = self.story.endings[self.ending_id or ""]
-        return EndingView(e.id, e.type, e.title, self.render(e.text), self.render(e.debrief), e.cause)
+        render = self.render
+        return EndingView(e.id, e.type, render(e.title), render(e.text), render(e.debrief), e.cause)
 
     def view(self) -> View:
         ending = self.ending_view()
@@ -196,7 +215,7 @@ class Game:
                 story.title,
                 self.state,
                 last_scene.id,
-                last_scene.title,
+                self.render(last_scene.title),
                 last_scene.number,
                 len(story.scenes),
                 ending.title,
@@ -214,24 +233,26 @@ class Game:
         scene = story.scene_of(beat.id)
         choices = []
         number = 0
+        render = self.render
         for c in beat.choices:
             ok, reason = self.enabled(c)
-            if not ok and c.hidden_when_disabled:
+            if not ok and c.hidden_when_closed:
                 continue
             number += 1
-            choices.append(ChoiceView(c.id, number, c.label, ok, reason, c.time, c.chance is not None))
+            risky = c.chance is not None or any(b.condition is None for b in c.branches[:-1])
+            choices.append(ChoiceView(c.id, number, render(c.label), ok, render(reason), c.time, risky))
         note = None
         if beat.history is not None:
             facts = tuple((f, story.facts[f].text) for f in beat.history.facts if f in story.facts)
-            note = HistoryView(beat.history.note, facts)
+            note = HistoryView(render(beat.history.note), facts)
         return View(
             story.title,
             beat.id,
             scene.id,
-            scene.title,
+            render(scene.title),
             scene.number,
             len(story.scenes),
-            beat.title,
+            render(beat.title),
             self.render(beat.text),
             self.meter_views(scene),
             tuple(choices),
@@ -257,6 +278,7 @@ class Game:
         events: list[Event] = []
         self._events = events
         self.forced_chance = force_chance
+        self.route_hops = 0
         try:
             fired = self.rules.fire(self, choice.id)
         finally:
@@ -264,13 +286,13 @@ class Game:
             self.forced_chance = None
         if not fired:  # the Machine refused: nothing happened, so nothing to undo
             self.undo_stack.pop()
-            raise GameError(f"“{choice.label}” is not possible now")
+            raise GameError(f"“{self.render(choice.label)}” is not possible now")
         step = run.history[-1]  # take() records it; a limit that ended the game adds none
-        outcome = choice.chance.outcome if step.chance and choice.chance is not None else choice.outcome
+        outcome = choice.outcome if step.outcome == 0 else choice.outcome_at(step.outcome)
 
         meters = self.story.meters
+        deltas = {n: v - before[n] for n, v in run.meters.items() if v != before[n]}
         values = run.meters
-        deltas = {n: values[n] - before[n] for n in meters if values[n] != before[n]}
         for name in deltas:  # a meter's state can only change with its value
             meter = meters[name]
             new_state = meter.state(values[name])
@@ -278,7 +300,7 @@ class Game:
                 events.append(Event("threshold", f"{meter.label}: {new_state.upper()}", name, new_state))
         minute = run.elapsed
         log = run.log
-        log.append(LogEntry(minute, "choice", choice.label))
+        log.append(LogEntry(minute, "choice", result_label := self.render(choice.label)))
         for event in events:
             log.append(LogEntry(minute, "event", event.message))
         if step.chance:
@@ -289,7 +311,7 @@ class Game:
         self._sample()
         result = ChoiceResult(
             choice_id=choice.id,
-            label=choice.label,
+            label=result_label,
             minutes=choice.time,
             result_text=self.render(outcome.text),
             deltas=deltas,
@@ -308,8 +330,9 @@ class Game:
         presentation. Returns whether a chance outcome happened.
         """
         choice = self._open_choice(choice_id)
+        self.route_hops = 0
         if not self.rules.fire(self, choice.id):
-            raise GameError(f"“{choice.label}” is not possible now")
+            raise GameError(f"“{self.render(choice.label)}” is not possible now")
         return self.run.history[-1].chance
 
     def _open_choice(self, choice_id: str) -> Choice:
@@ -319,7 +342,7 @@ class Game:
         choice = self._find(beat, choice_id)
         ok, reason = self.enabled(choice)
         if not ok:
-            raise GameError(f"“{choice.label}” is not possible: {reason}")
+            raise GameError(f"“{self.render(choice.label)}” is not possible: {self.render(reason)}")
         return choice
 
     def _find(self, beat: Beat, choice_id: str) -> Choice:
@@ -327,7 +350,7 @@ class Game:
             if c.id == choice_id:
                 return c
         if choice_id.isascii() and choice_id.isdigit() and len(choice_id) < 6:
-            visible = [c for c in beat.choices if not (c.hidden_when_disabled and not self.enabled(c)[0])]
+            visible = [c for c in beat.choices if not (c.hidden_when_closed and not self.enabled(c)[0])]
             index = int(choice_id) - 1
             if 0 <= index < len(visible):
                 return visible[index]
@@ -395,3 +418,8 @@ class Game:
         if notes is not None:
             notes.extend(found)
         return game
+
+
+def opening_text(story: Story) -> str:
+    """The story's intro as a new game shows it, for screens shown before any game starts."""
+    return Game.new(story, 0).render(story.intro)

@@ -113,6 +113,9 @@ def _v1_to_v2(d: dict[str, Any], story: Story | None) -> dict[str, Any]:
             counts[beat] += 1
         return dict(counts)
 
+    def taken(history: list[list[Any]]) -> dict[str, int]:
+        return dict(Counter(f"{h[0]}:{h[1]}" for h in history))
+
     def part(src: dict[str, Any], history: list[list[Any]]) -> dict[str, Any]:
         meters, flags, elapsed = _split_values(src["values"], story)
         return {
@@ -124,6 +127,7 @@ def _v1_to_v2(d: dict[str, Any], story: Story | None) -> dict[str, Any]:
             "rates": src["rates"],
             "rng": src["rng"],
             "visits": visits(history, src["state"]),
+            "taken": taken(history),
             "milestones": src["milestones"],
         }
 
@@ -177,7 +181,17 @@ def fit_to_story(story: Story, run: RunState, marks: list[dict[str, Any]]) -> li
     return notes
 
 
+def _renamed_taken(story: Story, taken: dict[str, int]) -> dict[str, int]:
+    """``beat:choice`` keys with the beat's current name."""
+    out: dict[str, int] = {}
+    for key, n in taken.items():
+        beat, _, choice = key.rpartition(":")
+        out[f"{resolve_beat(story, beat)}:{choice}"] = n
+    return out
+
+
 def _fit_run(story: Story, run: RunState, notes: list[str]) -> None:
+    run.taken = _renamed_taken(story, run.taken)
     run.visits = {resolve_beat(story, b): n for b, n in run.visits.items()}
     run.milestones = {resolve_beat(story, b): t for b, t in run.milestones.items()}
     for name in [n for n in run.meters if n not in story.meters]:
@@ -208,6 +222,7 @@ def _fit_run(story: Story, run: RunState, notes: list[str]) -> None:
 
 
 def _fit_mark(story: Story, mark: dict[str, Any]) -> None:
+    mark["taken"] = _renamed_taken(story, mark["taken"])
     mark["visits"] = {resolve_beat(story, b): n for b, n in mark["visits"].items()}
     mark["milestones"] = {resolve_beat(story, b): t for b, t in mark["milestones"].items()}
     mark["meters"] = {n: m.clamp(mark["meters"].get(n, float(m.start))) for n, m in story.meters.items()}
@@ -217,5 +232,9 @@ def _fit_mark(story: Story, mark: dict[str, Any]) -> None:
 
 
 def _as_flag_type(value: Any, default: Any) -> Any:
-    """A saved flag value in the type the story declares today (yes/no or a whole number)."""
+    """A saved flag value in the type the story declares today (yes/no, a whole number or text)."""
+    if isinstance(default, str):
+        return value if isinstance(value, str) else default
+    if isinstance(value, str):
+        return default
     return bool(value) if isinstance(default, bool) else int(value)

@@ -37,8 +37,19 @@ from typing import TYPE_CHECKING, Any, cast
 
 from transitions import Machine
 
-from ..story.expressions import Effects, EvaluationError, apply_op
-from ..story.model import MACHINE_STATE_ATTRIBUTE, Beat, Choice, Meter, Outcome, Story, ending_state
+from ..story.expressions import CLOCK_NAME, Effects, EvaluationError, apply_op
+from ..story.model import (
+    CHANCE_INDEX,
+    FIRST_BRANCH_INDEX,
+    MACHINE_STATE_ATTRIBUTE,
+    Beat,
+    Branch,
+    Choice,
+    Meter,
+    Outcome,
+    Story,
+    ending_state,
+)
 from .rng import draw
 from .state import FlagValue, Step
 from .views import Event
@@ -47,8 +58,9 @@ if TYPE_CHECKING:
     from .game import Game
 
 EVAL_ERRORS = (EvaluationError, ArithmeticError, TypeError, ValueError)
-ELAPSED = "elapsed"  # the clock's name in expressions; it cannot be set
-CHANCE_OUTCOME = 1  # Step.outcome of a chance outcome; 0 is the choice's own
+ELAPSED = CLOCK_NAME
+ROUTE_TRIGGER = "!route"  # fired by a routing beat on entry; not a valid choice id
+MAX_ROUTE_HOPS = 100  # the loader refuses routing circles (V205); this only guards against a bug
 
 
 def limit_trigger(meter: str, bound: str) -> str:
@@ -58,14 +70,70 @@ def limit_trigger(meter: str, bound: str) -> str:
 
 # -- the callbacks ------------------------------------------------------------------
 def choice_open(choice: Choice, game: Game) -> bool:
-    """Condition: the choice can be taken now (also what menus show)."""
+    """Condition: the choice can be taken now (also what menus show).
+
+    Its own ``if:``; a once-only choice not taken yet here; a fallback only
+    while no other choice of the beat is open.
+    """
     condition = choice.condition
-    if condition is None:
-        return True
-    try:
-        return bool(condition(game.env))
-    except EVAL_ERRORS:
+    if condition is not None:
+        try:
+            if not condition(game.env):
+                return False
+        except EVAL_ERRORS:
+            return False
+    run = game.run
+    if choice.once and run.taken.get(f"{run.beat}:{choice.id}"):
         return False
+    if choice.fallback:
+        beat = game.story.beats[run.beat]
+        return not any(choice_open(c, game) for c in beat.choices if not c.fallback)
+    return True
+
+
+def picked(branches: tuple[Branch, ...], index: int, game: Game) -> bool:
+    """Condition of one of several outcomes (or route branches): is it the one picked?
+
+    The pick is made once per trigger: the first branch whose condition holds,
+    else one of the unconditional branches by weight (a roll of the run's dice).
+    """
+    pick = game.pick
+    if pick is None:
+        pick = game.pick = pick_branch(branches, game)
+    return pick == index
+
+
+def pick_branch(branches: tuple[Branch, ...], game: Game) -> int:
+    env = game.env
+    for i, branch in enumerate(branches):
+        if branch.condition is not None:
+            try:
+                if branch.condition(env):
+                    return i
+            except EVAL_ERRORS:
+                continue
+    weighted: list[tuple[int, float]] = []
+    for i, branch in enumerate(branches):
+        if branch.condition is None:
+            weight = 1.0
+            if branch.weight is not None:
+                try:
+                    weight = float(branch.weight(env))
+                except EVAL_ERRORS as exc:
+                    weight = 0.0
+                    game.report(Event("error", f"weight could not be computed ({exc})"))
+            weighted.append((i, weight if math.isfinite(weight) and weight > 0 else 0.0))
+    total = sum(w for _, w in weighted)
+    if len(weighted) == 1 or total <= 0:
+        return weighted[-1][0]
+    run = game.run
+    run.rng, x = draw(run.rng)
+    target = x * total
+    for i, weight in weighted:
+        target -= weight
+        if target < 0:
+            return i
+    return weighted[-1][0]
 
 
 def rolled(choice: Choice, game: Game) -> bool:
@@ -93,17 +161,32 @@ def take(choice: Choice, outcome: Outcome, index: int, game: Game) -> None:
     if outcome.effects:
         apply_effects(game, outcome.effects)
     run.history.append(Step(run.beat, choice.id, run.elapsed, index))
+    if choice.once:
+        key = f"{run.beat}:{choice.id}"
+        run.taken[key] = run.taken.get(key, 0) + 1
+
+
+def follow(outcome: Outcome, game: Game) -> None:
+    """Before a routing beat moves on: the branch's effects."""
+    if outcome.effects:
+        apply_effects(game, outcome.effects)
 
 
 def enter_beat(beat: Beat, game: Game) -> None:
     """on_enter of a beat: a meter at its limit ends the game instead; else the beat's entry rules."""
+    if not end_at_limit(game):
+        arrive(beat, game)
+
+
+def end_at_limit(game: Game) -> bool:
+    """A meter at its limit fires its limit trigger (to an ending); True if it did."""
     limit = game.rules.limit_reached(game)
-    if limit is not None:
-        meter, trigger = limit
-        game.report(Event("limit", f"{meter.label} reached its limit", meter.name, "critical"))
-        game.rules.fire(game, trigger)
-        return
-    arrive(beat, game)
+    if limit is None:
+        return False
+    meter, trigger = limit
+    game.report(Event("limit", f"{meter.label} reached its limit", meter.name, "critical"))
+    game.rules.fire(game, trigger)
+    return True
 
 
 def arrive(beat: Beat, game: Game) -> None:
@@ -116,6 +199,16 @@ def arrive(beat: Beat, game: Game) -> None:
     if beat.id in game.rules.milestone_beats and beat.id not in run.milestones:
         run.milestones = {**run.milestones, beat.id: run.elapsed}  # copy on write
     run.visits[beat.id] = run.visits.get(beat.id, 0) + 1
+    if beat.effects:
+        apply_effects(game, beat.effects)
+        if end_at_limit(game):
+            return
+    if beat.route:
+        game.route_hops += 1
+        if game.route_hops > MAX_ROUTE_HOPS:
+            game.report(Event("error", f"stopped after {MAX_ROUTE_HOPS} routing beats in a row at {beat.id}"))
+            return
+        game.rules.fire(game, ROUTE_TRIGGER)
 
 
 # -- what the callbacks do to the run -----------------------------------------------
@@ -200,6 +293,7 @@ class Rules:
 
     def fire(self, game: Game, trigger: str) -> bool:
         """Fire ``trigger`` on the game's run; False if no transition's conditions hold."""
+        game.pick = None  # each trigger picks among its outcomes afresh
         if self.through_library:
             return bool(self.machine.events[trigger].trigger(game.run, game))
         return self.dispatch(game, trigger)
@@ -243,8 +337,19 @@ def build_machine(story: Story) -> Machine:
     states += [{"name": ending_state(e)} for e in story.endings]
     transitions: list[dict[str, Any]] = []
     for beat in story.beats.values():
+        for i, branch in enumerate(beat.route):
+            transitions.append(
+                {
+                    "trigger": ROUTE_TRIGGER,
+                    "source": beat.id,
+                    "dest": branch.outcome.destination,
+                    "conditions": [partial(picked, beat.route, i)],
+                    "before": [partial(follow, branch.outcome)],
+                }
+            )
         for choice in beat.choices:
-            opened = [partial(choice_open, choice)] if choice.condition is not None else []
+            gated = choice.condition is not None or choice.once or choice.fallback
+            opened = [partial(choice_open, choice)] if gated else []
             if choice.chance is not None:
                 transitions.append(
                     {
@@ -252,7 +357,18 @@ def build_machine(story: Story) -> Machine:
                         "source": beat.id,
                         "dest": choice.chance.outcome.destination,
                         "conditions": [*opened, partial(rolled, choice)],
-                        "before": [partial(take, choice, choice.chance.outcome, CHANCE_OUTCOME)],
+                        "before": [partial(take, choice, choice.chance.outcome, CHANCE_INDEX)],
+                    }
+                )
+            last = len(choice.branches) - 1
+            for i, branch in enumerate(choice.branches[:-1]):
+                transitions.append(
+                    {
+                        "trigger": choice.id,
+                        "source": beat.id,
+                        "dest": branch.outcome.destination,
+                        "conditions": [*opened, partial(picked, choice.branches, i)],
+                        "before": [partial(take, choice, branch.outcome, FIRST_BRANCH_INDEX + i)],
                     }
                 )
             transitions.append(
@@ -260,7 +376,7 @@ def build_machine(story: Story) -> Machine:
                     "trigger": choice.id,
                     "source": beat.id,
                     "dest": choice.outcome.destination,
-                    "conditions": opened,
+                    "conditions": [*opened, partial(picked, choice.branches, last)] if last > 0 else opened,
                     "before": [partial(take, choice, choice.outcome, 0)],
                 }
             )

@@ -17,9 +17,10 @@ import math
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from ..story.model import CHANCE_INDEX
 from .views import LogEntry
 
-FlagValue = bool | int
+FlagValue = bool | int | str
 Sample = tuple[float, dict[str, float]]
 
 # Bounds on what a saved game may hold; far above any real play-through, low
@@ -41,11 +42,12 @@ class Step:
     beat: str
     choice: str
     minute: float
-    outcome: int = 0  # 0: the choice's own outcome; 1: its chance outcome
+    outcome: int = 0  # which outcome: see Choice.outcome_at
 
     @property
     def chance(self) -> bool:
-        return self.outcome != 0
+        """Whether the choice's chance roll went against the player."""
+        return self.outcome == CHANCE_INDEX
 
 
 # How each field is copied for an undo mark. "value": immutable, kept as is;
@@ -60,6 +62,7 @@ _KINDS = {
     "meters": "copy",
     "flags": "copy",
     "visits": "copy",
+    "taken": "copy",
     "rates": "shared",
     "milestones": "shared",
     "history": "append",
@@ -85,6 +88,7 @@ class RunState:
     rates: dict[str, float] = field(default_factory=dict)  # per minute; replaced, never changed in place
     rng: int = 0
     visits: dict[str, int] = field(default_factory=dict)  # beat id -> times entered
+    taken: dict[str, int] = field(default_factory=dict)  # "beat:choice" -> times taken (once-only choices)
     milestones: dict[str, float] = field(default_factory=dict)  # beat id -> minute first reached; replaced
     history: list[Step] = field(default_factory=list)
     log: list[LogEntry] = field(default_factory=list)
@@ -130,6 +134,7 @@ class RunState:
             "rates": dict(self.rates),
             "rng": self.rng,
             "visits": dict(self.visits),
+            "taken": dict(self.taken),
             "milestones": dict(self.milestones),
             "history": [[s.beat, s.choice, s.minute, s.outcome] for s in self.history],
             "log": [[e.minute, e.kind, e.text] for e in self.log],
@@ -148,7 +153,8 @@ class RunState:
             elapsed=_minutes(d.get("elapsed"), "elapsed"),
             rates=_map(d.get("rates"), "rates", _number),
             rng=_int(d.get("rng"), "rng", lo=0, hi=2**64 - 1),
-            visits=_map(d.get("visits", {}), "visits", lambda v, w: _int(v, w, lo=0, hi=MAX_FLAG_INT)),
+            visits=_map(d.get("visits", {}), "visits", _count),
+            taken=_map(d.get("taken", {}), "taken", _count),
             milestones=_map(d.get("milestones"), "milestones", _minutes),
             history=[_step(s, f"history[{i}]") for i, s in enumerate(_list(d.get("history"), "history"))],
             log=[_log_entry(e, f"log[{i}]") for i, e in enumerate(_list(d.get("log"), "log"))],
@@ -167,7 +173,8 @@ class RunState:
             "rng": lambda v, w: _int(v, w, lo=0, hi=2**64 - 1),
             "meters": lambda v, w: _map(v, w, _number),
             "flags": lambda v, w: _map(v, w, _flag),
-            "visits": lambda v, w: _map(v, w, lambda x, ww: _int(x, ww, lo=0, hi=MAX_FLAG_INT)),
+            "visits": lambda v, w: _map(v, w, _count),
+            "taken": lambda v, w: _map(v if v is not None else {}, w, _count),
             "rates": lambda v, w: _map(v, w, _number),
             "milestones": lambda v, w: _map(v, w, _minutes),
         }
@@ -235,12 +242,18 @@ def _int(value: Any, where: str, *, lo: int, hi: int) -> int:
     return value
 
 
+def _count(value: Any, where: str) -> int:
+    return _int(value, where, lo=0, hi=MAX_FLAG_INT)
+
+
 def _flag(value: Any, where: str) -> FlagValue:
     if isinstance(value, bool):
         return value
     if isinstance(value, int):
         return _int(value, where, lo=-MAX_FLAG_INT, hi=MAX_FLAG_INT)
-    raise StateError(f"{where} is not yes/no or a whole number")
+    if isinstance(value, str):
+        return _text(value, where)
+    raise StateError(f"{where} is not yes/no, a whole number or text")
 
 
 def _map(value: Any, where: str, check: Any) -> dict[str, Any]:

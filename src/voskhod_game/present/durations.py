@@ -1,28 +1,16 @@
 """Times as a person reads them: a choice's cost, mission time, early or late.
 
 ``format_elapsed`` lives with the engine's clock (saves and views need it) and
-is re-exported here so front ends import every time format from one module.
+``format_duration`` with story text (``{elapsed:duration}`` uses it); both are
+re-exported here so front ends import every time format from one module.
 """
 
 from __future__ import annotations
 
 from ..engine.clock import format_elapsed
+from ..story.text import format_duration
 
 __all__ = ["format_duration", "format_elapsed", "log_time", "signed_minutes", "span"]
-
-
-def format_duration(minutes: float) -> str:
-    """A choice's time cost: ``45 s``, ``13 min 13 s``, ``2 h 5 min``; empty for no time."""
-    if minutes <= 0:
-        return ""
-    seconds = round(minutes * 60)
-    whole, rest = divmod(seconds, 60)
-    if not whole:
-        return f"{rest} s"
-    if whole >= 60 and not rest:
-        hours, mins = divmod(whole, 60)
-        return f"{hours} h {mins} min" if mins else f"{hours} h"
-    return f"{whole} min {rest} s" if rest else f"{whole} min"
 
 
 def log_time(minutes: float) -> str:

@@ -30,9 +30,11 @@ CODES: dict[str, str] = {
     "V202": "target does not exist",
     "V203": "name clashes with a reserved name",
     "V204": "malformed id",
+    "V205": "routing beats lead round in a circle",
     "V301": "expression does not parse or uses something not allowed",
     "V302": "unknown meter or flag in an expression",
     "V303": "effect does not fit what it changes",
+    "V304": "text markup does not parse",
     # Warnings from story analysis (``voskhod check``; see authoring/analysis.py).
     "W401": "beat can never be reached",
     "W402": "ending can never be reached",
@@ -63,9 +65,11 @@ DEFAULT_HINTS: dict[str, str] = {
     "V202": "check the spelling: a beat is `beat` in its own scene or `scene.beat` anywhere",
     "V203": "pick another name",
     "V204": "ids use lower-case letters, digits and `_`, starting with a letter",
+    "V205": "let one of the routing beats lead to a beat with choices or an ending",
     "V301": "conditions look like `oxygen > 5 and not reported`; see Expressions in docs/scene-format.md",
     "V302": "declare it under `meters:` or `flags:` in story.yaml",
     "V303": "yes/no flags are set to true or false, whole-number flags to whole numbers; the clock is not set",
+    "V304": "text uses `{expr}`, `{cond: a | b}`, `{if cond}`...`{end}` and `{~a|b}`; write `{{` for a brace",
 }
 
 

@@ -14,12 +14,13 @@ import ast
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .limits import MAGNITUDE_TEXT, MAX_MAGNITUDE
 
-Value = float | int | bool
-Env = Mapping[str, Value]
-Fn = Callable[[Env], Value]
+Value = float | int | bool | str
+Env = Mapping[str, Any]  # names to values, and VISITS_KEY to the visit counts
+Fn = Callable[[Env], Any]
 
 MAX_EXPRESSION_LENGTH = 500
 MAX_POWER_EXPONENT = 64
@@ -27,6 +28,12 @@ MAX_POWER_BASE = 1e6
 MAX_ROUND_DIGITS = 15
 
 CONSTANTS: dict[str, Value] = {"true": True, "false": False, "True": True, "False": False}
+MAX_TEXT_LITERAL = 200
+CLOCK_NAME = "elapsed"  # mission minutes, readable in every expression and never assignable
+VISITS_KEY = "@visits"  # the run's visit counts in the env; not a name a writer can type
+VISIT_FUNCTIONS = ("visits", "seen")  # visits("beat"): times entered; seen("beat"): entered at all
+# Resolves a beat named in visits()/seen() (None: the beat the expression is in) to its id, or None.
+BeatRef = Callable[[str | None], str | None]
 
 
 class ExpressionError(ValueError):
@@ -43,7 +50,7 @@ class EvaluationError(ArithmeticError):
     """An expression that parsed but cannot be computed (division by zero...)."""
 
 
-def _clamp_magnitude(x: Value) -> Value:
+def _clamp_magnitude(x: Any) -> Any:
     """``x`` when it is a real number no larger than MAX_MAGNITUDE, else EvaluationError.
 
     Every arithmetic result passes through here, so NaN, infinity, complex
@@ -60,25 +67,43 @@ def _clamp_magnitude(x: Value) -> Value:
     raise EvaluationError(f"number too large (the limit is {MAGNITUDE_TEXT})")
 
 
-def _div(a: Value, b: Value) -> Value:
+def _div(a: Any, b: Any) -> Any:
     if b == 0:
         raise EvaluationError("division by zero")
     return _clamp_magnitude(a / b)
 
 
-def _floordiv(a: Value, b: Value) -> Value:
+def _floordiv(a: Any, b: Any) -> Any:
     if b == 0:
         raise EvaluationError("division by zero")
     return _clamp_magnitude(a // b)
 
 
-def _mod(a: Value, b: Value) -> Value:
+def _mod(a: Any, b: Any) -> Any:
+    if a.__class__ is str:  # `"%0999999999d" % 1` would format, not divide
+        raise EvaluationError("`%` needs numbers, not text")
     if b == 0:
         raise EvaluationError("modulo by zero")
     return _clamp_magnitude(a % b)
 
 
-def _pow(a: Value, b: Value) -> Value:
+def _add(a: Any, b: Any) -> Any:
+    if a.__class__ is str or b.__class__ is str:
+        if a.__class__ is not str or b.__class__ is not str:
+            raise EvaluationError("text can only be joined to text")
+        if len(a) + len(b) > MAX_TEXT_LITERAL * 5:
+            raise EvaluationError("text too long")
+        return a + b
+    return _clamp_magnitude(a + b)
+
+
+def _mul(a: Any, b: Any) -> Any:
+    if a.__class__ is str or b.__class__ is str:  # `"x" * 10**9` would build a huge text first
+        raise EvaluationError("`*` needs numbers, not text")
+    return _clamp_magnitude(a * b)
+
+
+def _pow(a: Any, b: Any) -> Any:
     if abs(b) > MAX_POWER_EXPONENT or abs(a) > MAX_POWER_BASE:
         raise EvaluationError(f"power too large: {a} ** {b}")
     if a == 0 and b < 0:
@@ -90,28 +115,28 @@ def _pow(a: Value, b: Value) -> Value:
     return _clamp_magnitude(result)
 
 
-def _clamp(x: Value, lo: Value, hi: Value) -> Value:
+def _clamp(x: Any, lo: Any, hi: Any) -> Any:
     return lo if x < lo else hi if x > hi else x
 
 
-def _round(x: Value, digits: Value = 0) -> Value:
+def _round(x: Any, digits: Any = 0) -> Any:
     """``round`` with the places limited: ``round(1, -10**9)`` would build a 10**9-digit number."""
     if not -MAX_ROUND_DIGITS <= digits <= MAX_ROUND_DIGITS:
         raise EvaluationError(f"round() keeps {-MAX_ROUND_DIGITS} to {MAX_ROUND_DIGITS} places, not {digits:g}")
     return round(x, int(digits))
 
 
-_BINOPS: dict[type[ast.operator], Callable[[Value, Value], Value]] = {
-    ast.Add: lambda a, b: _clamp_magnitude(a + b),
+_BINOPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: _add,
     ast.Sub: lambda a, b: _clamp_magnitude(a - b),
-    ast.Mult: lambda a, b: _clamp_magnitude(a * b),
+    ast.Mult: _mul,
     ast.Div: _div,
     ast.FloorDiv: _floordiv,
     ast.Mod: _mod,
     ast.Pow: _pow,
 }
 
-_COMPARES: dict[type[ast.cmpop], Callable[[Value, Value], bool]] = {
+_COMPARES: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
     ast.Eq: lambda a, b: a == b,
     ast.NotEq: lambda a, b: a != b,
     ast.Lt: lambda a, b: a < b,
@@ -202,8 +227,9 @@ def _parse(source: str, mode: str) -> ast.AST:
 
 
 class _Compiler:
-    def __init__(self, known: Callable[[str], bool] | None) -> None:
+    def __init__(self, known: Callable[[str], bool] | None, beat_ref: BeatRef | None = None) -> None:
         self.known = known
+        self.beat_ref = beat_ref
         self.names: set[str] = set()
 
     def run(self, node: ast.AST) -> Fn:
@@ -222,7 +248,12 @@ class _Compiler:
             if isinstance(value, (bool, int, float)):
                 const = _literal(value, node)
                 return lambda env: const
-            raise self.fail(node, f"only numbers and true/false are allowed, not {value!r}")
+            if isinstance(value, str):
+                if len(value) > MAX_TEXT_LITERAL or "\x00" in value:
+                    raise self.fail(node, f"text in quotes may be at most {MAX_TEXT_LITERAL} characters")
+                text = value
+                return lambda env: text
+            raise self.fail(node, f"only numbers, text in quotes and true/false are allowed, not {value!r}")
         if isinstance(node, ast.Name):
             name = node.id
             if name in CONSTANTS:
@@ -252,6 +283,9 @@ class _Compiler:
             op = _BINOPS.get(type(node.op))
             if op is None:
                 raise self.fail(node, "only + - * / // % ** are supported")
+            for side in (node.left, node.right):
+                if isinstance(side, ast.Constant) and isinstance(side.value, str) and not isinstance(node.op, ast.Add):
+                    raise self.fail(node, "text in quotes can only be joined with `+`, not used in arithmetic")
             left, right = self.compile(node.left), self.compile(node.right)
             return lambda env: op(left(env), right(env))
         if isinstance(node, ast.Compare):
@@ -268,9 +302,9 @@ class _Compiler:
 
             def chain(env: Env) -> bool:
                 left = first(env)
-                for fn, right_fn in rest:
+                for compare, right_fn in rest:
                     right = right_fn(env)
-                    if not fn(left, right):
+                    if not compare(left, right):
                         return False
                     left = right
                 return True
@@ -279,9 +313,11 @@ class _Compiler:
         if isinstance(node, ast.IfExp):
             test, body, orelse = self.compile(node.test), self.compile(node.body), self.compile(node.orelse)
             return lambda env: body(env) if test(env) else orelse(env)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in VISIT_FUNCTIONS:
+            return self.visits(node, node.func.id)
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-                allowed = ", ".join(sorted(FUNCTIONS))
+                allowed = ", ".join(sorted([*FUNCTIONS, *VISIT_FUNCTIONS]))
                 raise self.fail(node, "only these functions can be called: " + allowed)
             if node.keywords:
                 raise self.fail(node, "keyword arguments are not supported")
@@ -296,6 +332,27 @@ class _Compiler:
             raise self.fail(node, "indexing (`[...]`) is not part of the expression language")
         kind = type(node).__name__
         raise self.fail(node, f"`{kind}` is not allowed in an expression", "use names, numbers and operators")
+
+    def visits(self, node: ast.Call, function: str) -> Fn:
+        """``visits("beat")`` / ``seen("beat")``; with no argument, the beat the expression is in."""
+        if node.keywords or len(node.args) > 1:
+            raise self.fail(node, f'`{function}` takes one beat name in quotes: `{function}("egress.exit")`')
+        name: str | None = None
+        if node.args:
+            arg = node.args[0]
+            if not isinstance(arg, ast.Constant) or not isinstance(arg.value, str):
+                raise self.fail(arg, f'`{function}` takes a beat name in quotes: `{function}("egress.exit")`')
+            name = arg.value
+        if self.beat_ref is None:
+            raise self.fail(node, f"`{function}` can only be used in a story's texts, conditions and effects")
+        beat = self.beat_ref(name)
+        if beat is None:
+            if name is None:
+                raise self.fail(node, f"`{function}()` with no beat name works only inside a beat")
+            raise self.fail(node, f"unknown beat `{name}` in `{function}`", "name a beat as `beat` or `scene.beat`")
+        if function == "seen":
+            return lambda env: env[VISITS_KEY].get(beat, 0) > 0
+        return lambda env: env[VISITS_KEY].get(beat, 0)
 
 
 def _literal(value: Value, node: ast.AST | None = None) -> Value:
@@ -314,26 +371,32 @@ def _literal(value: Value, node: ast.AST | None = None) -> Value:
     )
 
 
-def compile_expression(source: str, known: Callable[[str], bool] | None = None, kind: type = Compiled) -> Compiled:
-    """Compile a condition or number; ``known`` says which names exist."""
+def compile_expression(
+    source: str, known: Callable[[str], bool] | None = None, kind: type = Compiled, beat_ref: BeatRef | None = None
+) -> Compiled:
+    """Compile a condition or number; ``known`` says which names exist, ``beat_ref`` which beats."""
     if isinstance(source, (bool, int, float)):
         value = _literal(source)
         return kind(str(value).lower(), lambda env: value, frozenset())
     tree = _parse(source, "eval")
     assert isinstance(tree, ast.Expression)
-    compiler = _Compiler(known)
+    compiler = _Compiler(known, beat_ref)
     fn = compiler.run(tree.body)
     return kind(source.strip(), fn, frozenset(compiler.names))
 
 
-def compile_condition(source: str, known: Callable[[str], bool] | None = None) -> Condition:
-    result = compile_expression(source, known, Condition)
+def compile_condition(
+    source: str, known: Callable[[str], bool] | None = None, beat_ref: BeatRef | None = None
+) -> Condition:
+    result = compile_expression(source, known, Condition, beat_ref)
     assert isinstance(result, Condition)
     return result
 
 
-def compile_number(source: str | float, known: Callable[[str], bool] | None = None) -> NumberExpr:
-    result = compile_expression(source, known, NumberExpr)  # type: ignore[arg-type]
+def compile_number(
+    source: str | float, known: Callable[[str], bool] | None = None, beat_ref: BeatRef | None = None
+) -> NumberExpr:
+    result = compile_expression(source, known, NumberExpr, beat_ref)  # type: ignore[arg-type]
     assert isinstance(result, NumberExpr)
     return result
 
@@ -342,6 +405,7 @@ def compile_effect(
     source: str,
     known: Callable[[str], bool] | None = None,
     writable: Callable[[str], bool] | None = None,
+    beat_ref: BeatRef | None = None,
 ) -> Assignment:
     """Compile one effect statement such as ``oxygen -= 5`` or ``reported = true``."""
     tree = _parse(source, "exec")
@@ -375,20 +439,20 @@ def compile_effect(
             0,
             "declare it under `meters:` or `flags:` in story.yaml",
         )
-    compiler = _Compiler(known)
+    compiler = _Compiler(known, beat_ref)
     fn = compiler.run(value)
     names = frozenset(compiler.names | ({name} if op != "=" else set()))
     return Assignment(name, op, Compiled(ast.unparse(value), fn, names), source.strip())
 
 
-def apply_op(op: str, old: Value, new: Value) -> Value:
+def apply_op(op: str, old: Any, new: Any) -> Any:
     """Combine an effect's value with the current one."""
     if op == "=":
         return new
     if op == "+":
-        return _clamp_magnitude(old + new)
+        return _add(old, new)
     if op == "-":
         return _clamp_magnitude(old - new)
     if op == "*":
-        return _clamp_magnitude(old * new)
+        return _mul(old, new)
     return _div(old, new)

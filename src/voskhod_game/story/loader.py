@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from . import defaults
-from .diagnostics import Diagnostic, StoryError, did_you_mean
+from .diagnostics import DEFAULT_HINTS, Diagnostic, StoryError, did_you_mean
 from .expressions import (
+    CLOCK_NAME,
     CONSTANTS,
     FUNCTIONS,
     Assignment,
@@ -31,13 +32,14 @@ from .expressions import (
     NumberExpr,
     compile_condition,
     compile_effect,
+    compile_expression,
     compile_number,
 )
 from .limits import CLOCK_YEARS
-from .markup import placeholders
 from .model import (
     MACHINE_STATE_ATTRIBUTE,
     Beat,
+    Branch,
     Chance,
     Choice,
     Clock,
@@ -55,12 +57,13 @@ from .model import (
     Where,
 )
 from .schema import check_object
+from .text import Format, Text, TextError, compile_text, show
 from .yamlsource import PathKey, SourceFile, read_yaml
 
 MANIFEST = "story.yaml"
 FACTS = "facts.yaml"
 MAX_SCENE_FILES = 500
-BUILTIN_NAMES = frozenset({"elapsed"})
+BUILTIN_NAMES = frozenset({CLOCK_NAME})
 # The one choice id transitions refuses here: a trigger named like the model's
 # state attribute (tests/test_machine_names.py checks this against the library).
 RESERVED_TRIGGERS = frozenset({MACHINE_STATE_ATTRIBUTE})
@@ -165,6 +168,9 @@ class _Loader:
         self.unreadable_files = 0
         self.no_scene_files = False  # then every beat and scene reference would fail: say it once
         self._beat_ids: set[str] = set()
+        # The scene and beat being built: `visits("exit")` and `visits()` are read relative to them.
+        self.context: tuple[str, str | None] = ("", None)
+        self.ending_places: dict[str, tuple[SourceFile, PathKey]] = {}
 
     # -- helpers ---------------------------------------------------------
     def report(
@@ -315,18 +321,23 @@ class _Loader:
         )
         beats: dict[str, Beat] = {}
         for qid, (src, key, raw) in beat_index.items():
+            self.context = (qid.split(".", 1)[0], qid)
             beat = self.build_beat(qid, src, key, raw)
             if beat is not None:
                 beats[qid] = beat
+        self.context = ("", None)
+        self.check_routes(beats)
+        endings = {eid: self.ending_texts(e, manifest, scene_srcs) for eid, e in endings.items()}
 
         scenes: list[Scene] = []
         for number, sid in enumerate(order, start=1):
             src = scene_by_id[sid]
             sd = src.data
+            self.context = (sid, None)
             scenes.append(
                 Scene(
                     id=sid,
-                    title=sd["title"],
+                    title=self.text(sd["title"], src, ("title",)),
                     beats=tuple(f"{sid}.{b['id']}" for b in sd["beats"]),
                     number=number,
                     summary=sd.get("summary", ""),
@@ -349,6 +360,7 @@ class _Loader:
         clock = self.build_clock(manifest)
         comparisons = self.build_comparisons(manifest)
         milestones = self.build_milestones(manifest, beat_index, clock)
+        intro = self.text(data.get("intro", ""), manifest, ("intro",))
         if any(d.severity == "error" for d in self.out):
             return None
         return Story(
@@ -366,7 +378,7 @@ class _Loader:
             comparisons=comparisons,
             milestones=milestones,
             clock=clock,
-            intro=data.get("intro", ""),
+            intro=intro,
             title_art=data.get("title_art", ""),
             how_to_play=data.get("how_to_play", defaults.HOW_TO_PLAY),
             reference_label=data.get("reference_label", defaults.REFERENCE_LABEL),
@@ -505,6 +517,7 @@ class _Loader:
                     first = endings[e["id"]].where
                     self.report("V201", f"ending id `{e['id']}` is already used at {first}", src, (*key, "id"))
                     continue
+                self.ending_places[e["id"]] = (src, key)
                 endings[e["id"]] = Ending(
                     id=e["id"],
                     type=e["type"],
@@ -650,11 +663,23 @@ class _Loader:
 
     # -- scenes ------------------------------------------------------------
     def build_beat(self, qid: str, src: SourceFile, key: PathKey, raw: dict[str, Any]) -> Beat | None:
-        known, meters = self.names.known, self.names.meters
         scene_id = qid.split(".", 1)[0]
+        has_choices, has_route = "choices" in raw, "route" in raw
+        if has_choices == has_route:
+            self.report(
+                "V103" if not has_choices else "V104",
+                f"beat `{qid}` needs exactly one of `choices:` or `route:`",
+                src,
+                key,
+                "`choices:` lists what the player can do; `route:` moves on by itself to the first branch that holds",
+            )
+            return None
+        if "text" not in raw and not has_route:
+            self.report("V103", f"beat `{qid}` has no `text:`", src, key, "write what the player reads under `text: |`")
+            return None
         choices: list[Choice] = []
         seen: dict[str, int] = {}
-        for i, c in enumerate(raw["choices"]):
+        for i, c in enumerate(raw.get("choices", ())):
             ckey = (*key, "choices", i)
             cid = c["id"]
             if cid in seen:
@@ -673,34 +698,91 @@ class _Loader:
             choice = self.build_choice(c, scene_id, src, ckey)
             if choice is not None:
                 choices.append(choice)
-        for name, offset in placeholders(raw["text"]):
-            if not known(name):
-                self.report(
-                    "V302",
-                    f"unknown name `{{{name}}}` in text (at character {offset + 1})",
-                    src,
-                    (*key, "text"),
-                    did_you_mean(name, [n for n in meters]) or "placeholders show a meter or flag: `{oxygen}`",
-                )
+        route = self.branches(raw.get("route", ()), scene_id, src, (*key, "route"), "a route branch", "route")
+        effects = self.effects(raw.get("effects", ()), src, (*key, "effects"))
         history = self.build_history(raw.get("history"), src, (*key, "history"))
+        if route is None or effects is None:
+            return None
         return Beat(
             id=qid,
             scene=scene_id,
-            text=raw["text"],
+            text=self.text(raw.get("text", ""), src, (*key, "text")),
             choices=tuple(choices),
-            title=raw.get("title", ""),
+            title=self.text(raw.get("title", ""), src, (*key, "title")),
             rates=self.rates(raw.get("rates", {}), src, (*key, "rates")),
             history=history,
             no_return=raw.get("no_return", False),
             where=self.where(src, key),
+            effects=effects,
+            route=route,
         )
+
+    def branches(
+        self, raw: list[Any], scene_id: str, src: SourceFile, key: PathKey, what: str, field: str
+    ) -> tuple[Branch, ...] | None:
+        """Outcomes of a choice or branches of a route: conditional ones first, the last unconditional."""
+        out: list[Branch] = []
+        ok = True
+        for i, b in enumerate(raw):
+            bkey = (*key, i)
+            outcome = self.build_outcome(b, scene_id, src, bkey, what)
+            condition = self.condition(b["if"], src, (*bkey, "if")) if "if" in b else None
+            weight = self.number(b["weight"], src, (*bkey, "weight")) if "weight" in b else None
+            if outcome is None or ("if" in b and condition is None) or ("weight" in b and weight is None):
+                ok = False
+                continue
+            if "if" in b and "weight" in b:
+                self.report(
+                    "V104", f"{what} has both `if:` and `weight:`", src, (*bkey, "weight"),
+                    "conditional branches are taken in order when they hold; weights share out the rest",
+                )  # fmt: skip
+                ok = False
+            out.append(Branch(outcome, condition, weight))
+        if raw and "if" in raw[-1]:
+            self.report(
+                "V103", f"the last item of `{field}:` has an `if:`", src, (*key, len(raw) - 1, "if"),
+                "the last one is what happens when no condition holds: remove its `if:`",
+            )  # fmt: skip
+            ok = False
+        return tuple(out) if ok else None
+
+    def check_routes(self, beats: dict[str, Beat]) -> None:
+        """Routing beats that only lead to each other would move the player on forever."""
+        state: dict[str, int] = {}  # 1 on the current path, 2 done
+
+        def visit(bid: str, path: list[str]) -> None:
+            state[bid] = 1
+            for branch in beats[bid].route:
+                nxt = branch.outcome.target
+                if nxt is None or nxt not in beats or not beats[nxt].is_route:
+                    continue
+                if state.get(nxt) == 1:
+                    loop = [*path[path.index(nxt) :], nxt] if nxt in path else [bid, nxt]
+                    where = beats[bid].where
+                    self.out.append(
+                        Diagnostic(
+                            "V205",
+                            f"routing beats lead round in a circle: {' -> '.join(loop)}",
+                            where.path if where else self.root,
+                            where.line if where else 1,
+                            where.col if where else 1,
+                            "let one of the routing beats lead to a beat with choices or an ending",
+                        )
+                    )
+                elif nxt not in state:
+                    visit(nxt, [*path, nxt])
+            state[bid] = 2
+
+        for bid, beat in beats.items():
+            if beat.is_route and bid not in state:
+                visit(bid, [bid])
 
     def build_history(self, raw: Any, src: SourceFile, key: PathKey) -> HistoryNote | None:
         facts = self.names.facts
         if raw is None:
             return None
         if isinstance(raw, str):
-            return HistoryNote((), raw)
+            return HistoryNote((), self.text(raw, src, key))
         ids = raw.get("facts", ())
         ids = (ids,) if isinstance(ids, str) else tuple(ids)
         for i, fid in enumerate(ids):
@@ -713,7 +795,7 @@ class _Loader:
                     fkey,
                     did_you_mean(fid, facts) or f"add it to {FACTS} or `facts:` in {MANIFEST}",
                 )
-        return HistoryNote(ids, raw.get("note", ""))
+        return HistoryNote(ids, self.text(raw.get("note", ""), src, (*key, "note")))
 
     def rates(self, raw: dict[str, float], src: SourceFile, key: PathKey) -> tuple[tuple[str, float], ...]:
         meters = self.names.meters
@@ -788,10 +870,25 @@ class _Loader:
         effects = self.effects(raw.get("effects", ()), src, (*key, "effects"))
         if not ok or effects is None:
             return None
-        return Outcome(target, ending, effects, raw.get("result", ""))
+        return Outcome(target, ending, effects, self.text(raw.get("result", ""), src, (*key, "result")))
 
     def build_choice(self, c: dict[str, Any], scene_id: str, src: SourceFile, key: PathKey) -> Choice | None:
-        outcome = self.build_outcome(c, scene_id, src, key, "a choice")
+        branches: tuple[Branch, ...] = ()
+        if "outcomes" in c:
+            clash = [k for k in ("target", "ending", "chance", "effects", "result") if k in c]
+            if clash:
+                self.report(
+                    "V104", f"a choice with `outcomes:` cannot also have `{clash[0]}:`", src, (*key, clash[0]),
+                    "give each outcome its own target, effects and result",
+                )  # fmt: skip
+                return None
+            found = self.branches(c["outcomes"], scene_id, src, (*key, "outcomes"), "an outcome", "outcomes")
+            if found is None:
+                return None
+            branches = found
+            outcome: Outcome | None = branches[-1].outcome
+        else:
+            outcome = self.build_outcome(c, scene_id, src, key, "a choice")
         condition = self.condition(c["if"], src, (*key, "if")) if "if" in c else None
         chance = None
         if "chance" in c:
@@ -807,15 +904,18 @@ class _Loader:
             return None
         return Choice(
             id=c["id"],
-            label=c["label"],
+            label=self.text(c["label"], src, (*key, "label")),
             outcome=outcome,
             condition=condition,
-            disabled_reason=c.get("reason", ""),
+            disabled_reason=self.text(c.get("reason", ""), src, (*key, "reason")),
             time=float(time),
             rates=rates,
             chance=chance,
             hidden_when_disabled=c.get("hide", False),
             where=self.where(src, key),
+            branches=branches,
+            once=c.get("once", False),
+            fallback=c.get("fallback", False),
         )
 
     # -- expressions -------------------------------------------------------
@@ -845,10 +945,12 @@ class _Loader:
     def compile_once(self, kind: str, compiler: Any, raw: Any, src: SourceFile, key: PathKey) -> Any:
         """Compile an expression, reusing the result for the same text within this load."""
         memo = self.memo_key(kind, raw)
+        if memo is not None and isinstance(raw, str) and ("visits" in raw or "seen" in raw):
+            memo = (*memo, self.context)  # visits("exit") means a beat of the scene it is written in
         if memo in self.compiled:
             return self.compiled[memo]
         try:
-            result = compiler(raw, self.names.known)
+            result = compiler(raw, self.names.known, beat_ref=self.beat_ref)
         except ExpressionError as exc:
             self.expression_problem(exc, src, key, str(raw))
             return None
@@ -864,10 +966,89 @@ class _Loader:
         ]
         return None if any(c is None for c in compiled) else tuple(compiled)
 
-    def compile_effect(self, text: str, known: Any) -> Assignment:
+    def compile_effect(self, text: str, known: Any, beat_ref: Any = None) -> Assignment:
         writable = self.names.writable
-        assignment = compile_effect(text, known, lambda name: writable(name) or name in BUILTIN_NAMES)
+        assignment = compile_effect(text, known, lambda name: writable(name) or name in BUILTIN_NAMES, beat_ref)
         return fit_effect(assignment, self.names.flags)
+
+    def beat_ref(self, name: str | None) -> str | None:
+        """The beat ``visits(name)`` counts: ``scene.beat``, ``beat`` in this scene, or this beat."""
+        scene, beat = self.context
+        if name is None:
+            return beat
+        qid = name if "." in name else f"{scene}.{name}"
+        return qid if qid in self.names.beats else None
+
+    # -- texts -------------------------------------------------------------
+    def text(self, raw: Any, src: SourceFile, key: PathKey) -> Text:
+        """A text compiled with its expressions; a mistake is reported at its place, the text kept plain."""
+        if not isinstance(raw, str):
+            return Text("")
+        names = self.names
+        read: set[str] = set()
+
+        def value(expr: str, offset: int, fmt: Format) -> Callable[[Any], str]:
+            compiled = self.text_expression(expr, offset)
+            read.update(compiled.names)
+            meter = names.meters.get(expr)
+            if fmt.unit and meter is None:
+                raise ExpressionError("`:unit` needs a meter's name, such as `{oxygen:unit}`", offset)
+            precision, unit = (meter.precision, meter.unit) if meter is not None else (0, "")
+            fn = compiled.fn
+
+            def shown(env: Any) -> str:
+                try:
+                    return show(fn(env), fmt, precision, unit)
+                except (ArithmeticError, TypeError, ValueError, KeyError):
+                    return "?"
+
+            return shown
+
+        def condition(expr: str, offset: int) -> Callable[[Any], bool]:
+            compiled = self.text_expression(expr, offset)
+            read.update(compiled.names)
+            fn = compiled.fn
+
+            def holds(env: Any) -> bool:
+                try:
+                    return bool(fn(env))
+                except (ArithmeticError, TypeError, ValueError, KeyError):
+                    return False
+
+            return holds
+
+        try:
+            text = compile_text(raw, value, condition)
+            text.names = frozenset(read)
+            return text
+        except TextError as exc:
+            line, col = src.position(key, exc.offset, raw)
+            self.out.append(Diagnostic("V304", exc.message, src.path, line, col, exc.hint or DEFAULT_HINTS["V304"]))
+        except ExpressionError as exc:
+            line, col = src.position(key, exc.offset, raw)
+            code = "V302" if exc.message.startswith("unknown") else "V301"
+            hint = exc.hint
+            if exc.message.startswith("unknown name"):
+                hint = did_you_mean(exc.message.split("`")[1], self.known_names) or hint
+            self.out.append(Diagnostic(code, f"{exc.message} (in text)", src.path, line, col, hint))
+        return Text(raw)
+
+    def text_expression(self, expr: str, offset: int) -> Any:
+        """An expression inside a text; errors carry their offset in the whole text."""
+        try:
+            return compile_expression(expr, self.names.known, beat_ref=self.beat_ref)
+        except ExpressionError as exc:
+            raise ExpressionError(exc.message, offset + exc.offset, exc.hint) from None
+
+    def ending_texts(self, ending: Ending, manifest: SourceFile, scene_srcs: list[SourceFile]) -> Ending:
+        """An ending with its texts compiled (endings are collected before the names exist)."""
+        src, key = self.ending_places[ending.id]
+        return replace(
+            ending,
+            title=self.text(ending.title, src, (*key, "title")),
+            text=self.text(ending.text, src, (*key, "text")),
+            debrief=self.text(ending.debrief, src, (*key, "debrief")),
+        )
 
 
 class EffectMismatch(ExpressionError):
@@ -894,6 +1075,14 @@ def fit_effect(effect: Assignment, flags: dict[str, Flag]) -> Assignment:
         )
     flag = flags.get(name)
     if flag is None:
+        return effect
+    if isinstance(flag.default, str):
+        if op not in ("=", "+"):
+            raise EffectMismatch(
+                f"`{name}` holds text; `{op}=` does arithmetic on it",
+                0,
+                f'set it (`{name} = "Falcon"`) or add to it (`{name} += " jr"`)',
+            )
         return effect
     try:
         constant: Any = effect.expr.fn({})  # reads no name: its value is known now

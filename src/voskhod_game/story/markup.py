@@ -57,9 +57,12 @@ def unbalanced_emphasis(text: str) -> list[int]:
     return bad
 
 
-def format_value(value: float | int | bool, precision: int = 0) -> str:
+def format_value(value: float | int | bool | str, precision: int = 0) -> str:
+    """A value as a player reads it: yes/no, text as it is, a whole number, or fixed decimals."""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, str):
+        return value
     if precision <= 0:
         return str(round(value))
     return f"{value:.{precision}f}"

@@ -79,7 +79,7 @@ class Flag:
     """A named fact about this run (``reported_to_ground``, ``camera_saved``)."""
 
     name: str
-    default: bool | int
+    default: bool | int | str
     description: str = ""
     where: Where | None = None
 
@@ -115,10 +115,24 @@ class Chance:
 
 
 @dataclass(frozen=True)
+class Branch:
+    """One of several outcomes of a choice, or one way out of a routing beat.
+
+    Branches with a condition are tried in order and the first that holds is
+    taken; otherwise one of those without a condition is picked at random in
+    proportion to ``weight`` (default 1).
+    """
+
+    outcome: Outcome
+    condition: Condition | None = None
+    weight: NumberExpr | None = None
+
+
+@dataclass(frozen=True)
 class Choice:
     id: str
     label: str
-    outcome: Outcome
+    outcome: Outcome  # with ``branches``, the last of them (it has no condition)
     condition: Condition | None = None
     disabled_reason: str = ""
     time: float = 0.0
@@ -126,6 +140,31 @@ class Choice:
     chance: Chance | None = None
     hidden_when_disabled: bool = False
     where: Where | None = None
+    branches: tuple[Branch, ...] = ()  # multi-way outcomes, the last being ``outcome``
+    once: bool = False  # gone once taken
+    fallback: bool = False  # shown only when nothing else is open
+
+    @property
+    def hidden_when_closed(self) -> bool:
+        """Once-only and fallback choices vanish rather than showing as unavailable."""
+        return self.hidden_when_disabled or self.once or self.fallback
+
+    def outcomes(self) -> tuple[Outcome, ...]:
+        """Every way this choice can turn out (for tools: graphs, analysis)."""
+        extra = (self.chance.outcome,) if self.chance is not None else ()
+        return (self.outcome, *extra, *(b.outcome for b in self.branches[:-1]))
+
+    def outcome_at(self, index: int) -> Outcome:
+        """The outcome a recorded step took: 0 its own (the last branch), 1 the chance, 2+i branch i."""
+        if index == CHANCE_INDEX and self.chance is not None:
+            return self.chance.outcome
+        if index >= FIRST_BRANCH_INDEX and index - FIRST_BRANCH_INDEX < len(self.branches) - 1:
+            return self.branches[index - FIRST_BRANCH_INDEX].outcome
+        return self.outcome
+
+
+CHANCE_INDEX = 1  # Step.outcome of a choice's chance outcome; 0 is its own outcome
+FIRST_BRANCH_INDEX = 2  # Step.outcome of branch i is FIRST_BRANCH_INDEX + i (the last branch is 0)
 
 
 @dataclass(frozen=True)
@@ -141,6 +180,12 @@ class Beat:
     history: HistoryNote | None = None
     no_return: bool = False
     where: Where | None = None
+    effects: Effects = ()  # applied each time the beat is entered
+    route: tuple[Branch, ...] = ()  # a routing beat: no choices, the first branch that holds
+
+    @property
+    def is_route(self) -> bool:
+        return bool(self.route)
 
 
 @dataclass(frozen=True)

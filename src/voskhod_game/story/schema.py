@@ -212,7 +212,7 @@ OBJECTS: dict[str, list[Field]] = {
             "clock", Obj("clock"), "When mission time zero is, and which clocks to show; without it only elapsed time."
         ),
         Field("meters", MapOf(Obj("meter")), "Quantities the story tracks, by name.", True),
-        Field("flags", MapOf(AnyOf(Bool(), Int(), Obj("flag"))), "Named facts about a run, by name."),
+        Field("flags", MapOf(AnyOf(Bool(), Int(), Str(), Obj("flag"))), "Named facts about a run, by name."),
         Field("endings", ListOf(Obj("ending")), "Endings (scene files may declare more)."),
         Field("facts", FACT_MAP, "Fact-sheet entries history notes may cite."),
         Field("debrief", Obj("debrief"), "What the debrief compares with history."),
@@ -248,7 +248,7 @@ OBJECTS: dict[str, list[Field]] = {
         Field("description", Str(), "What the meter means, for help screens."),
     ],
     "flag": [
-        Field("default", AnyOf(Bool(), Int()), "Value at the start; true/false or a whole number.", True),
+        Field("default", AnyOf(Bool(), Int(), Str()), "Value at the start: true/false, a whole number or text.", True),
         Field("description", Str(), "What the flag records."),
     ],
     "ending": [
@@ -297,8 +297,10 @@ OBJECTS: dict[str, list[Field]] = {
     "beat": [
         Field("id", Str(ID_PATTERN), "Beat id, unique in its scene.", True),
         Field("title", Str(), "Optional heading for the beat."),
-        Field("text", Str(min_length=1), "The story text; `*emphasis*` and `{meter}` allowed.", True),
-        Field("choices", ListOf(Obj("choice"), 1), "What the player can do.", True),
+        Field("text", Str(min_length=1), "The story text: `*emphasis*`, `{expr}`, `{if cond}`...`{end}`, `{~a|b}`."),
+        Field("choices", ListOf(Obj("choice"), 1), "What the player can do (a beat has `choices` or `route`)."),
+        Field("route", ListOf(Obj("route"), 1), "A beat the player passes through: the first branch that holds."),
+        Field("effects", Effects(), "Statements applied each time the beat is entered: `visits_here += 1`."),
         Field("rates", Rates(), "Meter rates per minute from this beat on: `{oxygen: -1}`."),
         Field("history", AnyOf(Str(), Obj("history")), "Why this beat is true to history."),
         Field("no_return", Bool(), "Undo cannot go back past this beat."),
@@ -317,6 +319,20 @@ OBJECTS: dict[str, list[Field]] = {
         Field("time", Num(0, MAX_CHOICE_MINUTES), "Mission minutes the choice takes. Default 0."),
         Field("rates", Rates(), "Meter rates per minute from this choice on."),
         Field("chance", Obj("chance"), "A roll that may replace the normal outcome."),
+        Field("outcomes", ListOf(Obj("outcome"), 1), "Several outcomes: the first whose `if` holds, else by weight."),
+        Field("once", Bool(), "The choice disappears once it has been taken."),
+        Field("fallback", Bool(), "Shown only when no other choice of the beat is open."),
+    ],
+    "outcome": [
+        Field("if", Expr(), "This outcome happens when the condition holds (checked in order)."),
+        Field("weight", Expr(), "Relative chance among the outcomes without `if`. Default 1."),
+        *OUTCOME_FIELDS,
+    ],
+    "route": [
+        Field("if", Expr(), "Go this way when the condition holds; the last branch has no `if`."),
+        Field("target", Str(REF_PATTERN), "Beat to go to: `beat` in this scene or `scene.beat`."),
+        Field("ending", Str(ID_PATTERN), "Ending to reach instead of a beat."),
+        Field("effects", Effects(), "Statements applied on the way."),
     ],
     "chance": [
         Field("p", Expr(0, 1), "Probability 0–1 of this outcome; may be an expression.", True),
@@ -463,6 +479,17 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
+# Keys of which an object needs exactly one (the loader reports V103 for none, V104 for two),
+# and keys that one of them brings with it.
+EXACTLY_ONE: dict[str, list[list[str]]] = {
+    "beat": [["choices", "text"], ["route"]],
+    "choice": [["target"], ["ending"], ["outcomes"]],
+    "outcome": [["target"], ["ending"]],
+    "route": [["target"], ["ending"]],
+    "chance": [["target"], ["ending"]],
+}
+
+
 def json_schema(kind: str) -> dict[str, Any]:
     """JSON Schema (2020-12) for a manifest (``manifest``), a scene file (``scene``) or ``facts.yaml`` (``facts``)."""
     defs = {}
@@ -473,6 +500,13 @@ def json_schema(kind: str) -> dict[str, Any]:
             "properties": {f.name: {**f.type.json(), "description": f.doc} for f in fields},
             "required": [f.name for f in fields if f.required],
         }
+        if name in EXACTLY_ONE:
+            options = EXACTLY_ONE[name]
+            leaders = [option[0] for option in options]
+            defs[name]["oneOf"] = [
+                {"required": option, "not": {"anyOf": [{"required": [k]} for k in leaders if k != option[0]]}}
+                for option in options
+            ]
     if kind == "facts":  # `facts: {F1: ...}`, or the entries at the top level
         sheet = {"type": "object", "properties": {"facts": FACT_MAP.json()}, "required": ["facts"]}
         return {

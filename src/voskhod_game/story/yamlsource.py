@@ -67,6 +67,22 @@ class SourceFile:
     marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     content: bytes = field(default=b"", repr=False)  # the bytes parsed, for the story's fingerprint
+    styles: dict[PathKey, str] = field(default_factory=dict)  # quoted ('"', "'") and block ('|', '>') scalars
+
+    def position(self, key: PathKey, offset: int, text: str) -> tuple[int, int]:
+        """Line and column of character ``offset`` of the text value at ``key``."""
+        line, col = self.where(key)
+        style = self.styles.get(key)
+        newlines = text.count("\n", 0, offset)
+        if style in ("|", ">"):
+            # The text starts on the line after the indicator, at the block's indentation.
+            lines = self.content.decode("utf-8", "replace").splitlines()
+            first = lines[line] if line < len(lines) else ""
+            indent = len(first) - len(first.lstrip(" "))
+            return line + 1 + newlines, indent + 1 + offset - (text.rfind("\n", 0, offset) + 1)
+        if newlines:
+            return line, col
+        return line, col + offset + (1 if style in ('"', "'") else 0)
 
     def where(self, key: PathKey, *, of_key: bool = False) -> tuple[int, int]:
         """Best line/col for a value (or its key), walking up to the nearest known parent."""
@@ -104,6 +120,8 @@ class _Builder:
         mark = node.start_mark
         self.source.marks[key] = (mark.line + 1, mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
+            if node.style:
+                self.source.styles[key] = node.style
             return self.scalar(node)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*key, i)) for i, child in enumerate(node.value)]

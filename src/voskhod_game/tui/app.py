@@ -244,7 +244,8 @@ class VoskhodApp(App[int]):
             return
         from ..engine.game import Game
 
-        self.show_game(Game.new(story, self.seed if seed is None else seed), intro=story.intro)
+        game = Game.new(story, self.seed if seed is None else seed)
+        self.show_game(game, intro=game.render(story.intro))
 
     def action_new_game(self) -> None:
         self.new_game()

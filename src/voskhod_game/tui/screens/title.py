@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...engine.game import opening_text
 from ...present.text import first_paragraph
 from ..lettering import large_title
 
@@ -75,7 +76,7 @@ class TitleScreen(Screen[None]):
             Text(emblem(story.title_art or large_title(story.title)) if story else "")
         )
         self.query_one("#story-title", Static).update(story.title if story else "")
-        self.query_one("#tagline", Static).update(first_paragraph(story.intro) if story else "")
+        self.query_one("#tagline", Static).update(first_paragraph(opening_text(story)) if story else "")
         note = ""
         can_continue = False
         info = app.store.latest_autosave(story) if story else None
