@@ -37,7 +37,7 @@ def process(argv: list[str], cache: Cache, ok: tuple[int, ...] = (0,)) -> Callab
 
     def call() -> tuple[float, float]:
         folder = cache() if callable(cache) else cache
-        done = run_child(argv, env=child_env(XDG_CACHE_HOME=str(folder)))
+        done = run_child(argv, env=child_env(VOSKHOD_CACHE=str(folder)))
         if done.returncode not in ok:
             raise RuntimeError(f"{' '.join(argv)} exited {done.returncode}: {done.output[-400:]!r}")
         return done.cpu, done.wall

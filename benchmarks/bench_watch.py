@@ -47,7 +47,7 @@ def measure(beats: int, edits: int) -> dict[str, list[float]]:
         saves.mkdir()
         (saves / ".settings.json").write_text(json.dumps({"reveal": False}), encoding="utf-8")
         argv = [sys.executable, "-m", "voskhod_game", "play", "--story", str(story), "--seed", "1", "--watch"]
-        env = {"VOSKHOD_SAVES": str(saves), "XDG_CACHE_HOME": str(root / "cache")}
+        env = {"VOSKHOD_SAVES": str(saves), "VOSKHOD_CACHE": str(root / "cache")}
         with PtyApp(argv, env=env) as app:
             app.until(TITLE_READY, app.started, timeout=LOAD_TIMEOUT)
             app.drain(0.3)

@@ -48,8 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def check_dir(directory: Path, analysis: bool = True) -> list[Diagnostic]:
     """Loader diagnostics for ``directory`` plus, when it loads, analysis warnings."""
     from ..story.loader import analyse_story
+    from ..story.parsed import on_disk
 
-    story, found = analyse_story(directory)
+    story, found = analyse_story(directory, on_disk())
     if analysis and story is not None and not any(d.severity == "error" for d in found):
         from ..authoring.analysis import analyse
 

@@ -55,9 +55,10 @@ def load_or_report(arg: str | None) -> Story | None:
     """Load the story or print every problem to stderr and return None."""
     from ..story.diagnostics import StoryError
     from ..story.loader import load_story
+    from ..story.parsed import on_disk
 
     try:
-        return load_story(story_path(arg))
+        return load_story(story_path(arg), on_disk())
     except StoryError as exc:
         print(f"The story cannot be played: {exc}", file=sys.stderr)
         print(exc.report(), file=sys.stderr)

@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from ..watch import Reloaded, StoryWatcher
 
 STYLES = Path(__file__).parent / "styles"
-WATCH_SECONDS = 0.5
 UNTITLED = "Story"  # the window title until the story's own title is known
 
 
@@ -167,7 +166,9 @@ class VoskhodApp(App[int]):
 
             self.game, message = carry_over(self.game, story)
             self.notify(message, title="Story reloaded", markup=False)
-            if isinstance(screen, (GameScreen, DebriefScreen)):
+            if isinstance(screen, GameScreen) and not self.game.ended and screen.can_take(self.game):
+                screen.take_over(self.game)  # the same screen shows the new text: no new screen to build
+            elif isinstance(screen, (GameScreen, DebriefScreen)):
                 self.show_game(self.game)
         else:
             self.notify("The story was reloaded.", title="Story reloaded", markup=False)
@@ -196,7 +197,7 @@ class VoskhodApp(App[int]):
         from ..watch import StoryWatcher
 
         self.watcher: StoryWatcher = StoryWatcher(self.story_dir)
-        self.set_interval(WATCH_SECONDS, self.poll_story)
+        self.set_interval(self.watcher.interval, self.poll_story)
 
     def poll_story(self) -> None:
         """Reload the story when its files change.

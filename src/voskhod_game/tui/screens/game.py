@@ -101,6 +101,17 @@ class GameScreen(Screen[None]):
                     yield self._log_text
         yield Footer()
 
+    def can_take(self, game: Game) -> bool:
+        """Whether this screen can show ``game`` in place: the same meters, so the same rows."""
+        return [m.name for m in game.view().meters] == [m.name for m in self.game.view().meters]
+
+    def take_over(self, game: Game) -> None:
+        """Show ``game`` (the same game carried into a reloaded story) on this screen, as a new
+        screen would show it: without the intro and the last result."""
+        self.game = game
+        self.intro = ""
+        self.render_view(game.last_result)
+
     def on_mount(self) -> None:
         self._pane.reveal_enabled = self.reveal
         self._log.border_title = "Mission log"

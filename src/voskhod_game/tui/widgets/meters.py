@@ -83,7 +83,7 @@ class MeterRow(Vertical):
         self._value = Static("", classes="meter-value")
         self._bar = MeterBar(meter.fraction, classes="meter-bar")
         self._trend = MeterTrend(classes="meter-trend")
-        self._shown: tuple[object, ...] = ()
+        self._shown: tuple[MeterView, list[float]] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="meter-head"):
@@ -101,7 +101,7 @@ class MeterRow(Vertical):
         shown = (meter, recent)
         if shown == self._shown:
             return
-        before = self._shown[0] if self._shown else None
+        before = self._shown[0] if self._shown is not None else None
         self._shown = shown
         self._meter = meter
         if before is None or before.state != meter.state:
