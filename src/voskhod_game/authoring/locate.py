@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..story.model import Story, Where
 from ..story.loader import FACTS, MANIFEST
+from ..story.model import Story, Where
 from ..story.parsed import MEMORY, ParsedFiles
 from ..story.schema import check_object
 from ..story.yamlsource import PathKey, SourceFile
