@@ -1179,6 +1179,11 @@ _BUILT: dict[Path, tuple[bytes, bytes, dict[str, Beat]]] = {}
 MAX_BUILT_FILES = 2_000
 
 
+def forget_built() -> None:
+    """Drop the beats kept for reloads, so the next load builds every beat (a cold load)."""
+    _BUILT.clear()
+
+
 def _keep_built(path: Path, entry: tuple[bytes, bytes, dict[str, Beat]]) -> None:
     if len(_BUILT) >= MAX_BUILT_FILES and path not in _BUILT:
         _BUILT.clear()
