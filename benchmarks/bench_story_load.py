@@ -29,13 +29,13 @@ TARGET_WARM_10K = 0.5
 def cold(root: Path) -> None:
     """A first load in a process with no cache: every file parsed, every beat built."""
     forget_built()
-    load_story(root, ParsedFiles())
+    load_story(root, files=ParsedFiles())
 
 
 def warm_from_disk(root: Path, folder: Path) -> None:
     """A new process's load with the parsed files on disk: nothing parsed, every beat built."""
     forget_built()
-    load_story(root, ParsedFiles(folder))
+    load_story(root, files=ParsedFiles(folder))
 
 
 def parse_with_csafeloader(root: Path) -> None:

@@ -219,10 +219,9 @@ def crash(phase: str, exc: BaseException) -> Finding:
     return Finding("traceback", phase, signature_of(exc), text[-3000:])
 
 
-def is_finite_number(value: Any) -> bool:
-    if isinstance(value, bool):
-        return True
-    if isinstance(value, int):
+def is_usable_value(value: Any) -> bool:
+    """A value the language may return: a bool, an int, a finite float, or text (text flags)."""
+    if isinstance(value, (bool, int, str)):
         return True
     return isinstance(value, float) and math.isfinite(value)
 
@@ -567,15 +566,30 @@ def play_story(story: Any, case: StoryCase, tmp: Path) -> list[Finding]:
 class ExpressionCase:
     mode: str  # "condition", "number" or an effect operator such as "+="
     source: str
-    env: dict[str, float | int | bool]
+    env: dict[str, float | int | bool | str]
 
 
-ENV_VALUES: list[float | int | bool] = [0.0, 1.0, -1.0, 0.5, 5e-324, 1e15, -1e15, 1e-300, 42, 0, True, False, 7.25]
+ENV_VALUES: list[float | int | bool | str] = [
+    0.0,
+    1.0,
+    -1.0,
+    0.5,
+    5e-324,
+    1e15,
+    -1e15,
+    1e-300,
+    42,
+    0,
+    True,
+    False,
+    7.25,
+]
 
 
 def generate_expression(rng: random.Random, index: int) -> ExpressionCase:
-    names = ["a", "b", "c", "flag", "count", "elapsed"]
+    names = ["a", "b", "c", "flag", "count", "elapsed", "callsign"]
     env = {n: rng.choice(ENV_VALUES) for n in names}
+    env["callsign"] = rng.choice(["Almaz", "", "x" * 200])  # a text flag
     env["flag"] = rng.random() < 0.5
     env["count"] = rng.choice([0, 1, 7, -3, 10**15])
     mode = rng.choice(["condition", "number", "number", "=", "+=", "-=", "*=", "/="])
@@ -610,10 +624,10 @@ def run_expression(case: ExpressionCase, phase: Callable[[str], None]) -> list[F
     findings: list[Finding] = []
     expr = compiled if case.mode in ("condition", "number") else compiled.expr
     try:
-        value = expr.fn(dict(case.env))
+        value = expr(dict(case.env))
         if compiled is not expr:
             value = apply_op(compiled.op, case.env["a"], value)
-        if not is_finite_number(value):
+        if not is_usable_value(value):
             findings.append(Finding("non-finite", "evaluate", f"result {value!r} ({type(value).__name__})"))
     except EvaluationError:
         pass
@@ -621,7 +635,7 @@ def run_expression(case: ExpressionCase, phase: Callable[[str], None]) -> list[F
         findings.append(crash("evaluate", exc))
     phase("intervals")
     try:
-        env = {k: intervals.Interval.point(float(v)) for k, v in case.env.items()}
+        env = {k: intervals.TOP if isinstance(v, str) else intervals.Interval.point(v) for k, v in case.env.items()}
         intervals.value_of(expr.source, env)
         intervals.truth_of(expr.source, env)
         intervals.refine(expr.source, env)

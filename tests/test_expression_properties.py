@@ -26,7 +26,7 @@ from voskhod_game.story.expressions import (
     compile_number,
 )
 
-NAMES = ["a", "b", "flag", "count", "elapsed"]
+NAMES = ["a", "b", "flag", "count", "elapsed", "callsign"]  # callsign is a text flag
 KNOWN = set(NAMES).__contains__
 BOUNDED = settings(max_examples=300, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -36,6 +36,7 @@ literals = st.one_of(
     st.integers(-(10**17), 10**17).map(str),
     st.floats(allow_nan=False, allow_infinity=False).map(repr),
     st.sampled_from(["true", "false", *NAMES]),
+    st.sampled_from(["'Almaz'", "''", '"x"']),
 )
 OPERATORS = ["+", "-", "*", "/", "//", "%", "**", "==", "!=", "<", "<=", ">", ">=", "and", "or"]
 
@@ -57,11 +58,14 @@ values = st.one_of(
     st.booleans(),
     st.sampled_from([0.0, 5e-324, 1e15, -1e15]),
 )
-environments = st.fixed_dictionaries({name: values for name in NAMES})
+environments = st.fixed_dictionaries(
+    {name: values for name in NAMES if name != "callsign"} | {"callsign": st.sampled_from(["Almaz", "", "x" * 200])}
+)
 
 
 def finite(value: object) -> bool:
-    return isinstance(value, (bool, int)) or (isinstance(value, float) and math.isfinite(value))
+    """A value the language may give: a bool, an int, a finite float or text (for text flags)."""
+    return isinstance(value, (bool, int, str)) or (isinstance(value, float) and math.isfinite(value))
 
 
 @BOUNDED
@@ -86,7 +90,7 @@ def test_effects_leave_every_value_finite(source: str, env: dict[str, float], op
     except ExpressionError:
         return
     try:
-        new = apply_op(effect.op, env["count"], effect.expr.fn(env))
+        new = apply_op(effect.op, env["count"], effect.expr(env))
     except EvaluationError:
         return
     assert finite(new), f"count {op} {source} gave {new!r}"
@@ -110,7 +114,10 @@ def test_the_range_analysis_never_raises(source: str, env: dict[str, float]) -> 
         expr = compile_condition(source, KNOWN)
     except ExpressionError:
         return
-    ranges = {name: intervals.Interval.point(float(value)) for name, value in env.items()}
+    ranges = {
+        name: intervals.TOP if isinstance(value, str) else intervals.Interval.point(float(value))
+        for name, value in env.items()
+    }
     wide = {name: intervals.Interval(-1e15, 1e15) for name in env}
     for env_ranges in (ranges, wide):
         intervals.value_of(expr.source, env_ranges)
@@ -150,3 +157,12 @@ def test_absurd_literals_and_text_are_refused_when_compiling(source: str) -> Non
     except ExpressionError:
         return
     assert finite(value)  # a long chain of minus signs is legal and harmless
+
+
+@pytest.mark.parametrize("source", ["a - callsign", "callsign < 3", "abs(callsign)", "-callsign", "callsign / 2"])
+def test_a_text_flag_where_a_number_belongs_is_an_evaluation_error(source: str) -> None:
+    expr = compile_number(source, KNOWN)
+    with pytest.raises(EvaluationError, match="cannot compute"):
+        expr({"a": 1.0, "callsign": "Almaz"})
+    with pytest.raises(EvaluationError, match="cannot apply"):
+        apply_op("-", 1.0, "Almaz")

@@ -9,10 +9,12 @@ from __future__ import annotations
 import dataclasses
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from voskhod_game.story import analyse_story, parsed
+from voskhod_game.story import analyse_story, load_story, parsed
+from voskhod_game.story.loader import forget_built
 from voskhod_game.story.parsed import ParsedFiles
 from voskhod_game.story.yamlsource import SourceFile
 
@@ -21,7 +23,7 @@ MINI = Path(__file__).parent / "fixtures" / "mini"
 
 def outcome(root: Path, files: ParsedFiles) -> tuple[str | None, list[str], list[str]]:
     """What a load finds: the story's fingerprint, every diagnostic, every beat's text."""
-    story, found = analyse_story(root, files)
+    story, found = analyse_story(root, files=files)
     texts = [str(b.text) for b in story.beats.values()] if story else []
     return (story.fingerprint if story else None), [d.format() for d in found], texts
 
@@ -134,3 +136,37 @@ def test_the_cache_folder_follows_the_environment(monkeypatch: pytest.MonkeyPatc
     assert parsed.default_folder() == tmp_path / "here"
     monkeypatch.setenv(parsed.CACHE_ENV, "off")
     assert parsed.default_folder() is None and parsed.on_disk() is parsed.MEMORY
+
+
+CREVASSE = Path(__file__).resolve().parent.parent / "examples" / "crevasse"
+
+
+def built(root: Path, lang: str = "") -> tuple[Any, ...]:
+    """What a load gives a player and a translator: beats' texts and choices, the template's texts."""
+    story = load_story(root, lang)
+    beats = [(b.id, str(b.text), [(c.id, str(c.label)) for c in b.choices]) for b in story.beats.values()]
+    return beats, story.texts, story.fingerprint
+
+
+@pytest.mark.parametrize("lang", ["", "ru"])
+def test_a_reload_that_reuses_built_beats_gives_the_same_story(tmp_path: Path, lang: str) -> None:
+    root = shutil.copytree(CREVASSE, tmp_path / "crevasse")
+    forget_built()
+    first = built(root, lang)
+    assert built(root, lang) == first  # the beats of every file kept from the first load
+    forget_built()
+    assert built(root, lang) == first  # and the same as building them all again
+
+
+def test_a_changed_catalogue_rebuilds_the_beats_it_translates(tmp_path: Path) -> None:
+    root = shutil.copytree(CREVASSE, tmp_path / "crevasse")
+    catalogue = root / "locales" / "ru.po"
+    original = catalogue.read_text(encoding="utf-8")
+    word = "Полозья проверены."  # in the first beat's translated text
+    assert word in original
+    before = built(root, "ru")  # every beat kept for reloads
+    catalogue.write_text(original.replace(word, "Полозья ПРОВЕРЕНЫ.", 1), encoding="utf-8")
+    after = built(root, "ru")
+    assert "ПРОВЕРЕНЫ" in str(after[0]) and "ПРОВЕРЕНЫ" not in str(before[0])
+    forget_built()
+    assert built(root, "ru") == after  # what building every beat again gives

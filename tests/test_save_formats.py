@@ -210,3 +210,58 @@ def test_saves_are_compact_json_without_nan(mini: Story, store: SaveStore) -> No
     info = store.save("slot", Game.new(mini, seed=1))
     text = info.path.read_text()
     assert "\n" not in text and "NaN" not in text and "Infinity" not in text
+
+
+def test_a_failing_autosave_is_never_silent_and_quit_tells_the_truth(
+    mini: Story, store: SaveStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from voskhod_game.plain import run_plain
+
+    real_replace = os.replace
+    full = {"on": False}
+
+    def replace(src: str, dst: str) -> None:
+        if full["on"]:
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    out = io.StringIO()
+
+    class Lines(io.StringIO):
+        """stdin that fills the disk after the first choice and frees it before the fourth."""
+
+        def readline(self, *args: object) -> str:  # type: ignore[override]
+            line = super().readline()
+            if line == "2\n" and not full["on"] and "filled" not in full:
+                full["on"], full["filled"] = True, True
+            elif line.startswith("status"):
+                full["on"] = False
+            return line
+
+    run_plain(mini, store, seed=1, stdin=Lines("2\n2\n2\nstatus\n2\nquit\n"), stdout=out)
+    text = out.getvalue()
+    assert text.count("Autosave failed: could not write slot") == 1
+    assert "No space left on device" in text and "Your choices are not being saved" in text
+    assert "Autosave works again" in text
+    assert text.rstrip().endswith("Goodbye. Your game is autosaved.")
+
+
+def test_quit_says_when_the_last_choices_were_not_autosaved(
+    mini: Story, store: SaveStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from voskhod_game.plain import run_plain
+
+    def full(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    out = io.StringIO()
+    run_plain(mini, store, seed=1, stdin=io.StringIO("2\n2\nquit\n"), stdout=out)
+    text = out.getvalue()
+    assert "Your game is autosaved" not in text
+    assert "Your last 2 choice(s) are NOT autosaved" in text

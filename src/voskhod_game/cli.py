@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Sequence
 
 from . import __version__
-from .commands.common import GLOBAL_OPTIONS, add_saves_option, add_story_option
+from .commands.common import GLOBAL_OPTIONS, add_lang_everywhere, add_saves_option, add_story_option
 
 COMMAND_MODULES = (
     "play",
@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "simulate",
     "schema",
     "new",
+    "translate",
     "classroom",
 )
 
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f".commands.{name}", __package__).register(sub)
+    add_lang_everywhere(parser)
     return parser
 
 

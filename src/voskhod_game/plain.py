@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from .engine.debrief import build_debrief
 from .engine.game import Game, GameError
-from .engine.saves import SaveError, SaveStore
+from .engine.saves import Autosaver, SaveError, SaveStore
 from .engine.views import ChoiceResult, View
 from .line_input import NotAChoice, choice_word, clean, lenient, shorten
 from .present.choices import choice_line
@@ -26,6 +26,7 @@ from .present.debrief import debrief_rows
 from .present.durations import format_elapsed
 from .present.events import announcements
 from .present.meters import meter_detail, state_word, status_parts
+from .present.saves import autosave_notice, autosave_state
 from .present.text import wrapped
 from .story.model import Story
 
@@ -67,8 +68,11 @@ class LineGame:
     colour: bool = False
     width: int = 80
     game: Game | None = None
-    _autosave_warned: bool = False
+    autosaver: Autosaver = field(init=False)
     _last_scene: str = ""
+
+    def __post_init__(self) -> None:
+        self.autosaver = Autosaver(self.store)
 
     def style(self, kind: str, text: str) -> str:
         return f"{_STYLES[kind]}{text}{_RESET}" if self.colour and kind in _STYLES else text
@@ -192,12 +196,9 @@ class LineGame:
 
     def autosave(self) -> None:
         assert self.game is not None
-        try:
-            self.store.autosave(self.game)
-        except SaveError as exc:
-            if not self._autosave_warned:
-                self.say(f"Autosave failed: {exc}")
-                self._autosave_warned = True
+        notice = autosave_notice(self.autosaver.save(self.game), self.autosaver)
+        if notice:
+            self.say(self.style("warn", f"! {notice}"))
 
     def handle(self, line: str) -> bool:
         """Act on one input line; False when the player quits."""
@@ -282,7 +283,7 @@ class LineGame:
         """Load the edited story and carry the game over; on problems keep playing the old one."""
         from .watch import carry_over, reload_story
 
-        reloaded = reload_story(watcher.root)
+        reloaded = reload_story(watcher.root, self.story.language)
         self.say()
         if reloaded.story is None:
             count = len(reloaded.problems)
@@ -353,7 +354,7 @@ def run_plain(
         if watch is not None and watch.poll():
             session.hot_reload(watch)
         if not session.handle(line):
-            session.say("Goodbye. Your game is autosaved.")
+            session.say(f"Goodbye. {autosave_state(session.autosaver)}")
             return 0
 
 

@@ -92,8 +92,8 @@ class Reloaded:
         return "\n".join(lines)
 
 
-def reload_story(root: Path) -> Reloaded:
-    """Load the story again; on errors return them and no story (never raises for story problems).
+def reload_story(root: Path, lang: str = "") -> Reloaded:
+    """Load the story again (in ``lang``); on errors return them and no story (never raises for story problems).
 
     Files are parsed only when their bytes are new (``story/parsed.py``): a writer's
     save re-parses the one file that changed.
@@ -101,7 +101,7 @@ def reload_story(root: Path) -> Reloaded:
     from .story.parsed import on_disk
 
     try:
-        story, found = analyse_story(root, on_disk())
+        story, found = analyse_story(root, lang, on_disk())
     except Exception as exc:  # a loader bug must not take a writer's session down
         return Reloaded(None, (Diagnostic("V006", f"the story could not be reloaded: {exc}", Path(root)),))
     errors = tuple(d for d in found if d.severity == "error")

@@ -10,8 +10,8 @@ from typing import Any
 import aiohttp
 import pytest
 
+from voskhod_game.classroom.rules import Classroom
 from voskhod_game.classroom.server import Hub, start_server
-from voskhod_game.classroom.session import Classroom
 from voskhod_game.classroom.store import Store
 from voskhod_game.story.loader import load_story
 

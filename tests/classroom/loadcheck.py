@@ -21,8 +21,8 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
+from voskhod_game.classroom.rules import Classroom
 from voskhod_game.classroom.server import Hub, start_server
-from voskhod_game.classroom.session import Classroom
 from voskhod_game.classroom.store import Store
 from voskhod_game.story.loader import load_story
 

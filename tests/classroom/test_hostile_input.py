@@ -19,7 +19,7 @@ import pytest
 from voskhod_game.classroom.export import to_csv
 from voskhod_game.classroom.nicknames import NameFilter, clean_name
 from voskhod_game.classroom.protocol import MAX_STRIKES
-from voskhod_game.classroom.session import Classroom
+from voskhod_game.classroom.rules import Classroom
 from voskhod_game.classroom.store import Store
 from voskhod_game.classroom.teacher import KickScreen, TeacherApp
 
@@ -109,7 +109,7 @@ def test_a_teacher_kicks_a_student_the_list_shows_them_gone_at_once(tmp_path, mi
             app.hub.kick(1)
             assert await closed(ws) == 4001
             await until(pilot, lambda: "Joined 0 (0 online)" in plain(app.query_one("#counts")))
-            assert app.hub.participants_message()["participants"][0]["connected"] is False
+            assert app.hub.participants_message().participants[0].connected is False
         store.close()
 
     asyncio.run(run())

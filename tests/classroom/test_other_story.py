@@ -11,8 +11,8 @@ from pathlib import Path
 
 import aiohttp
 
+from voskhod_game.classroom.rules import Classroom
 from voskhod_game.classroom.server import Hub, start_server
-from voskhod_game.classroom.session import Classroom
 from voskhod_game.classroom.store import Store
 from voskhod_game.classroom.teacher import TeacherApp
 from voskhod_game.story import defaults

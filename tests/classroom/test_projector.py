@@ -16,7 +16,7 @@ import pytest
 
 from voskhod_game.classroom import teacher as teacher_module
 from voskhod_game.classroom.bigtext import big_lines
-from voskhod_game.classroom.session import Classroom
+from voskhod_game.classroom.rules import Classroom
 from voskhod_game.classroom.store import Store
 from voskhod_game.classroom.teacher import LobbyScreen, TeacherApp, run_teacher
 from voskhod_game.classroom.widgets import Tally

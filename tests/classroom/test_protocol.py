@@ -234,7 +234,10 @@ async def test_huge_message_closes_the_connection(server):
         ("not json", "bad_json"),
         ("[1, 2]", "bad_message"),
         ('{"type": "dance"}', "unknown_type"),
-        ('{"type": "vote", "round": "one", "choice": "open"}', "not_joined"),
+        ('{"type": "vote", "round": "one", "choice": "open"}', "bad_message"),  # the shape is checked first
+        ('{"type": "vote", "round": 1, "choice": "open"}', "not_joined"),
+        ('{"type": "open", "seconds": 30}', "not_host"),
+        ('{"type": "export", "format": "pdf"}', "bad_message"),
         ('{"type": "join", "code": 12}', "bad_message"),
     ],
 )

@@ -94,7 +94,7 @@ async def test_host_killed_mid_vote_resumes_with_every_vote(tmp_path):
 
 
 def test_ended_session_is_not_restarted_but_can_be_exported(tmp_path, mini_story):
-    from voskhod_game.classroom.session import Classroom
+    from voskhod_game.classroom.rules import Classroom
     from voskhod_game.classroom.store import Store
 
     db = tmp_path / "done.sqlite3"

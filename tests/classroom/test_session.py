@@ -6,8 +6,9 @@ import pytest
 
 from voskhod_game.classroom.export import to_csv, to_markdown
 from voskhod_game.classroom.protocol import RESUME_GRACE_SECONDS, ProtocolError
-from voskhod_game.classroom.session import Classroom
+from voskhod_game.classroom.rules import Classroom
 from voskhod_game.classroom.store import Store
+from voskhod_game.classroom.wire import Wire
 
 
 class Clock:
@@ -44,7 +45,7 @@ def test_the_class_reaches_an_ending_and_the_debrief_compares_it(room):
     with pytest.raises(ProtocolError, match="ending"):
         room.open_vote(30)
     room.end()
-    debrief = room.state_message()["debrief"]
+    debrief = Wire(room).state().debrief
     assert debrief["ending"]["title"] in {"Home again", "A long way round"}
     assert [step["choice"] for step in debrief["path"]] == ["Open the hatch", "Look at the view", "Go back in"]
     assert debrief["comparisons"][0]["label"] == "Oxygen left"

@@ -6,8 +6,10 @@ resends the state without touching the game); these check it never goes stale.
 
 from __future__ import annotations
 
-from voskhod_game.classroom.session import Classroom
+from voskhod_game.classroom.messages import StateMessage
+from voskhod_game.classroom.rules import Classroom
 from voskhod_game.classroom.store import Store
+from voskhod_game.classroom.wire import Wire
 from voskhod_game.engine.game import Game
 
 
@@ -24,14 +26,14 @@ def fresh_fields(game: Game) -> dict:
     }
 
 
-def message_fields(message: dict) -> dict:
+def message_fields(message: StateMessage) -> dict:
     return {
-        "text": message["text"],
-        "heading": message["heading"],
-        "clock": message["clock"],
-        "meters": [(m["name"], m["display"], m["state"]) for m in message["meters"]],
-        "choices": [(c["id"], c["enabled"], c["reason"]) for c in message["choices"]],
-        "ending": message["ending"]["title"] if message["ending"] else None,
+        "text": message.text,
+        "heading": message.heading,
+        "clock": message.clock,
+        "meters": [(m.name, m.display, m.state) for m in message.meters],
+        "choices": [(c.id, c.enabled, c.reason) for c in message.choices],
+        "ending": message.ending.title if message.ending else None,
     }
 
 
@@ -39,22 +41,23 @@ def test_state_follows_every_decision_to_the_ending(tmp_path, mini_story) -> Non
     store = Store(tmp_path / "s.sqlite3")
     room = Classroom.open(mini_story, store, seed=5)
     student = room.join(room.code, "A")
-    texts = [room.state_message()["text"]]
+    wire = Wire(room)  # one for the whole game, as the server keeps it: its cache must never go stale
+    texts = [wire.state().text]
     for choice in ("open", "look", "go_back"):
         room.open_vote(30)
         room.pause()
-        paused = room.state_message()
-        assert paused["status"] == "paused"
+        paused = wire.state()
+        assert paused.status == "paused"
         assert message_fields(paused) == fresh_fields(room.game)
         room.unpause()
         room.vote(student, room.current_round.number, choice)
         room.close_vote()
-        after = room.state_message()
-        assert after["round"]["winner"] == choice
+        after = wire.state()
+        assert after.round.winner == choice
         assert message_fields(after) == fresh_fields(room.game)
-        texts.append(after["text"])
+        texts.append(after.text)
     assert room.game.ended
-    assert room.state_message()["ending"] is not None
+    assert wire.state().ending is not None
     assert len(set(texts)) == len(texts)  # every decision moved the story on
     store.close()
 
@@ -67,14 +70,14 @@ def test_a_restarted_host_sends_the_same_state(tmp_path, mini_story) -> None:
     room.open_vote(30)
     room.vote(student, 1, "open")
     room.close_vote()
-    before = room.state_message()
+    before = Wire(room).state()
     store.close()
 
     store = Store(path)
     again = Classroom.open(mini_story, store, seed=5)
-    after = again.state_message()
+    after = Wire(again).state()
     assert message_fields(after) == message_fields(before) == fresh_fields(again.game)
-    assert after["version"] == before["version"]
+    assert after.version == before.version
     store.close()
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pytest
 from rich.console import Console
 
+from voskhod_game.classroom.messages import VoteRecord
 from voskhod_game.classroom.student import StudentApp, ws_url
 from voskhod_game.classroom.teacher import TeacherApp
 
@@ -47,15 +48,15 @@ async def test_terminal_student_joins_votes_and_sees_the_result(server):
         await until(pilot, lambda: app.state is not None)
         assert [p.name for p in room.participants.values()] == ["Gherman"]
         room.open_vote(60)
-        await until(pilot, lambda: app.state["status"] == "open")
+        await until(pilot, lambda: app.state.status == "open")
         await pilot.press("2")
         await until(pilot, lambda: bool(room.current_round.votes))
         assert list(room.current_round.votes.values()) == ["wait"]
         await pilot.press("1")  # change of mind: the vote is replaced, not added
         await until(pilot, lambda: list(room.current_round.votes.values()) == ["open"])
-        await until(pilot, lambda: app.my_vote == {"round": 1, "choice": "open"})
+        await until(pilot, lambda: app.my_vote == VoteRecord(1, "open"))
         room.close_vote()
-        await until(pilot, lambda: app.state["status"] == "resolved")
+        await until(pilot, lambda: app.state.status == "resolved")
         result = plain(app.query_one("#result"))
         assert "Open the hatch" in result and "You voted for it" in result
         assert "Earth turns below" in plain(app.query_one("#text"))
@@ -75,7 +76,7 @@ async def test_terminal_student_reconnects_and_keeps_the_vote(server):
     async with app.run_test() as pilot:
         await until(pilot, lambda: app.state is not None)
         room.open_vote(60)
-        await until(pilot, lambda: app.state["status"] == "open")
+        await until(pilot, lambda: app.state.status == "open")
         await pilot.press("3")
         await until(pilot, lambda: bool(room.current_round.votes))
         for conn in list(server.hub.connections):  # the network drops
@@ -89,7 +90,7 @@ async def test_terminal_student_reconnects_and_keeps_the_vote(server):
 
 
 async def test_teacher_screen_runs_a_round(tmp_path, mini_story):
-    from voskhod_game.classroom.session import Classroom
+    from voskhod_game.classroom.rules import Classroom
     from voskhod_game.classroom.store import Store
 
     store = Store(tmp_path / "t.sqlite3")
@@ -124,7 +125,7 @@ async def test_teacher_screen_runs_a_round(tmp_path, mini_story):
 
 async def test_teacher_screen_keeps_running_under_a_dialog(tmp_path, mini_story):
     """The countdown and state changes keep arriving while the kick or end dialog is open."""
-    from voskhod_game.classroom.session import Classroom
+    from voskhod_game.classroom.rules import Classroom
     from voskhod_game.classroom.store import Store
 
     store = Store(tmp_path / "t.sqlite3")

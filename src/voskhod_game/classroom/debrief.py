@@ -15,7 +15,7 @@ from ..present import votes as phrase
 from ..present.debrief import debrief_rows
 
 if TYPE_CHECKING:
-    from .session import Classroom
+    from .rules import Classroom
 
 ENDING_QUESTIONS = {
     "historical": "The class followed the real mission. Which decision felt least certain at the time?",

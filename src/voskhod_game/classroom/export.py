@@ -12,7 +12,7 @@ import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .session import Classroom
+    from .rules import Classroom
 
 
 def _scene(room: Classroom, beat: str) -> str:

@@ -17,8 +17,8 @@ from pathlib import Path
 from ..story.model import Story
 from .nicknames import NameFilter
 from .protocol import WRONG_CODES_PER_MINUTE
+from .rules import Classroom
 from .server import LOOPBACK_WARNING, Hub, freeze_heap, loopback_only, start_server, startup_line
-from .session import Classroom
 from .store import Store, StoreError
 
 

@@ -1,14 +1,12 @@
 """The websocket protocol: message names, limits and error texts, defined once.
 
-Both the server and the terminal client import from here, and
+The messages themselves are typed in ``messages.py``; both the server and the
+terminal client import from here and from there, and
 ``docs/classroom-protocol.md`` describes the same names. Every error a client can
 see has a stable ``code`` and a sentence a student or teacher can act on.
 """
 
 from __future__ import annotations
-
-import json
-from typing import Any
 
 PROTOCOL_VERSION = 1
 
@@ -66,11 +64,6 @@ ERRORS: dict[str, str] = {
     "session_ended": "The session has ended. Thank you for playing!",
 }
 
-CLIENT_TYPES = frozenset({"join", "resume", "vote", "ping", "host"})
-HOST_TYPES = frozenset(
-    {"open", "close", "extend", "pause", "unpause", "decide", "lock", "hidden", "kick", "end", "export", "participants"}
-)
-
 
 class ProtocolError(Exception):
     """A message the server refuses; ``code`` is one of :data:`ERRORS`."""
@@ -81,57 +74,5 @@ class ProtocolError(Exception):
         super().__init__(self.message)
 
 
-def error(code: str, message: str | None = None) -> dict[str, Any]:
-    return {"type": "error", "code": code, "message": message or ERRORS[code]}
-
-
-def encode(message: dict[str, Any]) -> str:
-    """Compact JSON, as every message goes on the wire."""
-    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
-
-
-def decode(raw: str | bytes) -> dict[str, Any]:
-    """Parse one client message; ProtocolError when it is too big or not an object with a type."""
-    if len(raw) > MAX_MESSAGE_BYTES:
-        raise ProtocolError("too_big")
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError, RecursionError):  # 1,000 nested brackets fit in 2 KB
-        raise ProtocolError("bad_json") from None
-    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-        raise ProtocolError("bad_message", "Every message must be a JSON object with a “type”.")
-    if data["type"] not in CLIENT_TYPES and data["type"] not in HOST_TYPES:
-        raise ProtocolError("unknown_type", f"The server does not know messages of type “{data['type'][:40]}”.")
-    return data
-
-
-def text_field(data: dict[str, Any], name: str, *, limit: int = 200, required: bool = True) -> str:
-    value = data.get(name)
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or len(value) > limit:
-        raise ProtocolError("bad_message", f"“{name}” must be text of at most {limit} characters.")
-    return value
-
-
-def int_field(data: dict[str, Any], name: str, *, default: int | None = None, low: int = 0, high: int = 10**9) -> int:
-    value = data.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ProtocolError("bad_message", f"“{name}” must be a whole number from {low} to {high}.")
-    return value
-
-
-def bool_field(data: dict[str, Any], name: str, *, default: bool = False) -> bool:
-    value = data.get(name, default)
-    if not isinstance(value, bool):
-        raise ProtocolError("bad_message", f"“{name}” must be true or false.")
-    return value
-
-
-def decode_server(raw: str) -> dict[str, Any] | None:
-    """A message from the server, for clients: None when it is not a JSON object with a type."""
-    try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError):
-        return None
-    return data if isinstance(data, dict) and isinstance(data.get("type"), str) else None
+def error_text(code: str) -> str:
+    return ERRORS[code]

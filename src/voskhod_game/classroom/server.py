@@ -1,7 +1,8 @@
 """The classroom server: the student page over HTTP and the JSON API at ``/ws``.
 
-One :class:`Hub` per session. It turns websocket messages into calls on the
-:class:`~.session.Classroom` and fans the results out. A state change is
+One :class:`Hub` per session. It parses websocket messages into typed ones
+(``messages.py``), turns them into calls on the :class:`~.rules.Classroom`, and
+fans out what ``wire.py`` builds. A state change is
 serialized once and framed once; the same frame bytes are written straight to
 every connection's transport (no task per client per message). A connection
 whose socket buffer fills up (a phone that stopped reading) falls back to its
@@ -28,29 +29,49 @@ from aiohttp import WSCloseCode, WSMsgType, web
 
 from .export import to_csv, to_markdown
 from .limits import FailureLimiter, TokenBucket
+from .messages import (
+    ClientMessage,
+    CloseVote,
+    Decide,
+    End,
+    ErrorMessage,
+    ExportRequest,
+    ExportText,
+    Extend,
+    Hide,
+    HostLogin,
+    HostOk,
+    Join,
+    Kick,
+    ListParticipants,
+    Lock,
+    OpenVote,
+    Participants,
+    Pause,
+    Ping,
+    Pong,
+    Resume,
+    Unpause,
+    Vote,
+    Voted,
+    encode,
+    parse_client,
+)
 from .protocol import (
     CLOSE_KICKED,
     CLOSE_STRIKES,
     HARD_MESSAGE_BYTES,
     HEADER_TIMEOUT_SECONDS,
-    HOST_TYPES,
-    MAX_ROUND_SECONDS,
     MAX_STRIKES,
     MESSAGE_BURST,
     MESSAGE_RATE,
     OPEN,
-    PROTOCOL_VERSION,
     TALLY_INTERVAL,
     WRONG_CODES_PER_MINUTE,
     ProtocolError,
-    bool_field,
-    decode,
-    encode,
-    error,
-    int_field,
-    text_field,
 )
-from .session import Classroom, Participant
+from .rules import Classroom, Participant
+from .wire import Wire
 
 log = logging.getLogger("voskhod.classroom")
 
@@ -116,7 +137,8 @@ class Connection:
             return
         self.outbox.put_nowait(payload)
 
-    def send_message(self, message: dict[str, Any]) -> None:
+    def send_message(self, message: Any) -> None:
+        """Send one typed message (``messages.py``)."""
         self.send(encode(message).encode())
 
     def hang_up(self, code: int = WSCloseCode.OK) -> None:
@@ -155,6 +177,7 @@ class Hub:
         """``wrong_codes_per_minute`` caps wrong join codes per remote address (joins that
         succeed and the host's login are never limited)."""
         self.room = room
+        self.wire = Wire(room)
         self.connections: set[Connection] = set()
         self.join_failures = FailureLimiter(wrong_codes_per_minute, 60.0)
         self.header_timeout = HEADER_TIMEOUT_SECONDS
@@ -186,7 +209,7 @@ class Hub:
             setattr(self, flag, False)
 
     def broadcast_state(self) -> None:
-        payload = encode(self.room.state_message()).encode()
+        payload = encode(self.wire.state()).encode()
         frame = text_frame(payload)
         for conn in self.connections:
             if conn.participant is not None or conn.host:
@@ -194,8 +217,8 @@ class Hub:
 
     def _flush_tally(self) -> None:
         self._tally_due = False
-        student = encode(self.room.tally_message()).encode()
-        host = encode(self.room.host_tally_message()).encode()
+        student = encode(self.wire.tally()).encode()
+        host = encode(self.wire.tally(host=True)).encode()
         student_frame, host_frame = text_frame(student), text_frame(host)
         for conn in self.connections:
             if conn.host:
@@ -207,8 +230,8 @@ class Hub:
         """Ids of the students with a live connection: the one count of who is connected."""
         return {c.participant.id for c in self.connections if c.participant is not None}
 
-    def participants_message(self) -> dict[str, Any]:
-        return self.room.participants_message(self.online())
+    def participants_message(self) -> Participants:
+        return self.wire.participants(self.online())
 
     def _connections_changed(self) -> None:
         for watcher in list(self.watchers):
@@ -247,7 +270,7 @@ class Hub:
         participant = self.room.kick(participant_id)
         for conn in list(self.connections):
             if conn.participant is participant:
-                conn.send_message(error("kicked"))
+                conn.send_message(ErrorMessage.of("kicked"))
                 conn.participant = None
                 conn.hang_up(CLOSE_KICKED)
         self._connections_changed()
@@ -332,14 +355,15 @@ class Hub:
         try:
             if not conn.bucket.take():
                 raise ProtocolError("rate_limited")
-            data = decode(raw)
-            self.dispatch(conn, data)
+            self.dispatch(conn, parse_client(raw))
             conn.strikes = 0
         except ProtocolError as exc:
             self._refuse(conn, exc)
         except Exception as exc:
             self._log_failure(exc)
-            conn.send_message(error("bad_state", "The server could not do that; the teacher can see why in its log."))
+            conn.send_message(
+                ErrorMessage.of("bad_state", "The server could not do that; the teacher can see why in its log.")
+            )
 
     def _log_failure(self, exc: Exception) -> None:
         """A bug met while handling a message: the traceback once per kind, then one line each time,
@@ -353,116 +377,96 @@ class Hub:
         log.exception("unexpected failure handling a message")
 
     def _refuse(self, conn: Connection, exc: ProtocolError) -> None:
-        conn.send_message(error(exc.code, exc.message))
+        conn.send_message(ErrorMessage(exc.code, exc.message))
         if exc.code == "kicked":
             conn.hang_up(CLOSE_KICKED)
             return
         if exc.code in STRIKE_CODES:
             conn.strikes += 1
             if conn.strikes >= MAX_STRIKES:
-                conn.send_message(error("too_many_strikes"))
+                conn.send_message(ErrorMessage.of("too_many_strikes"))
                 conn.hang_up(CLOSE_STRIKES)
 
     def _welcome(self, conn: Connection, participant: Participant) -> None:
         conn.participant = participant
-        vote = self.room.vote_of(participant)
-        conn.send_message(
-            {
-                "type": "welcome",
-                "protocol": PROTOCOL_VERSION,
-                "token": participant.token,
-                "id": participant.id,
-                "name": participant.name,
-                "vote": {"round": vote[0], "choice": vote[1]} if vote else None,
-            }
-        )
-        conn.send_message(self.room.state_message())
-        conn.send_message(self.room.tally_message())
+        conn.send_message(self.wire.welcome(participant))
+        conn.send_message(self.wire.state())
+        conn.send_message(self.wire.tally())
         self._connections_changed()
 
-    def dispatch(self, conn: Connection, data: dict[str, Any]) -> None:
-        kind = data["type"]
+    def dispatch(self, conn: Connection, message: ClientMessage) -> None:
         room = self.room
-        if kind == "ping":
-            conn.send_message({"type": "pong"})
-        elif kind in ("join", "resume"):
-            if conn.participant is not None or conn.host:
-                raise ProtocolError("bad_state", "This connection has already joined.")
-            if kind == "join":
-                code = text_field(data, "code", limit=40)
-                name = text_field(data, "name", limit=200, required=False)
-                previous = text_field(data, "token", limit=100, required=False)
+        match message:
+            case Ping():
+                conn.send_message(Pong())
+            case Join() | Resume():
+                if conn.participant is not None or conn.host:
+                    raise ProtocolError("bad_state", "This connection has already joined.")
+                if isinstance(message, Resume):
+                    self._welcome(conn, room.resume(message.token))
+                    return
                 if self.join_failures.blocked(conn.remote):
                     raise ProtocolError("too_many_attempts")
                 try:
-                    participant = room.join(code, name, previous)
+                    participant = room.join(message.code, message.name, message.token)
                 except ProtocolError as exc:
                     if exc.code == "wrong_code":
                         self.join_failures.failed(conn.remote)
                     raise
-            else:
-                participant = room.resume(text_field(data, "token", limit=100))
-            self._welcome(conn, participant)
-        elif kind == "vote":
-            if conn.participant is None:
-                raise ProtocolError("not_joined")
-            round_number = int_field(data, "round", low=1)
-            choice = text_field(data, "choice", limit=100)
-            room.vote(conn.participant, round_number, choice)
-            conn.send_message({"type": "voted", "round": round_number, "choice": choice})
-        elif kind == "host":
-            if conn.participant is not None:
-                raise ProtocolError("bad_state", "A student connection cannot become the host.")
-            from .credentials import secret_matches
+                self._welcome(conn, participant)
+            case Vote():
+                if conn.participant is None:
+                    raise ProtocolError("not_joined")
+                room.vote(conn.participant, message.round, message.choice)
+                conn.send_message(Voted(message.round, message.choice))
+            case HostLogin():
+                if conn.participant is not None:
+                    raise ProtocolError("bad_state", "A student connection cannot become the host.")
+                from .credentials import secret_matches
 
-            # Never rate limited: the secret is 256 random bits, and a limit here would let
-            # anyone sharing the teacher's address lock the teacher out.
-            if not secret_matches(room.secret, text_field(data, "secret", limit=200)):
-                raise ProtocolError("wrong_secret")
-            conn.host = True
-            conn.send_message({"type": "host_ok", "protocol": PROTOCOL_VERSION, "code": room.code, "url": self.url})
-            conn.send_message(room.state_message())
-            conn.send_message(room.host_tally_message())
-            conn.send_message(self.participants_message())
-        elif kind in HOST_TYPES:
-            if not conn.host:
-                raise ProtocolError("not_host")
-            self.host_command(conn, kind, data)
-        else:  # decode() already refused unknown types; kept so a new type cannot slip through
-            raise ProtocolError("unknown_type")
+                # Never rate limited: the secret is 256 random bits, and a limit here would let
+                # anyone sharing the teacher's address lock the teacher out.
+                if not secret_matches(room.secret, message.secret):
+                    raise ProtocolError("wrong_secret")
+                conn.host = True
+                conn.send_message(HostOk(room.code, self.url))
+                conn.send_message(self.wire.state())
+                conn.send_message(self.wire.tally(host=True))
+                conn.send_message(self.participants_message())
+            case _:
+                if not conn.host:
+                    raise ProtocolError("not_host")
+                self.host_command(conn, message)
 
-    def host_command(self, conn: Connection, kind: str, data: dict[str, Any]) -> None:
+    def host_command(self, conn: Connection, message: ClientMessage) -> None:
         room = self.room
-        if kind == "open":
-            hidden = data.get("hidden")
-            room.open_vote(
-                int_field(data, "seconds", default=30, low=1, high=MAX_ROUND_SECONDS),
-                None if hidden is None else bool_field(data, "hidden"),
-            )
-        elif kind == "close":
-            room.close_vote()
-        elif kind == "extend":
-            room.extend(int_field(data, "seconds", default=15, low=1, high=MAX_ROUND_SECONDS))
-        elif kind == "pause":
-            room.pause()
-        elif kind == "unpause":
-            room.unpause()
-        elif kind == "decide":
-            room.decide(text_field(data, "choice", limit=100))
-        elif kind == "lock":
-            room.set_locked(bool_field(data, "locked", default=True))
-        elif kind == "hidden":
-            room.set_hidden(bool_field(data, "hidden", default=True))
-        elif kind == "kick":
-            self.kick(int_field(data, "participant", low=1))
-        elif kind == "end":
-            room.end()
-        elif kind == "export":
-            fmt = text_field(data, "format", limit=10, required=False) or "md"
-            text = self.export(fmt, bool_field(data, "students"))
-            conn.send_message({"type": "export", "format": fmt, "text": text})
-        elif kind == "participants":
-            conn.send_message(self.participants_message())
+        match message:
+            case OpenVote():
+                room.open_vote(message.seconds, message.hidden)
+            case CloseVote():
+                room.close_vote()
+            case Extend():
+                room.extend(message.seconds)
+            case Pause():
+                room.pause()
+            case Unpause():
+                room.unpause()
+            case Decide():
+                room.decide(message.choice)
+            case Lock():
+                room.set_locked(message.locked)
+            case Hide():
+                room.set_hidden(message.hidden)
+            case Kick():
+                self.kick(message.participant)
+            case End():
+                room.end()
+            case ExportRequest():
+                conn.send_message(ExportText(message.format, self.export(message.format, message.students)))
+            case ListParticipants():
+                conn.send_message(self.participants_message())
+            case _:  # parse_client knows no other type; kept so a new one cannot slip through
+                raise ProtocolError("unknown_type")
 
 
 # -- running -------------------------------------------------------------------

@@ -202,6 +202,9 @@ class Store:
             (round_number, participant, choice, at),
         )
 
+    def delete_vote(self, round_number: int, participant: int) -> None:
+        self.db.execute("DELETE FROM votes WHERE round = ? AND participant = ?", (round_number, participant))
+
     def votes(self, round_number: int) -> dict[int, str]:
         rows = self.db.execute("SELECT participant, choice FROM votes WHERE round = ?", (round_number,))
         return {p: c for p, c in rows}

@@ -23,7 +23,21 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..present import votes as phrase
-from .protocol import decode_server, encode
+from .messages import (
+    ErrorMessage,
+    Join,
+    Resume,
+    ServerMessage,
+    StateMessage,
+    Vote,
+    Voted,
+    VoteRecord,
+    Welcome,
+    encode,
+    parse_server,
+)
+from .messages import Tally as TallyMessage
+from .protocol import CLOSED, IDLE, OPEN, PAUSED, RESOLVED
 from .widgets import Meters, PlainTextApp, countdown_text, show_story, story_text
 
 FATAL = frozenset(
@@ -59,9 +73,9 @@ class StudentApp(PlainTextApp):
         self.code = code
         self.nickname = name
         self.token: str | None = None
-        self.state: dict[str, Any] | None = None
-        self.tally: dict[str, Any] | None = None
-        self.my_vote: dict[str, Any] | None = None
+        self.state: StateMessage | None = None
+        self.tally: TallyMessage | None = None
+        self.my_vote: VoteRecord | None = None
         self.deadline = 0.0
         self.problem = ""  # a refusal that ends the session for this client
         self.ws: aiohttp.ClientWebSocketResponse | None = None
@@ -95,14 +109,12 @@ class StudentApp(PlainTextApp):
                         self.ws = ws
                         delay = 0.5
                         self.set_link("")
-                        if self.token:
-                            await ws.send_str(encode({"type": "resume", "token": self.token}))
-                        else:
-                            await ws.send_str(encode({"type": "join", "code": self.code, "name": self.nickname}))
+                        hello = Resume(self.token) if self.token else Join(self.code, self.nickname)
+                        await ws.send_str(encode(hello))
                         async for msg in ws:
                             if msg.type != aiohttp.WSMsgType.TEXT:
                                 break
-                            message = decode_server(msg.data)
+                            message = parse_server(msg.data)
                             if message is not None:
                                 self.handle(message)
                 except (aiohttp.ClientError, OSError, TimeoutError) as exc:
@@ -119,82 +131,73 @@ class StudentApp(PlainTextApp):
     def set_link(self, text: str) -> None:
         self.query_one("#link", Static).update(Text(text))
 
-    def handle(self, m: dict[str, Any]) -> None:
+    def handle(self, m: ServerMessage) -> None:
         if self.problem or not self.is_running:
             return
-        kind = m.get("type")
-        if kind == "welcome":
-            self.token = m["token"]
-            self.my_vote = m.get("vote")
-            self.sub_title = f"You are {m['name']}"
-        elif kind == "state":
-            if self.state is not None and m["version"] < self.state["version"]:
-                return
-            self.state = m
-            self.tally = None  # the state carries the counts as of now (none once the tally is hidden)
-            rnd = m.get("round")
-            if rnd and rnd["status"] == "open":
-                self.deadline = time.monotonic() + rnd["ms_left"] / 1000
-            self.render_state()
-        elif kind == "tally":
-            if self.state is None or not self.state["round"] or m["round"] != self.state["round"]["number"]:
-                return
-            self.tally = m
-            self.render_choices()
-            self.render_status()
-        elif kind == "voted":
-            self.my_vote = {"round": m["round"], "choice": m["choice"]}
-            self.render_choices()
-            self.render_status()
-        elif kind == "error":
-            code = m.get("code", "")
-            if code in FATAL and not (code == "session_ended" and self.state):
-                self.problem = m.get("message", code)
-                self.set_link(self.problem)
-                if self.state is None:
-                    self.exit(1, 1, f"voskhod classroom: {self.problem}")
-            else:
-                self.notify(m.get("message", code), severity="warning")
+        match m:
+            case Welcome():
+                self.token = m.token
+                self.my_vote = m.vote
+                self.sub_title = f"You are {m.name}"
+            case StateMessage():
+                if self.state is not None and m.version < self.state.version:
+                    return
+                self.state = m
+                self.tally = None  # the state carries the counts as of now (none once the tally is hidden)
+                if m.round and m.round.status == OPEN:
+                    self.deadline = time.monotonic() + m.round.ms_left / 1000
+                self.render_state()
+            case TallyMessage():
+                if self.state is None or not self.state.round or m.round != self.state.round.number:
+                    return
+                self.tally = m
+                self.render_choices()
+                self.render_status()
+            case Voted():
+                self.my_vote = VoteRecord(m.round, m.choice)
+                self.render_choices()
+                self.render_status()
+            case ErrorMessage():
+                if m.code in FATAL and not (m.code == "session_ended" and self.state):
+                    self.problem = m.message
+                    self.set_link(self.problem)
+                    if self.state is None:
+                        self.exit(1, 1, f"voskhod classroom: {self.problem}")
+                else:
+                    self.notify(m.message, severity="warning")
+
+    def mine(self, number: int) -> str | None:
+        """The choice this student voted for in round ``number``, if any."""
+        return self.my_vote.choice if self.my_vote is not None and self.my_vote.round == number else None
 
     # -- drawing ---------------------------------------------------------------
     def render_state(self) -> None:
         s = self.state
         assert s is not None
-        self.title = s["title"]
+        self.title = s.title
         show_story(self, s)
-        rnd = s["round"]
+        rnd = s.round
         result = self.query_one("#result", Static)
-        if rnd and s["status"] in ("resolved", "closed"):
-            lines: list[Any] = [Text(rnd["summary"], style="bold")]
-            if rnd["counts"] is not None:
-                lines.append(Text(phrase.split(rnd["counts"], rnd["labels"])))
-            if self.my_vote and self.my_vote["round"] == rnd["number"]:
-                lines.append(Text(phrase.yours(self.my_vote["choice"], rnd["winner"]), style="dim"))
-            if rnd["result"] and s["status"] == "resolved":
-                lines.append(story_text(rnd["result"]))
+        if rnd and s.status in (RESOLVED, CLOSED):
+            lines: list[Any] = [Text(rnd.summary, style="bold")]
+            if rnd.counts is not None:
+                lines.append(Text(phrase.split(rnd.counts, rnd.labels)))
+            mine = phrase.yours(self.mine(rnd.number), rnd.winner)
+            if mine:
+                lines.append(Text(mine, style="dim"))
+            if rnd.result and s.status == RESOLVED:
+                lines.append(story_text(rnd.result))
             result.update(Group(*lines))
             result.remove_class("hidden")
         else:
             result.add_class("hidden")
         ending = self.query_one("#ending", Static)
         parts: list[Any] = []
-        if s["ending"] and s["ending"]["debrief"]:  # the story above already shows the ending's text
-            parts.append(story_text(s["ending"]["debrief"]))
-        if s["debrief"]:
-            d = s["debrief"]
+        if s.ending and s.ending.debrief:  # the story above already shows the ending's text
+            parts.append(story_text(s.ending.debrief))
+        if s.debrief:
             parts += [Text("")] if parts else []
-            parts.append(Text("Class debrief", style="bold underline"))
-            for step in d["path"]:
-                parts.append(Text(f"  {step['round']}. {step['scene']}: {step['choice']} ({step['how']})"))
-            if d["closest"]:
-                parts += [Text(""), Text("The closest votes", style="bold")]
-                parts += [Text(f"  Round {c['round']}: {c['split']} ({c['close']})") for c in d["closest"]]
-            if d["timeline"]:
-                parts += [Text(""), Text("Timeline", style="bold")]
-                reference = d.get("reference_label", "history")
-                parts += [Text(f"  {t['label']}: class {t['yours']}, {reference} {t['real']}") for t in d["timeline"]]
-            parts += [Text(""), Text("To talk about", style="bold")]
-            parts += [Text(f"  • {q}") for q in s["debrief"].get("questions", ())]
+            parts += debrief_lines(s.debrief)
         ending.update(Group(*parts))
         ending.set_class(not parts, "hidden")
         self.render_choices()
@@ -202,11 +205,9 @@ class StudentApp(PlainTextApp):
 
     def counts(self) -> dict[str, int] | None:
         s = self.state
-        if s is None or not s["round"] or s["status"] not in ("open", "paused"):
+        if s is None or not s.round or s.status not in (OPEN, PAUSED):
             return None
-        if self.tally is not None:
-            return self.tally["counts"]
-        return s["round"]["counts"]
+        return self.tally.counts if self.tally is not None else s.round.counts
 
     def render_choices(self) -> None:
         s = self.state
@@ -215,27 +216,22 @@ class StudentApp(PlainTextApp):
             return
         highlighted = choices.highlighted
         choices.clear_options()
-        is_open = s["status"] == "open" and not s["ended"]
-        votable = set(s["round"]["choices"]) if is_open else set()
+        is_open = s.status == OPEN and not s.ended and s.round is not None
+        votable = set(s.round.choices) if is_open and s.round else set()
         counts = self.counts()
-        for c in s["choices"]:
-            prompt = Text(f"{c['number']}. {c['label']}")
-            if c["minutes"]:
-                prompt.append(f"  ({c['cost']}{', risky' if c['risky'] else ''})", style="dim")
-            if not c["enabled"] and c["reason"]:
-                prompt.append(f"  — {c['reason']}", style="dim italic")
-            if counts is not None and c["id"] in counts:
-                prompt.append(f"  [{counts[c['id']]}]", style="cyan")
-            mine = (
-                s["status"] in ("open", "paused")
-                and self.my_vote
-                and self.my_vote["round"] == s["round"]["number"]
-                and self.my_vote["choice"] == c["id"]
-            )
-            if mine:
+        mine = self.mine(s.round.number) if s.round and s.status in (OPEN, PAUSED) else None
+        for c in s.choices:
+            prompt = Text(f"{c.number}. {c.label}")
+            if c.minutes:
+                prompt.append(f"  ({c.cost}{', risky' if c.risky else ''})", style="dim")
+            if not c.enabled and c.reason:
+                prompt.append(f"  — {c.reason}", style="dim italic")
+            if counts is not None and c.id in counts:
+                prompt.append(f"  [{counts[c.id]}]", style="cyan")
+            if mine == c.id:
                 prompt.append("  ◀ your vote", style="bold yellow")
-            choices.add_option(Option(prompt, id=c["id"], disabled=c["id"] not in votable))
-        choices.set_class(bool(s["ending"]) or s["ended"], "hidden")
+            choices.add_option(Option(prompt, id=c.id, disabled=c.id not in votable))
+        choices.set_class(bool(s.ending) or s.ended, "hidden")
         if highlighted is not None and highlighted < choices.option_count:
             choices.highlighted = highlighted
 
@@ -243,24 +239,22 @@ class StudentApp(PlainTextApp):
         s = self.state
         if s is None:
             return ""
-        rnd = s["round"]
-        status = s["status"]
-        if s["ended"]:
+        rnd = s.round
+        if s.ended:
             return "The session is over."
-        if s["ending"]:
-            return "The mission has ended. Wait for the debrief."
-        if not rnd or status in ("idle", "resolved"):
+        if s.ending:
+            return "The story has reached its ending. Wait for the debrief."
+        if not rnd or s.status in (IDLE, RESOLVED):
             return "Wait for the teacher to open the vote."
-        if status == "open":
-            voted = f"   {(self.tally or rnd)['turnout']}"
-            mine = self.my_vote and self.my_vote["round"] == rnd["number"]
-            return (
-                "Vote open: press another number to change your vote." if mine else "Vote now: press a number."
-            ) + voted
-        if status == "paused":
+        if s.status == OPEN:
+            turnout = f"   {(self.tally or rnd).turnout}"
+            if self.mine(rnd.number):
+                return "Vote open: press another number to change your vote." + turnout
+            return "Vote now: press a number." + turnout
+        if s.status == PAUSED:
             return "The vote is paused."
-        if status == "closed":
-            return str(rnd["summary"])
+        if s.status == CLOSED:
+            return rnd.summary
         return ""
 
     def render_status(self) -> None:
@@ -270,20 +264,20 @@ class StudentApp(PlainTextApp):
     def tick(self) -> None:
         s = self.state
         shown = ""
-        if s is not None and s["round"] and s["status"] in ("open", "paused"):
-            paused = s["status"] == "paused"
-            ms = s["round"]["ms_left"] if paused else int((self.deadline - time.monotonic()) * 1000)
+        if s is not None and s.round and s.status in (OPEN, PAUSED):
+            paused = s.status == PAUSED
+            ms = s.round.ms_left if paused else int((self.deadline - time.monotonic()) * 1000)
             shown = countdown_text(ms, paused)
         if shown != self._countdown:
             self._countdown = shown
-            self.query_one("#countdown", Static).update(shown)
+            self.query_one("#countdown", Static).update(Text(shown))
 
     # -- voting ------------------------------------------------------------------
     async def action_vote(self, number: int) -> None:
         s = self.state
         if s is None:
             return
-        choice = next((c["id"] for c in s["choices"] if c["number"] == number), None)
+        choice = next((c.id for c in s.choices if c.number == number), None)
         if choice is not None:
             await self.send_vote(choice)
 
@@ -294,13 +288,29 @@ class StudentApp(PlainTextApp):
 
     async def send_vote(self, choice: str) -> None:
         s = self.state
-        if s is None or not s["round"] or s["status"] != "open":
+        if s is None or not s.round or s.status != OPEN:
             self.notify("There is no vote open right now.")
             return
         if self.ws is None or self.ws.closed:
             self.notify("Reconnecting… vote again in a moment.", severity="warning")
             return
-        await self.ws.send_str(encode({"type": "vote", "round": s["round"]["number"], "choice": choice}))
+        await self.ws.send_str(encode(Vote(s.round.number, choice)))
+
+
+def debrief_lines(d: dict[str, Any]) -> list[Text]:
+    """The class debrief in a terminal: the path, the closest votes, the timeline, the questions."""
+    lines = [Text("Class debrief", style="bold underline")]
+    lines += [Text(f"  {step['round']}. {step['scene']}: {step['choice']} ({step['how']})") for step in d["path"]]
+    if d["closest"]:
+        lines += [Text(""), Text("The closest votes", style="bold")]
+        lines += [Text(f"  Round {c['round']}: {c['split']} ({c['close']})") for c in d["closest"]]
+    if d["timeline"]:
+        reference = d.get("reference_label", "history")
+        lines += [Text(""), Text("Timeline", style="bold")]
+        lines += [Text(f"  {t['label']}: class {t['yours']}, {reference} {t['real']}") for t in d["timeline"]]
+    lines += [Text(""), Text("To talk about", style="bold")]
+    lines += [Text(f"  • {q}") for q in d.get("questions", ())]
+    return lines
 
 
 def run_student(url: str, code: str, name: str = "") -> int:

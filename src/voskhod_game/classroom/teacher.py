@@ -27,8 +27,8 @@ from .bigtext import big_lines
 from .debrief import class_debrief
 from .export import to_csv, to_markdown
 from .protocol import CLOSED, DEFAULT_ROUND_SECONDS, OPEN, PAUSED, RESOLVED, WRONG_CODES_PER_MINUTE, ProtocolError
+from .rules import Classroom
 from .server import LOOPBACK_WARNING, Hub, freeze_heap, loopback_only, start_server
-from .session import Classroom
 from .widgets import Meters, PlainTextApp, Tally, choice_lines, countdown_text, qr_text, show_story, story_text
 
 EXTEND_SECONDS = 15
@@ -283,18 +283,18 @@ class TeacherApp(PlainTextApp):
 
     # -- drawing ---------------------------------------------------------------
     def refresh_all(self) -> None:
-        state = self.room.state_message()
+        state = self.hub.wire.state()
         show_story(self, state)
-        rnd = state["round"]
+        rnd = state.round
         result = self.query_one("#result", Static)
-        if rnd and rnd["status"] == RESOLVED:
-            result.update(Group(Text(rnd["summary"], style="bold"), story_text(rnd["result"])))
+        if rnd and rnd.status == RESOLVED:
+            result.update(Group(Text(rnd.summary, style="bold"), story_text(rnd.result)))
             result.remove_class("hidden")
         else:
             result.add_class("hidden")
         ending = self.query_one("#ending", Static)
-        if state["ending"]:  # the story pane already shows the ending's title and text
-            note = state["ending"]["debrief"]
+        if state.ending:  # the story pane already shows the ending's title and text
+            note = state.ending.debrief
             parts = [story_text(note), Text("")] if note else []
             ending.update(Group(*parts, Text("The story has reached its ending. Press E for the class debrief.")))
             ending.remove_class("hidden")
@@ -331,12 +331,12 @@ class TeacherApp(PlainTextApp):
         counts = f"Joined {joined} ({online} online)   Voted {voted}"
         self.query_one("#counts", Static).update(Text(counts + (f"   [{', '.join(flags)}]" if flags else "")))
         self.query_one("#round-status", Static).update(Text(self.status_line()))
-        state = room.state_message()
+        state = self.hub.wire.state()
         voting = rnd is not None and rnd.status in (OPEN, PAUSED)
-        self.query_one(Tally).show(state["round"], state["choices"])
+        self.query_one(Tally).show(state.round, state.choices)
         next_choices = self.query_one("#choices", Static)
-        quiet = voting or room.ended or state["ending"] is not None or not state["choices"]
-        next_choices.update(Group() if quiet else choice_lines(state["choices"]))
+        quiet = voting or room.ended or state.ending is not None or not state.choices
+        next_choices.update(Group() if quiet else choice_lines(state.choices))
         next_choices.set_class(quiet, "hidden")
 
     def status_line(self) -> str:
@@ -353,7 +353,7 @@ class TeacherApp(PlainTextApp):
         if rnd.status == PAUSED:
             return f"Round {rnd.number}: paused (p to resume)"
         if rnd.status == CLOSED:
-            numbers = {c["id"]: c["number"] for c in room.state_message()["choices"]}
+            numbers = {c.id: c.number for c in self.hub.wire.game_part().choices}
             tied = " or ".join(str(numbers.get(c, "?")) for c in rnd.tie)
             return f"Round {rnd.number}: tied. Press {tied} to decide."
         return ""
@@ -394,8 +394,8 @@ class TeacherApp(PlainTextApp):
         rnd = self.room.current_round
         if rnd is None or rnd.status != CLOSED:
             return
-        choices = self.room.state_message()["choices"]
-        chosen = next((c["id"] for c in choices if c["number"] == number), None)
+        choices = self.hub.wire.game_part().choices
+        chosen = next((c.id for c in choices if c.number == number), None)
         if chosen is None:
             self.notify(f"There is no choice {number}.", severity="warning")
             return

@@ -1,14 +1,12 @@
 """Textual pieces the teacher screen and the terminal student share.
 
-They render the protocol's plain data (the ``state`` and ``tally`` messages), so
-the projector and a student's terminal draw the same thing from the same JSON.
+They render the protocol's typed messages (``messages.py``), so the projector and a
+student's terminal draw the same thing from the same ``StateMessage``.
 The TUI package's meter widget had not landed when this was written; ``Meters``
 is a small stand-in with the same ok/warn/critical colours.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from rich.console import Group
 from rich.text import Text
@@ -19,6 +17,7 @@ from textual.widgets import Static
 
 from ..present.text import reflow
 from ..story.markup import runs
+from .messages import ChoiceInfo, MeterInfo, RoundInfo, StateMessage
 
 STATE_STYLES = {"ok": "green", "warn": "yellow", "critical": "bold red"}
 BAR_WIDTH = 18
@@ -58,16 +57,16 @@ def bar(fraction: float, width: int, style: str) -> Text:
 class Meters(Static):
     """The meters of a ``state`` message: label, bar, value; colour by state."""
 
-    def show(self, meters: list[dict[str, Any]]) -> None:
-        width = max((len(m["label"]) for m in meters), default=0)
+    def show(self, meters: list[MeterInfo]) -> None:
+        width = max((len(m.label) for m in meters), default=0)
         lines = []
         for m in meters:
-            style = STATE_STYLES.get(m["state"], "")
-            line = Text(m["label"].ljust(width) + "  ")
-            line.append_text(bar(float(m["fraction"]), BAR_WIDTH, style))
-            line.append(f"  {m['display']}", style=style)
-            if m["state"] != "ok":
-                line.append(f"  {m['state'].upper()}", style=style)
+            style = STATE_STYLES.get(m.state, "")
+            line = Text(m.label.ljust(width) + "  ")
+            line.append_text(bar(float(m.fraction), BAR_WIDTH, style))
+            line.append(f"  {m.display}", style=style)
+            if m.state != "ok":
+                line.append(f"  {m.state.upper()}", style=style)
             lines.append(line)
         self.update(Group(*lines))
 
@@ -79,28 +78,28 @@ class Tally(Static):
     hidden (the projector is what the class sees). Once it closes: the whole split
     with the winner marked, kept until the next vote opens."""
 
-    def show(self, rnd: dict[str, Any] | None, choices: list[dict[str, Any]]) -> None:
+    def show(self, rnd: RoundInfo | None, choices: list[ChoiceInfo]) -> None:
         if rnd is None:
             self.update(Group())
             return
         lines: list[Text] = []
-        if rnd["summary"]:
-            lines.append(Text(rnd["summary"], style="bold"))
-        if rnd["counts"] is None:
-            lines.append(Text(f"Votes are hidden until the vote closes ({rnd['turnout']}).", style="italic"))
+        if rnd.summary:
+            lines.append(Text(rnd.summary, style="bold"))
+        if rnd.counts is None:
+            lines.append(Text(f"Votes are hidden until the vote closes ({rnd.turnout}).", style="italic"))
             self.update(Group(*lines))
             return
-        live = rnd["status"] in ("open", "paused", "closed")  # still this beat: the keys are its numbers
-        numbers = {c["id"]: c["number"] for c in choices} if live else {}
-        counts: dict[str, int] = rnd["counts"]
+        live = rnd.status in ("open", "paused", "closed")  # still this beat: the keys are its numbers
+        numbers = {c.id: c.number for c in choices} if live else {}
+        counts = rnd.counts
         total = sum(counts.values())
         top = max(counts.values(), default=0)
-        for choice in rnd["choices"]:
+        for choice in rnd.choices:
             n = counts.get(choice, 0)
-            won = choice == rnd["winner"]
+            won = choice == rnd.winner
             style = "bold green" if won else ("bold" if n == top and n else "")
             number = f"{numbers[choice]}. " if choice in numbers else ""
-            line = Text(number + rnd["labels"].get(choice, choice), style=style)
+            line = Text(number + rnd.labels.get(choice, choice), style=style)
             if won:
                 line.append("  ✔", style="bold green")
             lines.append(line)
@@ -111,15 +110,15 @@ class Tally(Static):
         self.update(Group(*lines))
 
 
-def choice_lines(choices: list[dict[str, Any]]) -> Group:
+def choice_lines(choices: list[ChoiceInfo]) -> Group:
     """The choices before a vote opens, with the reason a disabled one cannot be taken."""
     lines = []
     for c in choices:
-        line = Text(f"{c['number']}. {c['label']}", style="" if c["enabled"] else "dim")
-        if c.get("minutes"):
-            line.append(f"  ({c['cost']}{', risky' if c.get('risky') else ''})", style="dim")
-        if not c["enabled"] and c.get("reason"):
-            line.append(f"  — {c['reason']}", style="dim italic")
+        line = Text(f"{c.number}. {c.label}", style="" if c.enabled else "dim")
+        if c.minutes:
+            line.append(f"  ({c.cost}{', risky' if c.risky else ''})", style="dim")
+        if not c.enabled and c.reason:
+            line.append(f"  — {c.reason}", style="dim italic")
         lines.append(line)
     return Group(*lines)
 
@@ -145,17 +144,17 @@ def qr_text(data: str) -> Text:
     return out
 
 
-def show_story(screen: DOMNode, state: dict[str, Any]) -> None:
+def show_story(screen: DOMNode, state: StateMessage) -> None:
     """Show a state message's story part (where, meters, text) in ``#where``, ``Meters`` and ``#text``.
 
     The projector and the terminal student draw the same story from the same message.
     """
-    scene = state["scene"]
+    scene = state.scene
     screen.query_one("#where", Static).update(
-        Text(f"Scene {scene['number']} of {scene['count']}: {scene['title']}   {state['clock']}")
+        Text(f"Scene {scene.number} of {scene.count}: {scene.title}   {state.clock}")
     )
-    screen.query_one(Meters).show(state["meters"])
-    text = story_text(state["text"])
-    if state["heading"]:
-        text = Text.assemble((state["heading"] + "\n\n", "bold"), text)
+    screen.query_one(Meters).show(state.meters)
+    text = story_text(state.text)
+    if state.heading:
+        text = Text.assemble((state.heading + "\n\n", "bold"), text)
     screen.query_one("#text", Static).update(text)

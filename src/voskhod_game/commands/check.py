@@ -50,11 +50,15 @@ def check_dir(directory: Path, analysis: bool = True) -> list[Diagnostic]:
     from ..story.loader import analyse_story
     from ..story.parsed import on_disk
 
-    story, found = analyse_story(directory, on_disk())
+    story, found = analyse_story(directory, files=on_disk())
     if analysis and story is not None and not any(d.severity == "error" for d in found):
         from ..authoring.analysis import analyse
 
         found = [*found, *analyse(story)]
+    if story is not None:
+        from ..authoring.translate import check_translations
+
+        found = [*found, *check_translations(directory)]
     return found
 
 

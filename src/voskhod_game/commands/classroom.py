@@ -102,7 +102,7 @@ def run_host(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    story = load_or_report(story_arg(args))
+    story = load_or_report(story_arg(args), args)
     if story is None:
         return 1
     from ..classroom.host import open_classroom
@@ -160,13 +160,13 @@ def run_join(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     from ..classroom.export import to_csv, to_markdown
-    from ..classroom.session import Classroom
+    from ..classroom.rules import Classroom
     from ..classroom.store import Store, StoreError
 
     if not Path(args.db).is_file():
         print(f"voskhod classroom export: no session database at {args.db}", file=sys.stderr)
         return 1
-    story = load_or_report(story_arg(args))
+    story = load_or_report(story_arg(args), args)
     if story is None:
         return 1
     try:

@@ -10,6 +10,7 @@ sub-command's defaults over its parent's otherwise), and the innermost one wins.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +22,8 @@ if TYPE_CHECKING:  # the loader pulls in PyYAML: import it only when a command n
     from ..story.model import Story
 
 
-GLOBAL_OPTIONS = ("--story", "--saves")  # accepted before the command too; each takes a value
+GLOBAL_OPTIONS = ("--story", "--saves", "--lang")  # accepted before the command too; each takes a value
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")  # where the language comes from without --lang
 
 
 def add_story_option(parser: argparse.ArgumentParser) -> None:
@@ -42,6 +44,56 @@ def add_saves_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_lang_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        default=argparse.SUPPRESS,
+        help="language, e.g. ru (default: the locale; a story without that translation is shown in its own)",
+    )
+
+
+def add_lang_everywhere(parser: argparse.ArgumentParser) -> None:
+    """``--lang`` on a parser and every sub-command below it, so it means the same at every level."""
+    if not any("--lang" in action.option_strings for action in parser._actions):
+        add_lang_option(parser)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                add_lang_everywhere(child)
+
+
+def requested_language(args: argparse.Namespace) -> tuple[str, bool]:
+    """The language asked for, and whether it was asked for explicitly (``--lang``) or is the locale's."""
+    from ..story.translation import language_from_locale
+
+    explicit = getattr(args, "lang", None)
+    if explicit:
+        return explicit, True
+    for name in LOCALE_VARIABLES:
+        value = os.environ.get(name)
+        if value:
+            return language_from_locale(value), False
+    return "", False
+
+
+def story_language(args: argparse.Namespace, root: Path) -> str:
+    """The language to load ``root`` in: the one asked for if the story has it, else its own (said when asked)."""
+    from ..story.translation import LANG_RE, languages
+
+    lang, explicit = requested_language(args)
+    if not lang:
+        return ""
+    if lang in languages(root):
+        return lang
+    base = lang.split("_", 1)[0]
+    if base in languages(root):
+        return base
+    if explicit and LANG_RE.match(lang):
+        print(f"This story has no {lang} translation; it is shown in its own language.", file=sys.stderr)
+    return ""
+
+
 def story_arg(args: argparse.Namespace, positional: str | None = None) -> str | None:
     """The story directory a command was given: its own argument first, then ``--story``."""
     return positional or getattr(args, "story", None)
@@ -51,14 +103,16 @@ def story_path(arg: str | None) -> Path:
     return Path(arg) if arg else default_story_dir()
 
 
-def load_or_report(arg: str | None) -> Story | None:
-    """Load the story or print every problem to stderr and return None."""
+def load_or_report(arg: str | None, args: argparse.Namespace | None = None) -> Story | None:
+    """Load the story (in the language ``args`` ask for) or print every problem to stderr and return None."""
     from ..story.diagnostics import StoryError
     from ..story.loader import load_story
     from ..story.parsed import on_disk
 
+    root = story_path(arg)
+    lang = story_language(args, root) if args is not None else ""
     try:
-        return load_story(story_path(arg), on_disk())
+        return load_story(root, lang, on_disk())
     except StoryError as exc:
         print(f"The story cannot be played: {exc}", file=sys.stderr)
         print(exc.report(), file=sys.stderr)

@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     where = story_arg(args, args.dir)
     if not story_path(where).is_dir():
         return _refuse(f"{story_path(where)}: no such directory")
-    story = load_or_report(where)
+    story = load_or_report(where, args)
     if story is None:
         return 1
     graph = build_graph(story)

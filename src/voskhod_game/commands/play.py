@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     plain = args.plain or not (sys.stdin.isatty() and sys.stdout.isatty())
     if plain:
-        story = load_or_report(story_arg(args))
+        story = load_or_report(story_arg(args), args)
         if story is None:
             return 1
         from ..plain import run_plain
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         from ..tui.app import run_app
     except ImportError:  # the Textual front end is not built yet
-        story = load_or_report(story_arg(args))
+        story = load_or_report(story_arg(args), args)
         if story is None:
             return 1
         from ..plain import run_plain

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if not story_path(story_arg(args, args.dir)).is_dir():
         print(f"voskhod simulate: {story_path(story_arg(args, args.dir))}: no such directory", file=sys.stderr)
         return 2
-    story = load_or_report(story_arg(args, args.dir))
+    story = load_or_report(story_arg(args, args.dir), args)
     if story is None:
         return 1
     bar = _Bar(sys.stderr, "simulating") if sys.stderr.isatty() else None

@@ -79,6 +79,37 @@ class Loaded:
     warnings: tuple[str, ...] = ()
 
 
+class Autosaver:
+    """Autosaves after each choice and remembers whether the last one worked.
+
+    A failed autosave (a full disk, a damaged slot) must not go unnoticed: the
+    front ends tell the player about the first failure and about the recovery,
+    and never claim the game is autosaved while it is not.
+    """
+
+    def __init__(self, store: SaveStore) -> None:
+        self.store = store
+        self.problem = ""  # why the last autosave failed; empty when it worked (or none was tried)
+        self.failures = 0  # autosaves failed in a row
+
+    @property
+    def safe(self) -> bool:
+        return not self.problem
+
+    def save(self, game: Game) -> str:
+        """Autosave ``game``; return ``"failed"``, ``"still failing"``, ``"recovered"`` or ``""`` (fine)."""
+        try:
+            self.store.autosave(game)
+        except SaveError as exc:
+            self.problem = str(exc)
+            self.failures += 1
+            return "failed" if self.failures == 1 else "still failing"
+        recovered = bool(self.problem)
+        self.problem = ""
+        self.failures = 0
+        return "recovered" if recovered else ""
+
+
 def autosave_slot(story: Story) -> str:
     return f"{AUTOSAVE_PREFIX}-{story.id}"
 

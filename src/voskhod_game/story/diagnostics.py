@@ -35,6 +35,8 @@ CODES: dict[str, str] = {
     "V302": "unknown meter or flag in an expression",
     "V303": "effect does not fit what it changes",
     "V304": "text markup does not parse",
+    "V501": "translation shows or tests other things than its source",
+    "V502": "translation has other emphasis than its source",
     # Warnings from story analysis (``voskhod check``; see authoring/analysis.py).
     "W401": "beat can never be reached",
     "W402": "ending can never be reached",
@@ -46,6 +48,8 @@ CODES: dict[str, str] = {
     "W408": "empty or broken text markup",
     "W409": "chance that never or always happens",
     "W410": "fact never cited",
+    "W501": "text not translated",
+    "W502": "translation made for an older text",
 }
 
 

@@ -50,6 +50,11 @@ class EvaluationError(ArithmeticError):
     """An expression that parsed but cannot be computed (division by zero...)."""
 
 
+# What Python raises when a value of the wrong kind reaches an operation (text in arithmetic,
+# a comparison of text with a number): turned into EvaluationError at the language's boundary.
+_MISMATCHES = (TypeError, ValueError, OverflowError)
+
+
 def _clamp_magnitude(x: Any) -> Any:
     """``x`` when it is a real number no larger than MAX_MAGNITUDE, else EvaluationError.
 
@@ -176,7 +181,10 @@ class Compiled:
     names: frozenset[str]
 
     def __call__(self, env: Env) -> Value:
-        return self.fn(env)
+        try:
+            return self.fn(env)
+        except _MISMATCHES as exc:  # a text flag where a number belongs: `oxygen - callsign`
+            raise EvaluationError(f"cannot compute `{self.source}` ({exc})") from None
 
 
 class Condition(Compiled):
@@ -446,13 +454,16 @@ def compile_effect(
 
 
 def apply_op(op: str, old: Any, new: Any) -> Any:
-    """Combine an effect's value with the current one."""
-    if op == "=":
-        return new
-    if op == "+":
-        return _add(old, new)
-    if op == "-":
-        return _clamp_magnitude(old - new)
-    if op == "*":
-        return _mul(old, new)
-    return _div(old, new)
+    """Combine an effect's value with the current one; EvaluationError when they do not fit."""
+    try:
+        if op == "=":
+            return new
+        if op == "+":
+            return _add(old, new)
+        if op == "-":
+            return _clamp_magnitude(old - new)
+        if op == "*":
+            return _mul(old, new)
+        return _div(old, new)
+    except _MISMATCHES as exc:
+        raise EvaluationError(f"cannot apply `{op}=` ({exc})") from None

@@ -59,6 +59,17 @@ from .model import (
 from .parsed import MEMORY, ParsedFiles
 from .schema import check_object
 from .text import Format, Text, TextError, compile_text, show
+from .translation import (
+    Entry,
+    SourceText,
+    TranslationError,
+    catalogue_path,
+    describe_difference,
+    emphasis,
+    read_catalogue,
+    skeleton,
+    text_id,
+)
 from .yamlsource import PathKey, SourceFile
 
 MANIFEST = "story.yaml"
@@ -113,20 +124,25 @@ def story_files(root: Path) -> list[Path]:
     return [p for p in (root / MANIFEST, root / FACTS) if p.is_file()] + scene_files(root)
 
 
-def load_story(root: str | Path, files: ParsedFiles | None = None) -> Story:
-    """Load and validate the story in ``root``; raise StoryError with every problem."""
-    story, diagnostics = analyse_story(root, files)
+def load_story(root: str | Path, lang: str = "", files: ParsedFiles | None = None) -> Story:
+    """Load and validate the story in ``root`` (in ``lang``); raise StoryError with every problem."""
+    story, diagnostics = analyse_story(root, lang, files)
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors or story is None:
         raise StoryError(errors or diagnostics)
     return story
 
 
-def analyse_story(root: str | Path, files: ParsedFiles | None = None) -> tuple[Story | None, list[Diagnostic]]:
+def analyse_story(
+    root: str | Path, lang: str = "", files: ParsedFiles | None = None
+) -> tuple[Story | None, list[Diagnostic]]:
     """Load ``root`` and return the story (None if unusable) with all diagnostics.
 
-    ``files`` keeps parsed files by content (``parsed.py``): the process's memory
-    layer by default; commands pass ``parsed.on_disk()`` to keep them across runs.
+    With ``lang``, every text comes from ``locales/<lang>.po`` where it has a
+    current translation (see ``translation.py``); missing and stale ones are
+    warnings (W501, W502) and the source text is shown. ``files`` keeps parsed
+    files by content (``parsed.py``): the process's memory layer by default;
+    commands pass ``parsed.on_disk()`` to keep them across runs.
 
     The cyclic garbage collector is paused while loading: a load allocates
     hundreds of thousands of YAML nodes and values that all stay alive until it
@@ -137,7 +153,7 @@ def analyse_story(root: str | Path, files: ParsedFiles | None = None) -> tuple[S
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _Loader(Path(root), files if files is not None else MEMORY).run()
+        return _Loader(Path(root), lang, files if files is not None else MEMORY).run()
     finally:
         if was_enabled:
             gc.enable()
@@ -157,10 +173,13 @@ class _Names:
 
 
 class _Loader:
-    def __init__(self, root: Path, files: ParsedFiles) -> None:
+    def __init__(self, root: Path, lang: str = "", files: ParsedFiles = MEMORY) -> None:
         self.root = root
+        self.lang = lang
         self.files = files
         self.checked: bool | None = None  # the schema's verdict on the file read last
+        self.catalogue: dict[str, Entry] | None = None  # the language's translations, by stable id
+        self.texts: list[SourceText] = []  # every text a player can see, for the template
         self.out: list[Diagnostic] = []
         self.hasher = hashlib.sha256()
         self.value_names: set[str] = set()
@@ -206,6 +225,16 @@ class _Loader:
                 Diagnostic("V006", "story directory not found", root, 1, 1, "pass the folder that holds story.yaml")
             )
             return None, self.out
+        if self.lang:
+            path = catalogue_path(root, self.lang)
+            if path.is_file():
+                try:
+                    self.catalogue = read_catalogue(path)
+                except TranslationError as exc:
+                    self.out.append(
+                        Diagnostic("V006", str(exc), path, 1, 1, "open it in Poedit, or run `voskhod translate update`")
+                    )
+                    return None, self.out
         manifest_path = root / MANIFEST
         if not _present(manifest_path):
             self.out.append(
@@ -336,8 +365,9 @@ class _Loader:
             kept = _BUILT.get(path)
             if kept is not None and kept[0] == content and kept[1] == context:
                 beats.update(kept[2])
+                self.texts.extend(kept[3])  # the texts building them recorded, in the same order
                 continue
-            problems = len(self.out)
+            problems, texts = len(self.out), len(self.texts)
             built: dict[str, Beat] = {}
             for qid, src, key, raw in items:
                 self.context = (qid.split(".", 1)[0], qid)
@@ -346,7 +376,7 @@ class _Loader:
                     built[qid] = beat
             beats.update(built)
             if len(self.out) == problems and len(built) == len(items):
-                _keep_built(path, (content, context, built))
+                _keep_built(path, (content, context, built, tuple(self.texts[texts:])))
         self.context = ("", None)
         self.check_routes(beats)
         endings = {eid: self.ending_texts(e, manifest, scene_srcs) for eid, e in endings.items()}
@@ -362,7 +392,7 @@ class _Loader:
                     title=self.text(sd["title"], src, ("title",)),
                     beats=tuple(f"{sid}.{b['id']}" for b in sd["beats"]),
                     number=number,
-                    summary=sd.get("summary", ""),
+                    summary=self.words(sd.get("summary", ""), src, ("summary",)),
                     hide_meters=self.hidden_meters(src, meters),
                     where=self.where(src, ()),
                 )
@@ -387,7 +417,7 @@ class _Loader:
             return None
         return Story(
             id=data["id"],
-            title=data["title"],
+            title=self.words(data["title"], manifest, ("title",)),
             version=str(data.get("version", "")),
             start=start,
             root=self.root,
@@ -402,11 +432,18 @@ class _Loader:
             clock=clock,
             intro=intro,
             title_art=data.get("title_art", ""),
-            how_to_play=data.get("how_to_play", defaults.HOW_TO_PLAY),
-            reference_label=data.get("reference_label", defaults.REFERENCE_LABEL),
-            questions=tuple(data.get("questions", defaults.QUESTIONS)),
+            how_to_play=self.words(data.get("how_to_play", defaults.HOW_TO_PLAY), manifest, ("how_to_play",)),
+            reference_label=self.words(
+                data.get("reference_label", defaults.REFERENCE_LABEL), manifest, ("reference_label",)
+            ),
+            questions=tuple(
+                self.words(q, manifest, ("questions", i))
+                for i, q in enumerate(data.get("questions", defaults.QUESTIONS))
+            ),
             fingerprint=self.hasher.hexdigest()[:16],
             renamed=renamed,
+            language=self.lang if self.catalogue is not None else "",
+            texts=tuple(self.texts),
         )
 
     def build_context(
@@ -420,7 +457,8 @@ class _Loader:
 
         The names (meters with their units and precision, flags, facts: the manifest
         and the fact sheet), every beat id (targets and ``visits()``), every ending id,
-        and which files could not be read (references into them are not reported).
+        which files could not be read (references into them are not reported), and
+        the language and its catalogue (the texts are its translations).
         A scene file whose bytes and context are both unchanged builds the same
         beats, so a reload keeps them (``_BUILT``).
         """
@@ -429,6 +467,12 @@ class _Loader:
         digest.update(b"\0" + "\n".join(beat_index).encode("utf-8", "surrogatepass"))
         digest.update(b"\0" + "\n".join(sorted(endings)).encode("utf-8", "surrogatepass"))
         digest.update(repr((sorted(self.broken_scenes), self.unreadable_files)).encode("utf-8", "surrogatepass"))
+        if self.lang:  # the texts come from the language's catalogue
+            digest.update(b"\0" + self.lang.encode("utf-8", "surrogatepass"))
+            try:
+                digest.update(catalogue_path(self.root, self.lang).read_bytes())
+            except OSError:
+                digest.update(b"\0no catalogue")
         return digest.digest()
 
     # -- manifest parts ----------------------------------------------------
@@ -484,8 +528,8 @@ class _Loader:
                 )
             meters[name] = Meter(
                 name=name,
-                label=m["label"],
-                unit=m.get("unit", ""),
+                label=self.words(m["label"], src, (*key, "label")),
+                unit=self.words(m.get("unit", ""), src, (*key, "unit")),
                 start=float(m["start"]),
                 min=float(lo),
                 max=float(hi),
@@ -498,7 +542,7 @@ class _Loader:
                 at_max=m.get("at_max"),
                 precision=m.get("precision", 0),
                 hidden=m.get("hidden", False),
-                description=m.get("description", ""),
+                description=self.words(m.get("description", ""), src, (*key, "description")),
                 where=self.where(src, key),
             )
         return meters
@@ -529,7 +573,7 @@ class _Loader:
     def build_facts(self, manifest: SourceFile, facts_src: SourceFile | None) -> dict[str, Fact]:
         facts: dict[str, Fact] = {}
         for fid, f in manifest.data.get("facts", {}).items():
-            facts[fid] = Fact(fid, f["text"], f.get("source", ""))
+            facts[fid] = Fact(fid, self.words(f["text"], manifest, ("facts", fid, "text")), f.get("source", ""))
         if facts_src is not None:
             from .schema import FACT_MAP, check
 
@@ -549,7 +593,9 @@ class _Loader:
                             (*prefix, fid),
                             of_key=True,
                         )
-                    facts[fid] = Fact(fid, f["text"], f.get("source", ""))
+                    facts[fid] = Fact(
+                        fid, self.words(f["text"], facts_src, (*prefix, fid, "text")), f.get("source", "")
+                    )
         return facts
 
     def build_endings(self, manifest: SourceFile, scenes: list[SourceFile]) -> dict[str, Ending]:
@@ -663,12 +709,12 @@ class _Loader:
             if expr is not None:
                 out.append(
                     Comparison(
-                        c["label"],
+                        self.words(c["label"], src, (*key, "label")),
                         expr,
                         float(c["real"]),
-                        c.get("unit", ""),
+                        self.words(c.get("unit", ""), src, (*key, "unit")),
                         c.get("precision", 0),
-                        c.get("note", ""),
+                        self.words(c.get("note", ""), src, (*key, "note")),
                         c.get("kind", "number"),
                     )
                 )
@@ -702,7 +748,8 @@ class _Loader:
             if when is None or start is None:
                 self.report("V104", f"milestone time `{m['real']}` is not HH:MM:SS or an ISO time", src, (*key, "real"))
                 continue
-            out.append(Milestone(m["beat"], m["label"], (when - start).total_seconds() / 60))
+            label = self.words(m["label"], src, ("debrief", "milestones", i, "label"))
+            out.append(Milestone(m["beat"], label, (when - start).total_seconds() / 60))
         return tuple(out)
 
     # -- scenes ------------------------------------------------------------
@@ -1025,9 +1072,92 @@ class _Loader:
 
     # -- texts -------------------------------------------------------------
     def text(self, raw: Any, src: SourceFile, key: PathKey) -> Text:
-        """A text compiled with its expressions; a mistake is reported at its place, the text kept plain."""
+        """A text compiled with its expressions; a mistake is reported at its place, the text kept plain.
+
+        In a language with a current translation, the translation is compiled
+        instead, and its mistakes are reported at their line of the catalogue.
+        """
         if not isinstance(raw, str):
             return Text("")
+        if raw and self.catalogue is not None:
+            translated = self.translated(raw, src, key, compiled=True)
+            if translated is not None:
+                path, line, words = translated
+                return self.compile_text(words, SourceFile(path, words, {(): (line, 1)}), ())
+        elif raw:
+            self.remember(raw, src, key)
+        return self.compile_text(raw, src, key)
+
+    def words(self, raw: Any, src: SourceFile, key: PathKey) -> Any:
+        """A plain text a player reads (a label, a unit): translated in a language, never compiled."""
+        if not isinstance(raw, str) or not raw or self.catalogue is None:
+            if isinstance(raw, str) and raw:
+                self.remember(raw, src, key)
+            return raw
+        translated = self.translated(raw, src, key, compiled=False)
+        return translated[2] if translated is not None else raw
+
+    def remember(self, raw: str, src: SourceFile, key: PathKey) -> str:
+        """Record a text for the translation template; return its stable id."""
+        tid = text_id(src.data, key, self.text_prefix(src))
+        self.texts.append(SourceText(tid, raw, src.path, src.where(key)[0]))
+        return tid
+
+    def text_prefix(self, src: SourceFile) -> str:
+        if src.path.name == MANIFEST and src.path.parent == self.root:
+            return "story"
+        if src.path.name == FACTS and src.path.parent == self.root:
+            return "facts"
+        data = src.data
+        return str(data.get("id", src.path.stem)) if isinstance(data, dict) else src.path.stem
+
+    def translated(self, raw: str, src: SourceFile, key: PathKey, compiled: bool) -> tuple[Path, int, str] | None:
+        """The current translation of a text, checked against its source; None to show the source."""
+        assert self.catalogue is not None
+        tid = self.remember(raw, src, key)
+        entry = self.catalogue.get(tid)
+        path = catalogue_path(self.root, self.lang)
+        line = src.where(key)[0]
+        if entry is None or not entry.text:
+            self.out.append(
+                Diagnostic(
+                    "W501", f"no {self.lang} translation of `{tid}`", src.path, line, 1,
+                    f"run `voskhod translate update {self.root}` and translate it in {path.name}", "warning",
+                )
+            )  # fmt: skip
+            return None
+        if entry.fuzzy or entry.source != raw:
+            self.out.append(
+                Diagnostic(
+                    "W502", f"the {self.lang} translation of `{tid}` was made for an older text", path, entry.line, 1,
+                    "check the translation against the new source, then remove its `fuzzy` flag", "warning",
+                )
+            )  # fmt: skip
+            return None
+        if compiled:
+            try:
+                difference = describe_difference(skeleton(raw), skeleton(entry.text))
+            except (TextError, ExpressionError):
+                difference = ""  # the translation's own mistakes are reported when it is compiled
+            if difference:
+                self.out.append(
+                    Diagnostic(
+                        "V501", f"the translation of `{tid}` shows or tests other things than the source: {difference}",
+                        path, entry.line, 1, "keep every `{...}` of the source; only the words around them change",
+                    )
+                )  # fmt: skip
+                return None
+        if emphasis(raw) != emphasis(entry.text):
+            self.out.append(
+                Diagnostic(
+                    "V502", f"the translation of `{tid}` has other *emphasis* than the source", path, entry.line, 1,
+                    "emphasise as many passages with `*...*` and `**...**` as the source does",
+                )
+            )  # fmt: skip
+            return None
+        return path, entry.line, entry.text
+
+    def compile_text(self, raw: str, src: SourceFile, key: PathKey) -> Text:
         names = self.names
         read: set[str] = set()
 
@@ -1172,10 +1302,11 @@ def fit_effect(effect: Assignment, flags: dict[str, Flag]) -> Assignment:
 
 
 # Beats built from each scene file by the last load that built them without a
-# problem: (the file's digest, the context digest, its beats). Beats are
+# problem: (the file's digest, the context digest, its beats, the texts they
+# recorded for the translation template). Beats are
 # immutable, so a reload under ``--watch`` reuses those of the files that did
 # not change instead of compiling their texts and expressions again.
-_BUILT: dict[Path, tuple[bytes, bytes, dict[str, Beat]]] = {}
+_BUILT: dict[Path, tuple[bytes, bytes, dict[str, Beat], tuple[SourceText, ...]]] = {}
 MAX_BUILT_FILES = 2_000
 
 
@@ -1184,7 +1315,7 @@ def forget_built() -> None:
     _BUILT.clear()
 
 
-def _keep_built(path: Path, entry: tuple[bytes, bytes, dict[str, Beat]]) -> None:
+def _keep_built(path: Path, entry: tuple[bytes, bytes, dict[str, Beat], tuple[SourceText, ...]]) -> None:
     if len(_BUILT) >= MAX_BUILT_FILES and path not in _BUILT:
         _BUILT.clear()
     _BUILT[path] = entry

@@ -14,6 +14,7 @@ from typing import Literal
 
 from . import defaults
 from .expressions import Condition, Effects, NumberExpr
+from .translation import SourceText
 
 EndingType = Literal["historical", "survived", "lost"]
 ENDING_TYPES: tuple[str, ...] = ("historical", "survived", "lost")
@@ -274,6 +275,8 @@ class Story:
     questions: tuple[str, ...] = defaults.QUESTIONS  # for a class to discuss after a session
     fingerprint: str = ""
     renamed: dict[str, str] = field(default_factory=dict)  # old beat id -> new, so saves keep their place
+    language: str = ""  # the language its texts were loaded in; empty: the story's own
+    texts: tuple[SourceText, ...] = field(default=(), compare=False, repr=False)  # for translation templates
 
     scene_index: dict[str, Scene] = field(default_factory=dict, compare=False, repr=False)
 

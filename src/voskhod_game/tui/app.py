@@ -30,7 +30,7 @@ from .themes import DEFAULT_THEME, HIGH_CONTRAST_THEME, OWN_THEMES
 
 if TYPE_CHECKING:
     from ..engine.game import Game
-    from ..engine.saves import SaveInfo, SaveStore
+    from ..engine.saves import Autosaver, SaveInfo, SaveStore
     from ..story.model import Story
     from ..watch import Reloaded, StoryWatcher
 
@@ -72,9 +72,11 @@ class VoskhodApp(App[int]):
         load: str | None = None,
         reveal: bool | None = None,
         watch: bool = False,
+        lang: str = "",
     ) -> None:
         super().__init__()
         self.story_dir = Path(story_dir)
+        self.lang = lang  # the story's texts in this language, where it has a translation
         self.saves_dir = Path(saves_dir)
         self.seed = seed
         self.initial_load = load
@@ -83,7 +85,6 @@ class VoskhodApp(App[int]):
         self.story: Story | None = None
         self.game: Game | None = None
         self.settings = Settings()
-        self._autosave_warned = False
         for theme in OWN_THEMES:
             self.register_theme(theme)
         # Settings and theme before the first frame: changing the theme later restyles
@@ -97,6 +98,12 @@ class VoskhodApp(App[int]):
         from ..engine.saves import SaveStore
 
         return SaveStore(self.saves_dir)
+
+    @cached_property
+    def autosaver(self) -> Autosaver:
+        from ..engine.saves import Autosaver
+
+        return Autosaver(self.store)
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
@@ -117,7 +124,7 @@ class VoskhodApp(App[int]):
         if self.story is None:
             from ..watch import reload_story
 
-            self._story_read(reload_story(self.story_dir), watched=False)
+            self._story_read(reload_story(self.story_dir, self.lang), watched=False)
         return self.story
 
     def _set_story(self, story: Story) -> None:
@@ -181,7 +188,7 @@ class VoskhodApp(App[int]):
     def _read_story(self, watched: bool, initial: bool = False) -> None:
         from ..watch import reload_story
 
-        self.post_message(StoryReloaded(reload_story(self.story_dir), watched, initial))
+        self.post_message(StoryReloaded(reload_story(self.story_dir, self.lang), watched, initial))
 
     @on(StoryReloaded)
     def _story_reloaded(self, message: StoryReloaded) -> None:
@@ -280,7 +287,6 @@ class VoskhodApp(App[int]):
 
     def show_game(self, game: Game, intro: str = "") -> None:
         self.game = game
-        self._autosave_warned = False
         if game.ended:
             self.show_debrief()
             return
@@ -305,17 +311,18 @@ class VoskhodApp(App[int]):
             self.push_screen(screen)
 
     def autosave(self) -> None:
-        """Autosave after a choice; a failure is reported once per game, not every turn."""
+        """Autosave after a choice; the player hears of a failure and of the recovery, not every turn."""
         if self.game is None:
             return
-        from ..engine.saves import SaveError
+        from ..present.saves import autosave_notice
 
-        try:
-            self.store.autosave(self.game)
-        except SaveError as exc:
-            if not self._autosave_warned:
-                self._autosave_warned = True
-                self.notify(f"Autosave failed: {exc}", title="Autosave", severity="error", timeout=10, markup=False)
+        change = self.autosaver.save(self.game)
+        notice = autosave_notice(change, self.autosaver)
+        if notice:
+            recovered = change == "recovered"
+            self.notify(
+                notice, title="Autosave", severity="information" if recovered else "error", timeout=10, markup=False
+            )
 
     # -- actions (keys, menu, palette) -----------------------------------------------------
     def _in_play(self) -> bool:
@@ -409,9 +416,9 @@ class VoskhodApp(App[int]):
             if yes:
                 self.exit(0)
 
-        self.push_screen(
-            ConfirmModal("Leave the mission?", "The game is autosaved after every choice.", "Quit", "Stay"), answer
-        )
+        from ..present.saves import autosave_state
+
+        self.push_screen(ConfirmModal("Leave the game?", autosave_state(self.autosaver), "Quit", "Stay"), answer)
 
     def action_help(self) -> None:
         from .modals.help import HelpModal
@@ -452,15 +459,17 @@ class VoskhodApp(App[int]):
 
 def run_app(args: argparse.Namespace) -> int:
     """Entry point from ``voskhod play``: run the app and return its exit status."""
-    from ..commands.common import story_arg, story_path
+    from ..commands.common import story_arg, story_language, story_path
     from ..paths import saves_dir
 
+    root = story_path(story_arg(args))
     app = VoskhodApp(
-        story_path(story_arg(args)),
+        root,
         saves_dir(getattr(args, "saves", None)),
         seed=args.seed,
         load=args.load,
         watch=bool(getattr(args, "watch", False)),
+        lang=story_language(args, root),
     )
     result = app.run()
     return app.return_code or int(result or 0)

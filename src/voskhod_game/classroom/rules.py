@@ -1,21 +1,19 @@
-"""The classroom session: participants, voting rounds and the shared game.
+"""The round rules: participants, voting rounds and the shared game.
 
-No network code lives here. The server calls these methods for each message
-and broadcasts what they return; the teacher screen calls the same methods.
-Every change goes to the :class:`~.store.Store` before the method returns, so
-whatever a client was told has been written down.
+No network code and no message format lives here (that is ``wire.py`` and
+``messages.py``); the server and the teacher screen call these methods, and
+listeners hear "state", "tally" or "participants" after each change. Every change
+goes to the :class:`~.store.Store` before the method returns, so whatever a
+client is told has been written down.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from ..engine import Game, GameError
-from ..present import votes as phrase
-from ..present.choices import choice_line
 from ..present.events import result_lines
 from ..story.model import Story
 from . import credentials
@@ -75,7 +73,7 @@ class Classroom:
         self.hidden = row.hidden
         self.ended = row.ended
         self.game = game
-        self._game_fields: dict[str, Any] | None = None  # see _game_part
+        self.moves = 0  # choices played since this object was made: a message cache's key
         self.max_students = max_students
         self.clock = clock
         self.participants: dict[int, Participant] = {}
@@ -315,7 +313,7 @@ class Classroom:
 
     def _play(self, rnd: Round, choice: str, decided_by: str) -> None:
         result = self.game.choose(choice)
-        self._game_fields = None
+        self.moves += 1
         rnd.resolve(
             choice, decided_by, "\n\n".join(result_lines(result))
         )  # stored by the caller's _changed(rnd, game=True)
@@ -375,7 +373,7 @@ class Classroom:
         self.store.set_kicked(participant.id)
         rnd = self.open_round
         if rnd is not None and rnd.votes.pop(participant.id, None) is not None:
-            self.store.db.execute("DELETE FROM votes WHERE round = ? AND participant = ?", (rnd.number, participant.id))
+            self.store.delete_vote(rnd.number, participant.id)
         self._notify("participants")
         self._notify("tally")
         return participant
@@ -392,165 +390,9 @@ class Classroom:
         self.store.update_session(ended=True)
         self._changed()
 
-    # -- messages --------------------------------------------------------------
-    def round_message(self) -> dict[str, Any] | None:
-        rnd = self.current_round
-        if rnd is None:
-            return None
-        show_counts = rnd.status not in (OPEN, PAUSED) or not rnd.hidden
-        counts = rnd.counts()
-        labels = {c: self.choice_label(rnd.beat, c) for c in rnd.choices}
-        summary = ""
-        if rnd.status == RESOLVED and rnd.winner is not None:
-            summary = phrase.chose(labels.get(rnd.winner, rnd.winner), counts, rnd.winner, rnd.decided_by)
-        elif rnd.status == CLOSED:
-            summary = phrase.tie(counts, rnd.tie, labels)
-        return {
-            "number": rnd.number,
-            "status": rnd.status,
-            "beat": rnd.beat,
-            "ms_left": rnd.ms_left(self.clock()),
-            "seconds": rnd.seconds,
-            "hidden": rnd.hidden,
-            "choices": list(rnd.choices),
-            "labels": labels,
-            "counts": counts if show_counts else None,
-            "count_texts": phrase.count_texts(counts) if show_counts else None,
-            "voted": len(rnd.votes),
-            "turnout": phrase.turnout(len(rnd.votes), len(self.active_participants())),
-            "tie": list(rnd.tie),
-            "winner": rnd.winner,
-            "winner_label": labels.get(rnd.winner, rnd.winner) if rnd.winner else None,
-            "decided_by": rnd.decided_by,
-            "summary": summary,
-            "result": rnd.result,
-        }
-
+    # -- reading for messages --------------------------------------------------
     def choice_label(self, beat_id: str, choice_id: str) -> str:
         beat = self.story.beats.get(beat_id)
         if beat is None:
             return choice_id
         return next((c.label for c in beat.choices if c.id == choice_id), choice_id)
-
-    def _game_part(self) -> dict[str, Any]:
-        """The fields of ``state`` that only a played choice changes, built once per beat.
-
-        Building them from ``game.view()`` is most of a state message's cost, and a
-        teacher's pause, extend or close resends the state without touching the
-        game, so every broadcast but the one after a decision reuses them. The
-        cache is dropped in ``_play``, the only place the session moves the game.
-        Shared by every message: callers read these, never change them.
-        """
-        if self._game_fields is not None:
-            return self._game_fields
-        view = self.game.view()
-        fields: dict[str, Any] = {
-            "title": view.story_title,
-            "scene": {"number": view.scene_number, "count": view.scene_count, "title": view.scene_title},
-            "heading": view.title,
-            "text": view.text,
-            "history": view.history.note if view.history else "",
-            "clock": "  ".join(f"{label} {time_}" for label, time_ in view.clock.zones) or view.clock.elapsed,
-            "meters": [
-                {
-                    "name": m.name,
-                    "label": m.label,
-                    "display": m.display,
-                    "fraction": round(m.fraction, 4),
-                    "state": m.state,
-                }
-                for m in view.visible_meters
-            ],
-            "choices": [
-                {
-                    "id": c.id,
-                    "number": c.number,
-                    "label": c.label,
-                    "enabled": c.enabled,
-                    "reason": c.reason,
-                    "minutes": c.minutes,
-                    "cost": choice_line(c).cost,
-                    "risky": c.risky,
-                }
-                for c in view.choices
-            ],
-            "ending": None,
-        }
-        if view.ending is not None:
-            e = view.ending
-            fields["ending"] = {"type": e.type, "title": e.title, "text": e.text, "debrief": e.debrief}
-        self._game_fields = fields
-        return fields
-
-    def state_message(self) -> dict[str, Any]:
-        """The full snapshot every client gets (the same for all students)."""
-        game = self._game_part()
-        message: dict[str, Any] = {
-            "type": "state",
-            "version": self.version,
-            "title": game["title"],
-            "scene": game["scene"],
-            "heading": game["heading"],
-            "text": game["text"],
-            "history": game["history"],
-            "clock": game["clock"],
-            "meters": game["meters"],
-            "choices": game["choices"],
-            "status": self.status(),
-            "round": self.round_message(),
-            "joined": len(self.active_participants()),
-            "locked": self.locked,
-            "hidden": self.hidden,
-            "ending": game["ending"],
-            "ended": self.ended,
-            "debrief": None,
-        }
-        if self.ended:
-            from .debrief import class_debrief
-
-            message["debrief"] = class_debrief(self)
-        return message
-
-    def tally_message(self) -> dict[str, Any]:
-        rnd = self.open_round or self.current_round
-        joined = len(self.active_participants())
-        voted = len(rnd.votes) if rnd else 0
-        message: dict[str, Any] = {
-            "type": "tally",
-            "round": rnd.number if rnd else 0,
-            "joined": joined,
-            "voted": voted,
-            "turnout": phrase.turnout(voted, joined),
-            "counts": None,
-            "count_texts": None,
-        }
-        if rnd is not None and not (rnd.hidden and rnd.status in (OPEN, PAUSED)):
-            message["counts"] = rnd.counts()
-            message["count_texts"] = phrase.count_texts(message["counts"])
-        return message
-
-    def host_tally_message(self) -> dict[str, Any]:
-        """The teacher sees the counts even in a hidden vote."""
-        message = self.tally_message()
-        rnd = self.open_round or self.current_round
-        if rnd is not None:
-            message["counts"] = rnd.counts()
-            message["count_texts"] = phrase.count_texts(message["counts"])
-        return message
-
-    def participants_message(self, online: Collection[int] = ()) -> dict[str, Any]:
-        """Everyone who joined; ``online`` holds the ids with a live connection (the server knows those)."""
-        rnd = self.current_round
-        return {
-            "type": "participants",
-            "participants": [
-                {
-                    "id": p.id,
-                    "name": p.name,
-                    "connected": p.id in online,
-                    "voted": bool(rnd and p.id in rnd.votes and rnd.status in (OPEN, PAUSED)),
-                    "kicked": p.kicked,
-                }
-                for p in self.participants.values()
-            ],
-        }

@@ -1,0 +1,65 @@
+"""``voskhod translate``: make and keep up to date a story's translation catalogues (gettext PO files).
+
+    voskhod translate extract [DIR]        locales/story.pot: every text a player can see
+    voskhod translate init LANG [DIR]      locales/LANG.po, ready for Poedit, Weblate or an editor
+    voskhod translate update [DIR]         merge a changed story into every catalogue
+
+``voskhod check`` then reports missing and stale translations and broken ones.
+docs/translating.md takes a translator through it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .common import add_story_option, load_or_report, story_arg
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "translate",
+        help="make and update a story's translation catalogues",
+        description="Make and update a story's translation catalogues (gettext PO files in DIR/locales/).",
+    )
+    add_story_option(p)
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    extract = actions.add_parser("extract", help="write locales/story.pot with every text a player can see")
+    extract.add_argument("dir", nargs="?", metavar="DIR", help="story directory")
+    init = actions.add_parser("init", help="start locales/LANG.po for a new language")
+    init.add_argument("lang", metavar="LANG", help="language code such as ru or pt_BR")
+    init.add_argument("dir", nargs="?", metavar="DIR", help="story directory")
+    update = actions.add_parser("update", help="merge a changed story into the template and every catalogue")
+    update.add_argument("dir", nargs="?", metavar="DIR", help="story directory")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..authoring import translate
+
+    story = load_or_report(story_arg(args, getattr(args, "dir", None)))
+    if story is None:
+        return 1
+    try:
+        if args.action == "extract":
+            written = [translate.extract(story)]
+        elif args.action == "init":
+            written = [translate.init(story, args.lang)]
+        else:
+            written = translate.update(story)
+    except ValueError as exc:
+        print(f"voskhod translate: {exc}", file=sys.stderr)
+        return 2
+    except FileExistsError as exc:
+        print(f"voskhod translate: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"voskhod translate: cannot write ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    for w in written:
+        if w.path.suffix == ".pot":
+            print(f"{w.path}: {w.total} texts")
+        else:
+            todo = w.new + w.stale
+            print(f"{w.path}: {w.kept} translated, {w.stale} to check (source changed), {w.new} new; {todo} to do")
+    return 0

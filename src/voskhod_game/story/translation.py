@@ -1,0 +1,175 @@
+"""A story in other languages: gettext catalogues beside the story, one per language.
+
+::
+
+    story/locales/story.pot     every text a player can see (``voskhod translate extract``)
+    story/locales/ru.po         one catalogue per language (``voskhod translate init|update``)
+
+Each entry's context (``msgctxt``) is the text's stable id, made from the
+story's structure (scene, beat, choice and ending ids, never positions in a
+file), so translations survive edits elsewhere; ``msgid`` is the source text.
+When a source text changes, ``update`` keeps the old translation marked fuzzy
+with the previous source (``#| msgid``), and ``check`` reports it as stale until
+a translator confirms it. The files are ordinary PO files: Poedit, Weblate or
+any text editor can edit them. Babel reads and writes them.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .markup import runs
+from .text import Format, compile_text
+
+LOCALES = "locales"
+TEMPLATE = "story.pot"
+LANG_RE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
+MAX_CATALOGUE_BYTES = 20 * 1024 * 1024
+
+
+class TranslationError(ValueError):
+    """A catalogue that cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One translated text: the translation, the source it was made from, and where it is."""
+
+    text: str
+    source: str
+    fuzzy: bool
+    line: int
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A text of the story, for the template: its stable id, its words and where they are."""
+
+    id: str
+    text: str
+    path: Path
+    line: int
+
+
+def catalogue_path(root: Path, lang: str) -> Path:
+    return root / LOCALES / f"{lang}.po"
+
+
+def languages(root: Path) -> list[str]:
+    """The languages a story has catalogues for."""
+    folder = root / LOCALES
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.po") if LANG_RE.match(p.stem))
+
+
+def check_language(lang: str) -> str:
+    """``ru``, ``pt_BR``: a language code usable as a catalogue name; ValueError otherwise."""
+    if not LANG_RE.match(lang):
+        raise ValueError(f"“{lang}” is not a language code such as `ru` or `pt_BR`")
+    return lang
+
+
+def language_from_locale(value: str | None) -> str:
+    """The language of a locale setting (``ru_RU.UTF-8`` -> ``ru``); empty for C/POSIX or none."""
+    if not value:
+        return ""
+    code = value.split(".", 1)[0].split("@", 1)[0]
+    if code in ("C", "POSIX") or not code:
+        return ""
+    lang = code.split("_", 1)[0].lower()
+    return lang if LANG_RE.match(lang) else ""
+
+
+def read_catalogue(path: Path) -> dict[str, Entry]:
+    """The entries of a PO file by stable id; TranslationError if it cannot be read."""
+    from babel.messages.pofile import PoFileError, read_po
+
+    try:
+        if path.stat().st_size > MAX_CATALOGUE_BYTES:
+            raise TranslationError(f"{path.name} is larger than any catalogue should be")
+        with path.open("rb") as handle:
+            catalog = read_po(handle, abort_invalid=True)
+    except OSError as exc:
+        raise TranslationError(f"cannot read {path.name} ({exc.strerror or exc})") from None
+    except (PoFileError, UnicodeDecodeError, ValueError) as exc:
+        raise TranslationError(f"{path.name} is not a valid PO file: {str(exc)[:200]}") from None
+    entries: dict[str, Entry] = {}
+    for message in catalog:
+        if not message.id or not message.context or not isinstance(message.id, str):
+            continue
+        text = message.string if isinstance(message.string, str) else ""
+        line = message.lineno or 1
+        entries[message.context] = Entry(text, message.id, message.fuzzy, line)
+    return entries
+
+
+def text_id(data: Any, key: tuple[str | int, ...], prefix: str) -> str:
+    """A text's stable id: its key path with list positions replaced by the items' ids."""
+    parts = [prefix]
+    node = data
+    for step in key:
+        if isinstance(step, int) and isinstance(node, list) and 0 <= step < len(node):
+            item = node[step]
+            parts.append(str(item["id"]) if isinstance(item, dict) and isinstance(item.get("id"), str) else str(step))
+            node = item
+        else:
+            parts.append(str(step))
+            node = node.get(step) if isinstance(node, dict) else None
+    return "/".join(parts)
+
+
+# -- what must stay the same between a source text and its translation --------------------
+def skeleton(text: str) -> Counter[tuple[str, str]]:
+    """The expressions a text shows and tests, with their formats, as a multiset.
+
+    A translation may move them about and reword everything around them, but
+    must keep each one: a lost ``{oxygen}`` or a changed condition would show
+    the player something else than the source does.
+    """
+    found: Counter[tuple[str, str]] = Counter()
+
+    def value(expr: str, offset: int, fmt: Format) -> Any:
+        found[("value", f"{_normal(expr)}:{fmt.decimals}:{fmt.unit}:{fmt.word}")] += 1
+        return lambda env: ""
+
+    def condition(expr: str, offset: int) -> Any:
+        found[("condition", _normal(expr))] += 1
+        return lambda env: False
+
+    compile_text(text, value, condition)
+    return found
+
+
+def emphasis(text: str) -> Counter[str]:
+    """How many emphasised and strong runs a text has."""
+    return Counter(style for style, _ in runs(text) if style)
+
+
+def _normal(expr: str) -> str:
+    try:
+        return ast.unparse(ast.parse(expr.strip(), mode="eval"))
+    except SyntaxError:
+        return expr.strip()
+
+
+def describe_difference(source: Counter[tuple[str, str]], translated: Counter[tuple[str, str]]) -> str:
+    """``missing {oxygen}; extra {if heard}``: what a translation lost or added."""
+
+    def show(kind_expr: tuple[str, str]) -> str:
+        kind, expr = kind_expr
+        return "{if " + expr + "}" if kind == "condition" else "{" + expr.split(":", 1)[0] + "}"
+
+    missing = [show(k) for k in (source - translated).elements()]
+    extra = [show(k) for k in (translated - source).elements()]
+    parts = []
+    if missing:
+        parts.append("missing " + ", ".join(missing))
+    if extra:
+        parts.append("not in the source " + ", ".join(extra))
+    return "; ".join(parts)
