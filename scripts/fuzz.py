@@ -200,7 +200,7 @@ RAW_BYTES = [b"\xff", b"\xfe\xff", b"\xc3", b"\xe2\x80", b"\xed\xa0\x80", b"\xf4
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # "traceback", "hang" or "non-finite"
+    kind: str  # "traceback", "hang", "non-finite" or "lost" (a damaged save written over)
     phase: str
     signature: str  # what groups findings of one cause
     detail: str = ""
@@ -684,6 +684,158 @@ def run_line_input(data: bytes, phase: Callable[[str], None]) -> list[Finding]:
     return []
 
 
+# -- the save-file campaign ---------------------------------------------------------
+
+SAVE_VALUES: list[Any] = [
+    None, True, -1, 0, 5, 2**64, -(2**63) - 1, 1e308, -1e308, 1e-320, "", "x" * 50_000, "[/]", "\x00",
+    "\u202e", [], {}, [1, 2], {"a": 1}, "1e400", "NaN", "Infinity",
+]  # fmt: skip
+SAVE_SPECIALS = ("fifo", "devzero", "dir", "dangling", "truncate", "bytes", "deep", "huge")
+
+
+@dataclass
+class SaveCase:
+    """A real save of the mini story, damaged: JSON paths to change, or a special kind of file."""
+
+    steps: int
+    edits: list[tuple[int, int, int]]  # (path choice, value choice, how) drawn when the save exists
+    special: str = ""
+    seed: int = 0
+
+
+def generate_save(rng: random.Random, index: int) -> SaveCase:
+    special = rng.choice(SAVE_SPECIALS) if rng.random() < 0.25 else ""
+    edits = [
+        (rng.randrange(1 << 30), rng.randrange(len(SAVE_VALUES)), rng.randrange(4)) for _ in range(rng.randrange(1, 4))
+    ]
+    return SaveCase(rng.randrange(0, 6), edits, special, rng.randrange(1 << 30))
+
+
+def _json_paths(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield path
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _json_paths(v, (*path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node[:20]):
+            yield from _json_paths(v, (*path, i))
+
+
+def damage_save(case: SaveCase, path: Path) -> None:
+    """Damage the save at ``path`` as ``case`` says (the file exists and is good before)."""
+    if case.special == "fifo":
+        path.unlink()
+        os.mkfifo(path)
+        return
+    if case.special == "devzero":
+        path.unlink()
+        path.symlink_to("/dev/zero")
+        return
+    if case.special == "dir":
+        path.unlink()
+        path.mkdir()
+        return
+    if case.special == "dangling":
+        path.unlink()
+        path.symlink_to(path.parent / "nowhere.json")
+        return
+    raw = path.read_bytes()
+    if case.special == "truncate":
+        path.write_bytes(raw[: len(raw) // (2 + case.seed % 5)])
+        return
+    if case.special == "bytes":
+        path.write_bytes(raw[:100] + b"\xff\xfe\x00" + raw[103:])
+        return
+    if case.special == "deep":
+        path.write_text('{"app": "voskhod", "format": 2, "game": ' + "[" * 1000 + "]" * 1000 + "}")
+        return
+    if case.special == "huge":
+        path.write_bytes(raw + b" " * (6 * 1024 * 1024))
+        return
+    document = json.loads(raw)
+    for pick, value, how in case.edits:
+        paths = [p for p in _json_paths(document) if p]
+        target = paths[pick % len(paths)]
+        parent: Any = document
+        for step in target[:-1]:
+            parent = parent[step]
+        last = target[-1]
+        if how == 0 and isinstance(parent, dict):
+            del parent[last]
+        else:
+            parent[last] = SAVE_VALUES[value]
+    text = json.dumps(document)
+    path.write_text(text.replace('"1e400"', "1e400").replace('"NaN"', "NaN").replace('"Infinity"', "Infinity"))
+
+
+def run_save(case: SaveCase, phase: Callable[[str], None]) -> list[Finding]:
+    """List, show, load and save over a damaged save: no traceback, and nothing unreadable overwritten."""
+    global _MINI_STORY
+    from voskhod_game.engine.game import Game
+    from voskhod_game.engine.saves import SaveError, SaveStore
+    from voskhod_game.plain import run_plain
+    from voskhod_game.story import load_story
+
+    if _MINI_STORY is None:
+        _MINI_STORY = load_story(BASE_STORIES["mini"])
+    story = _MINI_STORY
+    findings: list[Finding] = []
+    with tempfile.TemporaryDirectory(prefix="voskhod-fuzz-") as tmp:
+        folder = Path(tmp) / "saves"
+        store = SaveStore(folder)
+        game = Game.new(story, case.seed)
+        for _ in range(case.steps):
+            if game.ended:
+                break
+            game.choose(game.enabled_choices()[0].id)
+        path = store.save("slot", game).path
+        store.autosave(game)
+        auto = store.path("autosave-mini")
+        damage_save(case, path)
+        damage_save(case, auto) if case.seed % 3 == 0 and not case.special else None
+        for name, argv in (
+            ("list", ["saves", "--saves", str(folder), "list"]),
+            ("show", ["saves", "--saves", str(folder), "show", "slot"]),
+        ):
+            phase(name)
+            try:
+                run_cli(argv)
+            except BaseException as exc:
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                findings.append(crash(name, exc))
+        phase("load")
+        for slot in ("slot", "autosave"):
+            try:
+                run_plain(story, store, load=slot, stdin=io.StringIO("1\nundo\n1\nquit\n"), stdout=io.StringIO())
+            except Exception as exc:
+                findings.append(crash("load", exc))
+        phase("save")
+        for target in (path, auto):
+            readable = store.inspect(target).ok if target.exists() or target.is_symlink() else True
+            before = _snapshot(target)
+            try:
+                store.save(target.stem, Game.new(story, 1))
+            except SaveError:
+                pass
+            except Exception as exc:
+                findings.append(crash("save", exc))
+            if not readable and _snapshot(target) != before:
+                findings.append(Finding("lost", "save", "an unreadable save was written over"))
+    return findings
+
+
+def _snapshot(path: Path) -> Any:
+    """What a save slot holds, to tell whether it was written over (without reading devices)."""
+    try:
+        st = path.lstat()
+    except OSError:
+        return None
+    if path.is_symlink() or not path.is_file():
+        return (st.st_mode, st.st_ino)
+    return path.read_bytes()
+
+
 # -- campaigns and the runner ----------------------------------------------------
 
 
@@ -712,6 +864,12 @@ CAMPAIGNS: dict[str, Campaign] = {
             "hostile line-mode input streams under a strict UTF-8 locale",
             generate_line_input,
             run_line_input,
+        ),
+        Campaign(
+            "saves",
+            "damaged save files: list, show, load and save over them",
+            generate_save,
+            run_save,
         ),
     ]
 }
@@ -794,7 +952,7 @@ class Tally:
             self.signatures.setdefault(key, []).append(f"{campaign}:{index}")
             self.examples.setdefault(key, f)
 
-    def rows(self) -> Iterator[tuple[str, str, int, int, int, int]]:
+    def rows(self) -> Iterator[tuple[str, str, int, int, int, int, int]]:
         for (campaign, phase), cases in self.cases.items():
             yield (
                 campaign,
@@ -803,11 +961,15 @@ class Tally:
                 self.findings[campaign, phase, "traceback"],
                 self.findings[campaign, phase, "hang"],
                 self.findings[campaign, phase, "non-finite"],
+                self.findings[campaign, phase, "lost"],
             )
 
     def table(self) -> str:
-        lines = ["| campaign | phase | cases | traceback | hang | non-finite |", "|---|---|---|---|---|---|"]
-        lines += [f"| {c} | {p} | {n:,} | {t} | {h} | {x} |" for c, p, n, t, h, x in self.rows()]
+        lines = [
+            "| campaign | phase | cases | traceback | hang | non-finite | data lost |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        lines += [f"| {c} | {p} | {n:,} | {t} | {h} | {x} | {lost} |" for c, p, n, t, h, x, lost in self.rows()]
         return "\n".join(lines)
 
 
@@ -876,7 +1038,7 @@ def main(argv: list[str] | None = None) -> int:
         document = {
             "seed": args.seed,
             "rows": [
-                dict(zip(["campaign", "phase", "cases", "traceback", "hang", "non_finite"], r, strict=True))
+                dict(zip(["campaign", "phase", "cases", "traceback", "hang", "non_finite", "lost"], r, strict=True))
                 for r in tally.rows()
             ],
             "findings": [{"campaign": c, "signature": s, "count": len(w), "cases": w[:10]} for (c, s), w in signatures],

@@ -27,7 +27,7 @@ def test_a_short_run_of_every_campaign_is_clean(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     document = json.loads(out.read_text(encoding="utf-8"))
     campaigns = {row["campaign"] for row in document["rows"]}
-    assert campaigns == {"story", "expressions", "line-input"}
+    assert campaigns == {"story", "expressions", "line-input", "saves"}
     assert document["findings"] == []
-    assert all(row["traceback"] == row["hang"] == row["non_finite"] == 0 for row in document["rows"])
-    assert "| campaign | phase | cases | traceback | hang | non-finite |" in run.stdout
+    assert all(row["traceback"] == row["hang"] == row["non_finite"] == row["lost"] == 0 for row in document["rows"])
+    assert "| campaign | phase | cases | traceback | hang | non-finite | data lost |" in run.stdout

@@ -41,7 +41,7 @@ def broken(mini_copy: Path) -> Path:
     """A story with problems the parser and the schema find (a duplicate key, an unknown key)."""
     scene = next(p for p in story_files(mini_copy) if p.name != "story.yaml")
     text = scene.read_text(encoding="utf-8")
-    scene.write_text(text.replace("title:", "title: Once\ntitle:", 1) + "\nsurprise: 1\n", encoding="utf-8")
+    scene.write_text(text.replace("title:", "title: Once\ntitle:", 1) + "\nsurprise: 1:30\n", encoding="utf-8")
     return mini_copy
 
 

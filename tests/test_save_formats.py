@@ -265,3 +265,22 @@ def test_quit_says_when_the_last_choices_were_not_autosaved(
     text = out.getvalue()
     assert "Your game is autosaved" not in text
     assert "Your last 2 choice(s) are NOT autosaved" in text
+
+
+def test_a_dangling_link_in_the_saves_folder_is_kept(mini: Story, store: SaveStore) -> None:
+    store.directory.mkdir(parents=True)
+    link = store.directory / "gone.json"
+    link.symlink_to(store.directory / "on-a-lost-disk.json")
+    with pytest.raises(SaveError, match="not overwritten"):
+        store.save("gone", Game.new(mini, seed=1))
+    assert link.is_symlink()
+
+
+def test_the_clock_past_the_calendars_end_shows_elapsed_time_only() -> None:
+    from voskhod_game.engine.clock import clock_view
+    from voskhod_game.story.model import Clock, ClockZone
+
+    clock = Clock("9999-12-31T00:00:00Z", (ClockZone("UTC", 0),))
+    assert clock_view(clock, 10).zones == (("UTC", "00:10"),)
+    late = clock_view(clock, 60 * 24 * 3)
+    assert late.zones == () and late.date == "" and late.elapsed == "T+72:00:00"

@@ -102,7 +102,8 @@ def test_the_ranges_are_published_in_the_json_schema() -> None:
         "type": "integer",
         "minimum": 0,
         "maximum": 12,
-        "description": "Decimal places shown. Default 0.",
+        "description": "Decimal places shown.",
+        "default": 0,
     }
 
 

@@ -18,6 +18,7 @@ from .conftest import edit, line_of
 CASES: dict[str, tuple[str, tuple[str, str], str]] = {
     "V003": ("2_tower.yaml", ("    title: The lamp room", "    title: The lamp room: west"), "room: west"),
     "V005": ("1_harbour.yaml", ("        time: 10\n", "        time: 10\n        time: 12\n"), "time: 12"),
+    "V007": ("1_harbour.yaml", ("        time: 10\n", "        time: 1:30\n"), "time: 1:30"),
     "V101": ("1_harbour.yaml", ("        label: Climb to the lamp room", "        lable: Climb"), "lable:"),
     "V102": ("1_harbour.yaml", ("        time: 10", "        time: soon"), "time: soon"),
     "V103": ("1_harbour.yaml", ("        label: Climb to the lamp room\n", ""), "- id: climb"),
@@ -34,6 +35,11 @@ CASES: dict[str, tuple[str, tuple[str, str], str]] = {
             "  - id: watch\n",
         ),
         "id: loop_b",
+    ),
+    "V206": (
+        "1_harbour.yaml",
+        ("        time: 10\n", "        time: 10\n        ignore: {V202: typo}\n"),
+        "V202: typo",
     ),
     "V301": ("1_harbour.yaml", ("if: lamp_oil < 80", "if: lamp_oil <"), "if: lamp_oil <"),
     "V302": ("1_harbour.yaml", ("if: lamp_oil < 80", "if: lamp_oyl < 80"), "lamp_oyl"),

@@ -78,3 +78,21 @@ def test_fact_sheet_schema_takes_both_shapes_and_rejects_a_fact_without_text() -
     for bad in ({"facts": {"F1": {"source": "b"}}}, {"F1": {"txt": "a"}}, {"facts": {"F 1": {"text": "a"}}}):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(bad, schema)
+
+
+def test_enums_are_enums_and_defaults_are_declared_once(mini_copy: Path) -> None:
+    from voskhod_game.story import load_story
+    from voskhod_game.story.loader import analyse_story
+    from voskhod_game.story.schema import _fields_by_name
+
+    ending = json_schema("manifest")["$defs"]["ending"]["properties"]["type"]
+    assert ending["enum"] == ["historical", "survived", "lost"]
+    meter = json_schema("manifest")["$defs"]["meter"]["properties"]
+    assert meter["max"]["default"] == _fields_by_name("meter")["max"].default == 100
+    story = load_story(mini_copy)
+    assert story.meters["oxygen"].precision == _fields_by_name("meter")["precision"].default
+    manifest = mini_copy / "story.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("type: historical", "type: historicl", 1))
+    _, problems = analyse_story(mini_copy)
+    (hit,) = [d for d in problems if d.severity == "error"]
+    assert hit.code == "V104" and "historical" in hit.hint

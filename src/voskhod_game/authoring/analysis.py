@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from ..story.diagnostics import Diagnostic
+from ..story.diagnostics import Diagnostic, cause_first
 from ..story.loader import FACTS, MANIFEST
 from ..story.markup import plain, unbalanced_emphasis
 from ..story.model import Choice, Outcome, Story, Where
@@ -24,12 +24,25 @@ from .flow import FALSE, TRUE, Flow, analyse_flow
 from .intervals import Interval, cap_cases, complementary, names_in, refine_cases
 from .locate import Locator
 
+Owner = tuple[str, int | None] | None  # (beat id, choice index or None) a warning is about
+Found = tuple[Diagnostic, Owner]
 
-def analyse(story: Story, flow: Flow | None = None) -> list[Diagnostic]:
-    """Every analysis warning for a loaded story, sorted by place."""
+
+def analyse(story: Story, flow: Flow | None = None, ignored: list[Diagnostic] | None = None) -> list[Diagnostic]:
+    """Every analysis warning for a loaded story, causes first.
+
+    A warning about a beat or a choice whose ``ignore:`` names its code (a beat's
+    covers its choices too) is left out, and added to ``ignored`` when given.
+    """
     checker = _Checker(story, flow or analyse_flow(story))
-    found = list(checker.run())
-    return sorted(found, key=lambda d: (str(d.path), d.line, d.col, d.code))
+    found = []
+    for diagnostic, owner in checker.run():
+        if owner is not None and diagnostic.code in checker.locate.ignores(*owner):
+            if ignored is not None:
+                ignored.append(diagnostic)
+            continue
+        found.append(diagnostic)
+    return sorted(found, key=cause_first)
 
 
 def _fmt(x: float) -> str:
@@ -51,10 +64,11 @@ class _Checker:
         self.locate = Locator(story)
         self.manifest = story.root / MANIFEST
 
-    def warn(self, code: str, message: str, where: Where, hint: str) -> Diagnostic:
-        return Diagnostic(code, message, where.path, where.line, where.col, hint, "warning")
+    def warn(self, code: str, message: str, where: Where, hint: str, owner: Owner = None) -> Found:
+        """A warning, with the beat (and choice index) it is about, whose ``ignore:`` may accept it."""
+        return Diagnostic(code, message, where.path, where.line, where.col, hint, "warning"), owner
 
-    def run(self) -> Iterator[Diagnostic]:
+    def run(self) -> Iterator[Found]:
         yield from self.reachability()
         yield from self.choices()
         yield from self.usage()
@@ -62,7 +76,7 @@ class _Checker:
         yield from self.markup()
 
     # -- W401, W402 ---------------------------------------------------------
-    def reachability(self) -> Iterator[Diagnostic]:
+    def reachability(self) -> Iterator[Found]:
         story, flow = self.story, self.flow
         for beat in story.beats.values():
             if not flow.reachable(beat.id):
@@ -79,6 +93,7 @@ class _Checker:
                     f"beat `{beat.id}` can never be reached from the start beat `{story.start}`",
                     self.locate.beat(beat.id, "id"),
                     hint,
+                    (beat.id, None),
                 )
         for ending in story.endings.values():
             if ending.id in flow.endings or ending.where is None:
@@ -102,7 +117,7 @@ class _Checker:
             )
 
     # -- W403, W404, W409 -----------------------------------------------------
-    def choices(self) -> Iterator[Diagnostic]:
+    def choices(self) -> Iterator[Found]:
         flow = self.flow
         for beat in self.story.beats.values():
             state = flow.entry.get(beat.id)
@@ -122,6 +137,7 @@ class _Checker:
                         + (f" ({ranges} at beat `{beat.id}`)" if ranges else ""),
                         self.locate.choice(beat.id, i, "if"),
                         "compare with the meter's min/max and the effects on the way here, or remove the choice",
+                        (beat.id, i),
                     )
                 p = flow.chance_range(beat.id, choice)
                 if p is not None and truth != FALSE:
@@ -132,6 +148,7 @@ class _Checker:
                             f"chance `p: {source}` of choice `{choice.id}` is never above 0: the roll never happens",
                             self.locate.choice(beat.id, i, "chance", "p"),
                             "probabilities run from 0 (never) to 1 (always); raise it or remove the chance",
+                            (beat.id, i),
                         )
                     elif p.lo >= 1:
                         yield self.warn(
@@ -140,6 +157,7 @@ class _Checker:
                             "the normal outcome never happens",
                             self.locate.choice(beat.id, i, "chance", "p"),
                             "use a value below 1, or make the chance outcome the choice's own outcome",
+                            (beat.id, i),
                         )
             if self.can_strand(beat.choices, state.values, truths):
                 never = all(t == FALSE for t in truths)
@@ -154,6 +172,7 @@ class _Checker:
                     self.locate.beat(beat.id, "id"),
                     "add a choice without `if:` (wait, go back, give up), or make sure one condition always "
                     "holds here; `voskhod simulate` shows a path that gets stuck, if it finds one",
+                    (beat.id, None),
                 )
 
     @staticmethod
@@ -174,11 +193,11 @@ class _Checker:
         return True
 
     # -- W405, W406 -------------------------------------------------------------
-    def usage(self) -> Iterator[Diagnostic]:
+    def usage(self) -> Iterator[Found]:
         story = self.story
         reads: set[str] = set()
         writes: set[str] = set()
-        for text, _ in self.texts():
+        for text, _, _ in self.texts():
             reads.update(getattr(text, "names", ()))
         for beat in story.beats.values():
             writes.update(name for name, rate in beat.rates if rate)
@@ -246,7 +265,7 @@ class _Checker:
                 )
 
     # -- W407, W410 ---------------------------------------------------------------
-    def history(self) -> Iterator[Diagnostic]:
+    def history(self) -> Iterator[Found]:
         cited: set[str] = set()
         for beat in self.story.beats.values():
             if beat.history is None:
@@ -259,6 +278,7 @@ class _Checker:
                     self.locate.beat(beat.id, "history", of_key=True),
                     "write it as `history: {facts: [ID], note: ...}` with an id from facts.yaml, "
                     "so the debrief can say what really happened",
+                    (beat.id, None),
                 )
         facts_file = self.story.root / FACTS
         for fid in self.story.facts:
@@ -280,40 +300,44 @@ class _Checker:
             )
 
     # -- W408 ---------------------------------------------------------------------
-    def texts(self) -> Iterator[tuple[str, Where]]:
-        """Every piece of text a player reads, with where its value starts."""
+    def texts(self) -> Iterator[tuple[str, Where, Owner]]:
+        """Every piece of text a player reads, with where its value starts and whose it is."""
         story, locate = self.story, self.locate
         if story.intro:
-            yield story.intro, locate.at(self.manifest, ("intro",))
+            yield story.intro, locate.at(self.manifest, ("intro",)), None
         for beat in story.beats.values():
             if beat.text:
-                yield beat.text, locate.beat(beat.id, "text")
+                yield beat.text, locate.beat(beat.id, "text"), (beat.id, None)
             if beat.title:
-                yield beat.title, locate.beat(beat.id, "title")
+                yield beat.title, locate.beat(beat.id, "title"), (beat.id, None)
             if beat.history is not None and beat.history.note:
-                yield beat.history.note, locate.beat(beat.id, "history")
+                yield beat.history.note, locate.beat(beat.id, "history"), (beat.id, None)
             for i, choice in enumerate(beat.choices):
-                yield choice.label, locate.choice(beat.id, i, "label")
+                yield choice.label, locate.choice(beat.id, i, "label"), (beat.id, i)
                 if choice.disabled_reason:
-                    yield choice.disabled_reason, locate.choice(beat.id, i, "reason")
+                    yield choice.disabled_reason, locate.choice(beat.id, i, "reason"), (beat.id, i)
                 if choice.branches:
                     for j, branch in enumerate(choice.branches):
                         if branch.outcome.text:
-                            yield branch.outcome.text, locate.choice(beat.id, i, "outcomes", j, "result")
+                            yield (
+                                branch.outcome.text,
+                                locate.choice(beat.id, i, "outcomes", j, "result"),
+                                (beat.id, i),
+                            )
                 elif choice.outcome.text:
-                    yield choice.outcome.text, locate.choice(beat.id, i, "result")
+                    yield choice.outcome.text, locate.choice(beat.id, i, "result"), (beat.id, i)
                 if choice.chance is not None and choice.chance.outcome.text:
-                    yield choice.chance.outcome.text, locate.choice(beat.id, i, "chance", "result")
+                    yield choice.chance.outcome.text, locate.choice(beat.id, i, "chance", "result"), (beat.id, i)
         for ending in story.endings.values():
             if ending.where is None:
                 continue
             for part in ("title", "text", "debrief"):
                 value = getattr(ending, part)
                 if value:
-                    yield value, locate.at(ending.where.path, _ending_key(locate, ending.where, ending.id, part))
+                    yield value, locate.at(ending.where.path, _ending_key(locate, ending.where, ending.id, part)), None
 
-    def markup(self) -> Iterator[Diagnostic]:
-        for text, where in self.texts():
+    def markup(self) -> Iterator[Found]:
+        for text, where, owner in self.texts():
             for offset in unbalanced_emphasis(text):
                 yield self.warn(
                     "W408",
@@ -321,6 +345,7 @@ class _Checker:
                     self.locate.in_text(where, text, offset),
                     "write `*word*` for emphasis or `**word**` for strong, on one line; a literal star is not "
                     "supported in story text",
+                    owner,
                 )
             # Braces and the names inside them are checked by the loader (V304, V302).
             if text.strip() and not plain(text).strip():
@@ -329,6 +354,7 @@ class _Checker:
                     "text is empty once its markup is removed",
                     where,
                     "write the words the player should read",
+                    owner,
                 )
 
 

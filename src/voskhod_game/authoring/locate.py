@@ -67,6 +67,25 @@ class Locator:
     def choice(self, beat_id: str, index: int, *key: str | int, of_key: bool = False) -> Where:
         return self.beat(beat_id, "choices", index, *key, of_key=of_key)
 
+    def ignores(self, beat_id: str, index: int | None = None) -> dict[str, str]:
+        """Warning code -> reason from ``ignore:`` of a beat and, with ``index``, of its choice.
+
+        Read from the file rather than the loaded story: suppression is about
+        the text a writer wrote, and the engine has no use for it. The loader has
+        already refused codes that are not warnings (V206).
+        """
+        if beat_id not in self.beat_keys:
+            return {}
+        path, key = self.beat_keys[beat_id]
+        src = self.source(path)
+        node: object = src.data if src is not None else None
+        for part in key:
+            node = _child(node, part)
+        found = dict(_mapping(_child(node, "ignore")))
+        if index is not None:
+            found.update(_mapping(_child(_child(_child(node, "choices"), index), "ignore")))
+        return found
+
     def in_text(self, where: Where, text: str, offset: int) -> Where:
         """The place of character ``offset`` of ``text`` whose value starts at ``where``.
 
@@ -94,3 +113,15 @@ class Locator:
                 if found != -1:
                     return Where(where.path, number + 1, found + 1)
         return where
+
+
+def _child(node: object, part: str | int) -> object:
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return None
+
+
+def _mapping(node: object) -> dict[str, str]:
+    return {str(k): str(v) for k, v in node.items()} if isinstance(node, dict) else {}

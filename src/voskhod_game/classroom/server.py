@@ -209,7 +209,7 @@ class Hub:
             setattr(self, flag, False)
 
     def broadcast_state(self) -> None:
-        payload = encode(self.wire.state()).encode()
+        payload = self.wire.state_payload()
         frame = text_frame(payload)
         for conn in self.connections:
             if conn.participant is not None or conn.host:

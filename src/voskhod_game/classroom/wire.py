@@ -24,6 +24,8 @@ from .messages import (
     Tally,
     VoteRecord,
     Welcome,
+    encode,
+    plain,
 )
 from .protocol import CLOSED, OPEN, PAUSED, RESOLVED
 from .rules import Classroom, Participant
@@ -51,6 +53,8 @@ class GamePart:
         ]
         e = view.ending
         self.ending = EndingInfo(e.type, e.title, e.text, e.debrief) if e is not None else None
+        # The same fields in JSON form, converted once: a state is encoded on every broadcast.
+        self.converted = {name: plain(getattr(self, name)) for name in ("scene", "meters", "choices", "ending")}
 
 
 class Wire:
@@ -65,6 +69,10 @@ class Wire:
         if self._game is None or self._game[0] != moves:
             self._game = (moves, GamePart(self.room.game.view()))
         return self._game[1]
+
+    def state_payload(self) -> bytes:
+        """The ``state`` message as the bytes every client gets."""
+        return encode(self.state(), self.game_part().converted).encode()
 
     def round(self) -> RoundInfo | None:
         room = self.room

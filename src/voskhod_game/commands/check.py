@@ -3,14 +3,15 @@
 Exit status: 0 when nothing is reported, 1 when any error or warning is
 reported (after ``--ignore``), 2 for a usage error such as a missing directory.
 Warnings count as problems so that CI catches a beat nobody can reach; a team
-that accepts one kind of warning says so with ``--ignore W405``.
+that accepts one kind of warning says so with ``--ignore W405``, or for one
+beat or choice with ``ignore: {W403: why}`` in the story. Neither can hide an
+error: a V code there is refused.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,8 +20,6 @@ from ..paths import default_story_dir
 
 if TYPE_CHECKING:
     from ..story.diagnostics import Diagnostic
-
-CODE_RE = re.compile(r"^[VW]\d{3}$")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,14 +38,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--ignore",
         metavar="CODES",
         default="",
-        help="comma-separated warning codes to leave out, e.g. W405,W410",
+        help="comma-separated warning codes to leave out, e.g. W405,W410 (errors cannot be left out)",
     )
     p.add_argument("--no-analysis", action="store_true", help="only what the loader validates (no W codes)")
     p.set_defaults(func=run)
 
 
-def check_dir(directory: Path, analysis: bool = True) -> list[Diagnostic]:
-    """Loader diagnostics for ``directory`` plus, when it loads, analysis warnings."""
+def check_dir(directory: Path, analysis: bool = True, ignored: list[Diagnostic] | None = None) -> list[Diagnostic]:
+    """Loader diagnostics for ``directory`` plus, when it loads, analysis warnings, causes first.
+
+    Warnings the story's own ``ignore:`` accepts are left out (and added to ``ignored``).
+    """
+    from ..story.diagnostics import cause_first
     from ..story.loader import analyse_story
     from ..story.parsed import on_disk
 
@@ -54,19 +57,28 @@ def check_dir(directory: Path, analysis: bool = True) -> list[Diagnostic]:
     if analysis and story is not None and not any(d.severity == "error" for d in found):
         from ..authoring.analysis import analyse
 
-        found = [*found, *analyse(story)]
+        found = [*found, *analyse(story, ignored=ignored)]
     if story is not None:
         from ..authoring.translate import check_translations
 
         found = [*found, *check_translations(directory)]
-    return found
+    return sorted(found, key=cause_first)
+
+
+def ignore_codes(text: str) -> tuple[set[str], list[str]]:
+    """The codes ``--ignore`` names, and why any of them cannot be ignored."""
+    from ..story.diagnostics import ignorable
+
+    codes = {c.strip().upper() for c in text.split(",") if c.strip()}
+    return codes, [problem for code in sorted(codes) if (problem := ignorable(code))]
 
 
 def run(args: argparse.Namespace) -> int:
-    ignore = {c.strip().upper() for c in args.ignore.split(",") if c.strip()}
-    bad = sorted(c for c in ignore if not CODE_RE.match(c))
-    if bad:
-        print(f"voskhod check: --ignore takes codes such as W405, not {', '.join(bad)}", file=sys.stderr)
+    ignore, problems = ignore_codes(args.ignore)
+    if problems:
+        for problem in problems:
+            print(f"voskhod check: --ignore: {problem.replace('`', '')}", file=sys.stderr)
+        print("voskhod check: --ignore takes warning codes such as W405 (docs/diagnostics.md)", file=sys.stderr)
         return 2
     given = args.dirs or ([args.story] if getattr(args, "story", None) else [])
     dirs = [Path(d) for d in given] or [default_story_dir()]
@@ -76,23 +88,30 @@ def run(args: argparse.Namespace) -> int:
             print(f"voskhod check: {directory}: no such directory", file=sys.stderr)
         return 2
     diagnostics: list[Diagnostic] = []
-    for directory in dirs:
-        diagnostics.extend(x for x in check_dir(directory, not args.no_analysis) if x.code not in ignore)
-    diagnostics.sort(key=lambda x: (str(x.path), x.line, x.col, x.code))
+    ignored: list[Diagnostic] = []
+    for directory in dirs:  # each folder's problems together, causes first
+        diagnostics.extend(x for x in check_dir(directory, not args.no_analysis, ignored) if x.code not in ignore)
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
     if args.format == "json":
         print(
             json.dumps(
-                {"diagnostics": [d.to_json() for d in diagnostics], "errors": errors, "warnings": warnings}, indent=2
+                {
+                    "diagnostics": [d.to_json() for d in diagnostics],
+                    "errors": errors,
+                    "warnings": warnings,
+                    "ignored_in_story": len(ignored),
+                },
+                indent=2,
             )
         )
     else:
         for d in diagnostics:
             print(d.format())
         names = ", ".join(str(directory) for directory in dirs)
+        accepted = f" ({len(ignored)} warning(s) accepted by `ignore:` in the story)" if ignored else ""
         if diagnostics:
-            print(f"{names}: {errors} error(s), {warnings} warning(s)")
+            print(f"{names}: {errors} error(s), {warnings} warning(s){accepted}")
         else:
-            print(f"{names}: no problems found")
+            print(f"{names}: no problems found{accepted}")
     return 1 if diagnostics else 0

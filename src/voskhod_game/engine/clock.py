@@ -36,10 +36,14 @@ def format_elapsed(minutes: float) -> str:
 
 
 def clock_view(clock: Clock | None, minutes: float) -> ClockView:
+    """The clock at ``minutes``; past the calendar's end (year 9999) only the elapsed time is shown."""
     if clock is None:
         return ClockView(minutes, format_elapsed(minutes), (), "")
-    utc = _start(clock.start) + timedelta(minutes=minutes)
-    zones = tuple((z.label, (utc + timedelta(minutes=z.offset_minutes)).strftime("%H:%M")) for z in clock.zones)
+    try:
+        utc = _start(clock.start) + timedelta(minutes=minutes)
+        zones = tuple((z.label, (utc + timedelta(minutes=z.offset_minutes)).strftime("%H:%M")) for z in clock.zones)
+    except OverflowError:
+        return ClockView(minutes, format_elapsed(minutes), (), "")
     return ClockView(minutes, format_elapsed(minutes), zones, utc.strftime("%d %b %Y").lstrip("0"))
 
 

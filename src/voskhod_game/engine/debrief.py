@@ -74,8 +74,11 @@ def _clock(game: Game, minute: float) -> str:
     if clock is None:
         return format_elapsed(minute)
     zone = clock.zones[0]
-    when = real_time(clock, minute) + timedelta(minutes=zone.offset_minutes)
-    first_day = (real_time(clock, 0) + timedelta(minutes=zone.offset_minutes)).date()
+    try:
+        when = real_time(clock, minute) + timedelta(minutes=zone.offset_minutes)
+        first_day = (real_time(clock, 0) + timedelta(minutes=zone.offset_minutes)).date()
+    except OverflowError:  # past the calendar's end (year 9999): the elapsed time still reads
+        return format_elapsed(minute)
     day = "" if when.date() == first_day else when.strftime("%d %b ").lstrip("0")
     return f"{zone.label} {day}{when:%H:%M:%S}"
 

@@ -147,7 +147,8 @@ class SaveStore:
     def save(self, slot: str, game: Game) -> SaveInfo:
         slot = self.resolve(slot, game.story)
         path = self.path(slot)
-        if path.exists() and self._written.get(path) != _identity(path, game.story.id):
+        # A dangling link is kept too (it may point at a lost disk); the file this store wrote last is not read back.
+        if (path.exists() or path.is_symlink()) and self._written.get(path) != _identity(path, game.story.id):
             existing = self.inspect(path)
             if not existing.ok or existing.story_id != game.story.id:
                 reason = existing.problem or f"it belongs to the story “{existing.story_id}”"
@@ -298,7 +299,7 @@ def _info(slot: str, path: Path, d: dict[str, Any]) -> SaveInfo:
 def _identity(path: Path, story_id: str) -> tuple[int, int, int, str]:
     """Which file is at ``path`` (a new write is a new inode), or nothing that matches."""
     try:
-        st = os.stat(path)
+        st = os.lstat(path)  # a link put there is not the file this store wrote
     except OSError:
         return (-1, -1, -1, "")
     return (st.st_ino, st.st_size, st.st_mtime_ns, story_id)

@@ -22,6 +22,7 @@ CODES: dict[str, str] = {
     "V004": "alias bomb or nesting too deep",
     "V005": "duplicate key in a mapping",
     "V006": "missing or unreadable file",
+    "V007": "YAML reads a value differently than it looks",
     "V101": "unknown key",
     "V102": "wrong type",
     "V103": "missing required key",
@@ -31,6 +32,7 @@ CODES: dict[str, str] = {
     "V203": "name clashes with a reserved name",
     "V204": "malformed id",
     "V205": "routing beats lead round in a circle",
+    "V206": "`ignore` names an error or an unknown code",
     "V301": "expression does not parse or uses something not allowed",
     "V302": "unknown meter or flag in an expression",
     "V303": "effect does not fit what it changes",
@@ -61,6 +63,7 @@ DEFAULT_HINTS: dict[str, str] = {
     "V004": "write the values out instead of using anchors and aliases",
     "V005": "remove one of them: YAML would silently keep only the last",
     "V006": "a story folder holds story.yaml and one YAML file per scene",
+    "V007": "put text in quotes, and write numbers plainly: 90, 10, 1000",
     "V101": "docs/scene-format.md lists the keys each part accepts",
     "V102": "docs/scene-format.md (or `voskhod schema`) gives the type each key takes",
     "V103": "docs/scene-format.md lists the required keys",
@@ -70,6 +73,7 @@ DEFAULT_HINTS: dict[str, str] = {
     "V203": "pick another name",
     "V204": "ids use lower-case letters, digits and `_`, starting with a letter",
     "V205": "let one of the routing beats lead to a beat with choices or an ending",
+    "V206": "only warnings (W codes, listed in docs/diagnostics.md) can be ignored; errors must be fixed",
     "V301": "conditions look like `oxygen > 5 and not reported`; see Expressions in docs/scene-format.md",
     "V302": "declare it under `meters:` or `flags:` in story.yaml",
     "V303": "yes/no flags are set to true or false, whole-number flags to whole numbers; the clock is not set",
@@ -118,16 +122,37 @@ def visible(text: str) -> str:
     return "".join(ch if ch.isprintable() or ch == "\n" else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
+# The files a writer should fix first: the manifest declares what scenes refer to,
+# and the fact sheet what history notes cite. Other files follow in path order.
+_FILE_RANK = {"story.yaml": 0, "facts.yaml": 1}
+
+
+def cause_first(d: Diagnostic) -> tuple[object, ...]:
+    """Sort key that puts causes before consequences: errors before warnings,
+    the manifest before the fact sheet before scenes, then by place."""
+    return (d.severity != "error", _FILE_RANK.get(d.path.name, 2), str(d.path), d.line, d.col, d.code)
+
+
 class StoryError(Exception):
     """A story that cannot be played; carries every problem found."""
 
     def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
-        self.diagnostics = sorted(diagnostics, key=lambda d: (str(d.path), d.line, d.col, d.code))
+        self.diagnostics = sorted(diagnostics, key=cause_first)
         count = len(self.diagnostics)
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the story")
 
     def report(self) -> str:
         return "\n".join(d.format() for d in self.diagnostics)
+
+
+def ignorable(code: str) -> str:
+    """Why ``code`` cannot be ignored (by ``ignore:`` or ``--ignore``), or "" when it can."""
+    if code.startswith("V") and code in CODES:
+        return f"`{code}` is an error ({CODES[code]}); errors cannot be ignored, only fixed"
+    if code not in CODES:
+        close = did_you_mean(code, [c for c in CODES if c.startswith("W")])
+        return f"`{code}` is not a warning code" + (f"; {close}" if close else "")
+    return ""
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:

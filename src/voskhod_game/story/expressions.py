@@ -37,13 +37,23 @@ BeatRef = Callable[[str | None], str | None]
 
 
 class ExpressionError(ValueError):
-    """Writer text that is not a valid expression; ``offset`` is 0-based."""
+    """Writer text that is not a valid expression; ``offset`` is 0-based.
 
-    def __init__(self, message: str, offset: int = 0, hint: str = "") -> None:
+    ``code`` is the diagnostic it becomes (V301 by default); ``unknown`` is the
+    name or beat that does not exist, when that is the problem (V302), so the
+    loader can suggest the closest one without reading the message.
+    """
+
+    code = "V301"
+
+    def __init__(self, message: str, offset: int = 0, hint: str = "", *, unknown: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.offset = offset
         self.hint = hint
+        self.unknown = unknown
+        if unknown:
+            self.code = "V302"
 
 
 class EvaluationError(ArithmeticError):
@@ -247,8 +257,8 @@ class _Compiler:
         except RecursionError:
             raise ExpressionError("expression nested too deeply", 0, "split it over several flags") from None
 
-    def fail(self, node: ast.AST, message: str, hint: str = "") -> ExpressionError:
-        return ExpressionError(message, getattr(node, "col_offset", 0), hint)
+    def fail(self, node: ast.AST, message: str, hint: str = "", unknown: str = "") -> ExpressionError:
+        return ExpressionError(message, getattr(node, "col_offset", 0), hint, unknown=unknown)
 
     def compile(self, node: ast.AST) -> Fn:
         if isinstance(node, ast.Constant):
@@ -270,7 +280,9 @@ class _Compiler:
             if name.startswith("_"):
                 raise self.fail(node, f"names may not start with an underscore: `{name}`")
             if self.known is not None and not self.known(name):
-                raise self.fail(node, f"unknown name `{name}`", "declare it as a meter or a flag in story.yaml")
+                raise self.fail(
+                    node, f"unknown name `{name}`", "declare it as a meter or a flag in story.yaml", unknown=name
+                )
             self.names.add(name)
             return lambda env: env[name]
         if isinstance(node, ast.BoolOp):
@@ -357,7 +369,9 @@ class _Compiler:
         if beat is None:
             if name is None:
                 raise self.fail(node, f"`{function}()` with no beat name works only inside a beat")
-            raise self.fail(node, f"unknown beat `{name}` in `{function}`", "name a beat as `beat` or `scene.beat`")
+            raise self.fail(
+                node, f"unknown beat `{name}` in `{function}`", "name a beat as `beat` or `scene.beat`", unknown=name
+            )
         if function == "seen":
             return lambda env: env[VISITS_KEY].get(beat, 0) > 0
         return lambda env: env[VISITS_KEY].get(beat, 0)
@@ -443,9 +457,7 @@ def compile_effect(
         raise ExpressionError(f"cannot assign to `{name}`", 0)
     if writable is not None and not writable(name):
         raise ExpressionError(
-            f"unknown meter or flag `{name}`",
-            0,
-            "declare it under `meters:` or `flags:` in story.yaml",
+            f"unknown meter or flag `{name}`", 0, "declare it under `meters:` or `flags:` in story.yaml", unknown=name
         )
     compiler = _Compiler(known, beat_ref)
     fn = compiler.run(value)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import defaults
-from .diagnostics import DEFAULT_HINTS, Diagnostic, StoryError, did_you_mean
+from .diagnostics import DEFAULT_HINTS, Diagnostic, StoryError, cause_first, did_you_mean, ignorable
 from .expressions import (
     CLOCK_NAME,
     CONSTANTS,
@@ -57,7 +57,7 @@ from .model import (
     Where,
 )
 from .parsed import MEMORY, ParsedFiles
-from .schema import check_object
+from .schema import check_object, value_of
 from .text import Format, Text, TextError, compile_text, show
 from .translation import (
     Entry,
@@ -191,6 +191,8 @@ class _Loader:
         # Scenes whose files had errors: references into them are not reported again.
         self.broken_scenes: set[str] = set()
         self.unreadable_files = 0
+        self.sources: list[SourceFile] = []
+        self.facts_broken = False  # then a history note's fact may well be in it: no "unknown fact"
         self.no_scene_files = False  # then every beat and scene reference would fail: say it once
         self._beat_ids: set[str] = set()
         # The scene and beat being built: `visits("exit")` and `visits()` are read relative to them.
@@ -212,6 +214,7 @@ class _Loader:
         """Parse a file (from the cache when its bytes were parsed before); for ``kind``, check it too."""
         src, self.checked = self.files.read(path, kind, self.out, check_object)
         if src is not None:
+            self.sources.append(src)
             # the path below the story folder; a name that is not UTF-8 still hashes
             self.hasher.update(os.fsencode(path.relative_to(self.root).as_posix()))
             self.hasher.update(src.content)
@@ -219,6 +222,31 @@ class _Loader:
 
     # -- the run ---------------------------------------------------------
     def run(self) -> tuple[Story | None, list[Diagnostic]]:
+        """The story (None when it has errors) and every diagnostic, causes first."""
+        story, _ = self.load()
+        self.explain_traps()
+        self.out.sort(key=cause_first)
+        if any(d.severity == "error" for d in self.out):
+            story = None
+        return story, self.out
+
+    def explain_traps(self) -> None:
+        """Tell the writer where YAML 1.1 read a value differently than it looks.
+
+        A problem reported at such a value gets the explanation as its hint (the
+        cause of a "wrong type"); a value nothing else questions (`time: 1:30`,
+        silently 90) is reported on its own as V007.
+        """
+        at = {(d.path, d.line, d.col): i for i, d in enumerate(self.out)}
+        for src in self.sources:
+            for (line, col), trap in src.traps.items():
+                i = at.get((src.path, line, col))
+                if i is not None:
+                    self.out[i] = replace(self.out[i], hint=trap.hint)
+                elif trap.silent:
+                    self.out.append(Diagnostic("V007", trap.message, src.path, line, col, trap.advice))
+
+    def load(self) -> tuple[Story | None, list[Diagnostic]]:
         root = self.root
         if not os.path.isdir(root):
             self.out.append(
@@ -345,6 +373,7 @@ class _Loader:
                 beat_index[qid] = (src, ("beats", i), beat)
 
         self._beat_ids = set(beat_index)
+        self.check_ignores(beat_index)
         order = self.scene_order(manifest, scene_by_id)
         self.names = _Names(
             beats=beat_index,
@@ -475,6 +504,28 @@ class _Loader:
                 digest.update(b"\0no catalogue")
         return digest.digest()
 
+    def check_ignores(self, beat_index: dict[str, tuple[SourceFile, PathKey, dict[str, Any]]]) -> None:
+        """``ignore:`` on beats and choices names only warnings that exist (V206).
+
+        The analysis reads the table itself (authoring/locate.py); here a typo'd
+        code, or an error someone hoped to silence, is refused where it is written.
+        """
+        for src, key, raw in beat_index.values():
+            places = [(key, raw), *(((*key, "choices", i), c) for i, c in enumerate(raw.get("choices", ())))]
+            for place, item in places:
+                for code in item.get("ignore", {}):
+                    problem = ignorable(code)
+                    if problem:
+                        self.report(
+                            "V206",
+                            problem,
+                            src,
+                            (*place, "ignore", code),
+                            "only warnings (W codes) can be ignored, each with its reason: "
+                            "`ignore: {W403: the hatch is meant to jam}`",
+                            of_key=True,
+                        )
+
     # -- manifest parts ----------------------------------------------------
     def build_renamed(self, src: SourceFile, beats: dict[str, Any]) -> dict[str, str]:
         """``renamed: {old: new}``: the new beat must exist and the old id must be free."""
@@ -503,29 +554,12 @@ class _Loader:
             key: PathKey = ("meters", name)
             if self.reserved_value_name(name, src, key):
                 continue
-            lo, hi = m.get("min", 0), m.get("max", 100)
+            lo, hi = value_of(m, "meter", "min"), value_of(m, "meter", "max")
             if lo >= hi:
+                # Still declared, so every use of it is not also reported as an unknown name.
                 self.report("V104", f"meter `{name}`: min ({lo}) must be below max ({hi})", src, (*key, "min"))
-                continue
-            if not lo <= m["start"] <= hi:
-                self.report("V104", f"meter `{name}`: start {m['start']} is outside {lo}..{hi}", src, (*key, "start"))
-            for bound in ("warn_below", "critical_below", "warn_above", "critical_above"):
-                if bound in m and not lo <= m[bound] <= hi:
-                    self.report("V104", f"meter `{name}`: {bound} {m[bound]} is outside {lo}..{hi}", src, (*key, bound))
-            if "warn_below" in m and "critical_below" in m and m["critical_below"] > m["warn_below"]:
-                self.report(
-                    "V104",
-                    f"meter `{name}`: critical_below should not be above warn_below",
-                    src,
-                    (*key, "critical_below"),
-                )
-            if "warn_above" in m and "critical_above" in m and m["critical_above"] < m["warn_above"]:
-                self.report(
-                    "V104",
-                    f"meter `{name}`: critical_above should not be below warn_above",
-                    src,
-                    (*key, "critical_above"),
-                )
+            else:
+                self.check_meter_levels(name, m, lo, hi, src, key)
             meters[name] = Meter(
                 name=name,
                 label=self.words(m["label"], src, (*key, "label")),
@@ -533,19 +567,43 @@ class _Loader:
                 start=float(m["start"]),
                 min=float(lo),
                 max=float(hi),
-                rate=float(m.get("rate", 0.0)),
+                rate=float(value_of(m, "meter", "rate")),
                 warn_below=m.get("warn_below"),
                 critical_below=m.get("critical_below"),
                 warn_above=m.get("warn_above"),
                 critical_above=m.get("critical_above"),
                 at_min=m.get("at_min"),
                 at_max=m.get("at_max"),
-                precision=m.get("precision", 0),
-                hidden=m.get("hidden", False),
+                precision=value_of(m, "meter", "precision"),
+                hidden=value_of(m, "meter", "hidden"),
                 description=self.words(m.get("description", ""), src, (*key, "description")),
                 where=self.where(src, key),
             )
         return meters
+
+    def check_meter_levels(
+        self, name: str, m: dict[str, Any], lo: float, hi: float, src: SourceFile, key: PathKey
+    ) -> None:
+        """Start and warning levels inside min..max, critical levels beyond the warning ones."""
+        if not lo <= m["start"] <= hi:
+            self.report("V104", f"meter `{name}`: start {m['start']} is outside {lo}..{hi}", src, (*key, "start"))
+        for bound in ("warn_below", "critical_below", "warn_above", "critical_above"):
+            if bound in m and not lo <= m[bound] <= hi:
+                self.report("V104", f"meter `{name}`: {bound} {m[bound]} is outside {lo}..{hi}", src, (*key, bound))
+        if "warn_below" in m and "critical_below" in m and m["critical_below"] > m["warn_below"]:
+            self.report(
+                "V104",
+                f"meter `{name}`: critical_below should not be above warn_below",
+                src,
+                (*key, "critical_below"),
+            )
+        if "warn_above" in m and "critical_above" in m and m["critical_above"] < m["warn_above"]:
+            self.report(
+                "V104",
+                f"meter `{name}`: critical_above should not be below warn_above",
+                src,
+                (*key, "critical_above"),
+            )
 
     def reserved_value_name(self, name: str, src: SourceFile, key: PathKey) -> bool:
         if name in BUILTIN_NAMES or name in CONSTANTS or name in FUNCTIONS:
@@ -578,12 +636,23 @@ class _Loader:
             from .schema import FACT_MAP, check
 
             data = facts_src.data
+            if data is None or data == {"facts": None}:
+                self.facts_broken = True
+                self.report(
+                    "V103",
+                    f"{FACTS} is empty",
+                    facts_src,
+                    (),
+                    "list facts under `facts:` (`F1: {text: ..., source: ...}`), or delete the file",
+                )
+                return facts
             if isinstance(data, dict) and set(data) == {"facts"}:
                 data = data["facts"]
                 prefix: PathKey = ("facts",)
             else:
                 prefix = ()
-            if check(data, FACT_MAP, prefix, facts_src, self.out):
+            self.facts_broken = not check(data, FACT_MAP, prefix, facts_src, self.out)
+            if not self.facts_broken:
                 for fid, f in data.items():
                     if fid in facts:
                         self.report(
@@ -713,9 +782,9 @@ class _Loader:
                         expr,
                         float(c["real"]),
                         self.words(c.get("unit", ""), src, (*key, "unit")),
-                        c.get("precision", 0),
+                        value_of(c, "comparison", "precision"),
                         self.words(c.get("note", ""), src, (*key, "note")),
-                        c.get("kind", "number"),
+                        value_of(c, "comparison", "kind"),
                     )
                 )
         return tuple(out)
@@ -727,6 +796,8 @@ class _Loader:
         for i, m in enumerate(src.data.get("debrief", {}).get("milestones", [])):
             key: PathKey = ("debrief", "milestones", i)
             if m["beat"] not in beats:
+                if self.in_broken_scene(m["beat"], ""):
+                    continue  # its scene file has errors, reported already
                 self.report(
                     "V202",
                     f"milestone beat `{m['beat']}` does not exist",
@@ -802,7 +873,7 @@ class _Loader:
             title=self.text(raw.get("title", ""), src, (*key, "title")),
             rates=self.rates(raw.get("rates", {}), src, (*key, "rates")),
             history=history,
-            no_return=raw.get("no_return", False),
+            no_return=value_of(raw, "beat", "no_return"),
             where=self.where(src, key),
             effects=effects,
             route=route,
@@ -877,7 +948,7 @@ class _Loader:
         ids = raw.get("facts", ())
         ids = (ids,) if isinstance(ids, str) else tuple(ids)
         for i, fid in enumerate(ids):
-            if fid not in facts:
+            if fid not in facts and not self.facts_broken:
                 fkey = (*key, "facts", i) if isinstance(raw.get("facts"), list) else (*key, "facts")
                 self.report(
                     "V202",
@@ -989,7 +1060,7 @@ class _Loader:
             if alt is None or p is None:
                 return None
             chance = Chance(p, alt)
-        time = c.get("time", 0)  # its range is checked by schema.py
+        time = value_of(c, "choice", "time")  # its range is checked by schema.py
         rates = self.rates(c.get("rates", {}), src, (*key, "rates"))
         if outcome is None or ("if" in c and condition is None):
             return None
@@ -1002,20 +1073,17 @@ class _Loader:
             time=float(time),
             rates=rates,
             chance=chance,
-            hidden_when_disabled=c.get("hide", False),
+            hidden_when_disabled=value_of(c, "choice", "hide"),
             where=self.where(src, key),
             branches=branches,
-            once=c.get("once", False),
-            fallback=c.get("fallback", False),
+            once=value_of(c, "choice", "once"),
+            fallback=value_of(c, "choice", "fallback"),
         )
 
     # -- expressions -------------------------------------------------------
     def expression_problem(self, exc: ExpressionError, src: SourceFile, key: PathKey, source: str) -> None:
-        code = getattr(exc, "code", "") or ("V302" if exc.message.startswith("unknown") else "V301")
-        hint = exc.hint
-        if code == "V302":
-            name = exc.message.split("`")[1] if "`" in exc.message else ""
-            hint = did_you_mean(name, self.known_names) or hint
+        code = exc.code
+        hint = did_you_mean(exc.unknown, self.known_names) or exc.hint if exc.unknown else exc.hint
         line, col = src.where(key)
         self.out.append(Diagnostic(code, f"{exc.message} (in `{source}`)", src.path, line, col, hint))
 
@@ -1200,11 +1268,8 @@ class _Loader:
             self.out.append(Diagnostic("V304", exc.message, src.path, line, col, exc.hint or DEFAULT_HINTS["V304"]))
         except ExpressionError as exc:
             line, col = src.position(key, exc.offset, raw)
-            code = "V302" if exc.message.startswith("unknown") else "V301"
-            hint = exc.hint
-            if exc.message.startswith("unknown name"):
-                hint = did_you_mean(exc.message.split("`")[1], self.known_names) or hint
-            self.out.append(Diagnostic(code, f"{exc.message} (in text)", src.path, line, col, hint))
+            hint = did_you_mean(exc.unknown, self.known_names) or exc.hint if exc.unknown else exc.hint
+            self.out.append(Diagnostic(exc.code, f"{exc.message} (in text)", src.path, line, col, hint))
         return Text(raw)
 
     def text_expression(self, expr: str, offset: int) -> Any:
@@ -1212,7 +1277,9 @@ class _Loader:
         try:
             return compile_expression(expr, self.names.known, beat_ref=self.beat_ref)
         except ExpressionError as exc:
-            raise ExpressionError(exc.message, offset + exc.offset, exc.hint) from None
+            moved = ExpressionError(exc.message, offset + exc.offset, exc.hint, unknown=exc.unknown)
+            moved.code = exc.code
+            raise moved from None
 
     def ending_texts(self, ending: Ending, manifest: SourceFile, scene_srcs: list[SourceFile]) -> Ending:
         """An ending with its texts compiled (endings are collected before the names exist)."""

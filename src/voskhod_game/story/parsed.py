@@ -34,7 +34,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic
-from .yamlsource import FileRefused, PathKey, SourceFile, parse_yaml, read_capped
+from .yamlsource import FileRefused, PathKey, SourceFile, Trap, parse_yaml, read_capped
 
 MAGIC = b"VSKPARS1"
 MEMORY_ENTRIES = 2_048
@@ -76,13 +76,22 @@ class Entry:
     marks: Marks
     key_marks: Marks
     styles: dict[PathKey, str]
+    traps: dict[tuple[int, int], Trap]
     problems: tuple[Problem, ...]
     checked: bool | None
 
     def source(self, path: Path, raw: bytes) -> SourceFile | None:
         if not self.parsed:
             return None
-        return SourceFile(path, self.data, self.marks, self.key_marks, raw, self.styles)
+        return SourceFile(
+            path,
+            self.data,
+            marks=self.marks,
+            key_marks=self.key_marks,
+            content=raw,
+            traps=self.traps,
+            styles=self.styles,
+        )
 
     def diagnostics(self, path: Path) -> list[Diagnostic]:
         return [Diagnostic(c, m, path, line, col, hint, sev) for c, m, line, col, hint, sev in self.problems]  # type: ignore[arg-type]
@@ -151,11 +160,11 @@ class ParsedFiles:
         found: list[Diagnostic] = []
         src = parse_yaml(path, raw, found)
         if src is None:
-            return Entry(None, False, {}, {}, {}, _problems(found), None)
+            return Entry(None, False, {}, {}, {}, {}, _problems(found), None)
         checked = None
         if kind is not None and check is not None and isinstance(src.data, dict):
             checked = bool(check(src.data, kind, (), src, found))
-        return Entry(src.data, True, src.marks, src.key_marks, src.styles, _problems(found), checked)
+        return Entry(src.data, True, src.marks, src.key_marks, src.styles, src.traps, _problems(found), checked)
 
     # -- memory ------------------------------------------------------------------
     def _recall(self, key: bytes) -> Entry | None:
@@ -201,7 +210,17 @@ class ParsedFiles:
         path = self._file(key)
         if path is None:
             return
-        fields = (entry.data, entry.parsed, entry.marks, entry.key_marks, entry.styles, entry.problems, entry.checked)
+        traps = {where: (t.text, t.reading, t.advice, t.silent) for where, t in entry.traps.items()}
+        fields = (
+            entry.data,
+            entry.parsed,
+            entry.marks,
+            entry.key_marks,
+            entry.styles,
+            traps,
+            entry.problems,
+            entry.checked,
+        )
         try:
             payload = marshal.dumps((key, fields))
         except ValueError:  # a value marshal cannot hold (a YAML date): not cached
@@ -224,13 +243,22 @@ class ParsedFiles:
 
 def _entry(fields: Any) -> Entry | None:
     """An Entry from stored fields, if they have the shapes an Entry has."""
-    if not isinstance(fields, tuple) or len(fields) != 7:
+    if not isinstance(fields, tuple) or len(fields) != 8:
         return None
-    data, parsed, marks, key_marks, styles, problems, checked = fields
+    data, parsed, marks, key_marks, styles, stored_traps, problems, checked = fields
     if not isinstance(parsed, bool) or not (checked is None or isinstance(checked, bool)):
         return None
-    if not all(isinstance(table, dict) for table in (marks, key_marks, styles)) or not isinstance(problems, tuple):
+    if not all(isinstance(t, dict) for t in (marks, key_marks, styles, stored_traps)) or not isinstance(
+        problems, tuple
+    ):
         return None
+    traps: dict[tuple[int, int], Trap] = {}
+    for where, trap in stored_traps.items():
+        if not (isinstance(trap, tuple) and len(trap) == 4 and isinstance(trap[3], bool)):
+            return None
+        if not all(isinstance(part, str) for part in trap[:3]):
+            return None
+        traps[where] = Trap(*trap)
     for problem in problems:
         if not (
             isinstance(problem, tuple)
@@ -239,7 +267,7 @@ def _entry(fields: Any) -> Entry | None:
             and all(isinstance(problem[i], int) for i in (2, 3))
         ):
             return None
-    return Entry(data, parsed, marks, key_marks, styles, problems, checked)
+    return Entry(data, parsed, marks, key_marks, styles, traps, problems, checked)
 
 
 # Every load in this process shares one memory layer; commands add the disk.

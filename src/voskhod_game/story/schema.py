@@ -23,6 +23,7 @@ from .limits import (
     out_of_range,
     range_text,
 )
+from .model import ENDING_TYPES
 from .yamlsource import PathKey, SourceFile
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -95,6 +96,20 @@ class Bool(Type):
         return {"type": "boolean"}
 
 
+class OneOf(Type):
+    """One of a few words (an enum): editors offer them, check names the closest."""
+
+    def __init__(self, *values: str) -> None:
+        self.values = values
+        self.name = " or ".join(f"`{v}`" for v in values)
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, str)
+
+    def json(self) -> dict[str, Any]:
+        return {"type": "string", "enum": list(self.values)}
+
+
 class AnyOf(Type):
     def __init__(self, *options: Type) -> None:
         self.options = options
@@ -154,12 +169,26 @@ class Obj(Type):
         return {"$ref": f"#/$defs/{self.kind}"}
 
 
+NO_DEFAULT: Any = object()  # a field whose absence means "not given" (None or empty to the loader)
+
+
 @dataclass(frozen=True)
 class Field:
+    """One key of an object kind: its type, what it means, and its default (declared here only)."""
+
     name: str
     type: Type
     doc: str
     required: bool = False
+    default: Any = NO_DEFAULT
+
+
+def value_of(data: dict[str, Any], kind: str, name: str) -> Any:
+    """``data[name]``, or the field's declared default; the loader reads every optional key this way."""
+    if name in data:
+        return data[name]
+    default = _fields_by_name(kind)[name].default
+    return None if default is NO_DEFAULT else default
 
 
 def Expr(minimum: float = -MAX_MAGNITUDE, maximum: float = MAX_MAGNITUDE) -> Type:
@@ -184,6 +213,10 @@ OUTCOME_FIELDS = [
     Field("effects", Effects(), "Statements applied on the way: `oxygen -= 5`, `reported = true`."),
     Field("result", Str(), "Text shown after the choice is made, before the next beat."),
 ]
+
+# Warnings a beat or choice accepts, each with the writer's reason (docs/diagnostics.md).
+IGNORE = MapOf(Str(min_length=1), r"^[A-Za-z0-9]+$")  # which codes: the loader (V206)
+IGNORE_DOC = "Warnings not to report here, each with its reason: `{W403: the hatch is meant to jam}`."
 
 # Fact ids are freer than other ids (`F1`, `nasa-1965.3`): sources number them their own way.
 FACT_MAP = MapOf(Obj("fact"), r"^[A-Za-z0-9_.-]+$")
@@ -234,17 +267,17 @@ OBJECTS: dict[str, list[Field]] = {
         Field("label", Str(min_length=1), "Name shown to the player.", True),
         Field("unit", Str(), "Unit shown after the value: `atm`, `min`, `%`."),
         Field("start", Num(), "Value at the start of the story.", True),
-        Field("min", Num(), "Lowest value; the meter is clamped to it. Default 0."),
-        Field("max", Num(), "Highest value; the meter is clamped to it. Default 100."),
-        Field("rate", Num(), "Change per minute of mission time; beats and choices may change it."),
+        Field("min", Num(), "Lowest value; the meter is clamped to it.", default=0),
+        Field("max", Num(), "Highest value; the meter is clamped to it.", default=100),
+        Field("rate", Num(), "Change per minute of mission time; beats and choices may change it.", default=0),
         Field("warn_below", Num(), "At or below this the meter shows a warning."),
         Field("critical_below", Num(), "At or below this the meter is critical."),
         Field("warn_above", Num(), "At or above this the meter shows a warning."),
         Field("critical_above", Num(), "At or above this the meter is critical."),
         Field("at_min", Str(ID_PATTERN), "Ending reached when the meter hits `min`."),
         Field("at_max", Str(ID_PATTERN), "Ending reached when the meter hits `max`."),
-        Field("precision", Precision(), "Decimal places shown. Default 0."),
-        Field("hidden", Bool(), "Tracked but not shown to the player."),
+        Field("precision", Precision(), "Decimal places shown.", default=0),
+        Field("hidden", Bool(), "Tracked but not shown to the player.", default=False),
         Field("description", Str(), "What the meter means, for help screens."),
     ],
     "flag": [
@@ -253,7 +286,7 @@ OBJECTS: dict[str, list[Field]] = {
     ],
     "ending": [
         Field("id", Str(ID_PATTERN), "Ending id, used by `ending:` in choices.", True),
-        Field("type", Str(r"^(historical|survived|lost)$"), "`historical`, `survived` or `lost`.", True),
+        Field("type", OneOf(*ENDING_TYPES), "`historical`, `survived` or `lost`.", True),
         Field("title", Str(min_length=1), "Headline of the ending.", True),
         Field("text", Str(min_length=1), "What happens.", True),
         Field("debrief", Str(), "What really happened, compared with this ending."),
@@ -272,8 +305,13 @@ OBJECTS: dict[str, list[Field]] = {
         Field("yours", Expr(), "Expression giving the player's figure at the end.", True),
         Field("real", Num(), "The historical figure.", True),
         Field("unit", Str(), "Unit of both figures."),
-        Field("precision", Precision(), "Decimal places shown."),
-        Field("kind", Str(r"^(number|yes_no)$"), "`number` (default) or `yes_no`: shown as yes/no, 0 is no."),
+        Field("precision", Precision(), "Decimal places shown.", default=0),
+        Field(
+            "kind",
+            OneOf("number", "yes_no"),
+            "`number` (default) or `yes_no`: shown as yes/no, 0 is no.",
+            default="number",
+        ),
         Field("note", Str(), "Where the real figure comes from, or which source was chosen."),
     ],
     "milestone": [
@@ -303,7 +341,8 @@ OBJECTS: dict[str, list[Field]] = {
         Field("effects", Effects(), "Statements applied each time the beat is entered: `visits_here += 1`."),
         Field("rates", Rates(), "Meter rates per minute from this beat on: `{oxygen: -1}`."),
         Field("history", AnyOf(Str(), Obj("history")), "Why this beat is true to history."),
-        Field("no_return", Bool(), "Undo cannot go back past this beat."),
+        Field("no_return", Bool(), "Undo cannot go back past this beat.", default=False),
+        Field("ignore", IGNORE, IGNORE_DOC),
     ],
     "history": [
         Field("facts", AnyOf(Str(), ListOf(Str())), "Fact ids from `facts:` in story.yaml."),
@@ -315,13 +354,14 @@ OBJECTS: dict[str, list[Field]] = {
         *OUTCOME_FIELDS,
         Field("if", Expr(), "Condition; when false the choice is shown disabled."),
         Field("reason", Str(), "Why the choice is disabled, shown when `if` is false."),
-        Field("hide", Bool(), "Hide the choice instead of showing it disabled."),
-        Field("time", Num(0, MAX_CHOICE_MINUTES), "Mission minutes the choice takes. Default 0."),
+        Field("hide", Bool(), "Hide the choice instead of showing it disabled.", default=False),
+        Field("time", Num(0, MAX_CHOICE_MINUTES), "Mission minutes the choice takes.", default=0),
         Field("rates", Rates(), "Meter rates per minute from this choice on."),
         Field("chance", Obj("chance"), "A roll that may replace the normal outcome."),
         Field("outcomes", ListOf(Obj("outcome"), 1), "Several outcomes: the first whose `if` holds, else by weight."),
-        Field("once", Bool(), "The choice disappears once it has been taken."),
-        Field("fallback", Bool(), "Shown only when no other choice of the beat is open."),
+        Field("once", Bool(), "The choice disappears once it has been taken.", default=False),
+        Field("fallback", Bool(), "Shown only when no other choice of the beat is open.", default=False),
+        Field("ignore", IGNORE, IGNORE_DOC),
     ],
     "outcome": [
         Field("if", Expr(), "This outcome happens when the condition holds (checked in order)."),
@@ -374,11 +414,16 @@ def check(
             )
             return False
         return True
+    if isinstance(typ, OneOf):
+        if value in typ.values:
+            return True
+        line, col = source.where(key)
+        hint = did_you_mean(value, typ.values) or f"use {typ.name}"
+        out.append(Diagnostic("V104", f"`{value}` is not one of {typ.name}", source.path, line, col, hint))
+        return False
     if isinstance(typ, Str) and typ.regex is not None and not typ.regex.match(value):
         line, col = source.where(key)
         hint = "ids use lower-case letters, digits and `_`, starting with a letter"
-        if typ.pattern == r"^(historical|survived|lost)$":
-            hint = "use `historical`, `survived` or `lost`"
         out.append(Diagnostic("V204", f"`{value}` is not a valid value here", source.path, line, col, hint))
         return False
     if isinstance(typ, Str) and typ.min_length and not value.strip():
@@ -497,7 +542,11 @@ def json_schema(kind: str) -> dict[str, Any]:
         defs[name] = {
             "type": "object",
             "additionalProperties": False,
-            "properties": {f.name: {**f.type.json(), "description": f.doc} for f in fields},
+            "properties": {
+                f.name: {**f.type.json(), "description": f.doc}
+                | ({"default": f.default} if f.default is not NO_DEFAULT else {})
+                for f in fields
+            },
             "required": [f.name for f in fields if f.required],
         }
         if name in EXACTLY_ONE:

@@ -9,6 +9,7 @@ alias bombs, which expand shared nodes exponentially.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,83 @@ MIN_NODE_BUDGET = 10_000
 PathKey = tuple[str | int, ...]
 
 
+@dataclass(frozen=True)
+class Trap:
+    """A plain value YAML 1.1 reads differently from how it looks (``1:30`` is 90).
+
+    ``silent`` traps give a value nothing else would question, so the loader
+    reports them itself (V007); the others only explain a problem reported at
+    the same place (``time: 1e3`` is text, so "wrong type" gets this hint).
+    """
+
+    text: str
+    reading: str  # what YAML made of it: "the number 90"
+    advice: str
+    silent: bool
+
+    @property
+    def message(self) -> str:
+        return f"YAML 1.1 reads `{self.text}` as {self.reading}"
+
+    @property
+    def hint(self) -> str:
+        return f"{self.message}; {self.advice}"
+
+
+_OCTAL_RE = re.compile(r"[-+]?0[0-7_]+")
+_EXPONENT_RE = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+")
+_BOOL_WORDS = frozenset({"true", "false", "True", "False", "TRUE", "FALSE"})
+
+
+def yaml11_trap(text: str, value: Any) -> Trap | None:
+    """The trap in a plain scalar ``text`` that PyYAML (YAML 1.1) read as ``value``, if any."""
+    if isinstance(value, bool):
+        if text in _BOOL_WORDS:
+            return None
+        return Trap(text, "true" if value else "false", f'put text in quotes: "{text}"', False)
+    if isinstance(value, (int, float)):
+        if ":" in text:
+            return Trap(
+                text,
+                f"the number {value:g} (base 60, like a clock)",
+                "write the number you mean (`90` minutes, `1.5`), or put text in quotes",
+                True,
+            )
+        if _OCTAL_RE.fullmatch(text) and value != int(text.replace("_", ""), 10):
+            digits = text.lstrip("+-").lstrip("0_") or "0"
+            return Trap(text, f"{value} (a leading 0 means octal)", f"write `{digits}`", True)
+        return None
+    if isinstance(value, str) and text[0] in "0123456789+-." and _EXPONENT_RE.fullmatch(text):
+        return Trap(
+            text,
+            "text, not a number (its exponents need a dot and a sign)",
+            f"write the number out, or as `{_yaml11_float(text)}`",
+            False,
+        )
+    return None
+
+
+def _yaml11_float(text: str) -> str:
+    mantissa, exponent = re.split("[eE]", text, maxsplit=1)
+    if "." not in mantissa:
+        mantissa += ".0"
+    if exponent[0] not in "+-":
+        exponent = "+" + exponent
+    return f"{mantissa}e{exponent}"
+
+
+def _comma_cut(text: str) -> Trap | None:
+    """An item of a one-line list ``[a, b]`` that a comma cut in two (``max(1`` of ``max(1, 2)``)."""
+    if text.count("(") == text.count(")"):
+        return None
+    return Trap(
+        text,
+        "one item of a one-line list `[...]`, where every comma starts a new item",
+        "write one item per line (`- x = max(1, 2)`) or put the item in quotes",
+        False,
+    )
+
+
 @dataclass
 class SourceFile:
     """A parsed file: its data and where each value (by key path) starts.
@@ -71,6 +149,7 @@ class SourceFile:
     marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     content: bytes = field(default=b"", repr=False)  # the bytes parsed, for the story's fingerprint
+    traps: dict[tuple[int, int], Trap] = field(default_factory=dict)  # (line, col) -> a YAML 1.1 surprise there
     styles: dict[PathKey, str] = field(default_factory=dict)  # quoted ('"', "'") and block ('|', '>') scalars
 
     def position(self, key: PathKey, offset: int, text: str) -> tuple[int, int]:
@@ -122,12 +201,23 @@ class _Builder:
             if self.visits > MIN_NODE_BUDGET and self.visits > MAX_ALIAS_EXPANSION * len(self.seen):
                 raise _AliasBomb
         mark = node.start_mark
-        self.source.marks[key] = (mark.line + 1, mark.column + 1)
+        where = self.source.marks[key] = (mark.line + 1, mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
+            value = self.scalar(node)
             if node.style:
                 self.source.styles[key] = node.style
-            return self.scalar(node)
+            elif node.value:  # plain, unquoted text (libyaml says "", PyYAML None): where YAML 1.1 surprises
+                trap = yaml11_trap(node.value, value)
+                if trap is not None:
+                    self.source.traps[where] = trap
+            return value
         if isinstance(node, yaml.SequenceNode):
+            if node.flow_style:
+                for child in node.value:
+                    if isinstance(child, yaml.ScalarNode) and not child.style:
+                        trap = _comma_cut(child.value)
+                        if trap is not None:
+                            self.source.traps[(child.start_mark.line + 1, child.start_mark.column + 1)] = trap
             return [self.build(child, (*key, i)) for i, child in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
@@ -249,6 +339,32 @@ def read_capped(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         os.close(fd)
 
 
+def _syntax_error(exc: yaml.MarkedYAMLError, path: Path) -> Diagnostic:
+    """V003 where the writer can fix it: an unclosed quote where it opened, not at the end of the file."""
+    if exc.context == "while scanning a quoted scalar" and exc.context_mark is not None:
+        opened = exc.context_mark
+        return Diagnostic(
+            "V003",
+            "YAML syntax error: a quote opened here is never closed",
+            path,
+            opened.line + 1,
+            opened.column + 1,
+            "end the text with the same quote mark; inside \"...\" write a quote as \\\", inside '...' as ''",
+        )
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or "invalid YAML"
+    context = f" ({exc.context})" if exc.context else ""
+    return Diagnostic(
+        "V003",
+        f"YAML syntax error: {problem}{context}",
+        path,
+        line,
+        col,
+        "check indentation and quote text that contains `: ` or starts with a symbol",
+    )
+
+
 def read_yaml(path: Path, diagnostics: list[Diagnostic]) -> SourceFile | None:
     """Parse ``path``; append problems to ``diagnostics``; None when unusable."""
     try:
@@ -285,20 +401,7 @@ def parse_yaml(path: Path, raw: bytes, diagnostics: list[Diagnostic]) -> SourceF
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
-        diagnostics.append(
-            Diagnostic(
-                "V003",
-                f"YAML syntax error: {problem}{context}",
-                path,
-                line,
-                col,
-                "check indentation and quote text that contains `: ` or starts with a symbol",
-            )
-        )
+        diagnostics.append(_syntax_error(exc, path))
         return None
     except yaml.YAMLError as exc:
         diagnostics.append(Diagnostic("V003", f"YAML syntax error: {exc}", path, 1, 1))
