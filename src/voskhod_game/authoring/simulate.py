@@ -1,6 +1,6 @@
 """Play a story many times without a player, and count what happened.
 
-Two strategies:
+Three strategies:
 
 * ``random``: seeded play-throughs in the style of ChoiceScript's
   ``randomtest``: at each beat, usually (3 times in 4) take one of the enabled
@@ -8,17 +8,29 @@ Two strategies:
   any enabled choice. Preferring the least-taken covers a story in far fewer
   runs than uniform play; the random quarter still wanders into paths that
   depend on meters (waiting until the air runs out).
+* ``cautious``: the same, but a choice that can lose the game at once (an
+  outcome that is a lost ending, or a meter that would hit its limit) is left
+  alone while a safe choice exists, found by a one-step look-ahead from a
+  checkpoint. Its endings and meters describe a sensible player, not a
+  reckless one.
 * ``exhaustive``: depth-first search over every enabled choice and both sides
   of every chance roll, with states already seen skipped. For small stories;
   it stops at a bound (states, depth) and says so.
 
+Random and cautious runs are played in blocks of ``BLOCK_RUNS``: a block's
+dice and least-taken counts depend only on the seed and the block's number,
+so blocks can be played in any order, in other processes (``jobs``), and the
+merged report is the same for the same seed whatever the number of jobs.
+
 The loop uses only ``Game.enabled_choices()`` and ``Game.step()`` (never
 ``view()``) and reuses one Game with ``Game.reset()``, so building the state
-machine is paid once, not once per run.
+machine is paid once per block, not once per run.
 """
 
 from __future__ import annotations
 
+import math
+import multiprocessing
 import operator
 import statistics
 import time
@@ -29,14 +41,16 @@ from typing import Any
 
 from ..engine.game import Checkpoint, Game
 from ..engine.rng import Rng
-from ..story.model import Story
+from ..story.model import Choice, Story
 
-STRATEGIES = ("random", "exhaustive")
+STRATEGIES = ("random", "cautious", "exhaustive")
 DEFAULT_MAX_STEPS = 500
 DEFAULT_MAX_STATES = 200_000
 CHUNK = 8192  # meter values buffered per scene before folding
 RESERVOIR = 8192  # rows of meter values kept per scene for the median
 MAX_SOFTLOCK_EXAMPLES = 20
+BLOCK_RUNS = 250  # runs played with one block's dice and counts (the unit of work for --jobs)
+LOOP_WINDOW = 40  # the last choices of a run cut off at the step limit: where it was going round
 
 Progress = Callable[[int, int], None]
 
@@ -71,11 +85,18 @@ class Report:
     meter_ranges: dict[str, dict[str, MeterRange]]  # scene -> meter -> range
     soft_locks: list[SoftLock]
     cut_off: int  # runs stopped at the step limit (a loop?)
+    cut_off_beats: dict[str, int]  # beat -> cut-off runs that were going round through it, most first
     mean_choices: float
     mean_minutes: float
     seconds: float
     bound_hit: str = ""  # exhaustive only: which bound stopped the search
     states: int = 0  # exhaustive only: distinct states explored
+    jobs: int = 1  # processes the runs were shared between (the report does not depend on it)
+
+    @property
+    def complete(self) -> bool:
+        """False when an exhaustive search stopped at a bound: its counts cover only what it saw."""
+        return not self.bound_hit
 
     @property
     def runs_per_second(self) -> float:
@@ -119,6 +140,8 @@ class Report:
             },
             "soft_locks": [{"beat": s.beat, "count": s.count, "path": list(s.path)} for s in self.soft_locks],
             "cut_off_runs": self.cut_off,
+            "cut_off_beats": self.cut_off_beats,
+            "complete": self.complete,
             "mean_choices": round(self.mean_choices, 3),
             "mean_mission_minutes": round(self.mean_minutes, 3),
         }
@@ -126,6 +149,7 @@ class Report:
             out["states"] = self.states
             out["bound_hit"] = self.bound_hit
         if timing:
+            out["jobs"] = self.jobs
             out["seconds"] = round(self.seconds, 4)
             out["runs_per_second"] = round(self.runs_per_second, 1)
         return out
@@ -148,6 +172,7 @@ class _Tally:
         self.causes: Counter[str] = Counter()
         self.soft_locks: dict[str, SoftLock] = {}
         self.cut_off = 0
+        self.looping: Counter[str] = Counter()
         self.lengths: list[int] = []
         self.minutes: list[float] = []
         self.meter_names = list(story.meters)
@@ -207,6 +232,59 @@ class _Tally:
         self.lengths.append(len(game.history))
         self.minutes.append(game.elapsed)
 
+    def cut(self, path: list[str] | tuple[str, ...]) -> None:
+        """A run stopped at the step limit: count the beats of its last choices, once each (its loop)."""
+        self.cut_off += 1
+        self.looping.update({key.split(":", 1)[0] for key in path[-LOOP_WINDOW:]})
+
+    def counts(self) -> dict[str, Any]:
+        """Everything counted, as plain data another process can send back (see :meth:`absorb`)."""
+        for scene in list(self.rows):
+            self.fold(scene)
+        return {
+            "beat_hits": self.beat_hits,
+            "choice_hits": self.choice_hits,
+            "endings": self.endings,
+            "causes": dict(self.causes),
+            "soft_locks": list(self.soft_locks.values()),
+            "cut_off": self.cut_off,
+            "looping": dict(self.looping),
+            "lengths": self.lengths,
+            "minutes": self.minutes,
+            "extremes": self.extremes,
+            "pool": self.pool,
+        }
+
+    def absorb(self, counts: dict[str, Any]) -> None:
+        """Add a block's :meth:`counts`; blocks absorbed in the same order give the same tally."""
+        for mine, theirs in ((self.beat_hits, counts["beat_hits"]), (self.choice_hits, counts["choice_hits"])):
+            for key, n in theirs.items():
+                mine[key] += n
+        for key, n in counts["endings"].items():
+            self.endings[key] += n
+        self.causes.update(counts["causes"])
+        for lock in counts["soft_locks"]:
+            known = self.soft_locks.get(lock.beat)
+            if known is not None:
+                self.soft_locks[lock.beat] = SoftLock(lock.beat, known.path, known.count + lock.count)
+            elif len(self.soft_locks) < MAX_SOFTLOCK_EXAMPLES:
+                self.soft_locks[lock.beat] = lock
+        self.cut_off += counts["cut_off"]
+        self.looping.update(counts["looping"])
+        self.lengths.extend(counts["lengths"])
+        self.minutes.extend(counts["minutes"])
+        for scene, (lows, highs) in counts["extremes"].items():
+            known_range = self.extremes.get(scene)
+            if known_range is not None:
+                lows = [min(a, b) for a, b in zip(lows, known_range[0], strict=True)]
+                highs = [max(a, b) for a, b in zip(highs, known_range[1], strict=True)]
+            self.extremes[scene] = (lows, highs)
+        for scene, rows in counts["pool"].items():
+            pool = self.pool[scene]
+            pool.extend(rows)
+            while len(pool) > RESERVOIR:
+                del pool[1::2]
+
     def stuck(self, beat_id: str, path: tuple[str, ...]) -> None:
         known = self.soft_locks.get(beat_id)
         if known is None:
@@ -244,6 +322,7 @@ class _Tally:
             meter_ranges=ranges,
             soft_locks=sorted(self.soft_locks.values(), key=lambda s: s.beat),
             cut_off=self.cut_off,
+            cut_off_beats=dict(sorted(self.looping.items(), key=lambda kv: (-kv[1], kv[0]))),
             mean_choices=statistics.fmean(self.lengths) if self.lengths else 0.0,
             mean_minutes=statistics.fmean(self.minutes) if self.minutes else 0.0,
             seconds=seconds,
@@ -258,15 +337,82 @@ def simulate_random(
     *,
     max_steps: int = DEFAULT_MAX_STEPS,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> Report:
     """``runs`` seeded play-throughs preferring the least-taken choice."""
+    return _simulate_runs(story, runs, seed, "random", max_steps, progress, jobs)
+
+
+def simulate_cautious(
+    story: Story,
+    runs: int,
+    seed: int = 0,
+    *,
+    max_steps: int = DEFAULT_MAX_STEPS,
+    progress: Progress | None = None,
+    jobs: int = 1,
+) -> Report:
+    """Like :func:`simulate_random`, but never taking a choice that can lose at once while a safe one is open."""
+    return _simulate_runs(story, runs, seed, "cautious", max_steps, progress, jobs)
+
+
+def _simulate_runs(
+    story: Story, runs: int, seed: int, strategy: str, max_steps: int, progress: Progress | None, jobs: int
+) -> Report:
+    blocks = [(b, min(BLOCK_RUNS, runs - b * BLOCK_RUNS)) for b in range(math.ceil(runs / BLOCK_RUNS))]
     tally = _Tally(story, seed)
-    picker = Rng.from_seed(seed)
+    started = time.perf_counter()
+    done = 0
+    jobs = max(1, min(jobs, len(blocks)))
+    if jobs == 1:
+        results = (_play_block(story, seed, b, n, strategy, max_steps) for b, n in blocks)
+        for (_, n), counts in zip(blocks, results, strict=True):
+            tally.absorb(counts)
+            done += n
+            if progress is not None:
+                progress(done, runs)
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        # "spawn": a fresh interpreter loads the story from its folder (compiled
+        # expressions cannot be pickled), and no state of this process leaks in.
+        with ProcessPoolExecutor(
+            jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_load_worker, initargs=(story.root,)
+        ) as pool:
+            work = [(seed, b, n, strategy, max_steps) for b, n in blocks]
+            for (_, n), counts in zip(blocks, pool.map(_play_block_in_worker, work), strict=True):
+                tally.absorb(counts)  # in block order, whichever finished first
+                done += n
+                if progress is not None:
+                    progress(done, runs)
+    seconds = time.perf_counter() - started
+    return tally.report(strategy, seed, runs, seconds, jobs=jobs)
+
+
+_WORKER_STORY: Story | None = None
+
+
+def _load_worker(root: Any) -> None:
+    global _WORKER_STORY
+    from ..story.loader import load_story
+
+    _WORKER_STORY = load_story(root)
+
+
+def _play_block_in_worker(work: tuple[int, int, int, str, int]) -> dict[str, Any]:
+    assert _WORKER_STORY is not None, "the pool's initializer loads the story"
+    return _play_block(_WORKER_STORY, *work)
+
+
+def _play_block(story: Story, seed: int, block: int, runs: int, strategy: str, max_steps: int) -> dict[str, Any]:
+    """Play one block of runs; its dice come from the seed and the block number only."""
+    tally = _Tally(story, seed)
+    picker = Rng.from_seed(Rng.from_seed(seed).next64() ^ block)
     hits = tally.choice_hits
     keys = tally.choice_keys
+    lost = frozenset(e.id for e in story.endings.values() if e.type == "lost")
     game = Game.new(story, 0)
-    started = time.perf_counter()
-    for run in range(runs):
+    for _ in range(runs):
         game.reset(picker.next64() & 0x7FFFFFFF)
         path: list[str] = []
         while True:
@@ -282,8 +428,10 @@ def simulate_random(
                 break
             if len(path) >= max_steps:
                 tally.passed(game)
-                tally.cut_off += 1
+                tally.cut(path)
                 break
+            if strategy == "cautious" and len(choices) > 1:
+                choices = _safe(game, choices, lost)
             if len(choices) == 1:
                 choice = choices[0]
             elif picker.below(4) == 0:  # now and then any choice, so meter-driven paths are explored too
@@ -297,12 +445,35 @@ def simulate_random(
             hits[key] += 1
             path.append(key)
             game.step_open(choice)
-        if progress is not None and (run & 255) == 255:
-            progress(run + 1, runs)
-    seconds = time.perf_counter() - started
-    if progress is not None:
-        progress(runs, runs)
-    return tally.report("random", seed, runs, seconds)
+    return tally.counts()
+
+
+def _safe(game: Game, choices: list[Choice], lost: frozenset[str]) -> list[Choice]:
+    """The choices that cannot lose the game at once, or all of them when none is safe.
+
+    A choice is unsafe when one of its outcomes is a lost ending, or when taking
+    it (each side of a chance roll) ends in a lost ending: a meter at its limit,
+    a routing beat that leads there. The look-ahead plays from a checkpoint and
+    rewinds, so the run itself and its dice are untouched.
+    """
+    here = game.checkpoint()
+    safe = []
+    for choice in choices:
+        if any(o.ending in lost for o in choice.outcomes()):
+            continue
+        fine = True
+        for forced in (False, True) if choice.chance is not None else (None,):
+            if forced is None:
+                game.step(choice.id)  # the simulator's lean path; only a chance needs forcing
+            else:
+                game.choose(choice.id, force_chance=forced)
+            fine = not (game.ended and game.ending_id in lost)
+            game.rewind(here)
+            if not fine:
+                break
+        if fine:
+            safe.append(choice)
+    return safe or choices
 
 
 @dataclass
@@ -352,7 +523,7 @@ def simulate_exhaustive(
             runs += 1
             continue
         if node.depth >= max_depth:
-            tally.cut_off += 1
+            tally.cut(node.path)
             runs += 1
             bound = bound or f"some branches are longer than {max_depth} choices (--max-steps)"
             continue
@@ -378,6 +549,8 @@ def simulate_exhaustive(
                     stack.append(_Node(game.checkpoint(), path, node.depth + 1))
         if progress is not None and (len(visited) & 1023) == 0:
             progress(len(visited), max_states)
+    if progress is not None:
+        progress(len(visited), max_states)
     seconds = time.perf_counter() - started
     return tally.report("exhaustive", 0, runs, seconds, bound_hit=bound, states=len(visited))
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 SCHEMA_VERSION = 1
+# Schema upgrades: UPGRADES[n] turns a schema-n database into schema n+1 (none yet: the
+# first release's schema is still current; its stored games upgrade through the engine).
+UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -98,12 +101,34 @@ class Store:
             row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row is None:
                 self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-            elif row[0] != str(SCHEMA_VERSION):
-                raise StoreError(f"{self.path} was written by another version of Voskhod (schema {row[0]})")
+            else:
+                self.upgrade(row[0])
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path} is not a classroom database ({exc})") from None
         except OSError as exc:
             raise StoreError(f"cannot open {self.path}: {exc.strerror or exc}") from None
+
+    def upgrade(self, found: str) -> None:
+        """Bring a database written by an earlier version up to ``SCHEMA_VERSION``, step by step.
+
+        Each schema change adds one step to ``UPGRADES`` (run in a transaction, so a
+        failed one leaves the file as it was) and bumps ``SCHEMA_VERSION``; a file from
+        a newer version is refused, never guessed at. The game stored in the session
+        has its own format and is upgraded when it is loaded (``engine/migrations.py``).
+        """
+        if not found.isdigit():
+            raise StoreError(f"{self.path} has no usable schema number ({found[:20]!r})")
+        version = int(found)
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer version of the game (schema {version}; this one reads "
+                f"up to {SCHEMA_VERSION}); open it with that version or start a new session with another --db"
+            )
+        with self.transaction():
+            while version < SCHEMA_VERSION:
+                UPGRADES[version](self.db)
+                version += 1
+            self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(version),))
 
     def close(self) -> None:
         self.db.close()

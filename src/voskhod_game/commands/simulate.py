@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -20,27 +21,41 @@ if TYPE_CHECKING:
 from .common import load_or_report, story_arg, story_path
 
 MAX_RUNS = 10_000_000
+MAX_LOOP_BEATS = 8  # beats of cut-off loops listed in the text report
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "simulate",
         help="play the story many times and report what happened",
-        description="Seeded play-throughs that prefer the least-taken choice (random), or every path of a "
-        "small story (exhaustive). Reports hit counts for every beat and choice, what was never reached, "
-        "endings and causes of loss, meter ranges per scene, soft-locks with the path to them, average "
-        "length and speed. The same seed gives the same report.",
+        description="Seeded play-throughs that prefer the least-taken choice (random), the same avoiding "
+        "choices that can lose at once while a safe one is open (cautious: a sensible player), or every path "
+        "of a small story (exhaustive). Reports hit counts for every beat and choice, what was never reached, "
+        "endings and causes of loss, meter ranges per scene, soft-locks with the path to them, loops that "
+        "runs could not leave, average length and speed. The same seed gives the same report, whatever --jobs.",
     )
     p.add_argument(
         "dir", nargs="?", metavar="DIR", help="story directory (default: the story that comes with the game)"
     )
     p.add_argument("--runs", type=int, default=1000, help="play-throughs for the random strategy (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="seed: the same seed gives the same report (default 0)")
-    p.add_argument("--strategy", choices=["random", "exhaustive"], default="random")
+    p.add_argument(
+        "--strategy",
+        choices=["random", "cautious", "exhaustive"],
+        default="random",
+        help="random (default), cautious (avoids choices that can lose at once), exhaustive (every state)",
+    )
+    p.add_argument(
+        "--jobs", type=int, default=1, help="random, cautious: processes to share the runs (default 1; same report)"
+    )
     p.add_argument("--max-steps", type=int, default=500, help="stop a run after this many choices (default 500)")
     p.add_argument("--max-states", type=int, default=200_000, help="exhaustive: stop after this many distinct states")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=run)
+
+
+MAX_JOBS = 64
+LINE_INTERVAL = 5.0  # seconds between progress lines when stderr is not a terminal
 
 
 class _Bar:
@@ -64,9 +79,42 @@ class _Bar:
         self.stream.flush()
 
 
-def run(args: argparse.Namespace) -> int:
-    from ..authoring.simulate import simulate_exhaustive, simulate_random
+class _StateLines:
+    """Exhaustive search progress as plain lines (a log, a pipe): every few seconds and once at the end.
 
+    The search has no known end, only its bound, so a writer waiting on a big
+    story is told how far it got rather than left with silence.
+    """
+
+    def __init__(self, stream: TextIO, clock: Callable[[], float] = time.monotonic) -> None:
+        self.stream = stream
+        self.clock = clock
+        self.started = self.last = clock()
+
+    def __call__(self, done: int, bound: int) -> None:
+        if self.clock() - self.last >= LINE_INTERVAL:
+            self.line(done, bound)
+
+    def line(self, done: int, bound: int) -> None:
+        self.last = now = self.clock()
+        self.stream.write(
+            f"exhaustive: {done:,} distinct states explored (bound {bound:,}), {now - self.started:.0f} s\n"
+        )
+        self.stream.flush()
+
+
+def _progress(strategy: str) -> Callable[[int, int], None] | None:
+    if sys.stderr.isatty():
+        return _Bar(sys.stderr, "exploring states" if strategy == "exhaustive" else "simulating")
+    return _StateLines(sys.stderr) if strategy == "exhaustive" else None
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..authoring.simulate import simulate_cautious, simulate_exhaustive, simulate_random
+
+    if not 1 <= args.jobs <= MAX_JOBS:
+        print(f"voskhod simulate: --jobs must be between 1 and {MAX_JOBS}", file=sys.stderr)
+        return 2
     if not 1 <= args.runs <= MAX_RUNS:
         print(f"voskhod simulate: --runs must be between 1 and {MAX_RUNS:,}", file=sys.stderr)
         return 2
@@ -79,11 +127,14 @@ def run(args: argparse.Namespace) -> int:
     story = load_or_report(story_arg(args, args.dir), args)
     if story is None:
         return 1
-    bar = _Bar(sys.stderr, "simulating") if sys.stderr.isatty() else None
-    if args.strategy == "random":
-        report = simulate_random(story, args.runs, args.seed, max_steps=args.max_steps, progress=bar)
-    else:
+    bar = _progress(args.strategy)
+    if args.strategy == "exhaustive":
         report = simulate_exhaustive(story, max_states=args.max_states, max_depth=args.max_steps, progress=bar)
+        if isinstance(bar, _StateLines):
+            bar.line(report.states, args.max_states)
+    else:
+        simulate = simulate_cautious if args.strategy == "cautious" else simulate_random
+        report = simulate(story, args.runs, args.seed, max_steps=args.max_steps, progress=bar, jobs=args.jobs)
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
     else:
@@ -93,14 +144,19 @@ def run(args: argparse.Namespace) -> int:
 
 def format_report(report: Report, story: Story) -> str:
     """The report as text a writer reads top to bottom: the problems first, counts last."""
+    from ..authoring.simulate import LOOP_WINDOW
+
     out: list[str] = []
     say = out.append
     total_endings = sum(report.endings.values()) or 1
-    if report.strategy == "random":
+    if report.strategy != "exhaustive":
+        jobs = f" on {report.jobs} processes" if report.jobs > 1 else ""
         say(
-            f"{story.title}: {report.runs:,} random runs (seed {report.seed}) in {report.seconds:.2f} s, "
-            f"{report.runs_per_second:,.0f} runs/s"
+            f"{story.title}: {report.runs:,} {report.strategy} runs (seed {report.seed}) in {report.seconds:.2f} s"
+            f"{jobs}, {report.runs_per_second:,.0f} runs/s"
         )
+        if report.strategy == "cautious":
+            say("  Cautious: a choice that can lose at once is avoided while a safe one is open.")
     else:
         say(
             f"{story.title}: exhaustive search, {report.states:,} distinct states, {report.runs:,} finished "
@@ -123,11 +179,22 @@ def format_report(report: Report, story: Story) -> str:
         say("")
     if report.cut_off:
         say(f"{report.cut_off:,} run(s) stopped at the step limit: a loop the player may never leave?")
+        say(f"  Going round through (cut-off runs with the beat among their last {LOOP_WINDOW} choices):")
+        for beat_id, n in list(report.cut_off_beats.items())[:MAX_LOOP_BEATS]:
+            say(f"    {beat_id:<40} {n:>9,}")
+        if len(report.cut_off_beats) > MAX_LOOP_BEATS:
+            say(f"    ... and {len(report.cut_off_beats) - MAX_LOOP_BEATS} more (--json lists them all)")
         say("")
-    say("Endings:")
-    for ending_id, n in sorted(report.endings.items(), key=lambda kv: (-kv[1], kv[0])):
-        ending = story.endings[ending_id]
-        say(f"  {ending_id:<24} {ending.type:<10} {n:>9,}  {100 * n / total_endings:5.1f}%")
+    if report.complete:
+        say("Endings:")
+        for ending_id, n in sorted(report.endings.items(), key=lambda kv: (-kv[1], kv[0])):
+            ending = story.endings[ending_id]
+            say(f"  {ending_id:<24} {ending.type:<10} {n:>9,}  {100 * n / total_endings:5.1f}%")
+    else:
+        say("Endings reached in the part explored (no shares: the search stopped at its bound, so they")
+        say("would describe only that part; raise the bound or use --strategy random or cautious):")
+        for ending_id, n in sorted(report.endings.items(), key=lambda kv: (-kv[1], kv[0])):
+            say(f"  {ending_id:<24} {story.endings[ending_id].type:<10} {'reached' if n else 'not seen':>9}")
     if report.causes_of_loss:
         say("Causes of loss: " + ", ".join(f"{c} {n:,}" for c, n in report.causes_of_loss.items()))
     never = report.to_json(timing=False)["never_reached"]
