@@ -146,7 +146,7 @@ def test_debrief_compares_the_run_with_history(mini: Story) -> None:
     assert d.timeline[0].yours_clock == "UTC 08:05:00" and d.timeline[0].real_clock == "UTC 08:05:00"
     assert d.path == ("Open the hatch", "Look at the view", "Go back in")
     assert d.series("oxygen")[0] == 20
-    assert ("T1", "The walk lasted about twelve minutes.") in d.facts
+    assert [(f.id, f.text, f.source) for f in d.facts] == [("T1", "The walk lasted about twelve minutes.", "test")]
 
 
 def test_the_fast_step_follows_the_same_rules_as_choose() -> None:

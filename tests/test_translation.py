@@ -58,6 +58,9 @@ def test_a_save_made_in_russian_loads_in_english(tmp_path: Path) -> None:
     store.save("run", russian)
     english = store.load("run", load_story(CREVASSE)).game
     assert english.view().title == "Snow bridges" and english.run.beat == russian.run.beat
+    log = [entry.text for entry in english.log]  # the log reads in the language loaded now
+    assert log == ["Mission start: Crevasse Field, 1957", "Leave the drums and set off light"]
+    assert [entry.text for entry in russian.log][1] == "Оставить бочки и выйти налегке"
 
 
 def test_extract_init_and_update_keep_translations_and_mark_what_changed(crevasse: Path) -> None:

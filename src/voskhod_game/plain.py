@@ -26,6 +26,26 @@ from .present.debrief import debrief_rows
 from .present.durations import format_elapsed
 from .present.events import announcements
 from .present.meters import meter_detail, state_word, status_parts
+from .present.reference import (
+    FACTS_CITED,
+    FACTS_TITLE,
+    GLOSSARY_TITLE,
+    NO_FACTS,
+    NO_GLOSSARY,
+    NO_NOTES,
+    NOTES_TITLE,
+    SOURCES_TITLE,
+    FactRow,
+    SourceRow,
+    basis_label,
+    closest_terms,
+    fact_rows,
+    find_term,
+    glossary_sections,
+    has_notes,
+    notes_of,
+    source_rows,
+)
 from .present.saves import autosave_notice, autosave_state
 from .present.text import wrapped
 from .story.model import Story
@@ -42,6 +62,10 @@ Commands:
   undo          take back the last choice
   status        show the meters and the mission clock
   look          show the current beat again
+  notes         the history notes of this passage: how true it is, the facts and their sources
+  glossary      the words a reader may not know, this passage's first
+  define WORD   what a word of the glossary means
+  facts         the facts behind the passages played so far, and the sources
   log           show the mission log
   new           start a new game
   help          this list
@@ -104,7 +128,15 @@ class LineGame:
             self.say()
         if view.title:
             self.say(self.style("bold", view.title))
+        tag = self.notes_tag(view)
+        if tag:
+            self.say(self.style("dim", tag))
+        if view.title or tag:
+            self.say()
         self.para(view.text)
+        if view.terms:
+            self.say(self.style("dim", f"Glossary: {', '.join(view.terms)} (type `define` and a word)."))
+            self.say()
         status = self.status_line(view)
         if status:
             self.say(status)
@@ -133,6 +165,12 @@ class LineGame:
         self.para(d.ending.text)
         self.say(self.style("bold", "Debrief"))
         self.say()
+        if rows.points:
+            self.say(f"{rows.points_heading}:")
+            for point in rows.points:
+                for block in wrapped(point, self.width - 4):
+                    self.say("  - " + block.replace("\n", "\n    "))
+            self.say()
         if d.ending.debrief:
             self.para(d.ending.debrief)
         if rows.comparisons:
@@ -148,13 +186,9 @@ class LineGame:
             for t in rows.timeline:
                 self.say(f"  {t.label}: {t.yours} / {t.reference} ({t.difference})")
             self.say()
-        if d.facts:
-            self.say("What really happened:")
-            for fid, text in d.facts:
-                for block in wrapped(f"[{fid}] {text}", self.width - 4):
-                    self.say("  - " + block.replace("\n", "\n    "))
-            self.say()
         self.say(f"{rows.summary}.")
+        if rows.facts or rows.sources:
+            self.say("Type `facts` for the full fact list with its sources.")
         self.say("Type `new` to play again, `undo` to step back, or `quit`.")
         self.say()
 
@@ -220,6 +254,10 @@ class LineGame:
             "look": lambda _: self.show(),
             "log": self.cmd_log,
             "new": self.cmd_new,
+            "notes": self.cmd_notes,
+            "glossary": self.cmd_glossary,
+            "define": self.cmd_define,
+            "facts": self.cmd_facts,
         }
         if command in actions:
             return actions[command](arg) is not False
@@ -272,6 +310,104 @@ class LineGame:
         self.say()
         self._last_scene = ""
         self.show()
+
+    # -- the reference shelf: notes, glossary, facts ---------------------------------
+    @staticmethod
+    def notes_tag(view: View) -> str:
+        """The line under a beat's title: how true it is, and that it has notes."""
+        label = basis_label(view.basis)
+        if has_notes(view):
+            return (
+                f"{label} · type `notes` for the history behind it"
+                if label
+                else "Type `notes` for the history behind this passage."
+            )
+        return label
+
+    def item(self, text: str, indent: str = "  - ") -> None:
+        """One list item wrapped under its bullet."""
+        pad = " " * len(indent)
+        for i, block in enumerate(wrapped(text, self.width - len(indent))):
+            self.say((indent if i == 0 else pad) + block.replace("\n", "\n" + pad))
+
+    def fact_list(self, facts: tuple[FactRow, ...]) -> None:
+        for fact in facts:
+            self.item(fact.text)
+            if fact.source:
+                self.item(f"Source: {fact.source}", "    ")
+
+    def cmd_notes(self, _: str) -> None:
+        assert self.game is not None
+        view = self.game.view()
+        notes = notes_of(view)
+        self.say(self.style("bold", NOTES_TITLE + (f": {view.title}" if view.title else "")))
+        if notes.empty:
+            self.say(NO_NOTES)
+            self.say()
+            return
+        if notes.basis:
+            self.item(f"{notes.basis}. {notes.meaning}", "  ")
+        if notes.note:
+            self.item(notes.note, "  ")
+        self.fact_list(notes.facts)
+        self.say()
+
+    def cmd_glossary(self, _: str) -> None:
+        assert self.game is not None
+        sections = glossary_sections(self.game.glossary(), self.game.view().terms)
+        if not sections:
+            self.say(NO_GLOSSARY)
+            self.say()
+            return
+        self.say(self.style("bold", GLOSSARY_TITLE))
+        for heading, entries in sections:
+            self.say(f"{heading}:")
+            for e in entries:
+                self.item(f"{e.term}: {e.definition}")
+        self.say()
+
+    def cmd_define(self, word: str) -> None:
+        assert self.game is not None
+        if not word:
+            self.cmd_glossary("")
+            return
+        entries = self.game.glossary()
+        found = find_term(entries, word)
+        if found is not None:
+            self.item(f"{found.term}: {found.definition}", "  ")
+        elif not entries:
+            self.say(NO_GLOSSARY)
+        else:
+            close = closest_terms(entries, word)
+            maybe = f" Did you mean: {', '.join(close)}?" if close else ""
+            self.say(f"The glossary has no “{shorten(word, 60)}”.{maybe} Type `glossary` for every term.")
+        self.say()
+
+    def cmd_facts(self, _: str) -> None:
+        assert self.game is not None
+        if self.game.ended:
+            rows = debrief_rows(build_debrief(self.game), self.game.story)
+            facts, sources, title = rows.facts, rows.sources, FACTS_TITLE
+        else:
+            facts = fact_rows(self.game.cited_facts())
+            sources, title = source_rows(tuple(self.game.story.sources.values())), FACTS_CITED
+        self.say(self.style("bold", title))
+        if facts:
+            self.fact_list(facts)
+        else:
+            self.say(NO_FACTS)
+        self.source_list(sources)
+        self.say()
+
+    def source_list(self, sources: tuple[SourceRow, ...]) -> None:
+        if not sources:
+            return
+        self.say()
+        self.say(self.style("bold", SOURCES_TITLE))
+        for source in sources:
+            self.item(source.citation)
+            if source.reliability:
+                self.item(source.reliability, "    ")
 
     def cmd_log(self, _: str) -> None:
         assert self.game is not None

@@ -26,6 +26,8 @@ def _files(root: Path) -> list[tuple[str, Path]]:
     if (root / FACTS).is_file():
         out.append(("facts", root / FACTS))
     out += [("scene", p) for p in sorted(root.glob("*.yaml")) if p.name not in {MANIFEST, FACTS}]
+    if (root / FACTS).is_file():
+        out.append(("facts", root / FACTS))
     return out
 
 
@@ -68,6 +70,25 @@ def test_schema_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert json.loads(capsys.readouterr().out)["title"] == "Voskhod story manifest"
     assert main(["schema", "-o", str(tmp_path / "s.json")]) == 0
     assert json.loads((tmp_path / "s.json").read_text())["$ref"] == "#/$defs/scene"
+
+
+def test_fact_sheet_schema_knows_sources() -> None:
+    """facts.yaml with `sources:` validates; a source without its year or with a stray key does not."""
+    schema = json_schema("facts")
+    jsonschema.Draft202012Validator.check_schema(schema)
+    good = {
+        "sources": {"s1": {"author": "A. Writer", "title": "A Book", "year": 1999, "reliability": "fair"}},
+        "facts": {"F1": {"text": "Something true.", "source": "s1"}, "F2": {"text": "More.", "source": ["s1"]}},
+    }
+    jsonschema.validate(good, schema)
+    jsonschema.validate({"F1": {"text": "A flat sheet, as stories without sources write it."}}, schema)
+    no_year = json.loads(json.dumps(good))
+    del no_year["sources"]["s1"]["year"]
+    stray = json.loads(json.dumps(good))
+    stray["sources"]["s1"]["publisher"] = "X"
+    for bad in (no_year, stray):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, schema)
 
 
 def test_fact_sheet_schema_takes_both_shapes_and_rejects_a_fact_without_text() -> None:

@@ -100,3 +100,13 @@ async def browser():
         chromium = await p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield chromium
         await chromium.close()
+
+
+async def end_from_projector(pilot: Any, room: Classroom) -> None:
+    """The teacher presses `E` and confirms; wait (bounded) until the session has ended."""
+    await pilot.press("E", "y")
+    for _ in range(50):
+        if room.ended:
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()

@@ -18,7 +18,7 @@ from voskhod_game.classroom.teacher import TeacherApp
 from voskhod_game.story import defaults
 from voskhod_game.story.loader import load_story
 
-from .conftest import TIMEOUT, expect
+from .conftest import TIMEOUT, end_from_projector, expect
 
 CREVASSE = Path(__file__).resolve().parent.parent.parent / "examples" / "crevasse"
 VOSKHOD_WORDS = ("Voskhod", "Leonov", "Belyayev", "Baikonur", "1965")
@@ -87,12 +87,7 @@ async def test_the_projector_shows_the_story_and_the_class_debrief_without_voskh
             room.close_vote()
             await pilot.pause()
             seen.append(drawn())
-        await pilot.press("E", "y")
-        for _ in range(50):
-            if room.ended:
-                break
-            await pilot.pause(0.02)
-        await pilot.pause()
+        await end_from_projector(pilot, room)
         seen.append(drawn())
         assert "To talk about" in seen[-1]
     store.close()

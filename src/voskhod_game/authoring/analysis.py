@@ -328,6 +328,14 @@ class _Checker:
                     yield choice.outcome.text, locate.choice(beat.id, i, "result"), (beat.id, i)
                 if choice.chance is not None and choice.chance.outcome.text:
                     yield choice.chance.outcome.text, locate.choice(beat.id, i, "chance", "result"), (beat.id, i)
+        for entry in story.glossary:
+            yield entry.definition, locate.at(self.manifest, ("glossary", entry.term)), None
+        if story.debrief_summary:
+            yield story.debrief_summary, locate.at(self.manifest, ("debrief", "summary")), None
+        for scene in story.scenes:
+            if scene.where is not None:
+                for i, question in enumerate(scene.questions):
+                    yield question, locate.at(scene.where.path, ("questions", i)), None
         for ending in story.endings.values():
             if ending.where is None:
                 continue

@@ -2,7 +2,9 @@
 
 The questions are the teacher's starting points after the session: the story's
 own (``questions:`` in its manifest, general ones by default), led by one about
-the kind of ending the class reached. The rows are worded by ``present.debrief``,
+the kind of ending the class reached, and beside them the history questions of
+each scene the class played (``questions:`` in a scene file). The story's
+summary of the run leads, and the facts with their sources close it. The rows are worded by ``present.debrief``,
 so the projector, the phones and the single-player debrief read the same.
 """
 
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..engine.debrief import build_debrief
 from ..present import votes as phrase
 from ..present.debrief import debrief_rows
+from .reading import debrief_fields
 
 if TYPE_CHECKING:
     from .rules import Classroom
@@ -84,6 +87,7 @@ def class_debrief(room: Classroom) -> dict[str, Any]:
         "reference_label": room.story.reference_label,
         "questions": list(room.story.questions),
     }
+    rows = None
     if game.ended:
         debrief = build_debrief(game)
         rows = debrief_rows(debrief, room.story)
@@ -99,4 +103,5 @@ def class_debrief(room: Classroom) -> dict[str, Any]:
         extra = ENDING_QUESTIONS.get(e.type)
         if extra:
             data["questions"].insert(0, extra)
+    data.update(debrief_fields(game, rows))
     return data

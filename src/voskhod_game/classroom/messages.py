@@ -342,6 +342,11 @@ class StateMessage:
     ending: EndingInfo | None
     ended: bool
     debrief: dict[str, Any] | None = None  # built by debrief.py once the session ended
+    # How true the passage is, its history notes and the glossary, worded by present/reference.py
+    # (built by reading.py): plain data the phones, the projector and terminals draw.
+    basis: str = ""
+    notes: dict[str, Any] | None = None
+    glossary: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,16 @@ from .messages import (
 )
 from .messages import Tally as TallyMessage
 from .protocol import CLOSED, IDLE, OPEN, PAUSED, RESOLVED
-from .widgets import Meters, PlainTextApp, countdown_text, show_story, story_text
+from .widgets import (
+    Meters,
+    PlainTextApp,
+    countdown_text,
+    fact_lines,
+    question_lines,
+    show_story,
+    story_text,
+    summary_lines,
+)
 
 FATAL = frozenset(
     {"kicked", "session_ended", "wrong_code", "room_locked", "room_full", "too_many_attempts", "unknown_token"}
@@ -298,8 +307,9 @@ class StudentApp(PlainTextApp):
 
 
 def debrief_lines(d: dict[str, Any]) -> list[Text]:
-    """The class debrief in a terminal: the path, the closest votes, the timeline, the questions."""
-    lines = [Text("Class debrief", style="bold underline")]
+    """The class debrief in a terminal: the story's summary, the path, the closest votes, the timeline,
+    the questions, the facts and sources."""
+    lines = [Text("Class debrief", style="bold underline"), *summary_lines(d)]
     lines += [Text(f"  {step['round']}. {step['scene']}: {step['choice']} ({step['how']})") for step in d["path"]]
     if d["closest"]:
         lines += [Text(""), Text("The closest votes", style="bold")]
@@ -309,7 +319,8 @@ def debrief_lines(d: dict[str, Any]) -> list[Text]:
         lines += [Text(""), Text("Timeline", style="bold")]
         lines += [Text(f"  {t['label']}: class {t['yours']}, {reference} {t['real']}") for t in d["timeline"]]
     lines += [Text(""), Text("To talk about", style="bold")]
-    lines += [Text(f"  • {q}") for q in d.get("questions", ())]
+    lines += question_lines(d)
+    lines += fact_lines(d)
     return lines
 
 

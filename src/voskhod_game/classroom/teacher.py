@@ -29,7 +29,19 @@ from .export import to_csv, to_markdown
 from .protocol import CLOSED, DEFAULT_ROUND_SECONDS, OPEN, PAUSED, RESOLVED, WRONG_CODES_PER_MINUTE, ProtocolError
 from .rules import Classroom
 from .server import LOOPBACK_WARNING, Hub, freeze_heap, loopback_only, start_server
-from .widgets import Meters, PlainTextApp, Tally, choice_lines, countdown_text, qr_text, show_story, story_text
+from .widgets import (
+    Meters,
+    PlainTextApp,
+    Tally,
+    choice_lines,
+    countdown_text,
+    fact_lines,
+    qr_text,
+    question_lines,
+    show_story,
+    story_text,
+    summary_lines,
+)
 
 EXTEND_SECONDS = 15
 
@@ -80,7 +92,7 @@ def debrief_renderable(data: dict[str, Any]) -> Group:
     parts: list[Any] = []
     ending = data.get("ending")
     if ending:
-        parts += [Text(ending["title"], style="bold"), story_text(ending["text"]), Text("")]
+        parts += [Text(ending["title"], style="bold"), *summary_lines(data), story_text(ending["text"]), Text("")]
         if ending.get("debrief"):
             parts += [story_text(ending["debrief"]), Text("")]
     else:
@@ -102,7 +114,8 @@ def debrief_renderable(data: dict[str, Any]) -> Group:
         for t in data["timeline"]:
             parts.append(Text(f"  {t['label']}: class {t['yours']}, real {t['real']}"))
     parts += [Text(""), Text("To talk about", style="bold underline")]
-    parts += [Text(f"  • {q}") for q in data["questions"]]
+    parts += question_lines(data)
+    parts += fact_lines(data)
     return Group(*parts)
 
 

@@ -8,6 +8,8 @@ is a small stand-in with the same ok/warn/critical colours.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Group
 from rich.text import Text
 from textual.app import App
@@ -155,6 +157,48 @@ def show_story(screen: DOMNode, state: StateMessage) -> None:
     )
     screen.query_one(Meters).show(state.meters)
     text = story_text(state.text)
+    if state.basis:  # how true the passage is, under its title
+        text = Text.assemble((state.basis + "\n", "dim italic"), text)
     if state.heading:
-        text = Text.assemble((state.heading + "\n\n", "bold"), text)
+        text = Text.assemble((state.heading + "\n", "bold"), "" if state.basis else "\n", text)
     screen.query_one("#text", Static).update(text)
+
+
+def summary_lines(debrief: dict[str, Any]) -> list[Text]:
+    """The story's summary of the run, which leads the class debrief (nothing when it has none)."""
+    summary = debrief.get("summary")
+    if not summary:
+        return []
+    return [Text(summary["heading"], style="bold underline"), *(Text(f"  • {p}") for p in summary["points"]), Text("")]
+
+
+def question_lines(debrief: dict[str, Any]) -> list[Text]:
+    """What to talk about: each played scene's history questions, then the session's questions."""
+    lines: list[Text] = []
+    groups = debrief.get("scene_questions", ())
+    for group in groups:
+        lines.append(Text(f"  {group['scene']}", style="bold"))
+        lines += [Text(f"    • {q}") for q in group["questions"]]
+    if groups:
+        lines.append(Text("  After the session", style="bold"))
+    indent = "    " if groups else "  "
+    lines += [Text(f"{indent}• {q}") for q in debrief.get("questions", ())]
+    return lines
+
+
+def fact_lines(debrief: dict[str, Any]) -> list[Text]:
+    """The facts behind the passages played, with their sources, then the sources with their reliability."""
+    if not debrief.get("facts") and not debrief.get("sources"):
+        return []
+    lines = [Text(""), Text(debrief["facts_title"], style="bold underline")]
+    for fact in debrief["facts"]:
+        lines.append(Text(f"  • {fact['text']}"))
+        if fact["source"]:
+            lines.append(Text(f"    Source: {fact['source']}", style="italic"))
+    if debrief["sources"]:
+        lines.append(Text("  Sources", style="bold"))
+        for source in debrief["sources"]:
+            lines.append(Text(f"  • {source['citation']}"))
+            if source["reliability"]:
+                lines.append(Text(f"    {source['reliability']}", style="italic"))
+    return lines

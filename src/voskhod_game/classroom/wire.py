@@ -8,6 +8,7 @@ Vote wording comes from ``present/votes.py``.
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from ..engine.views import View
 from ..present import votes as phrase
@@ -28,6 +29,7 @@ from .messages import (
     plain,
 )
 from .protocol import CLOSED, OPEN, PAUSED, RESOLVED
+from .reading import beat_fields
 from .rules import Classroom, Participant
 
 
@@ -37,7 +39,8 @@ class GamePart:
     Building them from ``game.view()`` is most of a state message's cost, and a
     teacher's pause, extend or close resends the state without touching the game."""
 
-    def __init__(self, view: View) -> None:
+    def __init__(self, view: View, reading: dict[str, Any]) -> None:
+        self.reading = reading  # basis, notes and glossary (reading.py)
         self.title = view.story_title
         self.scene = SceneInfo(view.scene_number, view.scene_count, view.scene_title)
         self.heading = view.title
@@ -67,7 +70,9 @@ class Wire:
     def game_part(self) -> GamePart:
         moves = self.room.moves
         if self._game is None or self._game[0] != moves:
-            self._game = (moves, GamePart(self.room.game.view()))
+            game = self.room.game
+            view = game.view()
+            self._game = (moves, GamePart(view, beat_fields(game, view)))
         return self._game[1]
 
     def state_payload(self) -> bytes:
@@ -135,6 +140,7 @@ class Wire:
             ending=game.ending,
             ended=room.ended,
             debrief=debrief,
+            **game.reading,
         )
 
     def tally(self, *, host: bool = False) -> Tally:

@@ -17,8 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "schema",
         help="print the JSON Schema of story files (for editors)",
-        description="Print the JSON Schema of a scene file (default), of the manifest (story.yaml) or of the "
-        "fact sheet (facts.yaml).",
+        description="Print the JSON Schema of a scene file (default), of the manifest, story.yaml, or of facts.yaml.",
     )
     p.add_argument(
         "--kind", choices=["scene", "manifest", "facts"], default="scene", help="which file kind (default scene)"

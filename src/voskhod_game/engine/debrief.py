@@ -12,8 +12,10 @@ from datetime import timedelta
 
 from ..story.expressions import EvaluationError
 from ..story.markup import format_value
+from ..story.model import Source
 from .clock import format_elapsed, real_time
 from .game import Game
+from .reference import FactView, facts_of
 from .views import EndingView
 
 
@@ -60,7 +62,9 @@ class Debrief:
     samples: tuple[tuple[float, dict[str, float]], ...]
     path: tuple[str, ...]  # the labels of the choices taken
     minutes: float
-    facts: tuple[tuple[str, str], ...]  # every fact the run's beats cited
+    facts: tuple[FactView, ...]  # every fact the run's beats cited
+    summary: str = ""  # the story's summary of this run against history, rendered at the end
+    sources: tuple[Source, ...] = ()  # every source the story names, for the full fact list
 
     def series(self, meter: str) -> list[float]:
         """One meter's values over the mission, for charts and sparklines."""
@@ -105,17 +109,12 @@ def build_debrief(game: Game) -> Debrief:
             )
         )
     labels = []
-    cited: dict[str, str] = {}
     for step in game.history:
         beat = story.beats.get(step.beat)
         if beat is None:
             continue
         choice = next((c for c in beat.choices if c.id == step.choice), None)
-        labels.append(choice.label if choice else step.choice)
-        if beat.history is not None:
-            for fid in beat.history.facts:
-                if fid in story.facts:
-                    cited[fid] = story.facts[fid].text
+        labels.append(game.render(choice.label) if choice else step.choice)
     return Debrief(
         ending=ending,
         comparisons=tuple(comparisons),
@@ -123,5 +122,7 @@ def build_debrief(game: Game) -> Debrief:
         samples=tuple(game.samples),
         path=tuple(labels),
         minutes=game.elapsed,
-        facts=tuple(cited.items()),
+        facts=facts_of(story, [step.beat for step in game.history]),
+        summary=game.render(story.debrief_summary),
+        sources=tuple(story.sources.values()),
     )

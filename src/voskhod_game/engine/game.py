@@ -20,9 +20,22 @@ from ..story.text import Text
 from . import rules
 from .clock import clock_view
 from .migrations import STATE_FORMAT, load_run
+from .reference import FactView, TermView, fact_view, facts_of, terms_in
 from .rng import Rng, new_seed
 from .state import RunState, Sample, StateError, Step, mark_to_json
-from .views import ChoiceResult, ChoiceView, EndingView, Event, HistoryView, LogEntry, MeterView, View
+from .views import (
+    ChoiceResult,
+    ChoiceView,
+    EndingView,
+    Event,
+    HistoryView,
+    LogEntry,
+    MeterView,
+    View,
+    limit_message,
+    start_message,
+    threshold_message,
+)
 
 MAX_UNDO = 100
 
@@ -87,7 +100,7 @@ class Game:
         self.route_hops = 0
         rules.arrive(self.story.beats[self.story.start], self)
         self._sample()
-        self.run.log.append(LogEntry(0.0, "note", f"Mission start: {self.story.title}"))
+        self.run.log.append(LogEntry(0.0, "note", start_message(self.story.title), "start"))
 
     # -- what callbacks use --------------------------------------------------
     def changed(self) -> None:
@@ -136,7 +149,30 @@ class Game:
 
     @property
     def log(self) -> list[LogEntry]:
-        return self.run.log
+        """The mission log in the words of the story as loaded now (see ``LogEntry.ref``)."""
+        return [self._reworded(entry) for entry in self.run.log]
+
+    def _reworded(self, entry: LogEntry) -> LogEntry:
+        ref, story = entry.ref, self.story
+        if not ref:
+            return entry
+        text = entry.text
+        if entry.kind == "note" and ref == "start":
+            text = start_message(story.title)
+        elif entry.kind == "ending" and ref in story.endings:
+            text = self.render(story.endings[ref].title)
+        elif entry.kind == "choice":
+            beat_id, _, choice_id = ref.rpartition(":")
+            beat = story.beats.get(beat_id)
+            choice = next((c for c in beat.choices if c.id == choice_id), None) if beat is not None else None
+            if choice is not None:
+                text = self.render(choice.label)
+        elif entry.kind == "event":
+            kind, meter_name, state = [*ref.split(":", 2), "", ""][:3]
+            meter = story.meters.get(meter_name)
+            if meter is not None:
+                text = threshold_message(meter.label, state) if kind == "threshold" else limit_message(meter.label)
+        return LogEntry(entry.minute, entry.kind, text, ref)
 
     @property
     def samples(self) -> list[Sample]:
@@ -243,8 +279,9 @@ class Game:
             choices.append(ChoiceView(c.id, number, render(c.label), ok, render(reason), c.time, risky))
         note = None
         if beat.history is not None:
-            facts = tuple((f, story.facts[f].text) for f in beat.history.facts if f in story.facts)
+            facts = tuple(found for f in beat.history.facts if (found := fact_view(story, f)) is not None)
             note = HistoryView(render(beat.history.note), facts)
+        title, text = render(beat.title), render(beat.text)
         return View(
             story.title,
             beat.id,
@@ -252,8 +289,8 @@ class Game:
             render(scene.title),
             scene.number,
             len(story.scenes),
-            render(beat.title),
-            self.render(beat.text),
+            title,
+            text,
             self.meter_views(scene),
             tuple(choices),
             clock,
@@ -261,7 +298,20 @@ class Game:
             note,
             self.can_undo,
             len(history),
+            beat.basis,
+            terms_in(story, title, text, *(c.label for c in choices)) if story.glossary else (),
         )
+
+    def glossary(self) -> tuple[TermView, ...]:
+        """The story's glossary with each definition as this run shows it."""
+        return tuple(TermView(e.term, self.render(e.definition)) for e in self.story.glossary)
+
+    def cited_facts(self) -> tuple[FactView, ...]:
+        """The facts cited by the beats played so far (the current one included), each once."""
+        beats = [step.beat for step in self.run.history]
+        if self.beat is not None:
+            beats.append(self.beat.id)
+        return facts_of(self.story, beats)
 
     # -- acting ------------------------------------------------------------
     def choose(self, choice_id: str, *, force_chance: bool | None = None) -> ChoiceResult:
@@ -297,17 +347,18 @@ class Game:
             meter = meters[name]
             new_state = meter.state(values[name])
             if new_state != meter.state(before[name]):
-                events.append(Event("threshold", f"{meter.label}: {new_state.upper()}", name, new_state))
+                events.append(Event("threshold", threshold_message(meter.label, new_state), name, new_state))
         minute = run.elapsed
         log = run.log
-        log.append(LogEntry(minute, "choice", result_label := self.render(choice.label)))
+        log.append(LogEntry(minute, "choice", result_label := self.render(choice.label), f"{step.beat}:{choice.id}"))
         for event in events:
-            log.append(LogEntry(minute, "event", event.message))
+            ref = f"{event.kind}:{event.meter}:{event.state}" if event.kind in ("threshold", "limit") else ""
+            log.append(LogEntry(minute, "event", event.message, ref))
         if step.chance:
             events.insert(0, Event("chance", "The odds went against you."))
         ending = self.ending_view()
         if ending is not None:
-            log.append(LogEntry(minute, "ending", ending.title))
+            log.append(LogEntry(minute, "ending", ending.title, ending.id))
         self._sample()
         result = ChoiceResult(
             choice_id=choice.id,

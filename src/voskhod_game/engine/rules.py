@@ -52,7 +52,7 @@ from ..story.model import (
 )
 from .rng import draw
 from .state import FlagValue, Step
-from .views import Event
+from .views import Event, limit_message
 
 if TYPE_CHECKING:
     from .game import Game
@@ -184,7 +184,7 @@ def end_at_limit(game: Game) -> bool:
     if limit is None:
         return False
     meter, trigger = limit
-    game.report(Event("limit", f"{meter.label} reached its limit", meter.name, "critical"))
+    game.report(Event("limit", limit_message(meter.label), meter.name, "critical"))
     game.rules.fire(game, trigger)
     return True
 

@@ -137,7 +137,7 @@ class RunState:
             "taken": dict(self.taken),
             "milestones": dict(self.milestones),
             "history": [[s.beat, s.choice, s.minute, s.outcome] for s in self.history],
-            "log": [[e.minute, e.kind, e.text] for e in self.log],
+            "log": [[e.minute, e.kind, e.text, e.ref] for e in self.log],
             "samples": [[t, dict(v)] for t, v in self.samples],
         }
 
@@ -276,10 +276,15 @@ def _step(value: Any, where: str) -> Step:
 
 
 def _log_entry(value: Any, where: str) -> LogEntry:
-    if not isinstance(value, list) or len(value) != 3:
-        raise StateError(f"{where} is not a log entry [minute, kind, text]")
-    minute, kind, text = value
-    return LogEntry(_minutes(minute, f"{where}.minute"), _text(kind, f"{where}.kind"), _text(text, f"{where}.text"))
+    if not isinstance(value, list) or len(value) not in (3, 4):
+        raise StateError(f"{where} is not a log entry [minute, kind, text, ref]")
+    minute, kind, text, *ref = value
+    return LogEntry(
+        _minutes(minute, f"{where}.minute"),
+        _text(kind, f"{where}.kind"),
+        _text(text, f"{where}.text"),
+        _text(ref[0], f"{where}.ref") if ref else "",
+    )
 
 
 def _sample(value: Any, where: str) -> Sample:

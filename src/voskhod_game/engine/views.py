@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..story.markup import format_value
 from .clock import ClockView
+from .reference import FactView
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,10 @@ class EndingView:
 
 @dataclass(frozen=True)
 class HistoryView:
+    """A beat's history note and the facts it cites, each with its sources."""
+
     note: str
-    facts: tuple[tuple[str, str], ...] = ()  # (fact id, fact text)
+    facts: tuple[FactView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,8 @@ class View:
     history: HistoryView | None = None
     can_undo: bool = False
     turn: int = 0
+    basis: str = ""  # how true the beat is: record | dramatised | invented, "" when not said
+    terms: tuple[str, ...] = ()  # glossary terms this beat's text uses, in order of first use
 
     @property
     def visible_meters(self) -> tuple[MeterView, ...]:
@@ -123,3 +128,19 @@ class LogEntry:
     minute: float
     kind: str  # choice | event | ending | note
     text: str
+    # What the entry is about, in ids rather than words ("beat:choice", an ending id,
+    # "threshold:meter:state", "limit:meter", "start"), so a saved log reads in the
+    # language the story is loaded in now, not the one it was played in.
+    ref: str = ""
+
+
+def threshold_message(label: str, state: str) -> str:
+    return f"{label}: {state.upper()}"
+
+
+def limit_message(label: str) -> str:
+    return f"{label} reached its limit"
+
+
+def start_message(title: str) -> str:
+    return f"Mission start: {title}"

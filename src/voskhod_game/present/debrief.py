@@ -14,6 +14,7 @@ from ..engine.debrief import Debrief
 from ..story.model import Story
 from .durations import format_elapsed, signed_minutes
 from .endings import ending_kind
+from .reference import FactRow, SourceRow, fact_rows, source_rows, summary_points
 
 NOT_REACHED = "—"
 ELAPSED_ZONE = "time since the start"
@@ -46,6 +47,13 @@ class DebriefRows:
     mission_time: str  # "T+03:12:00"
     choices: int
     cause: str
+    points: tuple[str, ...] = ()  # the story's summary of this run, one point each; it leads the debrief
+    facts: tuple[FactRow, ...] = ()  # the full fact list, one key or link away
+    sources: tuple[SourceRow, ...] = ()
+
+    @property
+    def points_heading(self) -> str:
+        return f"Your run against {self.reference_label}"
 
     @property
     def comparison_heading(self) -> str:
@@ -89,4 +97,7 @@ def debrief_rows(debrief: Debrief, story: Story) -> DebriefRows:
         mission_time=format_elapsed(debrief.minutes),
         choices=len(debrief.path),
         cause=ending.cause,
+        points=tuple(summary_points(debrief.summary)),
+        facts=fact_rows(debrief.facts),
+        sources=source_rows(debrief.sources),
     )

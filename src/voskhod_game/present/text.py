@@ -12,13 +12,15 @@ import textwrap
 from ..story.markup import plain
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+# Only these break a line: a no-break space (`{fuel:unit}` puts one between value and unit) stays.
+SPACES = re.compile(r"[ \t\r\n\f\v]+")
 
 
 def paragraphs(text: str) -> list[str]:
     """Blank-line separated paragraphs, each with its hard line breaks joined into one line."""
     out = []
     for block in PARAGRAPH_BREAK.split(text.strip()):
-        joined = " ".join(block.split())
+        joined = SPACES.sub(" ", block).strip()
         if joined:
             out.append(joined)
     return out

@@ -48,11 +48,13 @@ from .model import (
     Ending,
     Fact,
     Flag,
+    GlossaryEntry,
     HistoryNote,
     Meter,
     Milestone,
     Outcome,
     Scene,
+    Source,
     Story,
     Where,
 )
@@ -334,7 +336,7 @@ class _Loader:
         flags = self.build_flags(manifest, meters)
         names = set(meters) | set(flags) | BUILTIN_NAMES
         self.value_names = names
-        facts = self.build_facts(manifest, facts_src)
+        facts, sources = self.build_facts(manifest, facts_src)
         endings = self.build_endings(manifest, scene_srcs)
 
         for meter in meters.values():
@@ -424,6 +426,7 @@ class _Loader:
                     summary=self.words(sd.get("summary", ""), src, ("summary",)),
                     hide_meters=self.hidden_meters(src, meters),
                     where=self.where(src, ()),
+                    questions=tuple(self.text(q, src, ("questions", i)) for i, q in enumerate(sd.get("questions", ()))),
                 )
             )
 
@@ -442,6 +445,8 @@ class _Loader:
         comparisons = self.build_comparisons(manifest)
         milestones = self.build_milestones(manifest, beat_index, clock)
         intro = self.text(data.get("intro", ""), manifest, ("intro",))
+        glossary = self.build_glossary(manifest)
+        summary = self.text(data.get("debrief", {}).get("summary", ""), manifest, ("debrief", "summary"))
         if any(d.severity == "error" for d in self.out):
             return None
         return Story(
@@ -471,6 +476,9 @@ class _Loader:
             ),
             fingerprint=self.hasher.hexdigest()[:16],
             renamed=renamed,
+            sources=sources,
+            glossary=glossary,
+            debrief_summary=summary,
             language=self.lang if self.catalogue is not None else "",
             texts=tuple(self.texts),
         )
@@ -527,6 +535,23 @@ class _Loader:
                         )
 
     # -- manifest parts ----------------------------------------------------
+    def build_glossary(self, src: SourceFile) -> tuple[GlossaryEntry, ...]:
+        """``glossary: {term: definition}``; terms are matched in the text whatever their case,
+        so two terms that differ only in case would be one term twice (V201)."""
+        entries: list[GlossaryEntry] = []
+        seen: dict[str, str] = {}
+        for term, definition in src.data.get("glossary", {}).items():
+            key: PathKey = ("glossary", term)
+            folded = term.casefold()
+            if folded in seen:
+                self.report("V201", f"glossary term `{term}` is also written `{seen[folded]}`", src, key, of_key=True)
+                continue
+            seen[folded] = term
+            # A translation translates the term too, so it is found in the translated text.
+            shown = self.words(term, src, (*key, "term"))
+            entries.append(GlossaryEntry(shown, self.text(definition, src, key)))
+        return tuple(entries)
+
     def build_renamed(self, src: SourceFile, beats: dict[str, Any]) -> dict[str, str]:
         """``renamed: {old: new}``: the new beat must exist and the old id must be free."""
         renamed: dict[str, str] = {}
@@ -628,15 +653,28 @@ class _Loader:
                 flags[name] = Flag(name, f, "", self.where(src, key))
         return flags
 
-    def build_facts(self, manifest: SourceFile, facts_src: SourceFile | None) -> dict[str, Fact]:
-        facts: dict[str, Fact] = {}
+    def build_facts(
+        self, manifest: SourceFile, facts_src: SourceFile | None
+    ) -> tuple[dict[str, Fact], dict[str, Source]]:
+        """Facts and their sources, from the manifest and ``facts.yaml``.
+
+        ``facts.yaml`` is either ``facts:`` (and ``sources:``) or, in a story
+        without sources, a plain mapping of fact ids. Once a story names its
+        sources, every fact's ``source:`` must be one of their ids (V202), so a
+        reader is shown an author, a title and a year, never a writer's code.
+        """
+        raw_facts: list[tuple[SourceFile, PathKey, str, dict[str, Any]]] = []
+        raw_sources: list[tuple[SourceFile, PathKey, str, dict[str, Any]]] = []
         for fid, f in manifest.data.get("facts", {}).items():
-            facts[fid] = Fact(fid, self.words(f["text"], manifest, ("facts", fid, "text")), f.get("source", ""))
+            raw_facts.append((manifest, ("facts", fid), fid, f))
+        for sid, so in manifest.data.get("sources", {}).items():
+            raw_sources.append((manifest, ("sources", sid), sid, so))
         if facts_src is not None:
-            from .schema import FACT_MAP, check
+            from .schema import FACT_MAP, Obj, check
 
             data = facts_src.data
-            if data is None or data == {"facts": None}:
+            wrapped = isinstance(data, dict) and "facts" in data and set(data) <= {"facts", "sources"}
+            if data is None or (wrapped and data.get("facts") is None):
                 self.facts_broken = True
                 self.report(
                     "V103",
@@ -645,27 +683,46 @@ class _Loader:
                     (),
                     "list facts under `facts:` (`F1: {text: ..., source: ...}`), or delete the file",
                 )
-                return facts
-            if isinstance(data, dict) and set(data) == {"facts"}:
-                data = data["facts"]
-                prefix: PathKey = ("facts",)
+            elif wrapped:
+                self.facts_broken = not check(data, Obj("facts_file"), (), facts_src, self.out)
+                if not self.facts_broken:
+                    raw_facts += [(facts_src, ("facts", fid), fid, f) for fid, f in data["facts"].items()]
+                    raw_sources += [
+                        (facts_src, ("sources", sid), sid, so) for sid, so in data.get("sources", {}).items()
+                    ]
             else:
-                prefix = ()
-            self.facts_broken = not check(data, FACT_MAP, prefix, facts_src, self.out)
-            if not self.facts_broken:
-                for fid, f in data.items():
-                    if fid in facts:
-                        self.report(
-                            "V201",
-                            f"fact `{fid}` is also declared in {MANIFEST}",
-                            facts_src,
-                            (*prefix, fid),
-                            of_key=True,
-                        )
-                    facts[fid] = Fact(
-                        fid, self.words(f["text"], facts_src, (*prefix, fid, "text")), f.get("source", "")
+                self.facts_broken = not check(data, FACT_MAP, (), facts_src, self.out)
+                if not self.facts_broken:
+                    raw_facts += [(facts_src, (fid,), fid, f) for fid, f in data.items()]
+        sources: dict[str, Source] = {}
+        for src, key, sid, so in raw_sources:
+            if sid in sources:
+                self.report("V201", f"source `{sid}` is declared twice", src, key, of_key=True)
+            # Author, title and year stay as published; the note on how far to trust it is the writer's words.
+            reliability = self.words(so.get("reliability", ""), src, (*key, "reliability"))
+            sources[sid] = Source(sid, so["author"], so["title"], str(so["year"]), reliability)
+        facts: dict[str, Fact] = {}
+        for src, key, fid, f in raw_facts:
+            if fid in facts:
+                self.report("V201", f"fact `{fid}` is declared twice ({MANIFEST} and {FACTS})", src, key, of_key=True)
+            cited = f.get("source", "")
+            ids = (cited,) if isinstance(cited, str) else tuple(cited)
+            text = self.words(f["text"], src, (*key, "text"))
+            if not sources:
+                facts[fid] = Fact(fid, text, "; ".join(i for i in ids if i))
+                continue
+            for i, sid in enumerate(ids):
+                if sid not in sources:
+                    where = (*key, "source") if isinstance(cited, str) else (*key, "source", i)
+                    self.report(
+                        "V202",
+                        f"fact `{fid}` cites unknown source `{sid}`",
+                        src,
+                        where,
+                        did_you_mean(sid, sources) or "name a source id from `sources:`: " + ", ".join(sources),
                     )
-        return facts
+            facts[fid] = Fact(fid, text, "", tuple(i for i in ids if i in sources))
+        return facts, sources
 
     def build_endings(self, manifest: SourceFile, scenes: list[SourceFile]) -> dict[str, Ending]:
         endings: dict[str, Ending] = {}
@@ -875,6 +932,7 @@ class _Loader:
             history=history,
             no_return=value_of(raw, "beat", "no_return"),
             where=self.where(src, key),
+            basis=raw.get("basis", ""),
             effects=effects,
             route=route,
         )

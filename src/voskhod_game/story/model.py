@@ -181,6 +181,7 @@ class Beat:
     history: HistoryNote | None = None
     no_return: bool = False
     where: Where | None = None
+    basis: str = ""  # how true it is: record | dramatised | invented, or "" when the writer does not say
     effects: Effects = ()  # applied each time the beat is entered
     route: tuple[Branch, ...] = ()  # a routing beat: no choices, the first branch that holds
 
@@ -198,6 +199,7 @@ class Scene:
     summary: str = ""
     hide_meters: tuple[str, ...] = ()  # tracked but not shown while in this scene
     where: Where | None = None
+    questions: tuple[str, ...] = ()  # about the history of this scene, for a class
 
 
 @dataclass(frozen=True)
@@ -212,10 +214,30 @@ class Ending:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where facts come from, named for people: author, title, year, and how far to trust it."""
+
+    id: str
+    author: str
+    title: str
+    year: str
+    reliability: str = ""
+
+
+@dataclass(frozen=True)
 class Fact:
     id: str
     text: str
-    source: str = ""
+    source: str = ""  # free text, in a story that declares no sources
+    sources: tuple[str, ...] = ()  # source ids, in a story that declares them
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """A word a reader may not know, and what it means (a story text: it may use ``{expr}``)."""
+
+    term: str
+    definition: str
 
 
 @dataclass(frozen=True)
@@ -273,6 +295,9 @@ class Story:
     how_to_play: str = defaults.HOW_TO_PLAY
     reference_label: str = defaults.REFERENCE_LABEL  # heads the debrief's column of real figures
     questions: tuple[str, ...] = defaults.QUESTIONS  # for a class to discuss after a session
+    sources: dict[str, Source] = field(default_factory=dict)
+    glossary: tuple[GlossaryEntry, ...] = ()  # in the manifest's order
+    debrief_summary: str = ""  # leads every debrief: this run against history (a story text)
     fingerprint: str = ""
     renamed: dict[str, str] = field(default_factory=dict)  # old beat id -> new, so saves keep their place
     language: str = ""  # the language its texts were loaded in; empty: the story's own

@@ -29,6 +29,10 @@ from .yamlsource import PathKey, SourceFile
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 ID_RE = re.compile(ID_PATTERN)
 REF_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$"
+FACT_ID_PATTERN = r"^[A-Za-z0-9_.-]+$"  # fact and source ids: writers keep their own codes (`A5`, `S001`)
+# A glossary term: words as a reader sees them (`EVA`, `call sign`), no braces or brackets.
+TERM_PATTERN = r"^[^\s{}\[\]<>*]([^{}\[\]<>*\n]{0,58}[^\s{}\[\]<>*])?$"
+BASIS_VALUES = ("record", "dramatised", "invented")
 
 
 class Type:
@@ -139,9 +143,10 @@ class ListOf(Type):
 
 
 class MapOf(Type):
-    def __init__(self, value: Type, key_pattern: str = ID_PATTERN) -> None:
+    def __init__(self, value: Type, key_pattern: str = ID_PATTERN, key_hint: str = "") -> None:
         self.value = value
         self.key_pattern = key_pattern
+        self.key_hint = key_hint or "names use lower-case letters, digits and `_`, starting with a letter"
         self.name = f"mapping of names to {value.name}"
 
     def accepts(self, value: Any) -> bool:
@@ -219,7 +224,7 @@ IGNORE = MapOf(Str(min_length=1), r"^[A-Za-z0-9]+$")  # which codes: the loader 
 IGNORE_DOC = "Warnings not to report here, each with its reason: `{W403: the hatch is meant to jam}`."
 
 # Fact ids are freer than other ids (`F1`, `nasa-1965.3`): sources number them their own way.
-FACT_MAP = MapOf(Obj("fact"), r"^[A-Za-z0-9_.-]+$")
+FACT_MAP = MapOf(Obj("fact"), FACT_ID_PATTERN)
 
 OBJECTS: dict[str, list[Field]] = {
     "manifest": [
@@ -248,6 +253,12 @@ OBJECTS: dict[str, list[Field]] = {
         Field("flags", MapOf(AnyOf(Bool(), Int(), Str(), Obj("flag"))), "Named facts about a run, by name."),
         Field("endings", ListOf(Obj("ending")), "Endings (scene files may declare more)."),
         Field("facts", FACT_MAP, "Fact-sheet entries history notes may cite."),
+        Field("sources", MapOf(Obj("source"), FACT_ID_PATTERN), "Where the facts come from, by id (or in facts.yaml)."),
+        Field(
+            "glossary",
+            MapOf(Str(min_length=1), TERM_PATTERN, "a term is a word or a few words, without braces or brackets"),
+            "Words a reader may not know: term -> short definition (`{expr}` and `{if}` allowed).",
+        ),
         Field("debrief", Obj("debrief"), "What the debrief compares with history."),
         Field(
             "renamed",
@@ -294,9 +305,24 @@ OBJECTS: dict[str, list[Field]] = {
     ],
     "fact": [
         Field("text", Str(min_length=1), "The fact in the writer's own words.", True),
-        Field("source", Str(), "Where it comes from."),
+        Field(
+            "source",
+            AnyOf(Str(), ListOf(Str(min_length=1))),
+            "A source id from `sources:` (or several); free text only in a story without `sources:`.",
+        ),
+    ],
+    "source": [
+        Field("author", Str(min_length=1), "Who wrote or said it: `Alexei Leonov and David Scott`.", True),
+        Field("title", Str(min_length=1), "The title of the book, article, film or archive.", True),
+        Field("year", AnyOf(Int(0, 9999), Str(min_length=1)), "When it was published: `2004` (or `n.d.`).", True),
+        Field("reliability", Str(), "A short note on how far to trust it: `contradicts itself on the distance`."),
+    ],
+    "facts_file": [
+        Field("facts", FACT_MAP, "Fact-sheet entries history notes may cite.", True),
+        Field("sources", MapOf(Obj("source"), FACT_ID_PATTERN), "Where the facts come from, by id."),
     ],
     "debrief": [
+        Field("summary", Str(), "Leads the debrief: this run against history, `{if}` and `{expr}` allowed."),
         Field("comparisons", ListOf(Obj("comparison")), "Figures of the run beside the real ones."),
         Field("milestones", ListOf(Obj("milestone")), "Beats with a known real time, for the timeline."),
     ],
@@ -329,6 +355,7 @@ OBJECTS: dict[str, list[Field]] = {
         Field("title", Str(min_length=1), "Title shown above the story.", True),
         Field("summary", Str(), "One line about the scene, for maps and reports."),
         Field("hide_meters", ListOf(Str(ID_PATTERN)), "Meters not shown while in this scene (still tracked)."),
+        Field("questions", ListOf(Str(min_length=1)), "Questions about the history of this scene, for a class."),
         Field("beats", ListOf(Obj("beat"), 1), "The scene's beats.", True),
         Field("endings", ListOf(Obj("ending")), "Endings declared with this scene."),
     ],
@@ -341,6 +368,11 @@ OBJECTS: dict[str, list[Field]] = {
         Field("effects", Effects(), "Statements applied each time the beat is entered: `visits_here += 1`."),
         Field("rates", Rates(), "Meter rates per minute from this beat on: `{oxygen: -1}`."),
         Field("history", AnyOf(Str(), Obj("history")), "Why this beat is true to history."),
+        Field(
+            "basis",
+            OneOf(*BASIS_VALUES),
+            "How true the beat is: `record` (as recorded), `dramatised` (the record, dramatised) or `invented`.",
+        ),
         Field("no_return", Bool(), "Undo cannot go back past this beat.", default=False),
         Field("ignore", IGNORE, IGNORE_DOC),
     ],
@@ -454,7 +486,7 @@ def check(
                         source.path,
                         line,
                         col,
-                        "names use lower-case letters, digits and `_`, starting with a letter",
+                        typ.key_hint,
                     )
                 )
                 ok = False
@@ -535,8 +567,18 @@ EXACTLY_ONE: dict[str, list[list[str]]] = {
 }
 
 
+SCHEMA_TITLES = {
+    "scene": "Voskhod scene file",
+    "manifest": "Voskhod story manifest",
+    "facts": "Voskhod fact sheet",
+}
+
+
 def json_schema(kind: str) -> dict[str, Any]:
-    """JSON Schema (2020-12) for a manifest (``manifest``), a scene file (``scene``) or ``facts.yaml`` (``facts``)."""
+    """JSON Schema (2020-12) for a scene file (``scene``), the manifest (``manifest``) or ``facts.yaml`` (``facts``).
+
+    A fact sheet is either ``facts:`` and ``sources:`` or, in a story without
+    sources, a plain mapping of fact ids to facts."""
     defs = {}
     for name, fields in OBJECTS.items():
         defs[name] = {
@@ -556,17 +598,12 @@ def json_schema(kind: str) -> dict[str, Any]:
                 {"required": option, "not": {"anyOf": [{"required": [k]} for k in leaders if k != option[0]]}}
                 for option in options
             ]
-    if kind == "facts":  # `facts: {F1: ...}`, or the entries at the top level
-        sheet = {"type": "object", "properties": {"facts": FACT_MAP.json()}, "required": ["facts"]}
-        return {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": "Voskhod fact sheet",
-            "anyOf": [{**sheet, "additionalProperties": False}, FACT_MAP.json()],
-            "$defs": {"fact": defs["fact"]},
-        }
+    root: dict[str, Any] = {"$ref": f"#/$defs/{kind}"}
+    if kind == "facts":
+        root = {"anyOf": [{"$ref": "#/$defs/facts_file"}, FACT_MAP.json()]}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "Voskhod story manifest" if kind == "manifest" else "Voskhod scene file",
-        "$ref": f"#/$defs/{kind}",
+        "title": SCHEMA_TITLES[kind],
+        **root,
         "$defs": defs,
     }

@@ -211,9 +211,9 @@ function renderState() {
   const story = $("story");
   story.replaceChildren();
   if (s.heading) story.append(el("h2", s.heading));
+  if (s.basis) story.append(el("p", s.basis, "basis"));
   renderMarkup(story, s.text);
-  $("history").hidden = !s.history;
-  $("history").textContent = s.history || "";
+  renderReading();
   renderResult();
   renderRound();
   buildChoices();
@@ -232,6 +232,59 @@ function announcement() {
   if (s.status === "paused") return "The vote is paused.";
   if (s.status === "closed" || s.status === "resolved") return r.summary;
   return "";
+}
+
+// -- reading: history notes and glossary, each a button that opens its panel -------------
+const opened = { notes: false, glossary: false, facts: false };
+function toggle(name, button, panel) {
+  opened[name] = !opened[name];
+  button.setAttribute("aria-expanded", String(opened[name]));
+  panel.hidden = !opened[name];
+  if (opened[name]) panel.scrollIntoView({ block: "nearest" });
+}
+$("notes-button").addEventListener("click", () => toggle("notes", $("notes-button"), $("notes-panel")));
+$("glossary-button").addEventListener("click", () => toggle("glossary", $("glossary-button"), $("glossary-panel")));
+
+function factList(facts) {
+  const ul = el("ul", undefined, "facts");
+  for (const f of facts) {
+    const li = el("li", f.text);
+    if (f.source) li.append(el("span", "Source: " + f.source, "source"));
+    ul.append(li);
+  }
+  return ul;
+}
+
+function renderReading() {
+  const s = state;
+  const notes = s.notes, glossary = s.glossary || [];
+  const hasNotes = !!notes && !s.ending, hasGlossary = glossary.length > 0;
+  $("reading").hidden = !(hasNotes || hasGlossary);
+  for (const [name, has] of [["notes", hasNotes], ["glossary", hasGlossary]]) {
+    $(name + "-button").hidden = !has;
+    if (!has) opened[name] = false;
+    $(name + "-button").setAttribute("aria-expanded", String(opened[name]));
+    $(name + "-panel").hidden = !opened[name];
+  }
+  const nb = $("notes-body");
+  nb.replaceChildren();
+  if (hasNotes) {
+    if (notes.basis) {
+      const p = el("p", undefined, "basis-note");
+      p.append(el("strong", notes.basis), " — " + notes.meaning);
+      nb.append(p);
+    }
+    if (notes.note) renderMarkup(nb, notes.note);
+    if (notes.facts.length) nb.append(factList(notes.facts));
+  }
+  const gb = $("glossary-body");
+  gb.replaceChildren();
+  for (const section of glossary) {
+    gb.append(el("h3", section.heading));
+    const dl = el("dl", undefined, "glossary");
+    for (const t of section.terms) dl.append(el("dt", t.term), el("dd", t.definition));
+    gb.append(dl);
+  }
 }
 
 // The full split of the last vote, as a chart that stays until the next vote opens.
@@ -371,6 +424,12 @@ function renderEnding() {
   if (!s.debrief) return;
   const b = s.debrief;
   d.append(el("h2", "Class debrief"));
+  if (b.summary) {
+    d.append(el("h3", b.summary.heading));
+    const ul = el("ul", undefined, "summary");
+    for (const point of b.summary.points) ul.append(el("li", point));
+    d.append(ul);
+  }
   if (b.path.length) {
     d.append(el("h3", "The path the class took"));
     const ol = el("ol");
@@ -386,9 +445,40 @@ function renderEnding() {
   if (b.comparisons.length) d.append(table("The class and the reference", b.comparisons.map((c) => [c.label, c.yours, c.real]), b.reference_label));
   if (b.timeline.length) d.append(table("Timeline", b.timeline.map((t) => [t.label, t.yours, t.real]), b.reference_label));
   d.append(el("h3", "To talk about"));
+  for (const group of b.scene_questions || []) {
+    d.append(el("h4", group.scene));
+    const list = el("ul", undefined, "questions");
+    for (const question of group.questions) list.append(el("li", question));
+    d.append(list);
+  }
+  if ((b.scene_questions || []).length) d.append(el("h4", "After the session"));
   const ul = el("ul", undefined, "questions");
   for (const question of b.questions) ul.append(el("li", question));
   d.append(ul);
+  if ((b.facts || []).length || (b.sources || []).length) {
+    const button = el("button", b.facts_title, "reading-button");
+    button.type = "button";
+    button.id = "facts-button";
+    button.setAttribute("aria-controls", "facts-panel");
+    button.setAttribute("aria-expanded", String(opened.facts));
+    const panel = el("section", undefined, "reading-panel");
+    panel.id = "facts-panel";
+    panel.setAttribute("aria-label", b.facts_title);
+    panel.hidden = !opened.facts;
+    if (b.facts.length) panel.append(factList(b.facts));
+    if (b.sources.length) {
+      panel.append(el("h3", "Sources"));
+      const list = el("ul", undefined, "sources");
+      for (const src of b.sources) {
+        const li = el("li", src.citation);
+        if (src.reliability) li.append(el("span", src.reliability, "reliability"));
+        list.append(li);
+      }
+      panel.append(list);
+    }
+    button.addEventListener("click", () => toggle("facts", button, panel));
+    d.append(button, panel);
+  }
 }
 
 function table(caption, rows, reference) {

@@ -1,10 +1,11 @@
-"""A dialog that shows a piece of text: how to play, the mission log."""
+"""A dialog that shows a piece of text: how to play, the mission log, history notes, the glossary."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from rich.console import RenderableType
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -29,7 +30,7 @@ class TextModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide"):
-            yield Static(self._title, classes="dialog-title")
+            yield Static(Text(self._title), classes="dialog-title")  # titles can carry story words
             with VerticalScroll(classes="dialog-scroll", id="text-scroll"):
                 yield Static(self._body)
             with Horizontal(classes="dialog-buttons"):

@@ -1,4 +1,5 @@
-"""The debrief at an ending: outcome, your timeline beside the real one, meter charts, the facts.
+"""The debrief at an ending: outcome, the story's summary of the run, your timeline beside the real one,
+meter charts; the full fact list with its sources is one key away (f).
 
 The figures come from ``engine.debrief.build_debrief`` and the words from
 ``present.debrief``, so they match line mode and the classroom; this screen only
@@ -20,6 +21,8 @@ from textual.widgets import Button, Footer, Static
 from ...engine.debrief import build_debrief
 from ...engine.game import Game
 from ...present.debrief import DebriefRows, debrief_rows
+from ...present.reference import FACTS_TITLE
+from ..reference import facts_text
 from ..text import story_text
 from ..widgets.meter_chart import MeterChart
 
@@ -55,6 +58,7 @@ class DebriefScreen(Screen[None]):
         Binding("r", "replay", "Replay"),
         Binding("n", "app.new_game", "New game"),
         Binding("u", "undo", "Undo"),
+        Binding("f", "facts", "Facts"),
         Binding("escape", "app.to_title", "Title"),
         Binding("q", "app.request_quit", "Quit"),
         Binding("up", "scroll('up')", "Scroll up", show=False),
@@ -81,6 +85,13 @@ class DebriefScreen(Screen[None]):
         game = self.game
         with VerticalScroll(id="debrief"):
             yield Static(Text(f"{rows.kind.upper()} · {rows.title}"), id="outcome", classes=f"-{d.ending.type}")
+            if rows.points:
+                yield Static(Text(rows.points_heading), classes="debrief-heading")
+                summary = Text()
+                for i, point in enumerate(rows.points):
+                    summary.append("\n• " if i else "• ")
+                    summary.append_text(story_text(point))
+                yield Static(summary, id="debrief-points", classes="debrief-text")
             yield Static(story_text(d.ending.text), classes="debrief-text")
             yield Static(rows.summary, classes="debrief-summary", markup=False)
             if d.ending.debrief:
@@ -98,19 +109,12 @@ class DebriefScreen(Screen[None]):
                     continue
                 points = [(t, v[meter.name]) for t, v in d.samples if meter.name in v]
                 yield MeterChart(meter, points, classes="debrief-chart")
-            if d.facts:
-                yield Static("The record", classes="debrief-heading")
-                facts = Text()
-                for i, (fid, fact) in enumerate(d.facts):
-                    if i:
-                        facts.append("\n")
-                    facts.append(f"[{fid}] ", style="bold")
-                    facts.append(fact)
-                yield Static(facts, classes="debrief-text")
         with Horizontal(id="debrief-buttons"):
             yield Button("Replay", id="replay", variant="primary")
             yield Button("New game", id="new")
             yield Button("Undo last choice", id="undo", disabled=not game.can_undo)
+            if rows.facts or rows.sources:
+                yield Button("Facts and sources", id="facts")
             yield Button("Title", id="title")
         yield Footer()
 
@@ -118,7 +122,12 @@ class DebriefScreen(Screen[None]):
         self.query_one("#replay", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        actions = {"replay": self.action_replay, "new": self.voskhod.new_game, "undo": self.action_undo}
+        actions = {
+            "replay": self.action_replay,
+            "new": self.voskhod.new_game,
+            "undo": self.action_undo,
+            "facts": self.action_facts,
+        }
         actions.get(event.button.id or "", self.voskhod.action_to_title)()
 
     def action_scroll(self, how: str) -> None:
@@ -128,6 +137,11 @@ class DebriefScreen(Screen[None]):
 
     def action_replay(self) -> None:
         self.voskhod.new_game(seed=self.game.seed)
+
+    def action_facts(self) -> None:
+        from ..modals.text_modal import TextModal
+
+        self.app.push_screen(TextModal(FACTS_TITLE, facts_text(self.rows.facts, self.rows.sources)))
 
     def action_undo(self) -> None:
         self.voskhod.action_undo()

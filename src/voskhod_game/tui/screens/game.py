@@ -22,6 +22,8 @@ from ...engine.views import ChoiceResult, View
 from ...present.choices import choice_line
 from ...present.durations import format_duration
 from ...present.events import HEADING, announcements, gravest
+from ...present.reference import GLOSSARY_TITLE, NOTES_TITLE, basis_label, has_notes, notes_of
+from ..reference import glossary_text, notes_text
 from ..text import story_text
 from ..widgets.choices import ChoiceList
 from ..widgets.meters import MetersPanel
@@ -56,9 +58,11 @@ class GameScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(str(n), f"choose({n})", f"Choice {n}", show=False) for n in range(1, 10)),
         Binding("s", "app.save", "Save"),
-        Binding("l", "app.load", "Load"),
+        Binding("l", "app.load", "Load", show=False),  # in the palette and the keys list; the footer keeps 80 columns
         Binding("u", "app.undo", "Undo"),
         Binding("m", "mission_log", "Log"),
+        Binding("h", "notes", "Notes"),
+        Binding("g", "glossary", "Glossary"),
         Binding("pageup", "scroll_story(-1)", "Scroll up", show=False, priority=True),
         Binding("pagedown", "scroll_story(1)", "Scroll down", show=False, priority=True),
         Binding("escape", "app.to_title", "Title"),
@@ -99,7 +103,7 @@ class GameScreen(Screen[None]):
                 yield self._meters
                 with self._log:
                     yield self._log_text
-        yield Footer()
+        yield Footer(compact=True)  # every key of the game fits in 80 columns
 
     def can_take(self, game: Game) -> bool:
         """Whether this screen can show ``game`` in place: the same meters, so the same rows."""
@@ -142,6 +146,13 @@ class GameScreen(Screen[None]):
             text.append("\n\n")
         if view.title:
             text.append(view.title + "\n", style="bold underline")
+        tag, notes = basis_label(view.basis), has_notes(view)
+        if tag:
+            text.append(tag, style="dim italic")
+        if notes:
+            text.append("  (h: notes)" if tag else "(h: history notes)", style="dim")
+        if tag or notes:
+            text.append("\n")
         text.append_text(story_text(view.text))
         self._pane.show(text)
 
@@ -212,6 +223,18 @@ class GameScreen(Screen[None]):
             pane.scroll_page_up()
         else:
             pane.scroll_page_down()
+
+    def action_notes(self) -> None:
+        from ..modals.text_modal import TextModal
+
+        view = self.game.view()
+        title = f"{NOTES_TITLE}: {view.title}" if view.title else NOTES_TITLE
+        self.app.push_screen(TextModal(title, notes_text(notes_of(view))))
+
+    def action_glossary(self) -> None:
+        from ..modals.text_modal import TextModal
+
+        self.app.push_screen(TextModal(GLOSSARY_TITLE, glossary_text(self.game.glossary(), self.game.view().terms)))
 
     def action_mission_log(self) -> None:
         from ..modals.text_modal import TextModal
