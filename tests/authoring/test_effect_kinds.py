@@ -70,3 +70,13 @@ def test_a_whole_value_computed_while_playing_is_stored(clean_story: Path) -> No
     result = game.choose("fetch_oil")
     assert not [e for e in result.events if e.kind == "error"]
     assert game.run.flags["attempts"] == 10
+
+
+def test_a_text_value_is_not_taken_for_a_whole_number(clean_story: Path) -> None:
+    edit(clean_story, "story.yaml", COUNTER, COUNTER + "  keeper: Nobody\n")
+    edit(clean_story, "1_harbour.yaml", "effects: [lamp_oil += 30]", "effects: [lamp_oil += 30, 'keeper = \"Ada\"']")
+    edit(clean_story, "2_tower.yaml", "The reservoir is {lamp_oil}% full.", "{keeper} checks the reservoir.")
+    assert [d.format() for d in check_dir(clean_story) if d.severity == "error"] == []
+    game = Game.new(load_story(clean_story), seed=1)
+    game.choose("fetch_oil")
+    assert game.run.flags["keeper"] == "Ada"

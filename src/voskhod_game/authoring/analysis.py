@@ -63,6 +63,13 @@ class _Checker:
         self.flow = flow
         self.locate = Locator(story)
         self.manifest = story.root / MANIFEST
+        self._cycles: set[str] | None = None
+
+    def reentered(self, beat_id: str) -> bool:
+        """Whether a game can enter ``beat_id`` more than once (it lies on a cycle of the story graph)."""
+        if self._cycles is None:
+            self._cycles = beats_on_cycles(self.story)
+        return beat_id in self._cycles
 
     def warn(self, code: str, message: str, where: Where, hint: str, owner: Owner = None) -> Found:
         """A warning, with the beat (and choice index) it is about, whose ``ignore:`` may accept it."""
@@ -81,7 +88,9 @@ class _Checker:
         for beat in story.beats.values():
             if not flow.reachable(beat.id):
                 leads_here = any(
-                    o.target == beat.id for b in story.beats.values() for c in b.choices for o in _outcomes(c)
+                    o.target == beat.id
+                    for b in story.beats.values()
+                    for o in [*(r.outcome for r in b.route), *(o for c in b.choices for o in _outcomes(c))]
                 )
                 hint = (
                     "every choice that leads here has a condition that can never be true on the way (see W404)"
@@ -159,15 +168,23 @@ class _Checker:
                             "use a value below 1, or make the chance outcome the choice's own outcome",
                             (beat.id, i),
                         )
-            if self.can_strand(beat.choices, state.values, truths):
-                never = all(t == FALSE for t in truths)
+            # A once-only choice is gone after its first use: on a beat the player can come
+            # back to, it cannot be counted on to keep the beat open.
+            kept = [
+                (c, t) for c, t in zip(beat.choices, truths, strict=True) if not (c.once and self.reentered(beat.id))
+            ]
+            used_up = len(kept) < len(beat.choices)
+            if beat.choices and self.can_strand(tuple(c for c, _ in kept), state.values, [t for _, t in kept]):
+                never = all(t == FALSE for _, t in kept) and not used_up
                 conditions = ", ".join(f"`{c.condition.source}`" for c in beat.choices if c.condition)
+                once = "once-only choices that can be used up" if used_up else ""
+                why = "; ".join(part for part in (conditions, once) if part)
                 yield self.warn(
                     "W403",
                     (
-                        f"beat `{beat.id}` is a dead end: every choice here is always disabled ({conditions})"
+                        f"beat `{beat.id}` is a dead end: every choice here is always disabled ({why})"
                         if never
-                        else f"beat `{beat.id}` can leave the player with every choice disabled ({conditions})"
+                        else f"beat `{beat.id}` can leave the player with every choice disabled ({why})"
                     ),
                     self.locate.beat(beat.id, "id"),
                     "add a choice without `if:` (wait, go back, give up), or make sure one condition always "
@@ -178,8 +195,14 @@ class _Checker:
     @staticmethod
     def can_strand(choices: tuple[Choice, ...], values: dict[str, Interval], truths: list[Interval]) -> bool:
         """True unless some choice is provably enabled: narrow the ranges by "every
-        condition is false" one after another; if nothing is left, one always holds."""
-        if not choices or any(c.condition is None for c in choices) or TRUE in truths:
+        condition is false" one after another; if nothing is left, one always holds.
+
+        ``choices`` are those that can be counted on (once-only ones the player may
+        have used up are left out by the caller): with none, the player can be stuck.
+        A fallback choice without a condition is open whenever nothing else is."""
+        if not choices:
+            return True
+        if any(c.condition is None for c in choices) or TRUE in truths:
             return False
         if complementary([c.condition.source for c in choices if c.condition is not None]):
             return False
@@ -364,6 +387,55 @@ class _Checker:
                     "write the words the player should read",
                     owner,
                 )
+
+
+def beats_on_cycles(story: Story) -> set[str]:
+    """Beats some path can return to: members of a strongly connected component
+    with more than one beat, or with an edge to itself (Tarjan, without recursion)."""
+    edges = {
+        b.id: [
+            o.target for o in [*(r.outcome for r in b.route), *(o for c in b.choices for o in _outcomes(c))] if o.target
+        ]
+        for b in story.beats.values()
+    }
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: set[str] = set()
+    for root in edges:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            targets = edges[node]
+            if i < len(targets):
+                work.append((node, i + 1))
+                nxt = targets[i]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if work and work[-1][0] != node:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or node in edges[node]:
+                    found.update(component)
+    return found
 
 
 def _outcomes(choice: Choice) -> list[Outcome]:

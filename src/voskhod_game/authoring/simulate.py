@@ -29,6 +29,7 @@ machine is paid once per block, not once per run.
 
 from __future__ import annotations
 
+import functools
 import math
 import multiprocessing
 import operator
@@ -338,22 +339,14 @@ def simulate_random(
     max_steps: int = DEFAULT_MAX_STEPS,
     progress: Progress | None = None,
     jobs: int = 1,
+    strategy: str = "random",
 ) -> Report:
-    """``runs`` seeded play-throughs preferring the least-taken choice."""
-    return _simulate_runs(story, runs, seed, "random", max_steps, progress, jobs)
+    """``runs`` seeded play-throughs preferring the least-taken choice (``strategy`` random or cautious)."""
+    return _simulate_runs(story, runs, seed, strategy, max_steps, progress, jobs)
 
 
-def simulate_cautious(
-    story: Story,
-    runs: int,
-    seed: int = 0,
-    *,
-    max_steps: int = DEFAULT_MAX_STEPS,
-    progress: Progress | None = None,
-    jobs: int = 1,
-) -> Report:
-    """Like :func:`simulate_random`, but never taking a choice that can lose at once while a safe one is open."""
-    return _simulate_runs(story, runs, seed, "cautious", max_steps, progress, jobs)
+simulate_cautious = functools.partial(simulate_random, strategy="cautious")
+simulate_cautious.__doc__ = "Random runs that never take a choice that can lose at once while a safe one is open."
 
 
 def _simulate_runs(
@@ -537,22 +530,55 @@ def simulate_exhaustive(
                 except (ArithmeticError, TypeError):
                     p = 0.0
                 branches = [b for b, possible in ((False, p < 1), (True, p > 0)) if possible]
+            weighted = sum(1 for b in choice.branches if b.condition is None) > 1
             for branch in branches:
-                game.rewind(here)
-                tally.choice_hits[step] += 1
-                game.choose(choice.id, force_chance=branch)
-                path = (*node.path, step + ("!" if branch else ""))
-                if game.ended:
-                    tally.ended(game)
-                    runs += 1
-                else:
-                    stack.append(_Node(game.checkpoint(), path, node.depth + 1))
+                seen_after: set[tuple[Any, ...]] = set()
+                for dice in _dice_probes(weighted, here.run.rng):
+                    game.rewind(here)
+                    game.run.rng = dice
+                    game.choose(choice.id, force_chance=branch)
+                    after = (game.ending_id, _state_key(game, reads_elapsed, reads_visits))
+                    if after in seen_after:
+                        continue  # this roll of the dice picked an outcome already explored
+                    seen_after.add(after)
+                    tally.choice_hits[step] += 1
+                    path = (*node.path, step + ("!" if branch else "") + _outcome_mark(game, weighted))
+                    if game.ended:
+                        tally.ended(game)
+                        runs += 1
+                    else:
+                        stack.append(_Node(game.checkpoint(), path, node.depth + 1))
+                    if len(seen_after) >= len(choice.branches) > 0:
+                        break  # every outcome found
         if progress is not None and (len(visited) & 1023) == 0:
             progress(len(visited), max_states)
     if progress is not None:
         progress(len(visited), max_states)
     seconds = time.perf_counter() - started
     return tally.report("exhaustive", 0, runs, seconds, bound_hit=bound, states=len(visited))
+
+
+DICE_PROBES = 64  # rolls tried to find every weighted outcome of a choice (each ≥ ~7% is found surely)
+
+
+def _dice_probes(weighted: bool, dice: int) -> list[int]:
+    """The dice states to take a choice with: as they are, or for several weighted outcomes, a
+    fixed spread of states, so that each outcome with a fair weight is rolled at least once.
+
+    The engine offers no way to force one of several weighted outcomes (it does for a
+    chance), and the search ignores the dice in its state key, so trying many rolls
+    and keeping each distinct result explores the outcomes without knowing how they
+    are picked. An outcome of tiny weight may be missed; random runs still find it.
+    """
+    if not weighted:
+        return [dice]
+    return [Rng.from_seed(k).state for k in range(DICE_PROBES)]
+
+
+def _outcome_mark(game: Game, weighted: bool) -> str:
+    """``#N`` for the recorded outcome of a choice with several weighted outcomes, in a path."""
+    history = game.run.history
+    return f"#{history[-1].outcome}" if weighted and history else ""
 
 
 def _story_reads(story: Story, *words: str) -> bool:

@@ -1401,6 +1401,8 @@ def fit_effect(effect: Assignment, flags: dict[str, Flag]) -> Assignment:
                 f"write `{name} = true` or `{name} = false`",
             )
         return effect
+    if not isinstance(flag.default, int):
+        return effect  # a text value: the expression compiler keeps text and numbers apart
     if op == "/":
         raise EffectMismatch(
             f"`{name}` holds whole numbers; `/=` can leave a fraction",
