@@ -109,6 +109,8 @@ def play_plain(story: Story, fsm: PlainFsm, runs: int, seed: int) -> None:
         while game["state"] in beats and steps < MAX_STEPS:
             values = game["values"]
             enabled = [c for c in beats[game["state"]].choices if c.condition is None or c.condition(values)]
+            if not enabled:  # a routing beat (no choices): the plain FSM models only choices, so the walk stops
+                break
             fsm.step(game, rng.choice(enabled).id)
             steps += 1
 

@@ -57,3 +57,13 @@ def mini_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def store(tmp_path: Path) -> SaveStore:
     return SaveStore(tmp_path / "saves")
+
+
+@pytest.fixture(autouse=True)
+def _game_speaks_english():
+    """Every test starts and ends with the game's words in English (a test may run ``--lang ru``)."""
+    from voskhod_game.i18n import set_language
+
+    set_language("en")
+    yield
+    set_language("en")

@@ -25,12 +25,12 @@ HISTORICAL_PATH = [
     "leave_roll", "stow",
     # retrofire
     "report_fail", "ask_manual", "rest_orbit", "hold_pasha", "align_careful", "zone_perm", "strap_in",
-    "count_aloud", "report_drag", "brace", "breathe", "look_out",
+    "count_aloud", "report_drag", "brace", "breathe",
     # taiga
-    "fire_bolts", "rock_it", "gather_wood", "key_morse", "wave_arms", "fetch_all", "strip_dry", "huddle",
+    "fire_bolts", "rock_it", "gather_wood", "small_fire", "key_morse", "wave_arms", "fetch_all", "strip_dry", "huddle",
     "go_meet", "hut_night", "ski",
     # epilogue
-    "call_home", "speak", "paint_hist",
+    "call_home", "speak", "paint",
 ]  # fmt: skip
 
 MAIN_SCENES = ["egress", "inflation", "spin", "retrofire", "taiga"]

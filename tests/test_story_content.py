@@ -49,6 +49,8 @@ def test_most_beats_offer_two_to_four_choices(s):
 
 def test_beat_texts_are_40_to_150_words_and_labels_short(s):
     for beat in s.beats.values():
+        if beat.is_route:
+            continue
         words = len(beat.text.split())
         assert 40 <= words <= 150, (beat.id, words)
         for choice in beat.choices:
@@ -117,5 +119,6 @@ def test_no_myth_appears_anywhere(s, pattern):
 
 def test_text_uses_only_emphasis_and_placeholders(s):
     for where, text in all_player_text(s):
-        assert "**" not in text, where
-        assert "<" not in text and "[" not in text, where
+        words = re.sub(r"\{[^{}]*\}", "", str(text))  # conditions and values may compare with `<`
+        assert "**" not in words, where
+        assert "<" not in words and "[" not in words, where

@@ -80,10 +80,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(with_command(list(sys.argv[1:] if argv is None else argv)))
     tolerant_streams()
+    from .commands.common import requested_language
+    from .i18n import _, set_language
+
+    set_language(requested_language(args)[0])  # the game's own words, once, for the whole run
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
-        print("\nInterrupted.", file=sys.stderr)
+        print("\n" + _("Interrupted."), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

@@ -13,6 +13,8 @@ from __future__ import annotations
 import unicodedata
 from typing import TextIO
 
+from .i18n import _
+
 MAX_CHOICE_DIGITS = 6  # no beat has a million choices; longer numbers are refused before int()
 MAX_SHOWN = 40  # characters of a player's word repeated back in a message
 
@@ -65,7 +67,11 @@ def choice_word(word: str) -> str:
     if not word.isdigit():  # text in any script: a choice id, a command, or nothing we know
         return word
     if not word.isdecimal():
-        raise NotAChoice(f"“{shorten(word)}” is not written with ordinary digits")
+        raise NotAChoice(_("“{word}” is not written with ordinary digits").format(word=shorten(word)))
     if len(word) > MAX_CHOICE_DIGITS:
-        raise NotAChoice(f"there is no choice number {shorten(word, 12)} ({len(word):,} digits)")
+        raise NotAChoice(
+            _("there is no choice number {number} ({digits:,} digits)").format(
+                number=shorten(word, 12), digits=len(word)
+            )
+        )
     return "".join(str(unicodedata.decimal(ch)) for ch in word)

@@ -20,6 +20,7 @@ from .engine.debrief import build_debrief
 from .engine.game import Game, GameError
 from .engine.saves import Autosaver, SaveError, SaveStore
 from .engine.views import ChoiceResult, View
+from .i18n import N_, _, ngettext
 from .line_input import NotAChoice, choice_word, clean, lenient, shorten
 from .present.choices import choice_line
 from .present.debrief import debrief_rows
@@ -53,7 +54,7 @@ from .story.model import Story
 if TYPE_CHECKING:
     from .watch import StoryWatcher
 
-HELP = """\
+HELP = N_("""\
 Commands:
   1, 2, 3 ...   take that choice
   save NAME     save the game in slot NAME
@@ -69,7 +70,35 @@ Commands:
   log           show the mission log
   new           start a new game
   help          this list
-  quit          leave (the game is autosaved after every choice)"""
+  quit          leave (the game is autosaved after every choice)""")
+
+# The commands in English, and the word for each in the player's language (both are understood).
+COMMAND_WORDS = {
+    "quit": N_("quit"),
+    "exit": N_("exit"),
+    "help": N_("help"),
+    "save": N_("save"),
+    "load": N_("load"),
+    "saves": N_("saves"),
+    "undo": N_("undo"),
+    "status": N_("status"),
+    "look": N_("look"),
+    "log": N_("log"),
+    "new": N_("new"),
+    "notes": N_("notes"),
+    "glossary": N_("glossary"),
+    "define": N_("define"),
+    "facts": N_("facts"),
+}
+
+
+def command_named(word: str) -> str:
+    """The English command a typed word names, in English or the current language; "" if none."""
+    word = word.lower()
+    if word in COMMAND_WORDS:
+        return word
+    return next((command for command, said in COMMAND_WORDS.items() if _(said).lower() == word), "")
+
 
 _STYLES = {"critical": "\x1b[1;31m", "warn": "\x1b[33m", "bold": "\x1b[1m", "dim": "\x1b[2m"}
 _RESET = "\x1b[0m"
@@ -123,7 +152,9 @@ class LineGame:
             return
         if view.scene_id != self._last_scene:
             self._last_scene = view.scene_id
-            heading = f"== Scene {view.scene_number}/{view.scene_count}: {view.scene_title} =="
+            heading = _("== Scene {number}/{count}: {title} ==").format(
+                number=view.scene_number, count=view.scene_count, title=view.scene_title
+            )
             self.say(self.style("bold", heading))
             self.say()
         if view.title:
@@ -140,7 +171,7 @@ class LineGame:
         status = self.status_line(view)
         if status:
             self.say(status)
-        self.say(f"Mission clock {view.clock.line()}")
+        self.say(_("Mission clock {clock}").format(clock=view.clock.line()))
         self.say()
         for c in view.choices:
             line = choice_line(c)
@@ -160,10 +191,10 @@ class LineGame:
         assert self.game is not None
         d = build_debrief(self.game)
         rows = debrief_rows(d, self.game.story)
-        self.say(self.style("bold", f"== THE END: {rows.title} ({rows.kind}) =="))
+        self.say(self.style("bold", _("== THE END: {title} ({kind}) ==").format(title=rows.title, kind=rows.kind)))
         self.say()
         self.para(d.ending.text)
-        self.say(self.style("bold", "Debrief"))
+        self.say(self.style("bold", _("Debrief")))
         self.say()
         if rows.points:
             self.say(f"{rows.points_heading}:")
@@ -176,20 +207,25 @@ class LineGame:
         if rows.comparisons:
             self.say(f"{rows.comparison_heading}:")
             for c in rows.comparisons:
-                self.say(f"  {c.label}: you {c.yours}, {rows.reference_label} {c.reference}")
+                self.say(
+                    "  "
+                    + _("{label}: you {yours}, {reference_label} {reference}").format(
+                        label=c.label, yours=c.yours, reference_label=rows.reference_label, reference=c.reference
+                    )
+                )
                 if c.note:
                     for block in wrapped(f"({c.note})", self.width, "      "):
                         self.say(block)
             self.say()
         if rows.timeline:
-            self.say(f"Timeline (yours / real, {rows.zone}):")
+            self.say(_("Timeline (yours / real, {zone}):").format(zone=rows.zone))
             for t in rows.timeline:
                 self.say(f"  {t.label}: {t.yours} / {t.reference} ({t.difference})")
             self.say()
         self.say(f"{rows.summary}.")
         if rows.facts or rows.sources:
-            self.say("Type `facts` for the full fact list with its sources.")
-        self.say("Type `new` to play again, `undo` to step back, or `quit`.")
+            self.say(_("Type `facts` for the full fact list with its sources."))
+        self.say(_("Type `new` to play again, `undo` to step back, or `quit`."))
         self.say()
 
     def show_status(self) -> None:
@@ -197,7 +233,7 @@ class LineGame:
         view = self.game.view()
         for m in view.visible_meters:
             self.say(f"  {meter_detail(m)}")
-        self.say(f"  Mission clock {view.clock.line()}")
+        self.say("  " + _("Mission clock {clock}").format(clock=view.clock.line()))
         self.say()
 
     # -- acting --------------------------------------------------------------
@@ -218,13 +254,13 @@ class LineGame:
         try:
             loaded = self.store.load(slot, self.story)
         except SaveError as exc:
-            self.say(f"Cannot load: {exc}")
+            self.say(_("Cannot load: {problem}").format(problem=exc))
             return False
         self.game = loaded.game
         self._last_scene = ""
-        self.say(f"Loaded “{loaded.info.slot}”.")
+        self.say(_("Loaded “{slot}”.").format(slot=loaded.info.slot))
         for warning in loaded.warnings:
-            self.say(f"Note: {warning}.")
+            self.say(_("Note: {warning}.").format(warning=warning))
         self.say()
         return True
 
@@ -241,17 +277,17 @@ class LineGame:
         words = line.split(maxsplit=1)
         if not words:
             return True
-        command, arg = words[0].lower(), (words[1].strip() if len(words) > 1 else "")
+        command, arg = command_named(words[0]), (words[1].strip() if len(words) > 1 else "")
         actions: dict[str, Callable[[str], bool | None]] = {
-            "quit": lambda _: False,
-            "exit": lambda _: False,
-            "help": lambda _: self.say(HELP + "\n"),
+            "quit": lambda _arg: False,
+            "exit": lambda _arg: False,
+            "help": lambda _arg: self.say(_(HELP) + "\n"),
             "save": self.cmd_save,
             "load": self.cmd_load,
             "saves": self.cmd_saves,
             "undo": self.cmd_undo,
-            "status": lambda _: self.show_status(),
-            "look": lambda _: self.show(),
+            "status": lambda _arg: self.show_status(),
+            "look": lambda _arg: self.show(),
             "log": self.cmd_log,
             "new": self.cmd_new,
             "notes": self.cmd_notes,
@@ -264,7 +300,7 @@ class LineGame:
         try:
             result = self.game.choose(choice_word(words[0]) if len(words) == 1 else line)
         except (GameError, NotAChoice) as exc:
-            self.say(f"{shorten(str(exc), 200)}. Type a choice number or `help`.")
+            self.say(_("{problem}. Type a choice number or `help`.").format(problem=shorten(str(exc), 200)))
             return True
         self.say()
         self.show_result(result)
@@ -275,38 +311,38 @@ class LineGame:
     def cmd_save(self, arg: str) -> None:
         assert self.game is not None
         if not arg:
-            self.say("Name the slot: `save NAME`.")
+            self.say(_("Name the slot: `save NAME`."))
             return
         try:
             info = self.store.save(arg, self.game)
         except SaveError as exc:
-            self.say(f"Not saved: {exc}")
+            self.say(_("Not saved: {problem}").format(problem=exc))
             return
-        self.say(f"Saved as “{info.slot}” ({info.path}).")
+        self.say(_("Saved as “{slot}” ({path}).").format(slot=info.slot, path=info.path))
 
     def cmd_load(self, arg: str) -> None:
         if not arg:
-            self.say("Name the slot: `load NAME` (see `saves`).")
+            self.say(_("Name the slot: `load NAME` (see `saves`)."))
             return
         if self.load(arg):
             self.show()
 
-    def cmd_saves(self, _: str) -> None:
+    def cmd_saves(self, _arg: str) -> None:
         infos = self.store.list()
         if not infos:
-            self.say(f"No saves yet in {self.store.directory}.")
+            self.say(_("No saves yet in {directory}.").format(directory=self.store.directory))
         for info in infos:
             self.say("  " + info.describe())
         self.say()
 
-    def cmd_undo(self, _: str) -> None:
+    def cmd_undo(self, _arg: str) -> None:
         assert self.game is not None
         try:
             self.game.undo()
         except GameError as exc:
-            self.say(f"Cannot undo: {exc}.")
+            self.say(_("Cannot undo: {problem}.").format(problem=exc))
             return
-        self.say("Undone.")
+        self.say(_("Undone."))
         self.say()
         self._last_scene = ""
         self.show()
@@ -318,9 +354,9 @@ class LineGame:
         label = basis_label(view.basis)
         if has_notes(view):
             return (
-                f"{label} · type `notes` for the history behind it"
+                _("{basis} · type `notes` for the history behind it").format(basis=label)
                 if label
-                else "Type `notes` for the history behind this passage."
+                else _("Type `notes` for the history behind this passage.")
             )
         return label
 
@@ -334,15 +370,15 @@ class LineGame:
         for fact in facts:
             self.item(fact.text)
             if fact.source:
-                self.item(f"Source: {fact.source}", "    ")
+                self.item(_("Source: {source}").format(source=fact.source), "    ")
 
-    def cmd_notes(self, _: str) -> None:
+    def cmd_notes(self, _arg: str) -> None:
         assert self.game is not None
         view = self.game.view()
         notes = notes_of(view)
-        self.say(self.style("bold", NOTES_TITLE + (f": {view.title}" if view.title else "")))
+        self.say(self.style("bold", _(NOTES_TITLE) + (f": {view.title}" if view.title else "")))
         if notes.empty:
-            self.say(NO_NOTES)
+            self.say(_(NO_NOTES))
             self.say()
             return
         if notes.basis:
@@ -352,14 +388,14 @@ class LineGame:
         self.fact_list(notes.facts)
         self.say()
 
-    def cmd_glossary(self, _: str) -> None:
+    def cmd_glossary(self, _arg: str) -> None:
         assert self.game is not None
         sections = glossary_sections(self.game.glossary(), self.game.view().terms)
         if not sections:
-            self.say(NO_GLOSSARY)
+            self.say(_(NO_GLOSSARY))
             self.say()
             return
-        self.say(self.style("bold", GLOSSARY_TITLE))
+        self.say(self.style("bold", _(GLOSSARY_TITLE)))
         for heading, entries in sections:
             self.say(f"{heading}:")
             for e in entries:
@@ -376,26 +412,30 @@ class LineGame:
         if found is not None:
             self.item(f"{found.term}: {found.definition}", "  ")
         elif not entries:
-            self.say(NO_GLOSSARY)
+            self.say(_(NO_GLOSSARY))
         else:
             close = closest_terms(entries, word)
-            maybe = f" Did you mean: {', '.join(close)}?" if close else ""
-            self.say(f"The glossary has no “{shorten(word, 60)}”.{maybe} Type `glossary` for every term.")
+            maybe = " " + _("Did you mean: {terms}?").format(terms=", ".join(close)) if close else ""
+            self.say(
+                _("The glossary has no “{word}”.{maybe} Type `glossary` for every term.").format(
+                    word=shorten(word, 60), maybe=maybe
+                )
+            )
         self.say()
 
-    def cmd_facts(self, _: str) -> None:
+    def cmd_facts(self, _arg: str) -> None:
         assert self.game is not None
         if self.game.ended:
             rows = debrief_rows(build_debrief(self.game), self.game.story)
-            facts, sources, title = rows.facts, rows.sources, FACTS_TITLE
+            facts, sources, title = rows.facts, rows.sources, _(FACTS_TITLE)
         else:
             facts = fact_rows(self.game.cited_facts())
-            sources, title = source_rows(tuple(self.game.story.sources.values())), FACTS_CITED
+            sources, title = source_rows(tuple(self.game.story.sources.values())), _(FACTS_CITED)
         self.say(self.style("bold", title))
         if facts:
             self.fact_list(facts)
         else:
-            self.say(NO_FACTS)
+            self.say(_(NO_FACTS))
         self.source_list(sources)
         self.say()
 
@@ -403,13 +443,13 @@ class LineGame:
         if not sources:
             return
         self.say()
-        self.say(self.style("bold", SOURCES_TITLE))
+        self.say(self.style("bold", _(SOURCES_TITLE)))
         for source in sources:
             self.item(source.citation)
             if source.reliability:
                 self.item(source.reliability, "    ")
 
-    def cmd_log(self, _: str) -> None:
+    def cmd_log(self, _arg: str) -> None:
         assert self.game is not None
         for entry in self.game.log:
             self.say(f"  {format_elapsed(entry.minute)}  {entry.text}")
@@ -426,8 +466,11 @@ class LineGame:
             self.say(
                 self.style(
                     "warn",
-                    f"! The edited story has {count} problem{'s' if count != 1 else ''}; "
-                    "still playing the previous version:",
+                    ngettext(
+                        "! The edited story has {count} problem; still playing the previous version:",
+                        "! The edited story has {count} problems; still playing the previous version:",
+                        count,
+                    ).format(count=count),
                 )
             )
             self.say(reloaded.report())
@@ -442,10 +485,10 @@ class LineGame:
         self._last_scene = ""
         self.show()
 
-    def cmd_new(self, _: str) -> None:
+    def cmd_new(self, _arg: str) -> None:
         self.game = Game.new(self.story, self.seed)
         self._last_scene = ""
-        self.say("A new game begins.")
+        self.say(_("A new game begins."))
         self.say()
         self.show()
 
@@ -474,7 +517,7 @@ def run_plain(
     if not session.start(load):
         return 1
     if watch is not None:
-        session.say(f"Watching {watch.root} for changes; save a scene file to reload it.")
+        session.say(_("Watching {root} for changes; save a scene file to reload it.").format(root=watch.root))
         session.say()
     while True:
         stdout.write("> ")
@@ -490,7 +533,7 @@ def run_plain(
         if watch is not None and watch.poll():
             session.hot_reload(watch)
         if not session.handle(line):
-            session.say(f"Goodbye. {autosave_state(session.autosaver)}")
+            session.say(_("Goodbye. {state}").format(state=autosave_state(session.autosaver)))
             return 0
 
 
@@ -502,7 +545,7 @@ def _wait_for_input(stdin: TextIO, session: LineGame, watch: StoryWatcher) -> No
         return  # not a real file (tests, some IDEs): reloads happen before each line instead
     while True:
         try:
-            ready, _, _ = select.select([fd], [], [], watch.interval)
+            ready, _w, _x = select.select([fd], [], [], watch.interval)
         except (OSError, ValueError):
             return  # select() does not work on this stream (Windows console): reload per line
         if ready:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .i18n import _
 from .story.diagnostics import Diagnostic
 from .story.loader import analyse_story, story_files
 from .story.model import Story
@@ -122,6 +123,8 @@ def carry_over(game: Game, story: Story) -> tuple[Game, str]:
     try:
         moved = Game.restore(story, game.snapshot())
     except GameError as exc:
-        return Game.new(story, game.seed), f"Reloaded; starting again from the beginning ({exc})."
+        return Game.new(story, game.seed), _("Reloaded; starting again from the beginning ({problem}).").format(
+            problem=exc
+        )
     where = moved.state.split(":", 1)[-1]
-    return moved, f"Reloaded the story; you are still at {where}."
+    return moved, _("Reloaded the story; you are still at {where}.").format(where=where)

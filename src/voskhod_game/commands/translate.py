@@ -3,6 +3,7 @@
     voskhod translate extract [DIR]        locales/story.pot: every text a player can see
     voskhod translate init LANG [DIR]      locales/LANG.po, ready for Poedit, Weblate or an editor
     voskhod translate update [DIR]         merge a changed story into every catalogue
+    voskhod translate game                 the game's own words: locales/messages.pot and each LANG.po
 
 ``voskhod check`` then reports missing and stale translations and broken ones.
 docs/translating.md takes a translator through it.
@@ -31,12 +32,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     init.add_argument("dir", nargs="?", metavar="DIR", help="story directory")
     update = actions.add_parser("update", help="merge a changed story into the template and every catalogue")
     update.add_argument("dir", nargs="?", metavar="DIR", help="story directory")
+    actions.add_parser(
+        "game",
+        help="refresh the game's own template (locales/messages.pot in the package) and merge it into each language",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..authoring import translate
 
+    if args.action == "game":
+        return run_game()
     story = load_or_report(story_arg(args, getattr(args, "dir", None)))
     if story is None:
         return 1
@@ -62,4 +69,18 @@ def run(args: argparse.Namespace) -> int:
         else:
             todo = w.new + w.stale
             print(f"{w.path}: {w.kept} translated, {w.stale} to check (source changed), {w.new} new; {todo} to do")
+    return 0
+
+
+def run_game() -> int:
+    """Extract the program's ``_()`` words from its source and merge them into every game catalogue."""
+    from ..authoring.game_words import update_game_catalogues
+
+    try:
+        written = update_game_catalogues()
+    except OSError as exc:
+        print(f"voskhod translate: cannot write ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    for path, done, todo in written:
+        print(f"{path}: {todo} texts" if path.suffix == ".pot" else f"{path}: {done} translated; {todo} to do")
     return 0

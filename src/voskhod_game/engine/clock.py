@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+from ..i18n import format_day
 from ..story.model import Clock
 
 
@@ -44,7 +45,7 @@ def clock_view(clock: Clock | None, minutes: float) -> ClockView:
         zones = tuple((z.label, (utc + timedelta(minutes=z.offset_minutes)).strftime("%H:%M")) for z in clock.zones)
     except OverflowError:
         return ClockView(minutes, format_elapsed(minutes), (), "")
-    return ClockView(minutes, format_elapsed(minutes), zones, utc.strftime("%d %b %Y").lstrip("0"))
+    return ClockView(minutes, format_elapsed(minutes), zones, format_day(utc.date()))
 
 
 def real_time(clock: Clock, minutes: float) -> datetime:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from ..i18n import NO, YES, _, format_day
 from ..story.expressions import EvaluationError
 from ..story.markup import format_value
 from ..story.model import Source
@@ -31,7 +32,7 @@ class ComparisonLine:
 
     def _text(self, value: float) -> str:
         if self.kind == "yes_no":
-            return "yes" if value else "no"
+            return _(YES) if value else _(NO)
         return f"{format_value(value, self.precision)} {self.unit}".strip()
 
     def yours_text(self) -> str:
@@ -83,7 +84,7 @@ def _clock(game: Game, minute: float) -> str:
         first_day = (real_time(clock, 0) + timedelta(minutes=zone.offset_minutes)).date()
     except OverflowError:  # past the calendar's end (year 9999): the elapsed time still reads
         return format_elapsed(minute)
-    day = "" if when.date() == first_day else when.strftime("%d %b ").lstrip("0")
+    day = "" if when.date() == first_day else format_day(when.date(), with_year=False) + " "
     return f"{zone.label} {day}{when:%H:%M:%S}"
 
 

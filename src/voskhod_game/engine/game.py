@@ -14,6 +14,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import _
 from ..story.expressions import VISITS_KEY
 from ..story.model import ENDING_PREFIX, Beat, Choice, Scene, Story
 from ..story.text import Text
@@ -336,7 +337,7 @@ class Game:
             self.forced_chance = None
         if not fired:  # the Machine refused: nothing happened, so nothing to undo
             self.undo_stack.pop()
-            raise GameError(f"“{self.render(choice.label)}” is not possible now")
+            raise GameError(_("“{choice}” is not possible now").format(choice=self.render(choice.label)))
         step = run.history[-1]  # take() records it; a limit that ended the game adds none
         outcome = choice.outcome if step.outcome == 0 else choice.outcome_at(step.outcome)
 
@@ -355,7 +356,7 @@ class Game:
             ref = f"{event.kind}:{event.meter}:{event.state}" if event.kind in ("threshold", "limit") else ""
             log.append(LogEntry(minute, "event", event.message, ref))
         if step.chance:
-            events.insert(0, Event("chance", "The odds went against you."))
+            events.insert(0, Event("chance", _("The odds went against you.")))
         ending = self.ending_view()
         if ending is not None:
             log.append(LogEntry(minute, "ending", ending.title, ending.id))
@@ -390,17 +391,21 @@ class Game:
         """
         self.route_hops = 0
         if not self.rules.fire(self, choice.id):
-            raise GameError(f"“{self.render(choice.label)}” is not possible now")
+            raise GameError(_("“{choice}” is not possible now").format(choice=self.render(choice.label)))
         return self.run.history[-1].chance
 
     def _open_choice(self, choice_id: str) -> Choice:
         beat = self.beat
         if beat is None:
-            raise GameError("the story has ended; start a new game or undo")
+            raise GameError(_("the story has ended; start a new game or undo"))
         choice = self._find(beat, choice_id)
         ok, reason = self.enabled(choice)
         if not ok:
-            raise GameError(f"“{self.render(choice.label)}” is not possible: {self.render(reason)}")
+            raise GameError(
+                _("“{choice}” is not possible: {reason}").format(
+                    choice=self.render(choice.label), reason=self.render(reason)
+                )
+            )
         return choice
 
     def _find(self, beat: Beat, choice_id: str) -> Choice:
@@ -412,7 +417,7 @@ class Game:
             index = int(choice_id) - 1
             if 0 <= index < len(visible):
                 return visible[index]
-        raise GameError(f"there is no choice “{choice_id}” here")
+        raise GameError(_("there is no choice “{choice}” here").format(choice=choice_id))
 
     def _sample(self) -> None:
         run = self.run
@@ -443,8 +448,8 @@ class Game:
         if not self.undo_stack:
             beat = self.beat
             if beat is not None and beat.no_return and self.run.history:
-                raise GameError("this is a point of no return: what is done cannot be undone")
-            raise GameError("nothing to undo")
+                raise GameError(_("this is a point of no return: what is done cannot be undone"))
+            raise GameError(_("nothing to undo"))
         self.run.rewind(self.undo_stack.pop())
         self.last_result = None
         self.changed()

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from transitions import Machine
 
+from ..i18n import _
 from ..story.expressions import CLOCK_NAME, Effects, EvaluationError, apply_op
 from ..story.model import (
     CHANCE_INDEX,
@@ -121,7 +122,7 @@ def pick_branch(branches: tuple[Branch, ...], game: Game) -> int:
                     weight = float(branch.weight(env))
                 except EVAL_ERRORS as exc:
                     weight = 0.0
-                    game.report(Event("error", f"weight could not be computed ({exc})"))
+                    game.report(Event("error", _("weight could not be computed ({problem})").format(problem=exc)))
             weighted.append((i, weight if math.isfinite(weight) and weight > 0 else 0.0))
     total = sum(w for _, w in weighted)
     if len(weighted) == 1 or total <= 0:
@@ -145,7 +146,7 @@ def rolled(choice: Choice, game: Game) -> bool:
         p = float(choice.chance.probability(game.env))
     except EVAL_ERRORS as exc:
         p = 0.0
-        game.report(Event("error", f"chance could not be computed ({exc})"))
+        game.report(Event("error", _("chance could not be computed ({problem})").format(problem=exc)))
     run = game.run
     run.rng, x = draw(run.rng)
     return x < p
@@ -206,7 +207,14 @@ def arrive(beat: Beat, game: Game) -> None:
     if beat.route:
         game.route_hops += 1
         if game.route_hops > MAX_ROUTE_HOPS:
-            game.report(Event("error", f"stopped after {MAX_ROUTE_HOPS} routing beats in a row at {beat.id}"))
+            game.report(
+                Event(
+                    "error",
+                    _("stopped after {count} routing beats in a row at {beat}").format(
+                        count=MAX_ROUTE_HOPS, beat=beat.id
+                    ),
+                )
+            )
             return
         game.rules.fire(game, ROUTE_TRIGGER)
 
@@ -243,7 +251,9 @@ def apply_effects(game: Game, effects: Effects) -> None:
             else:
                 value = run.flags[name] = kind(new)
         except (*EVAL_ERRORS, OverflowError) as exc:
-            game.report(Event("error", f"effect `{effect.source}` skipped ({exc})"))
+            game.report(
+                Event("error", _("effect `{effect}` skipped ({problem})").format(effect=effect.source, problem=exc))
+            )
             continue
         env[name] = value
 

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..i18n import _
 from ..story.model import ENDING_PREFIX, Story
 from .clock import format_elapsed
 from .game import Game, GameError
@@ -67,9 +68,11 @@ class SaveInfo:
 
     def describe(self) -> str:
         if not self.ok:
-            return f"{self.slot}: cannot be loaded: {self.problem}"
-        where = "ended" if self.ended else self.scene_title or self.beat
-        return f"{self.slot}: {self.story_title} · {where} · {self.mission_time} · saved {self.saved_at}"
+            return _("{slot}: cannot be loaded: {problem}").format(slot=self.slot, problem=self.problem)
+        where = _("ended") if self.ended else self.scene_title or self.beat
+        return _("{slot}: {title} · {where} · {time} · saved {saved_at}").format(
+            slot=self.slot, title=self.story_title, where=where, time=self.mission_time, saved_at=self.saved_at
+        )
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..i18n import N_, _
 from ..story.markup import format_value
 from .clock import ClockView
 from .reference import FactView
+
+# A meter's state in words, spelled out so it is not only a colour (every front end and the events use these).
+STATE_WORDS = {"ok": "", "warn": N_("WARN"), "critical": N_("CRITICAL")}
+
+
+def state_word(state: str) -> str:
+    """``WARN`` or ``CRITICAL`` in the current language; empty when the meter is fine."""
+    if state not in STATE_WORDS:
+        return state.upper()
+    return _(STATE_WORDS[state]) if STATE_WORDS[state] else ""
 
 
 @dataclass(frozen=True)
@@ -135,12 +146,12 @@ class LogEntry:
 
 
 def threshold_message(label: str, state: str) -> str:
-    return f"{label}: {state.upper()}"
+    return f"{label}: {state_word(state)}"
 
 
 def limit_message(label: str) -> str:
-    return f"{label} reached its limit"
+    return _("{meter} reached its limit").format(meter=label)
 
 
 def start_message(title: str) -> str:
-    return f"Mission start: {title}"
+    return _("Mission start: {title}").format(title=title)

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..engine.views import ChoiceView
+from ..i18n import N_, _
 from .durations import format_duration
 
-RISKY = "risky"
-UNAVAILABLE = "unavailable"
+RISKY = N_("risky")
+UNAVAILABLE = N_("unavailable")
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,8 @@ class ChoiceLine:
         """The choice as one plain line: ``2. Open the hatch (2 min) [risky]``."""
         cost = f" ({self.cost})" if self.cost else ""
         if not self.enabled:
-            return f"{self.number}. ({UNAVAILABLE}: {self.reason}) {self.label}{cost}"
-        risk = f" [{RISKY}]" if self.risky else ""
+            return f"{self.number}. ({_(UNAVAILABLE)}: {self.reason}) {self.label}{cost}"
+        risk = f" [{_(RISKY)}]" if self.risky else ""
         return f"{self.number}. {self.label}{cost}{risk}"
 
     @property

@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..engine.debrief import Debrief
+from ..i18n import N_, _, ngettext
 from ..story.model import Story
 from .durations import format_elapsed, signed_minutes
 from .endings import ending_kind
 from .reference import FactRow, SourceRow, fact_rows, source_rows, summary_points
 
 NOT_REACHED = "—"
-ELAPSED_ZONE = "time since the start"
+ELAPSED_ZONE = N_("time since the start")
 
 
 @dataclass(frozen=True)
@@ -53,22 +54,25 @@ class DebriefRows:
 
     @property
     def points_heading(self) -> str:
-        return f"Your run against {self.reference_label}"
+        return _("Your run against {reference}").format(reference=self.reference_label)
 
     @property
     def comparison_heading(self) -> str:
-        return f"Your run beside {self.reference_label}"
+        return _("Your run beside {reference}").format(reference=self.reference_label)
 
     @property
     def timeline_heading(self) -> str:
-        return f"Your timeline and the real one ({self.zone})"
+        return _("Your timeline and the real one ({zone})").format(zone=self.zone)
 
     @property
     def summary(self) -> str:
         """``Mission time T+03:12:00 · 14 choices · cause: hypoxia``."""
-        parts = [f"Mission time {self.mission_time}", f"{self.choices} choice{'s' if self.choices != 1 else ''}"]
+        parts = [
+            _("Mission time {time}").format(time=self.mission_time),
+            ngettext("{n} choice", "{n} choices", self.choices).format(n=self.choices),
+        ]
         if self.cause:
-            parts.append(f"cause: {self.cause}")
+            parts.append(_("cause: {cause}").format(cause=self.cause))
         return " · ".join(parts)
 
 
@@ -83,7 +87,7 @@ def debrief_rows(debrief: Debrief, story: Story) -> DebriefRows:
         kind=ending_kind(ending.type),
         title=ending.title,
         reference_label=story.reference_label,
-        zone=zone or ELAPSED_ZONE,
+        zone=zone or _(ELAPSED_ZONE),
         comparisons=tuple(ComparisonRow(c.label, c.yours_text(), c.real_text(), c.note) for c in debrief.comparisons),
         timeline=tuple(
             TimelineRow(

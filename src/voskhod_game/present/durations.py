@@ -8,6 +8,7 @@ re-exported here so front ends import every time format from one module.
 from __future__ import annotations
 
 from ..engine.clock import format_elapsed
+from ..i18n import _, ngettext
 from ..story.text import format_duration
 
 __all__ = ["format_duration", "format_elapsed", "log_time", "signed_minutes", "span"]
@@ -23,16 +24,17 @@ def span(minutes: float) -> str:
     """A rough length of time: ``4 min``, ``3 h``, ``56 days`` (for differences, not costs)."""
     whole = round(abs(minutes))
     if whole < 120:
-        return f"{whole} min"
+        return _("{n} min").format(n=whole)
     if whole < 48 * 60:
-        return f"{round(whole / 60)} h"
-    return f"{round(whole / 1440)} days"
+        return _("{n} h").format(n=round(whole / 60))
+    days = round(whole / 1440)
+    return ngettext("{n} day", "{n} days", days).format(n=days)
 
 
 def signed_minutes(minutes: float | None) -> str:
     """How a milestone compares with the real one: ``on time``, ``4 min late``, ``not reached``."""
     if minutes is None:
-        return "not reached"
+        return _("not reached")
     if abs(minutes) < 0.5:
-        return "on time"
-    return f"{span(minutes)} {'late' if minutes > 0 else 'early'}"
+        return _("on time")
+    return (_("{span} late") if minutes > 0 else _("{span} early")).format(span=span(minutes))

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..engine.views import ChoiceResult, Event
+from ..i18n import N_
 from .durations import format_duration
 
 Severity = Literal["information", "warning", "error"]
 
 ANNOUNCED = frozenset({"chance", "threshold", "limit", "error"})
-HEADING = "What happened"  # over a group of announcements shown together (the TUI's notification)
+HEADING = N_("What happened")  # over a group of announcements shown together (the TUI's notification)
 SEVERITIES: tuple[Severity, ...] = ("information", "warning", "error")
 
 

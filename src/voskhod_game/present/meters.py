@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..engine.views import MeterView
+from ..engine.views import STATE_WORDS, MeterView, state_word
+from ..i18n import N_, _
 
-STATE_WORDS = {"ok": "", "warn": "WARN", "critical": "CRITICAL"}
-
-
-def state_word(state: str) -> str:
-    """``WARN`` or ``CRITICAL``; empty when the meter is fine."""
-    return STATE_WORDS.get(state, state.upper())
+__all__ = ["STATE_WORDS", "meter_detail", "meter_status", "state_word", "status_line", "status_parts"]
+STATE_NAMES = {"ok": N_("ok"), "warn": N_("warn"), "critical": N_("critical")}
 
 
 def meter_status(meter: MeterView) -> str:
@@ -32,11 +29,20 @@ def status_parts(meters: Sequence[MeterView]) -> list[tuple[str, str]]:
 
 def status_line(meters: Sequence[MeterView]) -> str:
     """Every visible meter on one line: ``Oxygen 17 min | Heart rate 130 bpm [WARN]``."""
-    return " | ".join(text for text, _ in status_parts(meters))
+    return " | ".join(text for text, _state in status_parts(meters))
 
 
 def meter_detail(meter: MeterView) -> str:
     """Everything about a meter in one line: value, state, rate and range."""
-    rate = f", {meter.rate:+g}/min" if meter.rate else ""
+    rate = _(", {rate}/min").format(rate=f"{meter.rate:+g}") if meter.rate else ""
     unit = f" {meter.unit}" if meter.unit else ""
-    return f"{meter.label}: {meter.display} ({meter.state}{rate}; range {meter.min:g}–{meter.max:g}{unit})"
+    state = _(STATE_NAMES[meter.state]) if meter.state in STATE_NAMES else meter.state
+    return _("{label}: {value} ({state}{rate}; range {low}–{high}{unit})").format(
+        label=meter.label,
+        value=meter.display,
+        state=state,
+        rate=rate,
+        low=f"{meter.min:g}",
+        high=f"{meter.max:g}",
+        unit=unit,
+    )

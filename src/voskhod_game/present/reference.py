@@ -15,40 +15,41 @@ from dataclasses import dataclass
 
 from ..engine.reference import FactView, TermView
 from ..engine.views import View
+from ..i18n import N_, _
 from ..story.model import Source
 from .text import paragraphs
 
 BASIS_LABELS = {
-    "record": "From the record",
-    "dramatised": "Dramatised from the record",
-    "invented": "Invented for the game",
+    "record": N_("From the record"),
+    "dramatised": N_("Dramatised from the record"),
+    "invented": N_("Invented for the game"),
 }
 BASIS_MEANINGS = {
-    "record": "This passage tells what the record says happened.",
-    "dramatised": "This passage is based on the record, with words and details imagined.",
-    "invented": "This passage was made up for the game; it did not happen.",
+    "record": N_("This passage tells what the record says happened."),
+    "dramatised": N_("This passage is based on the record, with words and details imagined."),
+    "invented": N_("This passage was made up for the game; it did not happen."),
 }
 
-NOTES_TITLE = "History notes"
-NO_NOTES = "This passage has no history notes."
-GLOSSARY_TITLE = "Glossary"
-IN_THIS_PASSAGE = "In this passage"
-OTHER_TERMS = "All the other terms"
-ALL_TERMS = "All terms"
-NO_GLOSSARY = "This story has no glossary."
-FACTS_TITLE = "The record: facts and their sources"
-FACTS_CITED = "Facts behind the passages you played"
-NO_FACTS = "The passages you played cite no facts."
-SOURCES_TITLE = "Sources"
+NOTES_TITLE = N_("History notes")
+NO_NOTES = N_("This passage has no history notes.")
+GLOSSARY_TITLE = N_("Glossary")
+IN_THIS_PASSAGE = N_("In this passage")
+OTHER_TERMS = N_("All the other terms")
+ALL_TERMS = N_("All terms")
+NO_GLOSSARY = N_("This story has no glossary.")
+FACTS_TITLE = N_("The record: facts and their sources")
+FACTS_CITED = N_("Facts behind the passages you played")
+NO_FACTS = N_("The passages you played cite no facts.")
+SOURCES_TITLE = N_("Sources")
 
 
 def basis_label(basis: str) -> str:
     """The small tag beside a beat: ``From the record``; empty when the writer did not say."""
-    return BASIS_LABELS.get(basis, "")
+    return _(BASIS_LABELS[basis]) if basis in BASIS_LABELS else ""
 
 
 def basis_meaning(basis: str) -> str:
-    return BASIS_MEANINGS.get(basis, "")
+    return _(BASIS_MEANINGS[basis]) if basis in BASIS_MEANINGS else ""
 
 
 def citation(source: Source) -> str:
@@ -123,8 +124,8 @@ def glossary_sections(
     first = tuple(by_term[t] for t in here if t in by_term)
     rest = tuple(sorted((e for e in entries if e.term not in here), key=lambda e: e.term.casefold()))
     if not first:
-        return ((ALL_TERMS, rest),)
-    return ((IN_THIS_PASSAGE, first), (OTHER_TERMS, rest)) if rest else ((IN_THIS_PASSAGE, first),)
+        return ((_(ALL_TERMS), rest),)
+    return ((_(IN_THIS_PASSAGE), first), (_(OTHER_TERMS), rest)) if rest else ((_(IN_THIS_PASSAGE), first),)
 
 
 def find_term(entries: tuple[TermView, ...], word: str) -> TermView | None:

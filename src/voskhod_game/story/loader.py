@@ -1294,11 +1294,12 @@ class _Loader:
             if fmt.unit and meter is None:
                 raise ExpressionError("`:unit` needs a meter's name, such as `{oxygen:unit}`", offset)
             precision, unit = (meter.precision, meter.unit) if meter is not None else (0, "")
+            lang = self.lang if self.catalogue is not None else ""  # numbers as the language writes them
             fn = compiled.fn
 
             def shown(env: Any) -> str:
                 try:
-                    return show(fn(env), fmt, precision, unit)
+                    return show(fn(env), fmt, precision, unit, lang)
                 except (ArithmeticError, TypeError, ValueError, KeyError):
                     return "?"
 

@@ -30,6 +30,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import N_, NO, SOURCE_LANGUAGE, YES, format_number, language, translator
 from .markup import format_value
 
 MAX_DEPTH = 4  # how deeply conditions and variants may nest
@@ -349,30 +350,40 @@ def _variants(offset: int, mode: str, alternatives: list[Render]) -> Render:
 
 
 # -- showing values ------------------------------------------------------------------------
-def format_duration(minutes: float) -> str:
-    """Minutes as a player reads a length of time: ``45 s``, ``13 min 13 s``, ``2 h 5 min``."""
+def format_duration(minutes: float, lang: str | None = None) -> str:
+    """Minutes as a player reads a length of time: ``45 s``, ``13 min 13 s``, ``2 h 5 min``.
+
+    In ``lang`` (the game's current language when None): ``13 мин 13 с`` in Russian.
+    """
     if minutes <= 0:
         return ""
+    tr = translator(language() if lang is None else lang).gettext
     seconds = round(minutes * 60)
     whole, rest = divmod(seconds, 60)
     if not whole:
-        return f"{rest} s"
+        return tr(N_("{n} s")).format(n=rest)
     if whole >= 60 and not rest:
         hours, mins = divmod(whole, 60)
-        return f"{hours} h {mins} min" if mins else f"{hours} h"
-    return f"{whole} min {rest} s" if rest else f"{whole} min"
+        h = tr(N_("{n} h")).format(n=hours)
+        return h + " " + tr(N_("{n} min")).format(n=mins) if mins else h
+    m = tr(N_("{n} min")).format(n=whole)
+    return m + " " + tr(N_("{n} s")).format(n=rest) if rest else m
 
 
-def show(value: Any, fmt: Format, precision: int, unit: str) -> str:
-    """``value`` shown with ``fmt``; ``precision`` and ``unit`` are the meter's, if it is one."""
-    if fmt.word == "yesno":
-        return "yes" if value else "no"
+def show(value: Any, fmt: Format, precision: int, unit: str, lang: str = "") -> str:
+    """``value`` shown with ``fmt``; ``precision`` and ``unit`` are the meter's, if it is one.
+
+    ``lang`` is the story's language (empty: its own): Russian writes ``3,5`` and ``да``;
+    the story's own language is shown exactly as before.
+    """
+    if fmt.word == "yesno" or isinstance(value, bool):
+        return translator(lang or SOURCE_LANGUAGE).gettext(YES if value else NO)
     if fmt.word == "duration":
-        return format_duration(float(value))
-    if isinstance(value, str | bool):
+        return format_duration(float(value), lang or SOURCE_LANGUAGE)
+    if isinstance(value, str):
         return format_value(value)
     decimals = precision if fmt.decimals is None else min(fmt.decimals, MAX_DECIMALS)
     if fmt.decimals is None and precision == 0 and isinstance(value, float) and not value.is_integer():
         decimals = 0  # a meter shown whole; an expression rounds the same way unless a format asks
-    text = format_value(value, decimals)
+    text = format_number(value, decimals, lang) if lang else format_value(value, decimals)
     return f"{text}\u00a0{unit}" if fmt.unit and unit else text  # a no-break space: "70 %" never splits

@@ -25,6 +25,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
+from ..i18n import _
 from .settings import Settings, load_settings, save_settings
 from .themes import DEFAULT_THEME, HIGH_CONTRAST_THEME, OWN_THEMES
 
@@ -151,8 +152,8 @@ class VoskhodApp(App[int]):
             more = f"\n(and {count - 1} more: `voskhod check` lists them)" if count > 1 else ""
             self.notify(
                 f"{first.path.name}:{first.line}:{first.col} {first.code} {first.message}{more}\n"
-                "Still playing the previous version.",
-                title="The edited story does not load",
+                + _("Still playing the previous version."),
+                title=_("The edited story does not load"),
                 severity="error",
                 timeout=15,
                 markup=False,
@@ -172,13 +173,13 @@ class VoskhodApp(App[int]):
             from .screens.game import GameScreen
 
             self.game, message = carry_over(self.game, story)
-            self.notify(message, title="Story reloaded", markup=False)
+            self.notify(message, title=_("Story reloaded"), markup=False)
             if isinstance(screen, GameScreen) and not self.game.ended and screen.can_take(self.game):
                 screen.take_over(self.game)  # the same screen shows the new text: no new screen to build
             elif isinstance(screen, (GameScreen, DebriefScreen)):
                 self.show_game(self.game)
         else:
-            self.notify("The story was reloaded.", title="Story reloaded", markup=False)
+            self.notify(_("The story was reloaded."), title=_("Story reloaded"), markup=False)
 
     def reload_story(self, *, watched: bool = False) -> None:
         """Read the story again in a thread; the result comes back as :class:`StoryReloaded`."""
@@ -264,7 +265,7 @@ class VoskhodApp(App[int]):
             return
         info = self.store.latest_autosave(story)
         if info is None:
-            self.notify("There is no autosave yet: start a new game.", severity="warning", markup=False)
+            self.notify(_("There is no autosave yet: start a new game."), severity="warning", markup=False)
             return
         self.load_slot(info.slot)
 
@@ -277,11 +278,11 @@ class VoskhodApp(App[int]):
         try:
             loaded = self.store.load(slot, story)
         except SaveError as exc:
-            self.notify(str(exc), title="Cannot load", severity="error", timeout=8, markup=False)
+            self.notify(str(exc), title=_("Cannot load"), severity="error", timeout=8, markup=False)
             return False
         for warning in loaded.warnings:
-            self.notify(warning, title="Note", severity="warning", markup=False)
-        self.notify(f"Loaded “{loaded.info.slot}”.", title="Loaded", markup=False)
+            self.notify(warning, title=_("Note"), severity="warning", markup=False)
+        self.notify(f"Loaded “{loaded.info.slot}”.", title=_("Loaded"), markup=False)
         self.show_game(loaded.game)
         return True
 
@@ -321,7 +322,7 @@ class VoskhodApp(App[int]):
         if notice:
             recovered = change == "recovered"
             self.notify(
-                notice, title="Autosave", severity="information" if recovered else "error", timeout=10, markup=False
+                notice, title=_("Autosave"), severity="information" if recovered else "error", timeout=10, markup=False
             )
 
     # -- actions (keys, menu, palette) -----------------------------------------------------
@@ -336,7 +337,7 @@ class VoskhodApp(App[int]):
     def action_save(self) -> None:
         game = self.game
         if game is None or not self._in_play():
-            self.notify("Start or load a game first.", severity="warning", markup=False)
+            self.notify(_("Start or load a game first."), severity="warning", markup=False)
             return
         from .modals.save import SaveModal
 
@@ -347,7 +348,7 @@ class VoskhodApp(App[int]):
 
         def saved(info: SaveInfo | None) -> None:
             if info is not None:
-                self.notify(f"Saved as “{info.slot}”.", title="Saved", markup=False)
+                self.notify(f"Saved as “{info.slot}”.", title=_("Saved"), markup=False)
 
         beat = game.beat
         suggestion = f"scene-{game.story.scene_of(beat.id).number}" if beat is not None else ""
@@ -376,7 +377,7 @@ class VoskhodApp(App[int]):
             self.notify(f"Cannot undo: {exc}.", severity="warning", markup=False)
             return
         self.autosave()
-        self.notify("The last choice was taken back.", title="Undone", markup=False)
+        self.notify(_("The last choice was taken back."), title=_("Undone"), markup=False)
         from .screens.game import GameScreen
 
         screen = self.screen
@@ -398,7 +399,9 @@ class VoskhodApp(App[int]):
                 self.new_game(seed=seed)
 
         self.push_screen(
-            ConfirmModal("Restart the mission?", "You go back to the start with the same dice.", "Restart", "Cancel"),
+            ConfirmModal(
+                _("Restart the mission?"), _("You go back to the start with the same dice."), _("Restart"), _("Cancel")
+            ),
             answer,
         )
 
@@ -418,7 +421,9 @@ class VoskhodApp(App[int]):
 
         from ..present.saves import autosave_state
 
-        self.push_screen(ConfirmModal("Leave the game?", autosave_state(self.autosaver), "Quit", "Stay"), answer)
+        self.push_screen(
+            ConfirmModal(_("Leave the game?"), autosave_state(self.autosaver), _("Quit"), _("Stay")), answer
+        )
 
     def action_help(self) -> None:
         from .modals.help import HelpModal
@@ -433,7 +438,7 @@ class VoskhodApp(App[int]):
         from .text import story_text
 
         story = self.story
-        self.push_screen(TextModal("How to play", story_text(story.how_to_play if story else defaults.HOW_TO_PLAY)))
+        self.push_screen(TextModal(_("How to play"), story_text(story.how_to_play if story else defaults.HOW_TO_PLAY)))
 
     def action_settings(self) -> None:
         from .modals.settings import SettingsModal

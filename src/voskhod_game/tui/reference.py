@@ -9,6 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from ..engine.reference import TermView
+from ..i18n import _
 from ..present.reference import (
     NO_FACTS,
     NO_GLOSSARY,
@@ -38,7 +39,7 @@ def notes_text(notes: Notes) -> Text:
     """A passage's history notes: how true it is, the writer's note, the facts with their sources."""
     out = Text()
     if notes.empty:
-        out.append(NO_NOTES, style="italic")
+        out.append(_(NO_NOTES), style="italic")
         return out
     if notes.basis:
         out.append(notes.basis, style="bold")
@@ -59,7 +60,7 @@ def glossary_text(entries: tuple[TermView, ...], here: tuple[str, ...]) -> Text:
     out = Text()
     sections = glossary_sections(entries, here)
     if not sections:
-        out.append(NO_GLOSSARY, style="italic")
+        out.append(_(NO_GLOSSARY), style="italic")
         return out
     for i, (heading, terms) in enumerate(sections):
         if i:
@@ -79,10 +80,10 @@ def facts_text(facts: tuple[FactRow, ...], sources: tuple[SourceRow, ...]) -> Te
     if facts:
         _facts(out, facts)
     else:
-        out.append(NO_FACTS, style="italic")
+        out.append(_(NO_FACTS), style="italic")
     if sources:
         out.append("\n\n")
-        out.append(SOURCES_TITLE, style="bold underline")
+        out.append(_(SOURCES_TITLE), style="bold underline")
         for source in sources:
             out.append("\n• ")
             out.append(source.citation)

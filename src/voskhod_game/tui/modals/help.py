@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from ...i18n import _
 from ..keys import KEYS
 
 
@@ -21,7 +22,7 @@ def keys_table() -> Table:
     table.add_column("action", ratio=1)
     last = ""
     for k in KEYS:
-        table.add_row(k.where if k.where != last else "", k.keys, k.action)
+        table.add_row(_(k.where) if k.where != last else "", k.keys, _(k.action))
         last = k.where
     return table
 
@@ -40,11 +41,11 @@ class HelpModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide"):
-            yield Static("Keys", classes="dialog-title")
+            yield Static(_("Keys"), classes="dialog-title")
             with VerticalScroll(classes="dialog-scroll", id="help-scroll"):
                 yield Static(keys_table())
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Close", id="close", variant="primary")
+                yield Button(_("Close"), id="close", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#close", Button).focus()

@@ -19,6 +19,7 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...engine.saves import SaveInfo
+from ...i18n import _
 
 
 def usable(info: SaveInfo, story_id: str) -> tuple[bool, str]:
@@ -34,7 +35,7 @@ def slot_prompt(info: SaveInfo, story_id: str) -> Text:
     text = Text()
     text.append(info.slot, style="bold")
     if ok:
-        where = "Ended" if info.ended else (info.scene_title or info.beat)
+        where = _("Ended") if info.ended else (info.scene_title or info.beat)
         text.append(f"\n  {where} · {info.mission_time} · saved {info.saved_at}")
     else:
         text.append(f"\n  ✗ cannot be loaded: {reason}", style="italic")
@@ -54,7 +55,7 @@ class LoadModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide"):
-            yield Static("Load a saved game", classes="dialog-title")
+            yield Static(_("Load a saved game"), classes="dialog-title")
             if self._infos:
                 options = [
                     Option(slot_prompt(i, self._story_id), id=i.slot, disabled=not usable(i, self._story_id)[0])
@@ -64,7 +65,7 @@ class LoadModal(ModalScreen[str | None]):
             else:
                 yield Static(f"No saves yet in {self._directory}.", classes="dialog-detail", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         lists = self.query("#slots").results(OptionList)

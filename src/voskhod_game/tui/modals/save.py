@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from ...engine.saves import SaveError, SaveInfo, check_slot_name
+from ...i18n import _
 
 
 class SaveModal(ModalScreen[SaveInfo | None]):
@@ -30,13 +31,13 @@ class SaveModal(ModalScreen[SaveInfo | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("Save the game", classes="dialog-title")
-            yield Static("Slot name: letters, digits, '-', '_' or '.'", classes="dialog-detail")
+            yield Static(_("Save the game"), classes="dialog-title")
+            yield Static(_("Slot name: letters, digits, '-', '_' or '.'"), classes="dialog-detail")
             yield Input(value=self._suggestion, placeholder="e.g. before-retrofire", id="slot")
             yield Static("", id="save-error", classes="dialog-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", id="save", variant="primary")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Save"), id="save", variant="primary")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#slot", Input).focus()

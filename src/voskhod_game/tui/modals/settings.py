@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static, Switch
 
+from ...i18n import _
+
 if TYPE_CHECKING:
     from ..app import VoskhodApp
 
@@ -28,9 +30,9 @@ class SettingsModal(ModalScreen[None]):
         settings = self.voskhod.settings
         themes = sorted(self.app.available_themes)
         with Vertical(classes="dialog"):
-            yield Static("Settings", classes="dialog-title")
+            yield Static(_("Settings"), classes="dialog-title")
             with Horizontal(classes="setting"):
-                yield Static("Theme", classes="setting-label")
+                yield Static(_("Theme"), classes="setting-label")
                 yield Select(
                     [(name, name) for name in themes],
                     value=settings.theme if settings.theme in themes else "mission-control",
@@ -38,18 +40,18 @@ class SettingsModal(ModalScreen[None]):
                     id="theme",
                 )
             with Horizontal(classes="setting"):
-                yield Static("High contrast", classes="setting-label")
+                yield Static(_("High contrast"), classes="setting-label")
                 yield Switch(value=settings.high_contrast, id="high-contrast")
             with Horizontal(classes="setting"):
-                yield Static("Type out new text", classes="setting-label")
+                yield Static(_("Type out new text"), classes="setting-label")
                 yield Switch(value=settings.reveal, id="reveal")
             yield Static(
-                "High contrast replaces the theme while it is on. Settings are kept with your saves.",
+                _("High contrast replaces the theme while it is on. Settings are kept with your saves."),
                 id="settings-note",
                 classes="dialog-detail",
             )
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Close", id="close", variant="primary")
+                yield Button(_("Close"), id="close", variant="primary")
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if isinstance(event.value, str):

@@ -12,6 +12,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from ...i18n import _
+
 
 class TextModal(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -34,7 +36,7 @@ class TextModal(ModalScreen[None]):
             with VerticalScroll(classes="dialog-scroll", id="text-scroll"):
                 yield Static(self._body)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Close", id="close", variant="primary")
+                yield Button(_("Close"), id="close", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#close", Button).focus()

@@ -20,6 +20,7 @@ from textual.widgets import Button, Footer, Static
 
 from ...engine.debrief import build_debrief
 from ...engine.game import Game
+from ...i18n import _
 from ...present.debrief import DebriefRows, debrief_rows
 from ...present.reference import FACTS_TITLE
 from ..reference import facts_text
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 def comparison_table(rows: DebriefRows) -> Table:
     table = Table(box=None, padding=(0, 2, 0, 0), expand=True)
     table.add_column("", style="bold", ratio=2)
-    table.add_column("You", justify="right", no_wrap=True)
+    table.add_column(_("You"), justify="right", no_wrap=True)
     table.add_column(Text(rows.reference_label), justify="right", no_wrap=True)
     table.add_column("", style="italic", ratio=3)
     for c in rows.comparisons:
@@ -44,8 +45,8 @@ def comparison_table(rows: DebriefRows) -> Table:
 def timeline_table(rows: DebriefRows) -> Table:
     """Milestones with your time and the real one; the zone is in the heading, not every cell."""
     table = Table(box=None, padding=(0, 2, 0, 0), expand=True)
-    table.add_column("Milestone", style="bold", ratio=1)
-    table.add_column("You", justify="right", no_wrap=True)
+    table.add_column(_("Milestone"), style="bold", ratio=1)
+    table.add_column(_("You"), justify="right", no_wrap=True)
     table.add_column(Text(rows.reference_label), justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
     for t in rows.timeline:
@@ -95,7 +96,7 @@ class DebriefScreen(Screen[None]):
             yield Static(story_text(d.ending.text), classes="debrief-text")
             yield Static(rows.summary, classes="debrief-summary", markup=False)
             if d.ending.debrief:
-                yield Static("What really happened", classes="debrief-heading")
+                yield Static(_("What really happened"), classes="debrief-heading")
                 yield Static(story_text(d.ending.debrief), classes="debrief-text")
             if rows.timeline:
                 yield Static(rows.timeline_heading, classes="debrief-heading", markup=False)
@@ -103,19 +104,19 @@ class DebriefScreen(Screen[None]):
             if rows.comparisons:
                 yield Static(rows.comparison_heading, classes="debrief-heading", markup=False)
                 yield Static(comparison_table(rows), classes="debrief-table")
-            yield Static("Your meters over the mission", classes="debrief-heading")
+            yield Static(_("Your meters over the mission"), classes="debrief-heading")
             for meter in game.story.meters.values():
                 if meter.hidden:
                     continue
                 points = [(t, v[meter.name]) for t, v in d.samples if meter.name in v]
                 yield MeterChart(meter, points, classes="debrief-chart")
         with Horizontal(id="debrief-buttons"):
-            yield Button("Replay", id="replay", variant="primary")
-            yield Button("New game", id="new")
-            yield Button("Undo last choice", id="undo", disabled=not game.can_undo)
+            yield Button(_("Replay"), id="replay", variant="primary")
+            yield Button(_("New game"), id="new")
+            yield Button(_("Undo last choice"), id="undo", disabled=not game.can_undo)
             if rows.facts or rows.sources:
-                yield Button("Facts and sources", id="facts")
-            yield Button("Title", id="title")
+                yield Button(_("Facts and sources"), id="facts")
+            yield Button(_("Title"), id="title")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -141,7 +142,7 @@ class DebriefScreen(Screen[None]):
     def action_facts(self) -> None:
         from ..modals.text_modal import TextModal
 
-        self.app.push_screen(TextModal(FACTS_TITLE, facts_text(self.rows.facts, self.rows.sources)))
+        self.app.push_screen(TextModal(_(FACTS_TITLE), facts_text(self.rows.facts, self.rows.sources)))
 
     def action_undo(self) -> None:
         self.voskhod.action_undo()

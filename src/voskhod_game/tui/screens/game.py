@@ -19,6 +19,7 @@ from textual.widgets import Footer, OptionList, Static
 
 from ...engine.game import Game, GameError
 from ...engine.views import ChoiceResult, View
+from ...i18n import _
 from ...present.choices import choice_line
 from ...present.durations import format_duration
 from ...present.events import HEADING, announcements, gravest
@@ -211,7 +212,7 @@ class GameScreen(Screen[None]):
         if told:
             self.notify(
                 "\n".join(a.text for a in told),
-                title=HEADING,
+                title=_(HEADING),
                 severity=gravest(told),
                 timeout=NOTIFY_SECONDS,
                 markup=False,
@@ -228,13 +229,13 @@ class GameScreen(Screen[None]):
         from ..modals.text_modal import TextModal
 
         view = self.game.view()
-        title = f"{NOTES_TITLE}: {view.title}" if view.title else NOTES_TITLE
+        title = f"{_(NOTES_TITLE)}: {view.title}" if view.title else _(NOTES_TITLE)
         self.app.push_screen(TextModal(title, notes_text(notes_of(view))))
 
     def action_glossary(self) -> None:
         from ..modals.text_modal import TextModal
 
-        self.app.push_screen(TextModal(GLOSSARY_TITLE, glossary_text(self.game.glossary(), self.game.view().terms)))
+        self.app.push_screen(TextModal(_(GLOSSARY_TITLE), glossary_text(self.game.glossary(), self.game.view().terms)))
 
     def action_mission_log(self) -> None:
         from ..modals.text_modal import TextModal

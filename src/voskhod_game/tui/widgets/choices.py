@@ -13,6 +13,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ...engine.views import ChoiceView
+from ...i18n import _
 from ...present.choices import RISKY, choice_line
 
 
@@ -25,7 +26,7 @@ def choice_prompt(choice: ChoiceView) -> Text:
         text.append(f"[{line.cost}] ", style="italic")
     text.append(line.label)
     if line.risky:
-        text.append(f"  ⚠ {RISKY}", style="italic")
+        text.append(f"  ⚠ {_(RISKY)}", style="italic")
     if not line.enabled:
         text.append(f"\n   ✗ {line.reason}", style="italic")
     return text
