@@ -3,7 +3,9 @@
 Every websocket on ``/ws`` is a listener; a ``{"type": "change", "version": N,
 "size": S}`` message from any of them is broadcast to all the others as a state
 message of S bytes (the benchmark passes the real classroom's current state size,
-so both servers send the same number of bytes).
+so both servers send the same number of bytes). A ``{"type": "join", "size": S}``
+is answered with a welcome and a state message of S bytes, as a classroom
+answers a student who joins.
 Nothing else: no sessions, votes, storage or validation, so it is the floor a
 real classroom server can be compared to.
 
@@ -39,7 +41,12 @@ async def main(port: int) -> None:
                 if msg.type != WSMsgType.TEXT:
                     continue
                 data = json.loads(msg.data)
-                if data.get("type") == "change":
+                if data.get("type") == "join":  # a student: a welcome, then the current state
+                    await ws.send_str(
+                        json.dumps({"type": "welcome", "name": data.get("name", "")}, separators=(",", ":"))
+                    )
+                    await ws.send_str(state_payload(0, int(data.get("size", 850))))
+                elif data.get("type") == "change":
                     payload = state_payload(int(data["version"]), int(data.get("size", 850)))
                     for other in list(sockets):
                         if other is not ws and not other.closed:

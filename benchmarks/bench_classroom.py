@@ -9,6 +9,12 @@ the bare server for a broadcast of the same size, and ``fanout.py`` times how lo
 until every student has it (the slowest student counts). Server memory per
 student is the RSS growth of each server process as its students join. Bounded:
 round, join and measurement timeouts; the servers are stopped whatever happens.
+
+Join storms: 30 and 200 students open their connections and join at the same
+moment into a freshly started server (the teacher has just shown the code);
+timed until the last of them has its welcome and the game's state. The
+baseline is the bare server answering a join with a welcome and a state of the
+same size.
 """
 
 from __future__ import annotations
@@ -16,8 +22,8 @@ from __future__ import annotations
 import time
 
 from classroom_server import ClassroomTarget
-from fanout import BareTarget, measure
-from harness import SRC, Row, skipped
+from fanout import BareTarget, measure, measure_storm
+from harness import SRC, Row, interleave, median, skipped
 
 TARGET_RATIO = 1.5
 TARGET_P99_AT_200 = 0.050
@@ -43,7 +49,34 @@ def measure_both(students: int, rounds: int) -> tuple[dict[str, float], dict[str
     return result["bare broadcast"], result["classroom server"]
 
 
+def join_storms(students: int, repetitions: int) -> Row:
+    """Students joining all at once (a class told the code), each into a fresh server of each kind."""
+    metric = f"join storm: {students} at once, until all have the game"
+    if not (SRC / "voskhod_game" / "classroom").is_dir():
+        return skipped("classroom", metric, "classroom server not present")
+    size = [0]
+
+    def ours() -> float:
+        seconds, size[0] = measure_storm(ClassroomTarget(students), students)
+        return seconds
+
+    def bare() -> float:
+        return measure_storm(BareTarget(lambda: size[0]), students)[0]
+
+    samples = interleave({"ours": ours, "baseline": bare}, repetitions)
+    return Row(
+        "classroom",
+        metric,
+        median(samples["ours"]),
+        median(samples["baseline"]),
+        "s",
+        baseline_name="bare aiohttp: welcome + state",
+        extra={"students": students, "repetitions": repetitions, "state_bytes": size[0]},
+    )
+
+
 def run(quick: bool) -> list[Row]:
+    storms = [join_storms(students, 1 if quick else 7) for students in (30, 200)]
     sizes = (30, 200) if quick else (30, 200, 500)
     rounds = 6 if quick else 200  # nearest-rank p99 of 200 drops the 2 worst, so one stall is not the figure
     rows = []
@@ -88,4 +121,4 @@ def run(quick: bool) -> list[Row]:
                     extra=extra,
                 )
             )
-    return rows
+    return rows + storms

@@ -4,7 +4,9 @@ A game part-way through a long play (undo history full, a long log and meter
 history) is saved to a slot and loaded back with ``SaveStore``, which writes
 atomically (temporary file, fsync, rename, directory fsync) and checks what it
 reads. The baseline writes the same snapshot with ``json.dump`` plus one fsync
-and reads it back with ``json.load``: the cost of any durable JSON save.
+and reads it back with ``json.load``: the cost of any durable JSON save. The
+autosave row is the one the TUI writes after every choice, late in a game of
+the shipped story.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import random
 import tempfile
 from pathlib import Path
 
-from harness import Row, interleave, median, time_call
+from harness import FIXTURE_STORY, SHIPPED_STORY, Row, interleave, median, time_call
 from story_gen import write_story
 
 from voskhod_game.engine.game import Game
@@ -41,9 +43,25 @@ def played_game(story_dir: Path) -> Game:
     return best
 
 
+def shipped_game() -> Game:
+    """The shipped story played as far as a seeded player gets before an ending: an autosave late in a game."""
+    shipped = SHIPPED_STORY if (SHIPPED_STORY / "story.yaml").is_file() else FIXTURE_STORY
+    story = load_story(shipped)
+    rng = random.Random(5)
+    game = Game.new(story, 5)
+    while True:
+        choices = game.enabled_choices()
+        probe = Game.restore(story, game.snapshot())
+        pick = rng.choice(choices).id
+        probe.choose(pick)
+        if probe.ended or not choices:
+            return game
+        game.choose(pick)
+
+
 def plain_save(path: Path, game: Game) -> None:
     with open(path, "w", encoding="utf-8") as handle:
-        json.dump(game.snapshot(), handle)
+        json.dump(game.snapshot(), handle, separators=(",", ":"))
         handle.flush()
         os.fsync(handle.fileno())
 
@@ -76,6 +94,15 @@ def run(quick: bool) -> list[Row]:
             raise AssertionError("a loaded save differs from the game that was saved")
         size = store.path("bench").stat().st_size
         plain_size = plain_path.stat().st_size
+        late = shipped_game()
+        store.autosave(late)
+        autosaves = interleave(
+            {
+                "ours": lambda: time_call(lambda: store.autosave(late)),
+                "baseline": lambda: time_call(lambda: plain_save(plain_path, late)),
+            },
+            repetitions,
+        )
     note = {"steps": STEPS, "undo_entries": len(game.undo_stack), "repetitions": repetitions}
     return [
         Row(
@@ -97,4 +124,13 @@ def run(quick: bool) -> list[Row]:
             extra=note,
         ),
         Row("saves", "size on disk", float(size), float(plain_size), "B", baseline_name="compact json", extra=note),
+        Row(
+            "saves",
+            f"autosave, shipped story after {len(late.history)} choices",
+            median(autosaves["ours"]),
+            median(autosaves["baseline"]),
+            "s",
+            baseline_name="json.dump + fsync",
+            extra={"choices": len(late.history), "repetitions": repetitions},
+        ),
     ]

@@ -202,6 +202,9 @@ class ClassroomTarget:
     def payload_bytes(self) -> int:
         return self._size
 
+    def join_message(self, number: int) -> str:
+        return json.dumps({"type": "join", "code": self.code, "name": f"bench{number}"})
+
     def stop(self) -> None:
         for reader in self._readers:
             reader.cancel()

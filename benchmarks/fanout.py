@@ -15,6 +15,7 @@ measurement, and the server is stopped in ``finally`` whatever happened.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import socket
 import subprocess
@@ -87,6 +88,9 @@ class Target(Protocol):
     def payload_bytes(self) -> int:
         """Size of the last state message broadcast (0 when unknown)."""
 
+    def join_message(self, number: int) -> str:
+        """What student ``number`` sends to join; the server answers with a welcome and the state."""
+
     def stop(self) -> None: ...
 
 
@@ -143,6 +147,9 @@ class BareTarget:
 
     def payload_bytes(self) -> int:
         return self.size
+
+    def join_message(self, number: int) -> str:
+        return json.dumps({"type": "join", "name": f"bench{number}", "size": self.size_of() or 850})
 
     def stop(self) -> None:
         stop_process(self.proc)
@@ -249,6 +256,47 @@ async def fan_out(targets: dict[str, Target], students: int, rounds: int) -> dic
         }
         for name in names
     }
+
+
+async def storm(target: Target, students: int) -> tuple[float, int]:
+    """Seconds from ``students`` connecting at once until the last of them has a welcome and the
+    state, and the size of that state message."""
+    loop = asyncio.get_running_loop()
+    connector = aiohttp.TCPConnector(limit=0)
+    sockets: list[aiohttp.ClientWebSocketResponse] = []
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def one(number: int) -> tuple[float, int]:
+            ws = await session.ws_connect(target.ws_url)
+            sockets.append(ws)
+            await ws.send_str(target.join_message(number))
+            welcomed = False
+            async for msg in ws:
+                if msg.type != aiohttp.WSMsgType.TEXT:
+                    continue
+                raw = msg.data.encode() if isinstance(msg.data, str) else msg.data
+                if raw.startswith(b'{"type":"welcome"'):
+                    welcomed = True
+                elif raw.startswith(b'{"type":"error"'):
+                    raise RuntimeError(f"student {number} could not join: {raw[:200]!r}")
+                elif welcomed and VERSION.match(raw):
+                    return loop.time(), len(raw)
+            raise RuntimeError(f"student {number} was disconnected while joining")
+
+        start = loop.time()
+        try:
+            arrivals = await asyncio.wait_for(asyncio.gather(*(one(i) for i in range(students))), CONNECT_TIMEOUT)
+        finally:
+            await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    return max(t for t, _ in arrivals) - start, max(n for _, n in arrivals)
+
+
+def measure_storm(target: Target, students: int) -> tuple[float, int]:
+    """One bounded join storm into a fresh server, which is stopped whatever happens."""
+    try:
+        return asyncio.run(storm(target, students))
+    finally:
+        target.stop()
 
 
 def measure(targets: dict[str, Target], students: int, rounds: int) -> dict[str, dict[str, float]]:

@@ -8,13 +8,16 @@ figure that matters is the ratio of the medians.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import platform
 import statistics
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,6 +97,82 @@ def time_call(fn: Callable[[], Any]) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off, as the story loader runs: the same policy on both sides."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+@dataclass
+class Finished:
+    """A child process that ran to its end: wall seconds, CPU seconds (user + sys), what it printed."""
+
+    wall: float
+    cpu: float
+    output: bytes  # stdout, then stderr
+    returncode: int
+
+
+def one_core() -> int:
+    """The processor children are pinned to when a figure is "on one core"."""
+    return min(os.sched_getaffinity(0))
+
+
+def run_child(
+    argv: list[str],
+    env: dict[str, str] | None = None,
+    timeout: float = 600.0,
+    pin: int | None = None,
+    cwd: str | Path | None = None,
+) -> Finished:
+    """Run ``argv`` to its end; the CPU time is the kernel's account of the child (``wait4``).
+
+    CPU time is what a quiet machine's wall time would be for a one-threaded
+    command; on this shared machine the wall time also holds the time other
+    people's work had the processor. ``pin`` keeps the child on one processor.
+    """
+
+    def setup() -> None:
+        if pin is not None:
+            os.sched_setaffinity(0, {pin})
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env or child_env(),
+        cwd=cwd,
+        preexec_fn=setup if pin is not None else None,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    timer = threading.Timer(timeout, proc.kill)
+    timer.start()
+    try:
+        out_chunks: list[bytes] = []
+        reader = threading.Thread(target=lambda: out_chunks.append(proc.stdout.read()), daemon=True)  # type: ignore[union-attr]
+        reader.start()
+        err = proc.stderr.read()
+        reader.join()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    finally:
+        timer.cancel()
+        proc.stdout.close()
+        proc.stderr.close()
+    wall = time.perf_counter() - start
+    if proc.returncode < 0:
+        raise RuntimeError(f"{' '.join(map(str, argv))} was killed (signal {-proc.returncode}): {err[-300:]!r}")
+    return Finished(wall, usage.ru_utime + usage.ru_stime, b"".join(out_chunks) + err, proc.returncode)
 
 
 def rss_bytes(pid: int | str = "self", peak: bool = False) -> int:

@@ -7,10 +7,15 @@ transitions library, no undo, log, events, result text or history. It reuses
 the story's compiled expressions, so the comparison measures the engine around
 them rather than two expression evaluators. The benchmark checks that it ends in
 the same state with the same values as the real engine, so the semantics match.
+
+``python benchmarks/plain_fsm.py DIR RUNS`` plays RUNS seeded random
+play-throughs of the story in DIR (the simulation baseline, as a process).
 """
 
 from __future__ import annotations
 
+import random
+import sys
 from typing import Any
 
 from voskhod_game.engine.rng import Rng
@@ -89,3 +94,29 @@ class PlainFsm:
         game["state"] = dest
         if dest in self.beat_rates:
             meter_rates.update(self.beat_rates[dest])
+
+
+MAX_STEPS = 1_000  # a walk that has not ended by then is cut off
+
+
+def play_plain(story: Story, fsm: PlainFsm, runs: int, seed: int) -> None:
+    """``runs`` seeded walks, each choice picked uniformly among the open ones."""
+    rng = random.Random(seed)
+    beats = story.beats
+    for _ in range(runs):
+        game = fsm.new(rng.randrange(1 << 30))
+        steps = 0
+        while game["state"] in beats and steps < MAX_STEPS:
+            values = game["values"]
+            enabled = [c for c in beats[game["state"]].choices if c.condition is None or c.condition(values)]
+            if not enabled:  # a routing beat (no choices): the plain FSM models only choices, so the walk stops
+                break
+            fsm.step(game, rng.choice(enabled).id)
+            steps += 1
+
+
+if __name__ == "__main__":
+    from voskhod_game.story import load_story
+
+    loaded = load_story(sys.argv[1])
+    play_plain(loaded, PlainFsm(loaded), int(sys.argv[2]), 1)

@@ -26,10 +26,12 @@ from harness import Row, machine_info  # noqa: E402
 # workload name -> module; the order is the table's order.
 WORKLOADS = {
     "start": "bench_start",
-    "tui_first_paint": "bench_tui",
+    "tui": "bench_tui",
     "story_load": "bench_story_load",
     "engine_step": "bench_engine",
     "simulation": "bench_simulation",
+    "commands": "bench_commands",
+    "watch": "bench_watch",
     "classroom": "bench_classroom",
     "saves": "bench_saves",
 }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,21 @@ VOSKHOD_WORDS = ("Voskhod", "Leonov", "Belyayev", "Baikonur", "1965")
 def voskhod_words_in(text: str) -> list[str]:
     """The story's words in ``text`` (case matters: the program is called ``voskhod``)."""
     return [word for word in VOSKHOD_WORDS if word in text]
+
+
+_CACHE: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Commands keep parsed story files in a cache folder: the tests' own, never the user's."""
+    if "VOSKHOD_CACHE" not in os.environ:
+        _CACHE.append(tempfile.mkdtemp(prefix="voskhod-test-cache-"))
+        os.environ["VOSKHOD_CACHE"] = _CACHE[0]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _CACHE:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

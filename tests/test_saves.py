@@ -29,6 +29,24 @@ def test_autosave_and_its_alias(mini: Story, store: SaveStore) -> None:
     assert store.load("autosave", mini).game.state == game.state
 
 
+def test_autosave_reads_back_only_a_file_it_did_not_write(
+    mini: Story, store: SaveStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    game = Game.new(mini, seed=3)
+    store.autosave(game)
+    read_back: list[Path] = []
+    inspect = store.inspect
+    monkeypatch.setattr(store, "inspect", lambda path: read_back.append(path) or inspect(path))
+    game.choose("wait")
+    store.autosave(game)  # the file there is the one this store wrote: not read again
+    assert read_back == []
+    slot = store.path(store.resolve("autosave", mini))
+    slot.write_text('{"app": "voskhod", "format": 1, "game": {')  # damaged meanwhile, in place
+    with pytest.raises(SaveError, match="not overwritten"):
+        store.autosave(game)
+    assert read_back == [slot] and slot.read_text().endswith('"game": {')
+
+
 def test_crash_mid_write_leaves_the_old_save_intact(
     mini: Story, store: SaveStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:

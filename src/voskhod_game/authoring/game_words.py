@@ -39,7 +39,14 @@ def _write(path: Path, catalog: Any) -> None:
 
     out = io.BytesIO()
     write_po(out, catalog, width=100, omit_header=False, include_previous=True, sort_output=True)
-    path.write_bytes(out.getvalue())
+    new = out.getvalue()
+    if path.exists() and _undated(path.read_bytes()) == _undated(new):
+        return  # only the creation date would change: leave the file (and its diff) alone
+    path.write_bytes(new)
+
+
+def _undated(po: bytes) -> list[bytes]:
+    return [line for line in po.splitlines() if not line.startswith(b'"POT-Creation-Date:')]
 
 
 def update_game_catalogues() -> list[tuple[Path, int, int]]:

@@ -3,23 +3,29 @@
 The loaded :class:`~voskhod_game.story.model.Story` remembers where each beat,
 choice, meter and ending starts, but a warning about a condition should point at
 the ``if:`` line, and one about a stray ``*`` at the line of the text it sits
-on. This module re-reads the files (cheap, and only when there is something to
-report) and answers "where is this key" and "where is this character".
+on. This module looks the files up again (only when there is something to
+report) and answers "where is this key" and "where is this character". It takes
+them from the cache of parsed files the load filled (``story/parsed.py``), so a
+file is not parsed a second time.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from ..story.loader import FACTS, MANIFEST
 from ..story.model import Story, Where
-from ..story.yamlsource import PathKey, SourceFile, read_yaml
+from ..story.parsed import MEMORY, ParsedFiles
+from ..story.schema import check_object
+from ..story.yamlsource import PathKey, SourceFile
 
 
 class Locator:
     """Finds ``path:line:col`` for keys in a story's files."""
 
-    def __init__(self, story: Story) -> None:
+    def __init__(self, story: Story, files: ParsedFiles = MEMORY) -> None:
         self.story = story
+        self.files = files
         self._files: dict[Path, SourceFile | None] = {}
         self._lines: dict[Path, list[str]] = {}
         self.beat_keys: dict[str, tuple[Path, PathKey]] = {}
@@ -31,12 +37,21 @@ class Locator:
 
     def source(self, path: Path) -> SourceFile | None:
         if path not in self._files:
-            self._files[path] = read_yaml(path, [])
+            self._files[path] = self.files.read(path, self.kind(path), [], check_object)[0]
             try:
                 self._lines[path] = path.read_text(encoding="utf-8").splitlines()
             except (OSError, UnicodeDecodeError):
                 self._lines[path] = []
         return self._files[path]
+
+    def kind(self, path: Path) -> str | None:
+        """What the loader read this file as: the same cache key, so its parse is found."""
+        if path.parent == self.story.root:
+            if path.name == MANIFEST:
+                return "manifest"
+            if path.name == FACTS:
+                return None
+        return "scene"
 
     def at(self, path: Path, key: PathKey, *, of_key: bool = False) -> Where:
         src = self.source(path)

@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 import math
 import multiprocessing
+import operator
 import statistics
 import time
 from collections import Counter
@@ -180,12 +181,20 @@ class _Tally:
         self.rows: dict[str, list[tuple[float, ...]]] = {sc.id: [] for sc in story.scenes}
         self.pool: dict[str, list[tuple[float, ...]]] = {sc.id: [] for sc in story.scenes}
         self.extremes: dict[str, tuple[list[float], list[float]]] = {}
+        # Per beat, its scene's buffer (fold empties it in place), and the meter values as one tuple, read in C.
+        self.rows_of = {b.id: self.rows[b.scene] for b in story.beats.values() if b.scene in self.rows}
+        names = self.meter_names
+        self.meter_values: Callable[[dict[str, Any]], tuple[float, ...]] = (
+            operator.itemgetter(*names) if len(names) > 1 else lambda values: tuple(values[n] for n in names)
+        )
 
     def at_beat(self, beat_id: str, values: dict[str, Any]) -> None:
         """Count a visit and keep the meter values for the scene's ranges (cheap: one append)."""
         self.beat_hits[beat_id] += 1
-        rows = self.rows[self.scene_of[beat_id]]
-        rows.append(tuple([values[n] for n in self.meter_names]))
+        rows = self.rows_of.get(beat_id)
+        if rows is None:
+            rows = self.rows[self.scene_of[beat_id]]
+        rows.append(self.meter_values(values))
         if len(rows) >= CHUNK:
             self.fold(self.scene_of[beat_id])
 
@@ -428,7 +437,7 @@ def _play_block(story: Story, seed: int, block: int, runs: int, strategy: str, m
             key = keys[beat_id, choice.id]
             hits[key] += 1
             path.append(key)
-            game.step(choice.id)
+            game.step_open(choice)
     return tally.counts()
 
 

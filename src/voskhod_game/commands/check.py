@@ -51,8 +51,9 @@ def check_dir(directory: Path, analysis: bool = True, ignored: list[Diagnostic] 
     """
     from ..story.diagnostics import cause_first
     from ..story.loader import analyse_story
+    from ..story.parsed import on_disk
 
-    story, found = analyse_story(directory)
+    story, found = analyse_story(directory, files=on_disk())
     if analysis and story is not None and not any(d.severity == "error" for d in found):
         from ..authoring.analysis import analyse
 

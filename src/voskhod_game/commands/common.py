@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..i18n import _
 from ..paths import default_story_dir, saves_dir
 
 if TYPE_CHECKING:  # the loader pulls in PyYAML: import it only when a command needs a story
@@ -90,7 +91,10 @@ def story_language(args: argparse.Namespace, root: Path) -> str:
     if base in languages(root):
         return base
     if explicit and LANG_RE.match(lang):
-        print(f"This story has no {lang} translation; it is shown in its own language.", file=sys.stderr)
+        print(
+            _("This story has no {lang} translation; it is shown in its own language.").format(lang=lang),
+            file=sys.stderr,
+        )
     return ""
 
 
@@ -107,13 +111,14 @@ def load_or_report(arg: str | None, args: argparse.Namespace | None = None) -> S
     """Load the story (in the language ``args`` ask for) or print every problem to stderr and return None."""
     from ..story.diagnostics import StoryError
     from ..story.loader import load_story
+    from ..story.parsed import on_disk
 
     root = story_path(arg)
     lang = story_language(args, root) if args is not None else ""
     try:
-        return load_story(root, lang)
+        return load_story(root, lang, on_disk())
     except StoryError as exc:
-        print(f"The story cannot be played: {exc}", file=sys.stderr)
+        print(_("The story cannot be played: {problem}").format(problem=exc), file=sys.stderr)
         print(exc.report(), file=sys.stderr)
         return None
 

@@ -381,7 +381,14 @@ class Game:
         The simulator's path: the same trigger and callbacks, none of the
         presentation. Returns whether a chance outcome happened.
         """
-        choice = self._open_choice(choice_id)
+        return self.step_open(self._open_choice(choice_id))
+
+    def step_open(self, choice: Choice) -> bool:
+        """:meth:`step` for a choice :meth:`enabled_choices` has just returned, in this same state.
+
+        The simulator's inner loop: the choice is not looked up and checked again
+        here (the Machine's conditions still decide, as for every trigger).
+        """
         self.route_hops = 0
         if not self.rules.fire(self, choice.id):
             raise GameError(_("“{choice}” is not possible now").format(choice=self.render(choice.label)))

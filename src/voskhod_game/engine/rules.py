@@ -226,28 +226,28 @@ def pass_time(game: Game, minutes: float) -> None:
     run.elapsed += minutes
     env[ELAPSED] = run.elapsed
     meters = run.meters
-    defs = game.story.meters
+    bounds = game.rules.bounds
     for name, rate in run.rates.items():
         if rate:
-            env[name] = meters[name] = defs[name].clamp(meters[name] + rate * minutes)
+            lo, hi = bounds[name]  # Meter.clamp, inlined: this runs for every meter on every choice
+            value = meters[name] + rate * minutes
+            env[name] = meters[name] = lo if value < lo else hi if value > hi else value
 
 
 def apply_effects(game: Game, effects: Effects) -> None:
     """Each effect in order, each seeing the ones before; one that cannot be computed is skipped."""
     run = game.run
     env = game.env
-    kinds = game.rules.value_kinds
     value: FlagValue | float
-    for effect in effects:
-        name = effect.name
+    for effect, name, combine, expr, kind, bounds in game.rules.appliers(effects):
         try:
-            new = apply_op(effect.op, env[name], effect.expr(env))
-            kind = kinds[name]
-            if kind is float:
+            new = combine(env[name], expr(env))
+            if bounds is not None:
                 number = float(new)
                 if not math.isfinite(number):
                     raise EvaluationError(f"{number} is not a usable value")
-                value = run.meters[name] = game.story.meters[name].clamp(number)
+                lo, hi = bounds
+                value = run.meters[name] = lo if number < lo else hi if number > hi else number
             else:
                 value = run.flags[name] = kind(new)
         except (*EVAL_ERRORS, OverflowError) as exc:
@@ -260,6 +260,7 @@ def apply_effects(game: Game, effects: Effects) -> None:
 
 # -- the Machine ----------------------------------------------------------------------
 Callback = Callable[..., Any]
+Applier = tuple[Any, str, Callable[[Any, Any], Any], Callable[[Any], Any], type, tuple[float, float] | None]
 Compiled = tuple[tuple[tuple[Callback, bool], ...], tuple[Callback, ...], str, tuple[Callback, ...]]
 
 
@@ -272,6 +273,8 @@ class Rules:
         # What an effect stores into each name: meters hold floats, flags their declared type.
         self.value_kinds: dict[str, type] = {name: float for name in story.meters}
         self.value_kinds.update({name: type(f.default) for name, f in story.flags.items()})
+        self.bounds = {name: (m.min, m.max) for name, m in story.meters.items()}
+        self._appliers: dict[int, tuple[Effects, tuple[Applier, ...]]] = {}
         # The meters that can end the game, in the order they are checked: per
         # meter, its minimum before its maximum.
         self.limits = tuple(
@@ -290,6 +293,26 @@ class Rules:
             if collecting:
                 gc.enable()
         self._table: dict[tuple[str, str], tuple[Compiled, ...]] = {}
+
+    def appliers(self, effects: Effects) -> tuple[Applier, ...]:
+        """Each effect with what applying it needs looked up once: its combining function, the
+        compiled expression's function, the value's kind and, for a meter, its bounds."""
+        kept = self._appliers.get(id(effects))
+        if kept is not None and kept[0] is effects:  # the tuple is kept with them, so its id is not reused
+            return kept[1]
+        found = tuple(
+            (
+                e,
+                e.name,
+                partial(apply_op, e.op),
+                e.expr.fn,
+                self.value_kinds[e.name],
+                self.bounds.get(e.name) if self.value_kinds[e.name] is float else None,
+            )
+            for e in effects
+        )
+        self._appliers[id(effects)] = (effects, found)
+        return found
 
     def limit_reached(self, game: Game) -> tuple[Meter, str] | None:
         meters = game.run.meters
@@ -316,7 +339,10 @@ class Rules:
         if compiled is None:
             compiled = self._table[key] = self._compile(trigger, run.beat)
         for conditions, before, dest, enter in compiled:
-            if all(func(game) == target for func, target in conditions):
+            for func, target in conditions:
+                if func(game) != target:
+                    break
+            else:
                 for func in before:
                     func(game)
                 run.beat = dest

@@ -133,6 +133,9 @@ class SaveStore:
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
+        # The files this store wrote, as (inode, size, mtime, story id): a slot still
+        # holding exactly that file is ours, so an autosave need not read it back.
+        self._written: dict[Path, tuple[int, int, int, str]] = {}
 
     def path(self, slot: str) -> Path:
         return self.directory / f"{check_slot_name(slot)}.json"
@@ -147,7 +150,8 @@ class SaveStore:
     def save(self, slot: str, game: Game) -> SaveInfo:
         slot = self.resolve(slot, game.story)
         path = self.path(slot)
-        if path.exists() or path.is_symlink():  # a dangling link is kept too: it may point at a lost disk
+        # A dangling link is kept too (it may point at a lost disk); the file this store wrote last is not read back.
+        if (path.exists() or path.is_symlink()) and self._written.get(path) != _identity(path, game.story.id):
             existing = self.inspect(path)
             if not existing.ok or existing.story_id != game.story.id:
                 reason = existing.problem or f"it belongs to the story “{existing.story_id}”"
@@ -170,6 +174,7 @@ class SaveStore:
             self.directory.mkdir(parents=True, exist_ok=True)
             data = json.dumps(document, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
             write_atomically(path, data.encode("utf-8"))
+            self._written[path] = _identity(path, game.story.id)
         except (OSError, ValueError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise SaveError(f"could not write slot “{slot}” ({reason}); the previous save is intact") from None
@@ -292,6 +297,15 @@ def _info(slot: str, path: Path, d: dict[str, Any]) -> SaveInfo:
         ended=beat.startswith(ENDING_PREFIX),
         fingerprint=str(d.get("fingerprint", "")),
     )
+
+
+def _identity(path: Path, story_id: str) -> tuple[int, int, int, str]:
+    """Which file is at ``path`` (a new write is a new inode), or nothing that matches."""
+    try:
+        st = os.lstat(path)  # a link put there is not the file this store wrote
+    except OSError:
+        return (-1, -1, -1, "")
+    return (st.st_ino, st.st_size, st.st_mtime_ns, story_id)
 
 
 def _mtime(info: SaveInfo) -> float:

@@ -1,8 +1,32 @@
-"""Story data: load a story directory, validate it, and describe it as immutable data."""
+"""Story data: load a story directory, validate it, and describe it as immutable data.
 
-from .diagnostics import Diagnostic, StoryError
-from .loader import analyse_story, load_story
-from .model import Beat, Choice, Ending, Meter, Scene, Story
+The names below are imported on first use (PEP 562): a screen that only needs
+``story.markup`` must not pay for PyYAML and the loader on its way to the first
+frame.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic, StoryError
+    from .loader import analyse_story, load_story
+    from .model import Beat, Choice, Ending, Meter, Scene, Story
+
+_WHERE = {
+    "Diagnostic": "diagnostics",
+    "StoryError": "diagnostics",
+    "analyse_story": "loader",
+    "load_story": "loader",
+    "Beat": "model",
+    "Choice": "model",
+    "Ending": "model",
+    "Meter": "model",
+    "Scene": "model",
+    "Story": "model",
+}
 
 __all__ = [
     "Beat",
@@ -16,3 +40,12 @@ __all__ = [
     "analyse_story",
     "load_story",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

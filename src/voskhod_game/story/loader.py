@@ -58,6 +58,7 @@ from .model import (
     Story,
     Where,
 )
+from .parsed import MEMORY, ParsedFiles
 from .schema import check_object, value_of
 from .text import Format, Text, TextError, compile_text, show
 from .translation import (
@@ -71,7 +72,7 @@ from .translation import (
     skeleton,
     text_id,
 )
-from .yamlsource import PathKey, SourceFile, read_yaml
+from .yamlsource import PathKey, SourceFile
 
 MANIFEST = "story.yaml"
 FACTS = "facts.yaml"
@@ -125,21 +126,25 @@ def story_files(root: Path) -> list[Path]:
     return [p for p in (root / MANIFEST, root / FACTS) if p.is_file()] + scene_files(root)
 
 
-def load_story(root: str | Path, lang: str = "") -> Story:
+def load_story(root: str | Path, lang: str = "", files: ParsedFiles | None = None) -> Story:
     """Load and validate the story in ``root`` (in ``lang``); raise StoryError with every problem."""
-    story, diagnostics = analyse_story(root, lang)
+    story, diagnostics = analyse_story(root, lang, files)
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors or story is None:
         raise StoryError(errors or diagnostics)
     return story
 
 
-def analyse_story(root: str | Path, lang: str = "") -> tuple[Story | None, list[Diagnostic]]:
+def analyse_story(
+    root: str | Path, lang: str = "", files: ParsedFiles | None = None
+) -> tuple[Story | None, list[Diagnostic]]:
     """Load ``root`` and return the story (None if unusable) with all diagnostics.
 
     With ``lang``, every text comes from ``locales/<lang>.po`` where it has a
     current translation (see ``translation.py``); missing and stale ones are
-    warnings (W501, W502) and the source text is shown.
+    warnings (W501, W502) and the source text is shown. ``files`` keeps parsed
+    files by content (``parsed.py``): the process's memory layer by default;
+    commands pass ``parsed.on_disk()`` to keep them across runs.
 
     The cyclic garbage collector is paused while loading: a load allocates
     hundreds of thousands of YAML nodes and values that all stay alive until it
@@ -150,7 +155,7 @@ def analyse_story(root: str | Path, lang: str = "") -> tuple[Story | None, list[
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _Loader(Path(root), lang).run()
+        return _Loader(Path(root), lang, files if files is not None else MEMORY).run()
     finally:
         if was_enabled:
             gc.enable()
@@ -170,9 +175,11 @@ class _Names:
 
 
 class _Loader:
-    def __init__(self, root: Path, lang: str = "") -> None:
+    def __init__(self, root: Path, lang: str = "", files: ParsedFiles = MEMORY) -> None:
         self.root = root
         self.lang = lang
+        self.files = files
+        self.checked: bool | None = None  # the schema's verdict on the file read last
         self.catalogue: dict[str, Entry] | None = None  # the language's translations, by stable id
         self.texts: list[SourceText] = []  # every text a player can see, for the template
         self.out: list[Diagnostic] = []
@@ -205,8 +212,9 @@ class _Loader:
         line, col = src.where(key)
         return Where(src.path, line, col)
 
-    def read(self, path: Path) -> SourceFile | None:
-        src = read_yaml(path, self.out)
+    def read(self, path: Path, kind: str | None = None) -> SourceFile | None:
+        """Parse a file (from the cache when its bytes were parsed before); for ``kind``, check it too."""
+        src, self.checked = self.files.read(path, kind, self.out, check_object)
         if src is not None:
             self.sources.append(src)
             # the path below the story folder; a name that is not UTF-8 still hashes
@@ -270,13 +278,13 @@ class _Loader:
                 )
             )
             return None, self.out
-        manifest = self.read(manifest_path)
+        manifest = self.read(manifest_path, "manifest")
         if manifest is None:
             return None, self.out
         if not isinstance(manifest.data, dict):
             self.report("V102", f"{MANIFEST} should be a mapping of keys such as `id:` and `meters:`", manifest, ())
             return None, self.out
-        manifest_ok = check_object(manifest.data, "manifest", (), manifest, self.out)
+        manifest_ok = bool(self.checked)
 
         facts_src = None
         if _present(root / FACTS):
@@ -291,7 +299,7 @@ class _Loader:
             return None, self.out
         scenes: list[SourceFile] = []
         for path in paths:
-            src = self.read(path)
+            src = self.read(path, "scene")
             if src is None:
                 self.unreadable_files += 1
                 continue
@@ -299,7 +307,7 @@ class _Loader:
                 self.report("V102", "a scene file should be a mapping with `id:`, `title:` and `beats:`", src, ())
                 self.unreadable_files += 1
                 continue
-            if check_object(src.data, "scene", (), src, self.out):
+            if self.checked:
                 scenes.append(src)
             elif isinstance(src.data.get("id"), str):
                 self.broken_scenes.add(src.data["id"])
@@ -379,11 +387,27 @@ class _Loader:
             writable=(set(meters) | set(flags)).__contains__,
         )
         beats: dict[str, Beat] = {}
+        context = self.build_context(manifest, facts_src, beat_index, endings)
+        by_file: dict[Path, list[tuple[str, SourceFile, PathKey, dict[str, Any]]]] = {}
         for qid, (src, key, raw) in beat_index.items():
-            self.context = (qid.split(".", 1)[0], qid)
-            beat = self.build_beat(qid, src, key, raw)
-            if beat is not None:
-                beats[qid] = beat
+            by_file.setdefault(src.path, []).append((qid, src, key, raw))
+        for path, items in by_file.items():
+            content = hashlib.sha256(items[0][1].content).digest()
+            kept = _BUILT.get(path)
+            if kept is not None and kept[0] == content and kept[1] == context:
+                beats.update(kept[2])
+                self.texts.extend(kept[3])  # the texts building them recorded, in the same order
+                continue
+            problems, texts = len(self.out), len(self.texts)
+            built: dict[str, Beat] = {}
+            for qid, src, key, raw in items:
+                self.context = (qid.split(".", 1)[0], qid)
+                beat = self.build_beat(qid, src, key, raw)
+                if beat is not None:
+                    built[qid] = beat
+            beats.update(built)
+            if len(self.out) == problems and len(built) == len(items):
+                _keep_built(path, (content, context, built, tuple(self.texts[texts:])))
         self.context = ("", None)
         self.check_routes(beats)
         endings = {eid: self.ending_texts(e, manifest, scene_srcs) for eid, e in endings.items()}
@@ -458,6 +482,35 @@ class _Loader:
             language=self.lang if self.catalogue is not None else "",
             texts=tuple(self.texts),
         )
+
+    def build_context(
+        self,
+        manifest: SourceFile,
+        facts_src: SourceFile | None,
+        beat_index: dict[str, tuple[SourceFile, PathKey, dict[str, Any]]],
+        endings: dict[str, Ending],
+    ) -> bytes:
+        """Everything outside a scene file that building its beats reads, as one digest.
+
+        The names (meters with their units and precision, flags, facts: the manifest
+        and the fact sheet), every beat id (targets and ``visits()``), every ending id,
+        which files could not be read (references into them are not reported), and
+        the language and its catalogue (the texts are its translations).
+        A scene file whose bytes and context are both unchanged builds the same
+        beats, so a reload keeps them (``_BUILT``).
+        """
+        digest = hashlib.sha256(manifest.content)
+        digest.update(b"\0" + (facts_src.content if facts_src is not None else b""))
+        digest.update(b"\0" + "\n".join(beat_index).encode("utf-8", "surrogatepass"))
+        digest.update(b"\0" + "\n".join(sorted(endings)).encode("utf-8", "surrogatepass"))
+        digest.update(repr((sorted(self.broken_scenes), self.unreadable_files)).encode("utf-8", "surrogatepass"))
+        if self.lang:  # the texts come from the language's catalogue
+            digest.update(b"\0" + self.lang.encode("utf-8", "surrogatepass"))
+            try:
+                digest.update(catalogue_path(self.root, self.lang).read_bytes())
+            except OSError:
+                digest.update(b"\0no catalogue")
+        return digest.digest()
 
     def check_ignores(self, beat_index: dict[str, tuple[SourceFile, PathKey, dict[str, Any]]]) -> None:
         """``ignore:`` on beats and choices names only warnings that exist (V206).
@@ -1375,6 +1428,26 @@ def fit_effect(effect: Assignment, flags: dict[str, Flag]) -> Assignment:
         return value
 
     return replace(effect, expr=Compiled(effect.expr.source, whole, effect.expr.names))
+
+
+# Beats built from each scene file by the last load that built them without a
+# problem: (the file's digest, the context digest, its beats, the texts they
+# recorded for the translation template). Beats are
+# immutable, so a reload under ``--watch`` reuses those of the files that did
+# not change instead of compiling their texts and expressions again.
+_BUILT: dict[Path, tuple[bytes, bytes, dict[str, Beat], tuple[SourceText, ...]]] = {}
+MAX_BUILT_FILES = 2_000
+
+
+def forget_built() -> None:
+    """Drop the beats kept for reloads, so the next load builds every beat (a cold load)."""
+    _BUILT.clear()
+
+
+def _keep_built(path: Path, entry: tuple[bytes, bytes, dict[str, Beat], tuple[SourceText, ...]]) -> None:
+    if len(_BUILT) >= MAX_BUILT_FILES and path not in _BUILT:
+        _BUILT.clear()
+    _BUILT[path] = entry
 
 
 def _present(path: Path) -> bool:

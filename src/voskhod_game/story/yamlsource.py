@@ -138,7 +138,11 @@ def _comma_cut(text: str) -> Trap | None:
 
 @dataclass
 class SourceFile:
-    """A parsed file: its data and where each value (by key path) starts."""
+    """A parsed file: its data and where each value (by key path) starts.
+
+    ``parsed.py`` keeps every field but the path in its cache: a new field goes there too
+    (tests/test_parsed_cache.py checks the two agree).
+    """
 
     path: Path
     data: Any = None
@@ -363,12 +367,17 @@ def _syntax_error(exc: yaml.MarkedYAMLError, path: Path) -> Diagnostic:
 
 def read_yaml(path: Path, diagnostics: list[Diagnostic]) -> SourceFile | None:
     """Parse ``path``; append problems to ``diagnostics``; None when unusable."""
-    source = SourceFile(path)
     try:
         raw = read_capped(path)
     except FileRefused as exc:
         diagnostics.append(Diagnostic(exc.code, exc.message, path, 1, 1, exc.hint))
         return None
+    return parse_yaml(path, raw, diagnostics)
+
+
+def parse_yaml(path: Path, raw: bytes, diagnostics: list[Diagnostic]) -> SourceFile | None:
+    """Parse the bytes ``raw`` read from ``path``; append problems to ``diagnostics``; None when unusable."""
+    source = SourceFile(path)
     source.content = raw
     try:
         text = raw.decode("utf-8")

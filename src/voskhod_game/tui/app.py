@@ -3,12 +3,12 @@
 Screens render and ask; the app acts: starting, loading, saving, undoing and
 moving between title, game and debrief all happen here, so every path (a key,
 the title menu, the command palette, a debrief button) does the same thing.
-The title screen paints first; the story, the engine and the save store are
-imported and loaded just after that first frame, and other screens and dialogs
-when first needed, which keeps the first paint close to a bare Textual app.
-Reloads after that (``--watch``, ``r`` on the problems screen) parse the story
-in a thread worker and post the result back, so the screen never freezes while
-a big story is read. The window title is the story's title.
+The title screen paints first while the story is read in a thread worker
+(the engine and the save store are imported when first needed, other screens
+and dialogs too), which keeps the title close to a bare Textual app; a key that
+needs the story before it arrived loads it then. Reloads (``--watch``, ``r`` on
+the problems screen) are read in the same worker and posted back, so the
+screen never freezes while a big story is read. The window title is the story's title.
 """
 
 from __future__ import annotations
@@ -36,17 +36,17 @@ if TYPE_CHECKING:
     from ..watch import Reloaded, StoryWatcher
 
 STYLES = Path(__file__).parent / "styles"
-WATCH_SECONDS = 0.5
 UNTITLED = "Story"  # the window title until the story's own title is known
 
 
 class StoryReloaded(Message):
     """Posted by the reload worker: the story read again, or the problems that stopped it."""
 
-    def __init__(self, reloaded: Reloaded, watched: bool) -> None:
+    def __init__(self, reloaded: Reloaded, watched: bool, initial: bool = False) -> None:
         super().__init__()
         self.reloaded = reloaded
         self.watched = watched  # from --watch (carry the game over) or from the problems screen
+        self.initial = initial  # the load at start-up
 
 
 class VoskhodApp(App[int]):
@@ -109,19 +109,19 @@ class VoskhodApp(App[int]):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.push_screen(self._title())
-        self.call_after_refresh(self._start)
-
-    def _start(self) -> None:
-        """After the first frame: load the story, then open the game if ``--load`` asked for it."""
+        # The story is read in a thread from the start, so the title screen paints
+        # and answers keys while it loads; the menu updates when it arrives.
+        self._read_story(watched=False, initial=True)
         if self.watch_story:
-            self.start_watching()
-        if not self.ensure_story():
-            return
-        if self.initial_load:
+            self.call_after_refresh(self.start_watching)
+
+    def _started(self) -> None:
+        """The start-up load arrived: open the game if ``--load`` asked for it."""
+        if self.initial_load and self.story is not None:
             self.load_slot(self.initial_load)
 
     def ensure_story(self) -> Story | None:
-        """The story, loaded now if a key arrived before the start-up load ran."""
+        """The story, loaded now if a key needs it before the start-up load arrived."""
         if self.story is None:
             from ..watch import reload_story
 
@@ -139,8 +139,6 @@ class VoskhodApp(App[int]):
         problems is reported while the previous version keeps playing; on the
         problems screen the list updates.
         """
-        from .screens.debrief import DebriefScreen
-        from .screens.game import GameScreen
         from .screens.problems import ProblemsScreen
         from .screens.title import TitleScreen
 
@@ -171,10 +169,14 @@ class VoskhodApp(App[int]):
             return
         if self.game is not None:
             from ..watch import carry_over
+            from .screens.debrief import DebriefScreen
+            from .screens.game import GameScreen
 
             self.game, message = carry_over(self.game, story)
             self.notify(message, title=_("Story reloaded"), markup=False)
-            if isinstance(screen, (GameScreen, DebriefScreen)):
+            if isinstance(screen, GameScreen) and not self.game.ended and screen.can_take(self.game):
+                screen.take_over(self.game)  # the same screen shows the new text: no new screen to build
+            elif isinstance(screen, (GameScreen, DebriefScreen)):
                 self.show_game(self.game)
         else:
             self.notify(_("The story was reloaded."), title=_("Story reloaded"), markup=False)
@@ -184,13 +186,18 @@ class VoskhodApp(App[int]):
         self._read_story(watched)
 
     @work(thread=True, exclusive=True, group="story")
-    def _read_story(self, watched: bool) -> None:
+    def _read_story(self, watched: bool, initial: bool = False) -> None:
         from ..watch import reload_story
 
-        self.post_message(StoryReloaded(reload_story(self.story_dir, self.lang), watched))
+        self.post_message(StoryReloaded(reload_story(self.story_dir, self.lang), watched, initial))
 
     @on(StoryReloaded)
     def _story_reloaded(self, message: StoryReloaded) -> None:
+        if message.initial:
+            if self.story is None:  # else a key needed the story first and loaded it then
+                self._story_read(message.reloaded, watched=False)
+                self._started()
+            return
         self._story_read(message.reloaded, watched=message.watched)
 
     # -- hot reload (--watch) ----------------------------------------------------------
@@ -198,7 +205,7 @@ class VoskhodApp(App[int]):
         from ..watch import StoryWatcher
 
         self.watcher: StoryWatcher = StoryWatcher(self.story_dir)
-        self.set_interval(WATCH_SECONDS, self.poll_story)
+        self.set_interval(self.watcher.interval, self.poll_story)
 
     def poll_story(self) -> None:
         """Reload the story when its files change.

@@ -82,37 +82,62 @@ class GameScreen(Screen[None]):
         return cast("VoskhodApp", self.app)
 
     def compose(self) -> ComposeResult:
-        view = self.game.view()
+        # The parts that change after a choice are kept, not queried each time.
+        self._scene_label = Static("", id="scene-label")
+        self._clock_label = Static("", id="clock-label")
+        self._clock_date = Static("", id="clock-date")
+        self._pane = StoryPane(id="story")
+        self._choices = ChoiceList(id="choices")
+        self._meters = MetersPanel(self.game.view().meters, id="meters")
+        self._log = VerticalScroll(id="log")
+        self._log_text = Static("", id="log-text")
+        self._shown: dict[str, object] = {}  # what each Static shows now, so unchanged ones are left alone
         with Horizontal(id="topbar"):
-            yield Static("", id="scene-label")
-            yield Static("", id="clock-label")
-            yield Static("", id="clock-date")
+            yield self._scene_label
+            yield self._clock_label
+            yield self._clock_date
         with Horizontal(id="body"):
             with Vertical(id="main"):
-                yield StoryPane(id="story")
-                yield ChoiceList(id="choices")
+                yield self._pane
+                yield self._choices
             with Vertical(id="side"):
-                yield MetersPanel(view.meters, id="meters")
-                with VerticalScroll(id="log"):
-                    yield Static("", id="log-text")
+                yield self._meters
+                with self._log:
+                    yield self._log_text
         yield Footer(compact=True)  # every key of the game fits in 80 columns
 
+    def can_take(self, game: Game) -> bool:
+        """Whether this screen can show ``game`` in place: the same meters, so the same rows."""
+        return [m.name for m in game.view().meters] == [m.name for m in self.game.view().meters]
+
+    def take_over(self, game: Game) -> None:
+        """Show ``game`` (the same game carried into a reloaded story) on this screen, as a new
+        screen would show it: without the intro and the last result."""
+        self.game = game
+        self.intro = ""
+        self.render_view(game.last_result)
+
     def on_mount(self) -> None:
-        pane = self.query_one(StoryPane)
-        pane.reveal_enabled = self.reveal
-        self.query_one("#log", VerticalScroll).border_title = "Mission log"
+        self._pane.reveal_enabled = self.reveal
+        self._log.border_title = "Mission log"
         self.render_view(self.game.last_result)
-        self.query_one(ChoiceList).focus()
+        self._choices.focus()
+
+    def _update(self, widget: Static, content: Text | str) -> None:
+        """Update a Static only when what it shows changes (an update re-lays out the screen)."""
+        key = widget.id or ""
+        if self._shown.get(key) != content:
+            self._shown[key] = content
+            widget.update(content)
 
     # -- showing ---------------------------------------------------------------
     def render_view(self, result: ChoiceResult | None = None) -> None:
         view = self.game.view()
         self._show_bar(view)
-        self.query_one(MetersPanel).show(view.meters, self.game.samples)
-        self.query_one("#log-text", Static).update(log_text(self.game.log, LOG_LINES))
-        log = self.query_one("#log", VerticalScroll)
-        self.call_after_refresh(log.scroll_end, animate=False)  # once the new lines are laid out
-        self.query_one(ChoiceList).show(view.choices)
+        self._meters.show(view.meters, self.game.samples)
+        self._update(self._log_text, log_text(self.game.log, LOG_LINES))
+        self.call_after_refresh(self._log.scroll_end, animate=False)  # once the new lines are laid out
+        self._choices.show(view.choices)
         text = Text()
         if self.intro and not self.game.history:
             text.append_text(story_text(self.intro, style="italic"))
@@ -130,29 +155,29 @@ class GameScreen(Screen[None]):
         if tag or notes:
             text.append("\n")
         text.append_text(story_text(view.text))
-        self.query_one(StoryPane).show(text)
+        self._pane.show(text)
 
     def _show_bar(self, view: View) -> None:
         scene = Text()
         scene.append(f"Scene {view.scene_number} of {view.scene_count}", style="bold")
         scene.append(f"  {view.scene_title}")
-        self.query_one("#scene-label", Static).update(scene)
+        self._update(self._scene_label, scene)
         clock = Text()
         clock.append(view.clock.elapsed, style="bold")
         for label, time in view.clock.zones:
             clock.append(f"  {label} {time}")
-        self.query_one("#clock-label", Static).update(clock)
-        self.query_one("#clock-date", Static).update(f"  {view.clock.date}")
+        self._update(self._clock_label, clock)
+        self._update(self._clock_date, f"  {view.clock.date}")
 
     # -- acting ------------------------------------------------------------------
     def on_key(self, event: events.Key) -> None:
         """Any key first finishes a reveal in progress, and does nothing else."""
-        if self.query_one(StoryPane).finish():
+        if self._pane.finish():
             event.stop()
             event.prevent_default()
 
     def action_choose(self, number: int) -> None:
-        if self.query_one(StoryPane).finish():
+        if self._pane.finish():
             return
         view = self.game.view()
         choice = next((c for c in view.choices if c.number == number), None)
@@ -194,7 +219,7 @@ class GameScreen(Screen[None]):
             )
 
     def action_scroll_story(self, direction: int) -> None:
-        pane = self.query_one(StoryPane)
+        pane = self._pane
         if direction < 0:
             pane.scroll_page_up()
         else:

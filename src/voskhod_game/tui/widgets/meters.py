@@ -69,34 +69,65 @@ class MeterTrend(Widget):
 
 
 class MeterRow(Vertical):
-    """Label, value and state on the first line; bar and trend on the second."""
+    """Label, value and state on the first line; bar and trend on the second.
+
+    The row keeps its parts and what it last showed, so a choice that leaves a
+    meter alone costs nothing here, and one that moves it touches only the parts
+    that change (a state class change restyles the row; a value does not).
+    """
 
     def __init__(self, meter: MeterView) -> None:
         super().__init__(id=f"meter-{meter.name}", classes=f"meter -{meter.state}")
         self.meter_name = meter.name
         self._meter = meter
+        self._value = Static("", classes="meter-value")
+        self._bar = MeterBar(meter.fraction, classes="meter-bar")
+        self._trend = MeterTrend(classes="meter-trend")
+        self._shown: tuple[MeterView, list[float]] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="meter-head"):
             yield Static(self._meter.label, classes="meter-label", markup=False)
-            yield Static("", classes="meter-value")
+            yield self._value
         with Horizontal(classes="meter-body"):
-            yield MeterBar(self._meter.fraction, classes="meter-bar")
-            yield MeterTrend(classes="meter-trend")
+            yield self._bar
+            yield self._trend
 
     def on_mount(self) -> None:
         self.show(self._meter, ())
 
     def show(self, meter: MeterView, trend: Sequence[float]) -> None:
+        recent = list(trend[-TREND_POINTS:]) or [meter.value]
+        shown = (meter, recent)
+        if shown == self._shown:
+            return
+        before = self._shown[0] if self._shown is not None else None
+        self._shown = shown
         self._meter = meter
-        for state in STATES:
-            self.set_class(meter.state == state, f"-{state}")
-        value = self.query_one(".meter-value", Static)
-        word = state_word(meter.state)
-        value.update(Text(f"{meter.display} {word}" if word else meter.display, style="bold" if word else ""))
-        self.query_one(MeterBar).set_fraction(meter.fraction)
-        self.query_one(MeterTrend).set_values(list(trend[-TREND_POINTS:]) or [meter.value], meter.min, meter.max)
-        self.tooltip = meter_detail(meter)
+        if before is None or before.state != meter.state:
+            for state in STATES:
+                self.set_class(meter.state == state, f"-{state}")
+        if before is None or (before.display, before.state) != (meter.display, meter.state):
+            word = state_word(meter.state)
+            self._value.update(Text(f"{meter.display} {word}" if word else meter.display, style="bold" if word else ""))
+        if before is None or before.fraction != meter.fraction:
+            self._bar.set_fraction(meter.fraction)
+        self._trend.set_values(recent, meter.min, meter.max)
+        detail = meter_detail(meter)
+        if detail != self.tooltip:
+            self.tooltip = detail
+
+
+def recent_values(samples: Sequence[tuple[float, dict[str, float]]], name: str, count: int) -> list[float]:
+    """The last ``count`` sampled values of one meter, oldest first (samples may lack a new meter)."""
+    found: list[float] = []
+    for _, values in reversed(samples):
+        if name in values:
+            found.append(values[name])
+            if len(found) == count:
+                break
+    found.reverse()
+    return found
 
 
 class MetersPanel(Vertical):
@@ -107,27 +138,30 @@ class MetersPanel(Vertical):
     def __init__(self, meters: Sequence[MeterView], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._initial = tuple(meters)
+        self._rows: dict[str, MeterRow] = {}
 
     def compose(self) -> ComposeResult:
         # A row for every meter: a scene may hide some (hide_meters) and the next show them.
         for meter in self._initial:
             row = MeterRow(meter)
             row.display = not meter.hidden
+            self._rows[meter.name] = row
             yield row
 
     def show(self, meters: Sequence[MeterView], samples: Sequence[tuple[float, dict[str, float]]]) -> None:
         critical = []
         for meter in meters:
-            rows = self.query(f"#meter-{meter.name}").results(MeterRow)
-            row = next(rows, None)
+            row = self._rows.get(meter.name)
             if row is None:
                 continue
-            row.display = not meter.hidden
+            if row.display == meter.hidden:
+                row.display = not meter.hidden
             if meter.hidden:
                 continue
-            trend = [values[meter.name] for _, values in samples if meter.name in values]
-            row.show(meter, trend)
+            row.show(meter, recent_values(samples, meter.name, TREND_POINTS))
             if meter.state == "critical":
                 critical.append(meter.label)
         self.set_class(bool(critical), "-critical")
-        self.border_title = "CRITICAL: " + ", ".join(critical) if critical else "Meters"
+        title = "CRITICAL: " + ", ".join(critical) if critical else "Meters"
+        if self.border_title != title:
+            self.border_title = title

@@ -25,9 +25,10 @@ class StoryPane(VerticalScroll):
         self._shown = 0
         self._timer: Timer | None = None
         self.reveal_enabled = True
+        self._static = Static(id="story-text")
 
     def compose(self):  # type: ignore[no-untyped-def]
-        yield Static(id="story-text")
+        yield self._static
 
     @property
     def revealing(self) -> bool:
@@ -40,7 +41,7 @@ class StoryPane(VerticalScroll):
         self.scroll_home(animate=False)
         if not self.reveal_enabled or self.app.animation_level == "none" or len(text) == 0:
             self._shown = len(text)
-            self.query_one("#story-text", Static).update(text)
+            self._static.update(text)
             return
         self._shown = 0
         step = max(1, len(text) // REVEAL_FRAMES + 1)
@@ -48,7 +49,7 @@ class StoryPane(VerticalScroll):
 
     def _advance(self, step: int) -> None:
         self._shown = min(len(self._full), self._shown + step)
-        self.query_one("#story-text", Static).update(self._full[: self._shown])
+        self._static.update(self._full[: self._shown])
         if self._shown >= len(self._full):
             self._stop()
 
@@ -58,7 +59,7 @@ class StoryPane(VerticalScroll):
             return False
         self._stop()
         self._shown = len(self._full)
-        self.query_one("#story-text", Static).update(self._full)
+        self._static.update(self._full)
         return True
 
     def _stop(self) -> None:
