@@ -85,6 +85,7 @@ class VoskhodApp(App[int]):
         self.watch_story = watch
         self.story: Story | None = None
         self.game: Game | None = None
+        self.crash: Exception | None = None  # the first unhandled error: the run ends as an internal error
         self.settings = Settings()
         for theme in OWN_THEMES:
             self.register_theme(theme)
@@ -94,6 +95,19 @@ class VoskhodApp(App[int]):
         self.apply_look()
 
     # -- start-up ----------------------------------------------------------------
+    def _handle_exception(self, error: Exception) -> None:
+        """Remember a crash so ``voskhod`` exits 3 (internal error) and reports it the way every command does.
+
+        Textual ends the app with status 1 and prints a traceback with locals; 1 means
+        "the story cannot be played" here, so the crash is kept and Textual's printout
+        dropped: :func:`run_app` hands it to ``cli.report_internal_error`` (a short
+        message, the traceback in a file, or on screen with VOSKHOD_DEBUG=1).
+        """
+        if self.crash is None:
+            self.crash = error
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
+
     @cached_property
     def store(self) -> SaveStore:
         from ..engine.saves import SaveStore
@@ -477,4 +491,8 @@ def run_app(args: argparse.Namespace) -> int:
         lang=story_language(args, root),
     )
     result = app.run()
+    if app.crash is not None:
+        from ..cli import report_internal_error
+
+        return report_internal_error(app.crash, "play")
     return app.return_code or int(result or 0)
