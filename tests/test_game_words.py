@@ -47,7 +47,7 @@ def test_every_word_of_the_game_is_translated_with_the_same_placeholders(lang: s
     for message in template:
         if not message.id:
             continue
-        found = catalogue.get(message.id)
+        found = catalogue.get(message.id, context=message.context)
         if found is None or found.fuzzy or not all(texts(found.string)):
             missing.append(message.id)
             continue

@@ -29,7 +29,7 @@ from pathlib import Path
 LOCALE_DIR = Path(__file__).parent / "locales"
 TEMPLATE = LOCALE_DIR / "messages.pot"
 SOURCE_LANGUAGE = "en"
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}  # what the extractor looks for
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "NP_": ((1, "c"), 2)}
 
 _current = SOURCE_LANGUAGE
 
@@ -85,6 +85,17 @@ def _(message: str) -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for the template without translating it yet (module constants)."""
     return message
+
+
+def NP_(context: str, message: str) -> str:
+    """Mark ``message`` for the template in ``context`` (a shorter word for a tight place), untranslated."""
+    return message
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` as translated for ``context``; else its plain translation; else English."""
+    found = translator(_current).pgettext(context, message)
+    return found if found != message else _(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

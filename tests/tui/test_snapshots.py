@@ -15,7 +15,11 @@ from tui_support import MINI, fixed_save, make_app
 
 from voskhod_game.engine.game import Game
 from voskhod_game.engine.saves import SaveStore
+from voskhod_game.i18n import set_language
 from voskhod_game.story import load_story
+from voskhod_game.tui.app import VoskhodApp
+
+CREVASSE = Path(__file__).resolve().parents[2] / "examples" / "crevasse"
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -66,3 +70,16 @@ def test_load_modal(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None
 @pytest.mark.parametrize("size", SIZES)
 def test_debrief(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=playing("n", "3", "1", "3"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_settings(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=playing("s"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_game_in_russian(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    """The footer's keys in Russian still fit 80 columns (shorter words in the ``key`` context)."""
+    set_language("ru")
+    app = VoskhodApp(CREVASSE, tmp_path / "saves", seed=5, reveal=False, lang="ru")
+    assert snap_compare(app, terminal_size=size, run_before=playing("n"))

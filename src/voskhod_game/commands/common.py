@@ -78,18 +78,25 @@ def requested_language(args: argparse.Namespace) -> tuple[str, bool]:
     return "", False
 
 
+def translation_for(lang: str, root: Path) -> str:
+    """``lang`` (``ru_RU``, ``ru``) as a language the story in ``root`` is translated into, or "" (its own)."""
+    from ..story.translation import languages
+
+    have = languages(root) if lang else []
+    base = lang.split("_", 1)[0]
+    return lang if lang in have else base if base in have else ""
+
+
 def story_language(args: argparse.Namespace, root: Path) -> str:
     """The language to load ``root`` in: the one asked for if the story has it, else its own (said when asked)."""
-    from ..story.translation import LANG_RE, languages
+    from ..story.translation import LANG_RE
 
     lang, explicit = requested_language(args)
     if not lang:
         return ""
-    if lang in languages(root):
-        return lang
-    base = lang.split("_", 1)[0]
-    if base in languages(root):
-        return base
+    found = translation_for(lang, root)
+    if found:
+        return found
     if explicit and LANG_RE.match(lang):
         print(
             _("This story has no {lang} translation; it is shown in its own language.").format(lang=lang),

@@ -25,7 +25,8 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
-from ..i18n import _
+from ..i18n import N_, NP_, _, set_language
+from .bindings import speak_bindings
 from .settings import Settings, load_settings, save_settings
 from .themes import DEFAULT_THEME, HIGH_CONTRAST_THEME, OWN_THEMES
 
@@ -36,17 +37,18 @@ if TYPE_CHECKING:
     from ..watch import Reloaded, StoryWatcher
 
 STYLES = Path(__file__).parent / "styles"
-UNTITLED = "Story"  # the window title until the story's own title is known
+UNTITLED = N_("Story")  # the window title until the story's own title is known
 
 
 class StoryReloaded(Message):
     """Posted by the reload worker: the story read again, or the problems that stopped it."""
 
-    def __init__(self, reloaded: Reloaded, watched: bool, initial: bool = False) -> None:
+    def __init__(self, reloaded: Reloaded, watched: bool, initial: bool = False, quiet: bool = False) -> None:
         super().__init__()
         self.reloaded = reloaded
         self.watched = watched  # from --watch (carry the game over) or from the problems screen
         self.initial = initial  # the load at start-up
+        self.quiet = quiet  # the player asked for it (a new language): no notice
 
 
 class VoskhodApp(App[int]):
@@ -60,7 +62,7 @@ class VoskhodApp(App[int]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (140, "-huge")]  # noqa: RUF012
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark,f1", "help", "Keys", key_display="?"),
+        Binding("question_mark,f1", "help", NP_("key", "Keys"), key_display="?"),
     ]
     ENABLE_COMMAND_PALETTE = True
 
@@ -74,6 +76,7 @@ class VoskhodApp(App[int]):
         reveal: bool | None = None,
         watch: bool = False,
         lang: str = "",
+        lang_from_settings: bool = True,
     ) -> None:
         super().__init__()
         self.story_dir = Path(story_dir)
@@ -93,6 +96,13 @@ class VoskhodApp(App[int]):
         # every widget, which costs more than drawing the title screen.
         self.settings = load_settings(self.saves_dir)
         self.apply_look()
+        if lang_from_settings and self.settings.language:  # unless --lang asked for one
+            from ..commands.common import translation_for
+
+            set_language(self.settings.language)
+            self.lang = translation_for(self.settings.language, self.story_dir)
+        self.title = _(UNTITLED)
+        speak_bindings(self)
 
     # -- start-up ----------------------------------------------------------------
     def _handle_exception(self, error: Exception) -> None:
@@ -122,6 +132,7 @@ class VoskhodApp(App[int]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.screen_change_signal.subscribe(self, self._speak_on)
         self.push_screen(self._title())
         # The story is read in a thread from the start, so the title screen paints
         # and answers keys while it loads; the menu updates when it arrives.
@@ -146,7 +157,7 @@ class VoskhodApp(App[int]):
         self.story = story
         self.title = story.title
 
-    def _story_read(self, reloaded: Reloaded, *, watched: bool) -> None:
+    def _story_read(self, reloaded: Reloaded, *, watched: bool, quiet: bool = False) -> None:
         """Take a freshly read story, or show why it cannot be played.
 
         From ``--watch`` the running game moves into the new story and a story with
@@ -163,7 +174,9 @@ class VoskhodApp(App[int]):
                 return
             count = len(reloaded.problems)
             first = reloaded.problems[0]
-            more = f"\n(and {count - 1} more: `voskhod check` lists them)" if count > 1 else ""
+            more = (
+                "\n" + _("(and {count} more: `voskhod check` lists them)").format(count=count - 1) if count > 1 else ""
+            )
             self.notify(
                 f"{first.path.name}:{first.line}:{first.col} {first.code} {first.message}{more}\n"
                 + _("Still playing the previous version."),
@@ -174,7 +187,7 @@ class VoskhodApp(App[int]):
             )
             return
         self._set_story(story)
-        screen = self.screen
+        screen = self.main_screen
         if isinstance(screen, ProblemsScreen):
             self._switch_to(self._title())
         elif isinstance(screen, TitleScreen):
@@ -187,23 +200,29 @@ class VoskhodApp(App[int]):
             from .screens.game import GameScreen
 
             self.game, message = carry_over(self.game, story)
-            self.notify(message, title=_("Story reloaded"), markup=False)
+            if not quiet:
+                self.notify(message, title=_("Story reloaded"), markup=False)
             if isinstance(screen, GameScreen) and not self.game.ended and screen.can_take(self.game):
                 screen.take_over(self.game)  # the same screen shows the new text: no new screen to build
             elif isinstance(screen, (GameScreen, DebriefScreen)):
                 self.show_game(self.game)
-        else:
+        elif not quiet:
             self.notify(_("The story was reloaded."), title=_("Story reloaded"), markup=False)
 
-    def reload_story(self, *, watched: bool = False) -> None:
+    @property
+    def main_screen(self) -> Screen[object]:
+        """The screen under any dialogs: title, game, debrief or problems."""
+        return next((s for s in reversed(self.screen_stack) if not isinstance(s, ModalScreen)), self.screen)
+
+    def reload_story(self, *, watched: bool = False, quiet: bool = False) -> None:
         """Read the story again in a thread; the result comes back as :class:`StoryReloaded`."""
-        self._read_story(watched)
+        self._read_story(watched, quiet=quiet)
 
     @work(thread=True, exclusive=True, group="story")
-    def _read_story(self, watched: bool, initial: bool = False) -> None:
+    def _read_story(self, watched: bool, initial: bool = False, quiet: bool = False) -> None:
         from ..watch import reload_story
 
-        self.post_message(StoryReloaded(reload_story(self.story_dir, self.lang), watched, initial))
+        self.post_message(StoryReloaded(reload_story(self.story_dir, self.lang), watched, initial, quiet))
 
     @on(StoryReloaded)
     def _story_reloaded(self, message: StoryReloaded) -> None:
@@ -212,7 +231,7 @@ class VoskhodApp(App[int]):
                 self._story_read(message.reloaded, watched=False)
                 self._started()
             return
-        self._story_read(message.reloaded, watched=message.watched)
+        self._story_read(message.reloaded, watched=message.watched, quiet=message.quiet)
 
     # -- hot reload (--watch) ----------------------------------------------------------
     def start_watching(self) -> None:
@@ -251,6 +270,31 @@ class VoskhodApp(App[int]):
         name = getattr(theme, "name", "")
         if name and name != HIGH_CONTRAST_THEME and name != self.settings.theme:
             self.change_settings(theme=name)
+
+    # -- language ------------------------------------------------------------------
+    def _speak_on(self, screen: Screen[object]) -> None:
+        """A screen is shown: its footer keys in the current language (Textual made them in English)."""
+        if speak_bindings(screen):
+            screen.refresh_bindings()
+
+    def change_language(self, lang: str) -> None:
+        """Speak ``lang`` from now on (the Settings screen): every screen's words and keys, the story's
+        texts where the story is translated into it (the game carries over), and remember it."""
+        from ..commands.common import translation_for
+
+        set_language(lang)
+        self.change_settings(language=lang)
+        self.title = self.story.title if self.story is not None else _(UNTITLED)
+        speak_bindings(self)
+        for screen in self.screen_stack:
+            self._speak_on(screen)
+            relabel = getattr(screen, "relabel", None)
+            if callable(relabel):
+                relabel()
+        story_lang = translation_for(lang, self.story_dir)
+        if story_lang != self.lang:
+            self.lang = story_lang
+            self.reload_story(watched=True, quiet=True)
 
     def change_settings(self, **changes: object) -> None:
         for key, value in changes.items():
@@ -296,7 +340,7 @@ class VoskhodApp(App[int]):
             return False
         for warning in loaded.warnings:
             self.notify(warning, title=_("Note"), severity="warning", markup=False)
-        self.notify(f"Loaded “{loaded.info.slot}”.", title=_("Loaded"), markup=False)
+        self.notify(_("Loaded “{slot}”.").format(slot=loaded.info.slot), title=_("Loaded"), markup=False)
         self.show_game(loaded.game)
         return True
 
@@ -362,7 +406,7 @@ class VoskhodApp(App[int]):
 
         def saved(info: SaveInfo | None) -> None:
             if info is not None:
-                self.notify(f"Saved as “{info.slot}”.", title=_("Saved"), markup=False)
+                self.notify(_("Saved as “{slot}”.").format(slot=info.slot), title=_("Saved"), markup=False)
 
         beat = game.beat
         suggestion = f"scene-{game.story.scene_of(beat.id).number}" if beat is not None else ""
@@ -388,7 +432,7 @@ class VoskhodApp(App[int]):
         try:
             self.game.undo()
         except GameError as exc:
-            self.notify(f"Cannot undo: {exc}.", severity="warning", markup=False)
+            self.notify(_("Cannot undo: {reason}.").format(reason=exc), severity="warning", markup=False)
             return
         self.autosave()
         self.notify(_("The last choice was taken back."), title=_("Undone"), markup=False)
@@ -459,29 +503,51 @@ class VoskhodApp(App[int]):
 
         self.push_screen(SettingsModal())
 
+    def action_command_palette(self) -> None:
+        """The command palette, its prompt in the player's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """Textual's theme picker, its prompt in the player's language."""
+        from textual.command import CommandPalette
+        from textual.theme import ThemeProvider
+
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…")))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        if self.story is None:
-            return
-        in_play = self._in_play()
-        if in_play:
-            yield SystemCommand("Save game", "Save in a named slot", self.action_save)
-        yield SystemCommand("Load game", "Load a saved game", self.action_load)
-        if in_play:
-            yield SystemCommand("Undo", "Take back the last choice (not past a point of no return)", self.action_undo)
-        if in_play:
-            yield SystemCommand("Restart mission", "Start again from the beginning", self.action_restart)
-        yield SystemCommand("New game", "Start a new mission", self.new_game)
-        yield SystemCommand("Settings", "Theme, high contrast, text reveal", self.action_settings)
-        yield SystemCommand("How to play", "The rules in a page", self.action_how_to_play)
+        """The palette's commands, all in the player's language (Textual's own are English, so
+        the ones a player needs are listed here: theme, keys, quit)."""
+        commands: list[tuple[str, str, object]] = []
+        if self.story is not None:
+            in_play = self._in_play()
+            if in_play:
+                commands.append((_("Save game"), _("Save in a named slot"), self.action_save))
+            commands.append((_("Load game"), _("Load a saved game"), self.action_load))
+            if in_play:
+                commands.append(
+                    (_("Undo"), _("Take back the last choice (not past a point of no return)"), self.action_undo)
+                )
+                commands.append((_("Restart mission"), _("Start again from the beginning"), self.action_restart))
+            commands.append((_("New game"), _("Start a new mission"), self.new_game))
+            commands.append((_("How to play"), _("The rules in a page"), self.action_how_to_play))
+        commands.append((_("Settings"), _("Theme, high contrast, text reveal, language"), self.action_settings))
+        commands.append((_("Theme"), _("Change the colours"), self.action_change_theme))
+        commands.append((_("Keys"), _("Every key the game answers to"), self.action_help))
+        commands.append((_("Quit"), _("Leave the game (asks first)"), self.action_request_quit))
+        for title, help_text, callback in commands:
+            yield SystemCommand(title, help_text, callback)  # type: ignore[arg-type]
 
 
 def run_app(args: argparse.Namespace) -> int:
     """Entry point from ``voskhod play``: run the app and return its exit status."""
-    from ..commands.common import story_arg, story_language, story_path
+    from ..commands.common import requested_language, story_arg, story_language, story_path
     from ..paths import saves_dir
 
     root = story_path(story_arg(args))
+    lang_asked = requested_language(args)[1]
     app = VoskhodApp(
         root,
         saves_dir(getattr(args, "saves", None)),
@@ -489,6 +555,7 @@ def run_app(args: argparse.Namespace) -> int:
         load=args.load,
         watch=bool(getattr(args, "watch", False)),
         lang=story_language(args, root),
+        lang_from_settings=not lang_asked,  # --lang wins over the setting for this run
     )
     result = app.run()
     if app.crash is not None:

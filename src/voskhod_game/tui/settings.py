@@ -1,4 +1,4 @@
-"""Player settings (theme, high contrast, text reveal), kept beside the saves.
+"""Player settings (theme, high contrast, text reveal, language), kept beside the saves.
 
 They live in ``.settings.json`` inside the save directory: the save store skips
 dot-files, a ``--saves`` directory carries its own settings, and tests that use
@@ -11,6 +11,8 @@ import json
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from ..i18n import _
+
 SETTINGS_FILE = ".settings.json"
 
 
@@ -19,6 +21,7 @@ class Settings:
     theme: str = "mission-control"
     high_contrast: bool = False
     reveal: bool = True  # the short type-out of new story text
+    language: str = ""  # the game's words (and the story's, where translated); "" follows the locale
 
 
 def settings_path(saves_dir: Path) -> Path:
@@ -48,5 +51,5 @@ def save_settings(saves_dir: Path, settings: Settings) -> str | None:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(path, json.dumps(asdict(settings), indent=1).encode("utf-8"))
     except OSError as exc:
-        return f"Settings not saved ({exc.strerror or exc}); they apply until you quit."
+        return _("Settings not saved ({reason}); they apply until you quit.").format(reason=exc.strerror or exc)
     return None

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from textual.theme import Theme
 
+from ..i18n import N_, _
+
 DEFAULT_THEME = "mission-control"
 HIGH_CONTRAST_THEME = "high-contrast"
 
@@ -59,3 +61,10 @@ HIGH_CONTRAST = Theme(
 )
 
 OWN_THEMES = (MISSION_CONTROL, HIGH_CONTRAST)
+OWN_THEME_LABELS = {DEFAULT_THEME: N_("Mission control"), HIGH_CONTRAST_THEME: N_("High contrast")}
+
+
+def theme_label(name: str) -> str:
+    """How Settings names a theme: the game's own in the player's words, Textual's by their names."""
+    label = OWN_THEME_LABELS.get(name)
+    return _(label) if label else name

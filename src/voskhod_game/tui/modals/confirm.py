@@ -10,18 +10,21 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from ...i18n import N_, _
+
 
 class ConfirmModal(ModalScreen[bool]):
     """Dismisses with True for yes; Esc and ``n`` say no."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,n", "dismiss(False)", "No"),
-        Binding("y", "dismiss(True)", "Yes"),
+        Binding("escape,n", "dismiss(False)", N_("No")),
+        Binding("y", "dismiss(True)", N_("Yes")),
     ]
 
-    def __init__(self, question: str, detail: str = "", yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, question: str, detail: str = "", yes: str = "", no: str = "") -> None:
         super().__init__(classes="modal")
-        self.question, self.detail, self.yes, self.no = question, detail, yes, no
+        self.question, self.detail = question, detail
+        self.yes, self.no = yes or _("Yes"), no or _("No")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

@@ -19,14 +19,14 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...engine.saves import SaveInfo
-from ...i18n import _
+from ...i18n import N_, _
 
 
 def usable(info: SaveInfo, story_id: str) -> tuple[bool, str]:
     if not info.ok:
         return False, info.problem
     if info.story_id != story_id:
-        return False, f"a save of another story (“{info.story_title or info.story_id}”)"
+        return False, _("a save of another story (“{title}”)").format(title=info.story_title or info.story_id)
     return True, ""
 
 
@@ -36,16 +36,17 @@ def slot_prompt(info: SaveInfo, story_id: str) -> Text:
     text.append(info.slot, style="bold")
     if ok:
         where = _("Ended") if info.ended else (info.scene_title or info.beat)
-        text.append(f"\n  {where} · {info.mission_time} · saved {info.saved_at}")
+        saved = _("saved {when}").format(when=info.saved_at)
+        text.append(f"\n  {where} · {info.mission_time} · {saved}")
     else:
-        text.append(f"\n  ✗ cannot be loaded: {reason}", style="italic")
+        text.append("\n  ✗ " + _("cannot be loaded: {reason}").format(reason=reason), style="italic")
     return text
 
 
 class LoadModal(ModalScreen[str | None]):
     """Dismisses with the chosen slot name, or None."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", N_("Cancel"))]
 
     def __init__(self, infos: Sequence[SaveInfo], story_id: str, directory: str) -> None:
         super().__init__(classes="modal")
@@ -63,7 +64,9 @@ class LoadModal(ModalScreen[str | None]):
                 ]
                 yield OptionList(*options, id="slots")
             else:
-                yield Static(f"No saves yet in {self._directory}.", classes="dialog-detail", markup=False)
+                yield Static(
+                    _("No saves yet in {folder}.").format(folder=self._directory), classes="dialog-detail", markup=False
+                )
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Cancel"), id="cancel")
 

@@ -17,11 +17,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from ...engine.saves import SaveError, SaveInfo, check_slot_name
-from ...i18n import _
+from ...i18n import N_, _
 
 
 class SaveModal(ModalScreen[SaveInfo | None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", N_("Cancel"))]
 
     def __init__(self, save: Callable[[str], SaveInfo], suggestion: str = "", existing: tuple[str, ...] = ()) -> None:
         super().__init__(classes="modal")
@@ -33,7 +33,7 @@ class SaveModal(ModalScreen[SaveInfo | None]):
         with Vertical(classes="dialog"):
             yield Static(_("Save the game"), classes="dialog-title")
             yield Static(_("Slot name: letters, digits, '-', '_' or '.'"), classes="dialog-detail")
-            yield Input(value=self._suggestion, placeholder="e.g. before-retrofire", id="slot")
+            yield Input(value=self._suggestion, placeholder=_("e.g. before-retrofire"), id="slot")
             yield Static("", id="save-error", classes="dialog-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Save"), id="save", variant="primary")
@@ -46,7 +46,7 @@ class SaveModal(ModalScreen[SaveInfo | None]):
         name = event.value.strip()
         note = self.query_one("#save-error", Static)
         note.set_class(False, "-error")
-        note.update(f"Replaces the save “{name}”." if name in self._existing else "")
+        note.update(_("Replaces the save “{slot}”.").format(slot=name) if name in self._existing else "")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self._attempt(event.value)
@@ -63,7 +63,7 @@ class SaveModal(ModalScreen[SaveInfo | None]):
             info = self._save(check_slot_name(name))
         except SaveError as exc:
             note.set_class(True, "-error")
-            note.update(f"Not saved: {exc}")
+            note.update(_("Not saved: {reason}").format(reason=exc))
             field = self.query_one("#slot", Input)
             field.focus()
             field.select_all()  # typing a new name replaces the refused one

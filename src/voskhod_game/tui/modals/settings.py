@@ -1,4 +1,4 @@
-"""Settings: theme, high contrast and the text reveal; applied at once and remembered."""
+"""Settings: theme, high contrast, the text reveal and the language; applied at once and remembered."""
 
 from __future__ import annotations
 
@@ -10,14 +10,23 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static, Switch
 
-from ...i18n import _
+from ...i18n import N_, _, game_languages, language
+from ..themes import theme_label
 
 if TYPE_CHECKING:
     from ..app import VoskhodApp
 
 
+def language_name(lang: str) -> str:
+    """A language in its own words (``English``, ``Русский``), so a player finds theirs whatever is shown."""
+    from babel import Locale
+
+    name = Locale.parse(lang).get_display_name(lang) or lang
+    return name[:1].upper() + name[1:]
+
+
 class SettingsModal(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", N_("Close"))]
 
     def __init__(self) -> None:
         super().__init__(classes="modal")
@@ -34,10 +43,18 @@ class SettingsModal(ModalScreen[None]):
             with Horizontal(classes="setting"):
                 yield Static(_("Theme"), classes="setting-label")
                 yield Select(
-                    [(name, name) for name in themes],
+                    [(theme_label(name), name) for name in themes],
                     value=settings.theme if settings.theme in themes else "mission-control",
                     allow_blank=False,
                     id="theme",
+                )
+            with Horizontal(classes="setting"):
+                yield Static(_("Language"), classes="setting-label")
+                yield Select(
+                    [(language_name(lang), lang) for lang in game_languages()],
+                    value=language(),
+                    allow_blank=False,
+                    id="language",
                 )
             with Horizontal(classes="setting"):
                 yield Static(_("High contrast"), classes="setting-label")
@@ -54,8 +71,18 @@ class SettingsModal(ModalScreen[None]):
                 yield Button(_("Close"), id="close", variant="primary")
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if isinstance(event.value, str):
+        if not isinstance(event.value, str):
+            return
+        if event.select.id == "language":
+            if event.value != language():
+                self.voskhod.change_language(event.value)
+        elif event.value != self.voskhod.settings.theme:
             self.voskhod.change_settings(theme=event.value)
+
+    def relabel(self) -> None:
+        """The language changed: this dialog again in the new one, the language still in hand."""
+        self.refresh(recompose=True)
+        self.call_after_refresh(lambda: self.query_one("#language", Select).focus())
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
         if event.switch.id == "high-contrast":

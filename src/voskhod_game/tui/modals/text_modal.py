@@ -12,12 +12,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from ...i18n import _
+from ...i18n import N_, _
 
 
 class TextModal(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "dismiss(None)", "Close"),
+        Binding("escape,q", "dismiss(None)", N_("Close")),
         Binding("up", "scroll('up')", "Scroll up", show=False),
         Binding("down", "scroll('down')", "Scroll down", show=False),
         Binding("pageup", "scroll('page_up')", "Page up", show=False),

@@ -20,7 +20,7 @@ from textual.widgets import Button, Footer, Static
 
 from ...engine.debrief import build_debrief
 from ...engine.game import Game
-from ...i18n import _
+from ...i18n import NP_, _
 from ...present.debrief import DebriefRows, debrief_rows
 from ...present.reference import FACTS_TITLE
 from ..reference import facts_text
@@ -56,12 +56,12 @@ def timeline_table(rows: DebriefRows) -> Table:
 
 class DebriefScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "replay", "Replay"),
-        Binding("n", "app.new_game", "New game"),
-        Binding("u", "undo", "Undo"),
-        Binding("f", "facts", "Facts"),
-        Binding("escape", "app.to_title", "Title"),
-        Binding("q", "app.request_quit", "Quit"),
+        Binding("r", "replay", NP_("key", "Replay")),
+        Binding("n", "app.new_game", NP_("key", "New game")),
+        Binding("u", "undo", NP_("key", "Undo")),
+        Binding("f", "facts", NP_("key", "Facts")),
+        Binding("escape", "app.to_title", NP_("key", "Title")),
+        Binding("q", "app.request_quit", NP_("key", "Quit")),
         Binding("up", "scroll('up')", "Scroll up", show=False),
         Binding("down", "scroll('down')", "Scroll down", show=False),
         Binding("pageup", "scroll('page_up')", "Page up", show=False),
@@ -121,6 +121,12 @@ class DebriefScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#replay", Button).focus()
+
+    def relabel(self) -> None:
+        """The language changed: the debrief's words again in the new one."""
+        self.rows = debrief_rows(self.debrief, self.game.story)
+        self.refresh(recompose=True)
+        self.call_after_refresh(lambda: self.query_one("#replay", Button).focus())
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         actions = {

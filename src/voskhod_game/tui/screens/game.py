@@ -19,7 +19,7 @@ from textual.widgets import Footer, OptionList, Static
 
 from ...engine.game import Game, GameError
 from ...engine.views import ChoiceResult, View
-from ...i18n import _
+from ...i18n import N_, NP_, _
 from ...present.choices import choice_line
 from ...present.durations import format_duration
 from ...present.events import HEADING, announcements, gravest
@@ -34,6 +34,7 @@ from ..widgets.story_pane import StoryPane
 if TYPE_CHECKING:
     from ..app import VoskhodApp
 
+MISSION_LOG = N_("Mission log")
 LOG_LINES = 200  # the panel scrolls; the full log is one key away (m)
 NOTIFY_SECONDS = 5
 
@@ -58,16 +59,16 @@ def result_text(result: ChoiceResult) -> Text:
 class GameScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(str(n), f"choose({n})", f"Choice {n}", show=False) for n in range(1, 10)),
-        Binding("s", "app.save", "Save"),
+        Binding("s", "app.save", NP_("key", "Save")),
         Binding("l", "app.load", "Load", show=False),  # in the palette and the keys list; the footer keeps 80 columns
-        Binding("u", "app.undo", "Undo"),
-        Binding("m", "mission_log", "Log"),
-        Binding("h", "notes", "Notes"),
-        Binding("g", "glossary", "Glossary"),
+        Binding("u", "app.undo", NP_("key", "Undo")),
+        Binding("m", "mission_log", NP_("key", "Log")),
+        Binding("h", "notes", NP_("key", "Notes")),
+        Binding("g", "glossary", NP_("key", "Glossary")),
         Binding("pageup", "scroll_story(-1)", "Scroll up", show=False, priority=True),
         Binding("pagedown", "scroll_story(1)", "Scroll down", show=False, priority=True),
-        Binding("escape", "app.to_title", "Title"),
-        Binding("q", "app.request_quit", "Quit"),
+        Binding("escape", "app.to_title", NP_("key", "Title")),
+        Binding("q", "app.request_quit", NP_("key", "Quit")),
     ]
 
     def __init__(self, game: Game, *, reveal: bool = True, intro: str = "") -> None:
@@ -119,9 +120,14 @@ class GameScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._pane.reveal_enabled = self.reveal
-        self._log.border_title = "Mission log"
+        self._log.border_title = _(MISSION_LOG)
         self.render_view(self.game.last_result)
         self._choices.focus()
+
+    def relabel(self) -> None:
+        """The language changed: the same view in the new one."""
+        self._log.border_title = _(MISSION_LOG)
+        self.render_view(self.game.last_result)
 
     def _update(self, widget: Static, content: Text | str) -> None:
         """Update a Static only when what it shows changes (an update re-lays out the screen)."""
@@ -151,7 +157,7 @@ class GameScreen(Screen[None]):
         if tag:
             text.append(tag, style="dim italic")
         if notes:
-            text.append("  (h: notes)" if tag else "(h: history notes)", style="dim")
+            text.append("  " + _("(h: notes)") if tag else _("(h: history notes)"), style="dim")
         if tag or notes:
             text.append("\n")
         text.append_text(story_text(view.text))
@@ -159,7 +165,9 @@ class GameScreen(Screen[None]):
 
     def _show_bar(self, view: View) -> None:
         scene = Text()
-        scene.append(f"Scene {view.scene_number} of {view.scene_count}", style="bold")
+        scene.append(
+            _("Scene {number} of {count}").format(number=view.scene_number, count=view.scene_count), style="bold"
+        )
         scene.append(f"  {view.scene_title}")
         self._update(self._scene_label, scene)
         clock = Text()
@@ -184,7 +192,7 @@ class GameScreen(Screen[None]):
         if choice is None:
             return
         if not choice.enabled:
-            self.notify(choice_line(choice).refusal, title="Not possible now", severity="warning", markup=False)
+            self.notify(choice_line(choice).refusal, title=_("Not possible now"), severity="warning", markup=False)
             return
         self.take(choice.id)
 
@@ -197,7 +205,7 @@ class GameScreen(Screen[None]):
         try:
             result = self.game.choose(choice_id)
         except GameError as exc:
-            self.notify(str(exc), title="Not possible", severity="warning", markup=False)
+            self.notify(str(exc), title=_("Not possible"), severity="warning", markup=False)
             return
         self.voskhod.autosave()
         self._announce(result)
@@ -240,4 +248,4 @@ class GameScreen(Screen[None]):
     def action_mission_log(self) -> None:
         from ..modals.text_modal import TextModal
 
-        self.app.push_screen(TextModal("Mission log", log_text(self.game.log), end=True))
+        self.app.push_screen(TextModal(_(MISSION_LOG), log_text(self.game.log), end=True))

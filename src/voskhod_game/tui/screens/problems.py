@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from ...i18n import NP_, _, ngettext
 from ...story.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
@@ -31,14 +32,14 @@ def problems_text(diagnostics: Sequence[Diagnostic]) -> Text:
         text.append(f"{d.code} ", style="bold reverse")
         text.append(f" {d.message}")
         if d.hint:
-            text.append(f"\n    hint: {d.hint}", style="italic")
+            text.append("\n    " + _("hint: {hint}").format(hint=d.hint), style="italic")
     return text
 
 
 class ProblemsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "reload", "Load the story again"),
-        Binding("q,escape", "app.leave(1)", "Quit"),
+        Binding("r", "reload", NP_("key", "Load the story again")),
+        Binding("q,escape", "app.leave(1)", NP_("key", "Quit")),
     ]
 
     def __init__(self, story_dir: str, diagnostics: Sequence[Diagnostic]) -> None:
@@ -49,11 +50,15 @@ class ProblemsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         count = len(self.diagnostics)
         yield Static(
-            f"The story in {self.story_dir} cannot be played: {count} problem{'s' if count != 1 else ''}",
+            ngettext(
+                "The story in {folder} cannot be played: {count} problem",
+                "The story in {folder} cannot be played: {count} problems",
+                count,
+            ).format(folder=self.story_dir, count=count),
             id="problems-title",
             markup=False,
         )
-        yield Static("Fix these in the scene files, then press r to load the story again.", id="problems-help")
+        yield Static(_("Fix these in the scene files, then press r to load the story again."), id="problems-help")
         with VerticalScroll(id="problems"):
             yield Static(problems_text(self.diagnostics), id="problems-list")
         yield Footer()

@@ -13,19 +13,20 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...engine.game import opening_text
+from ...i18n import N_, _
 from ...present.text import first_paragraph
 from ..lettering import large_title
 
 if TYPE_CHECKING:
     from ..app import VoskhodApp
 
-MENU = (
-    ("new", "New game", "n"),
-    ("continue", "Continue", "c"),
-    ("load", "Load", "l"),
-    ("howto", "How to play", "h"),
-    ("settings", "Settings", "s"),
-    ("quit", "Quit", "q"),
+MENU = (  # the key is the English initial in every language, as the help and docs say
+    ("new", N_("New game"), "n"),
+    ("continue", N_("Continue"), "c"),
+    ("load", N_("Load"), "l"),
+    ("howto", N_("How to play"), "h"),
+    ("settings", N_("Settings"), "s"),
+    ("quit", N_("Quit"), "q"),
 )
 
 
@@ -81,25 +82,29 @@ class TitleScreen(Screen[None]):
         can_continue = False
         info = app.store.latest_autosave(story) if story else None
         if story is None:
-            note = "Loading the story…"
+            note = _("Loading the story…")
         elif info is None:
-            note = "No autosave yet: start a new game."
+            note = _("No autosave yet: start a new game.")
         elif not info.ok:
-            note = f"The autosave cannot be loaded: {info.problem}"
+            note = _("The autosave cannot be loaded: {problem}").format(problem=info.problem)
         else:
             can_continue = True
-            where = "an ending" if info.ended else info.scene_title
-            note = f"Continue: {where}, {info.mission_time}"
+            where = _("an ending") if info.ended else info.scene_title
+            note = _("Continue: {where}, {time}").format(where=where, time=info.mission_time)
         menu = self.query_one("#menu", OptionList)
         highlighted = menu.highlighted
         options = []
         for key, label, shortcut in MENU:
-            prompt = Text.assemble((shortcut.upper(), "bold underline"), "  ", label)
+            prompt = Text.assemble((shortcut.upper(), "bold underline"), "  ", _(label))
             options.append(Option(prompt, id=key, disabled=key == "continue" and not can_continue))
         menu.set_options(options)
         menu.highlighted = highlighted if highlighted is not None else (1 if can_continue else 0)
         self.query_one("#continue-note", Static).update(note)
         menu.focus()
+
+    def relabel(self) -> None:
+        """The language changed: the menu and the note in the new one."""
+        self.refresh_menu()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

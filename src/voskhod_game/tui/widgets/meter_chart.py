@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widget import Widget
 
+from ...i18n import _, ngettext
 from ...present.durations import format_elapsed
 from ...story.markup import format_value
 from ...story.model import Meter
@@ -34,13 +35,14 @@ class MeterChart(Widget):
     def render(self) -> Text:
         m = self.meter
         width = max(self.size.width - AXIS_WIDTH, 4)
-        values = resample([v for _, v in self.points], width)
+        values = resample([v for _t, v in self.points], width)
         rows = chart_rows(values, m.min, m.max, CHART_HEIGHT)
         last = self.points[-1][1] if self.points else m.start
         text = Text()
         text.append(m.label, style="bold")
-        text.append(f"  start {format_value(self.points[0][1] if self.points else m.start, m.precision)}")
-        text.append(f" → end {format_value(last, m.precision)} {m.unit}".rstrip())
+        first = format_value(self.points[0][1] if self.points else m.start, m.precision)
+        text.append("  " + _("start {value}").format(value=first))
+        text.append((" → " + _("end {value}").format(value=format_value(last, m.precision)) + f" {m.unit}").rstrip())
         styles = [self._state_style(v) for v in values]
         for r, row in enumerate(rows):
             text.append("\n")
@@ -55,6 +57,7 @@ class MeterChart(Widget):
         end = format_elapsed(self.points[-1][0]) if self.points else "T+00:00:00"
         choices = max(len(self.points) - 1, 0)
         text.append("\n")
-        left, right = "start", f"{choices} choices, {end}"
+        left = _("start")
+        right = ngettext("{n} choice, {time}", "{n} choices, {time}", choices).format(n=choices, time=end)
         text.append(" " * AXIS_WIDTH + left + right.rjust(max(width - len(left), 0)), style="dim")
         return text

@@ -16,9 +16,11 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from ...engine.views import MeterView
+from ...i18n import N_, _
 from ...present.meters import meter_detail, state_word
 from ..chart import chart_rows
 
+METERS_TITLE = N_("Meters")
 TREND_POINTS = 24
 STATES = ("ok", "warn", "critical")
 
@@ -121,7 +123,7 @@ class MeterRow(Vertical):
 def recent_values(samples: Sequence[tuple[float, dict[str, float]]], name: str, count: int) -> list[float]:
     """The last ``count`` sampled values of one meter, oldest first (samples may lack a new meter)."""
     found: list[float] = []
-    for _, values in reversed(samples):
+    for _time, values in reversed(samples):
         if name in values:
             found.append(values[name])
             if len(found) == count:
@@ -133,12 +135,11 @@ def recent_values(samples: Sequence[tuple[float, dict[str, float]]], name: str, 
 class MetersPanel(Vertical):
     """Every visible meter of the story, refreshed from each new view."""
 
-    BORDER_TITLE = "Meters"
-
     def __init__(self, meters: Sequence[MeterView], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._initial = tuple(meters)
         self._rows: dict[str, MeterRow] = {}
+        self.border_title = _(METERS_TITLE)
 
     def compose(self) -> ComposeResult:
         # A row for every meter: a scene may hide some (hide_meters) and the next show them.
@@ -162,6 +163,6 @@ class MetersPanel(Vertical):
             if meter.state == "critical":
                 critical.append(meter.label)
         self.set_class(bool(critical), "-critical")
-        title = "CRITICAL: " + ", ".join(critical) if critical else "Meters"
+        title = _("CRITICAL: {meters}").format(meters=", ".join(critical)) if critical else _(METERS_TITLE)
         if self.border_title != title:
             self.border_title = title
