@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+from textual.color import Color
 from textual.widgets import OptionList
 from tui_support import MINI, make_app, record_notifications, text_of
 
@@ -142,7 +143,7 @@ async def test_crossing_a_threshold_raises_a_notification(tmp_path: Path) -> Non
         assert ("What happened", "Heart rate: CRITICAL", "error") in notes
         assert app.screen.query_one("#meter-heart").has_class("-critical")
         assert app.screen.query_one("#meters").border_title == "CRITICAL: Heart rate"
-        assert "CRIT" in text_of(app, "#meter-heart .meter-value")
+        assert "CRIT" in text_of(app, "#meter-heart")
 
 
 async def test_invalid_story_opens_the_problems_screen(tmp_path: Path) -> None:
@@ -233,6 +234,23 @@ async def test_autosave_after_every_choice_and_continue_resumes(tmp_path: Path) 
         assert [s.choice for s in app.game.history] == ["wait", "open"]
     saved = json.loads((tmp_path / "saves" / "autosave-mini.json").read_text(encoding="utf-8"))
     assert saved["beat"] == "walk.outside"
+
+
+async def test_the_autosave_is_written_once_the_beat_is_drawn_and_before_quitting_at_once(tmp_path: Path) -> None:
+    """The autosave waits for the frame with the new beat (the player does not wait for the disk),
+    then is on disk; quitting at once (Ctrl+Q) straight after a choice still writes it first."""
+    autosave = tmp_path / "saves" / "autosave-mini.json"
+    app = make_app(tmp_path)
+    async with app.run_test() as pilot:
+        await pilot.press("n", "2")
+        await pilot.pause()
+        first = json.loads(autosave.read_text(encoding="utf-8"))
+        assert (first["beat"], first["elapsed"]) == (app.game.state, app.game.elapsed) and first["elapsed"] > 0
+        app.game.choose("open")  # a choice whose autosave is only scheduled: the frame has not been drawn
+        app.autosave()
+        assert app._autosave_due
+        app.exit()  # as Ctrl+Q does, before the frame that would have written it
+    assert json.loads(autosave.read_text(encoding="utf-8"))["beat"] == "walk.outside"
 
 
 async def test_autosave_failure_is_reported_once(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -451,7 +469,7 @@ async def test_square_brackets_in_story_text_are_shown_as_written(tmp_path: Path
         assert "Wait [and] breathe" in str(choices.get_option("wait").prompt)
         await pilot.press("2")
         assert app.game.history[-1].choice == "wait"
-        assert "Oxygen [O2" in text_of(app, "#meter-oxygen .meter-label")
+        assert "Oxygen [O2" in text_of(app, "#meter-oxygen")
 
 
 async def test_a_scene_that_hides_a_meter_takes_its_row_away(tmp_path: Path) -> None:
@@ -468,3 +486,22 @@ async def test_a_scene_that_hides_a_meter_takes_its_row_away(tmp_path: Path) -> 
         assert app.game.state == "walk.outside"
         assert not app.screen.query_one("#meter-pressure").display
         assert app.screen.query_one("#meter-oxygen").display
+
+
+async def test_a_critical_meter_row_is_drawn_in_the_alarm_colours_in_every_look(tmp_path: Path) -> None:
+    """The row's parts (label, value, bar) take the state's colours from the stylesheet, also in high contrast."""
+    app = make_app(tmp_path)
+    async with app.run_test() as pilot:
+        await pilot.press("n", "3", "1", "1", "1")  # heart rate critical, oxygen ok
+        critical, ok = app.screen.query_one("#meter-heart"), app.screen.query_one("#meter-oxygen")
+        error = Color.parse(app.theme_variables["error"]).rich_color
+        parts = ("meter--label", "meter--value", "meter--bar")
+        assert all(critical.get_component_rich_style(p).color == error for p in parts)
+        assert all(critical.get_component_rich_style(p).bold for p in parts)
+        assert ok.get_component_rich_style("meter--value").color != error
+        drawn = critical.render()
+        assert any(span.style and getattr(span.style, "color", None) == error for span in drawn.spans)
+        app.change_settings(high_contrast=True)
+        await pilot.pause()
+        background = Color.parse(app.theme_variables["background"]).rich_color
+        assert all(critical.get_component_rich_style(p).color == background for p in parts)

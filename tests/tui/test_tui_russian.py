@@ -25,6 +25,7 @@ from voskhod_game.tui.modals.settings import SettingsModal
 from voskhod_game.tui.screens.debrief import DebriefScreen
 from voskhod_game.tui.screens.game import GameScreen
 from voskhod_game.tui.screens.title import TitleScreen
+from voskhod_game.tui.widgets.meters import MeterRow
 
 CREVASSE = Path(__file__).resolve().parent.parent.parent / "examples" / "crevasse"
 ENGLISH_UI_WORDS = (
@@ -35,13 +36,15 @@ ENGLISH_UI_WORDS = (
 
 
 def words_shown(app: VoskhodApp) -> str:
-    """The full text of every Static and Button on the current screen (not the footer)."""
+    """The full text of every Static, Button and meter row on the current screen (not the footer)."""
     console = Console(width=200, color_system=None, force_terminal=False)
     with console.capture() as cap:
         for widget in app.screen.query(Static):
             console.print(widget.content, markup=False)
         for button in app.screen.query(Button):
             console.print(button.label, markup=False)
+        for row in app.screen.query(MeterRow):
+            console.print(row.render(), markup=False)
     return cap.get().replace("\xa0", " ")
 
 

@@ -37,8 +37,9 @@ def record_notifications(app: VoskhodApp) -> list[tuple[str, str, str]]:
 
 
 def text_of(app: VoskhodApp, selector: str) -> str:
-    """The plain text a Static shows."""
-    content = app.screen.query_one(selector, Static).content
+    """The plain text a Static shows, or a widget that draws itself (a meter row) renders."""
+    widget = app.screen.query_one(selector)
+    content = widget.content if isinstance(widget, Static) else widget.render()
     console = Console(width=200, color_system=None, force_terminal=False)
     with console.capture() as cap:
         console.print(content, markup=False)

@@ -31,6 +31,8 @@ from .settings import Settings, load_settings, save_settings
 from .themes import DEFAULT_THEME, HIGH_CONTRAST_THEME, OWN_THEMES
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from ..engine.game import Game
     from ..engine.saves import Autosaver, SaveInfo, SaveStore
     from ..story.model import Story
@@ -89,6 +91,7 @@ class VoskhodApp(App[int]):
         self.story: Story | None = None
         self.game: Game | None = None
         self.crash: Exception | None = None  # the first unhandled error: the run ends as an internal error
+        self._autosave_due = False  # a choice was made and its autosave is not written yet
         self.settings = Settings()
         for theme in OWN_THEMES:
             self.register_theme(theme)
@@ -318,6 +321,7 @@ class VoskhodApp(App[int]):
         self.new_game()
 
     def continue_game(self) -> None:
+        self.flush_autosave()
         story = self.ensure_story()
         if story is None:
             return
@@ -345,6 +349,7 @@ class VoskhodApp(App[int]):
         return True
 
     def show_game(self, game: Game, intro: str = "") -> None:
+        self.flush_autosave()  # the game that was playing, before another takes its place
         self.game = game
         if game.ended:
             self.show_debrief()
@@ -362,6 +367,7 @@ class VoskhodApp(App[int]):
 
     def _switch_to(self, screen: Screen[None]) -> None:
         """Replace the current main screen, closing any dialogs above it first."""
+        self.flush_autosave()  # the title screen reads it
         while isinstance(self.screen, ModalScreen):
             self.pop_screen()
         if len(self.screen_stack) > 1:
@@ -370,7 +376,23 @@ class VoskhodApp(App[int]):
             self.push_screen(screen)
 
     def autosave(self) -> None:
-        """Autosave after a choice; the player hears of a failure and of the recovery, not every turn."""
+        """Autosave after a choice, as soon as the new beat is on screen.
+
+        The write (compact JSON, fsync, atomic rename, folder fsync) costs the player
+        several milliseconds before the next beat appears if it comes first; it runs
+        right after that frame is drawn instead. Whatever reads the save folder, changes
+        the game or ends the app writes a due autosave first (:meth:`flush_autosave`),
+        so nothing ever sees a stale one.
+        """
+        if self.game is not None and not self._autosave_due:
+            self._autosave_due = True
+            self.call_after_refresh(self.flush_autosave)
+
+    def flush_autosave(self) -> None:
+        """Write the autosave if one is due; the player hears of a failure and of the recovery, not every turn."""
+        if not self._autosave_due:
+            return
+        self._autosave_due = False
         if self.game is None:
             return
         from ..present.saves import autosave_notice
@@ -399,6 +421,7 @@ class VoskhodApp(App[int]):
             return
         from .modals.save import SaveModal
 
+        self.flush_autosave()
         existing = tuple(i.slot for i in self.store.list())
 
         def save(slot: str) -> SaveInfo:
@@ -417,6 +440,8 @@ class VoskhodApp(App[int]):
         if story is None:
             return
         from .modals.load import LoadModal
+
+        self.flush_autosave()
 
         def chosen(slot: str | None) -> None:
             if slot:
@@ -466,6 +491,11 @@ class VoskhodApp(App[int]):
     def action_to_title(self) -> None:
         self._switch_to(self._title())
 
+    def exit(self, result: int | None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
+        """End the app, the last choice's autosave written first (Ctrl+Q quits at once)."""
+        self.flush_autosave()
+        super().exit(result, return_code, message)
+
     def action_leave(self, code: int = 0) -> None:
         """Quit with an exit status (1 from the problems screen: the story could not be played)."""
         self.exit(code, return_code=code)
@@ -479,6 +509,7 @@ class VoskhodApp(App[int]):
 
         from ..present.saves import autosave_state
 
+        self.flush_autosave()  # the question says whether the game is saved
         self.push_screen(
             ConfirmModal(_("Leave the game?"), autosave_state(self.autosaver), _("Quit"), _("Stay")), answer
         )

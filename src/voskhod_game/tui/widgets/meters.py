@@ -8,12 +8,12 @@ meter also turns its whole row and the panel's border red.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Static
 
 from ...engine.views import MeterView
 from ...i18n import N_, _
@@ -25,99 +25,86 @@ TREND_POINTS = 24
 STATES = ("ok", "warn", "critical")
 
 
-class MeterBar(Widget):
-    """A horizontal bar filled to the meter's fraction of its range."""
-
-    DEFAULT_CSS = "MeterBar { height: 1; width: 1fr; }"
-
-    def __init__(self, fraction: float = 0.0, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.fraction = fraction
-
-    def set_fraction(self, fraction: float) -> None:
-        self.fraction = min(max(fraction, 0.0), 1.0)
-        self.refresh()
-
-    def render(self) -> Text:
-        width = max(self.size.width, 1)
-        eighths = round(self.fraction * width * 8)
-        full, part = divmod(eighths, 8)
-        bar = "█" * full + ("▏▎▍▌▋▊▉"[part - 1] if part else "")
-        return Text(bar) + Text("·" * (width - len(bar)), style="dim")
+def bar_text(fraction: float, width: int) -> Text:
+    """A horizontal bar filled to ``fraction`` of ``width`` cells, in eighths; the rest dotted."""
+    eighths = round(min(max(fraction, 0.0), 1.0) * width * 8)
+    full, part = divmod(eighths, 8)
+    bar = "█" * full + ("▏▎▍▌▋▊▉"[part - 1] if part else "")
+    return Text(bar) + Text("·" * (width - len(bar)), style="dim")
 
 
-class MeterTrend(Widget):
-    """The meter's recent values as one row of blocks, scaled to the meter's whole range
-    (not to the recent minimum and maximum), so a full-looking trend means a full meter."""
-
-    DEFAULT_CSS = "MeterTrend { height: 1; width: 10; }"
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.values: list[float] = []
-        self.lo = 0.0
-        self.hi = 1.0
-
-    def set_values(self, values: Sequence[float], lo: float, hi: float) -> None:
-        self.values, self.lo, self.hi = list(values), lo, hi
-        self.refresh()
-
-    def render(self) -> Text:
-        width = max(self.size.width, 1)
-        recent = self.values[-width:]
-        # an empty meter still draws a baseline, so the trend never looks missing
-        row = chart_rows(recent, self.lo, self.hi, 1)[0].replace(" ", "▁") if recent else ""
-        return Text(row.rjust(width, " "))
+def trend_text(values: Sequence[float], lo: float, hi: float, width: int) -> str:
+    """The recent values as one row of blocks, scaled to the meter's whole range (not to the recent
+    minimum and maximum), so a full-looking trend means a full meter; a baseline when it is flat empty."""
+    recent = list(values)[-width:]
+    row = chart_rows(recent, lo, hi, 1)[0].replace(" ", "▁") if recent else ""
+    return row.rjust(width, " ")
 
 
-class MeterRow(Vertical):
-    """Label, value and state on the first line; bar and trend on the second.
+class MeterRow(Widget):
+    """One meter in two lines: label, value and state; then a bar and the recent trend.
 
-    The row keeps its parts and what it last showed, so a choice that leaves a
-    meter alone costs nothing here, and one that moves it touches only the parts
-    that change (a state class change restyles the row; a value does not).
+    One widget draws the whole row (its parts styled by component classes), so the
+    panel of a story with a dozen meters is a dozen widgets, not eighty: every choice
+    lays the screen out again, and that cost grows with the number of widgets. A row
+    keeps what it last showed, so a choice that leaves a meter alone costs nothing here.
     """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"meter--label", "meter--value", "meter--bar", "meter--trend"}
 
     def __init__(self, meter: MeterView) -> None:
         super().__init__(id=f"meter-{meter.name}", classes=f"meter -{meter.state}")
         self.meter_name = meter.name
-        self._meter = meter
-        self._value = Static("", classes="meter-value")
-        self._bar = MeterBar(meter.fraction, classes="meter-bar")
-        self._trend = MeterTrend(classes="meter-trend")
+        self.meter = meter
+        self.trend: list[float] = [meter.value]
         self._shown: tuple[MeterView, list[float]] | None = None
 
-    def compose(self) -> ComposeResult:
-        with Horizontal(classes="meter-head"):
-            yield Static(self._meter.label, classes="meter-label", markup=False)
-            yield self._value
-        with Horizontal(classes="meter-body"):
-            yield self._bar
-            yield self._trend
-
     def on_mount(self) -> None:
-        self.show(self._meter, ())
+        self.show(self.meter, ())
 
     def show(self, meter: MeterView, trend: Sequence[float]) -> None:
         recent = list(trend[-TREND_POINTS:]) or [meter.value]
         shown = (meter, recent)
         if shown == self._shown:
             return
-        before = self._shown[0] if self._shown is not None else None
-        self._shown = shown
-        self._meter = meter
-        if before is None or before.state != meter.state:
+        if self._shown is None or self._shown[0].state != meter.state:  # a class change restyles the row
             for state in STATES:
                 self.set_class(meter.state == state, f"-{state}")
-        if before is None or (before.display, before.state) != (meter.display, meter.state):
-            word = state_word(meter.state)
-            self._value.update(Text(f"{meter.display} {word}" if word else meter.display, style="bold" if word else ""))
-        if before is None or before.fraction != meter.fraction:
-            self._bar.set_fraction(meter.fraction)
-        self._trend.set_values(recent, meter.min, meter.max)
+        self._shown = shown
+        self.meter, self.trend = meter, recent
         detail = meter_detail(meter)
         if detail != self.tooltip:
             self.tooltip = detail
+        self.refresh()
+
+    @property
+    def value_text(self) -> str:
+        word = state_word(self.meter.state)
+        return f"{self.meter.display} {word}" if word else self.meter.display
+
+    def trend_width(self) -> int:
+        screen = self.screen
+        return 16 if screen.has_class("-huge") else 6 if screen.has_class("-narrow") else 10
+
+    def render(self) -> Text:
+        width = max(self.size.width, 1)
+        meter = self.meter
+        label_style = self.get_component_rich_style("meter--label", partial=True)
+        value_style = self.get_component_rich_style("meter--value", partial=True)
+        value = Text(self.value_text, style=value_style)
+        if state_word(meter.state):
+            value.stylize("bold")
+        room = max(width - value.cell_len - 1, 1)
+        label = Text(meter.label, style=label_style, no_wrap=True, overflow="ellipsis")
+        label.truncate(room, overflow="ellipsis", pad=True)
+        trend_width = min(self.trend_width(), max(width - 2, 1))
+        bar = bar_text(meter.fraction, max(width - trend_width - 1, 1))
+        bar.stylize(self.get_component_rich_style("meter--bar", partial=True))
+        trend = Text(
+            trend_text(self.trend, meter.min, meter.max, trend_width),
+            style=self.get_component_rich_style("meter--trend", partial=True),
+        )
+        return Text.assemble(label, " ", value, "\n", bar, " ", trend, no_wrap=True, overflow="crop")
 
 
 def recent_values(samples: Sequence[tuple[float, dict[str, float]]], name: str, count: int) -> list[float]:
