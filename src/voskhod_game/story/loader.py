@@ -126,6 +126,21 @@ def story_files(root: Path) -> list[Path]:
     return [p for p in (root / MANIFEST, root / FACTS) if p.is_file()] + scene_files(root)
 
 
+def source_language(root: str | Path, files: ParsedFiles | None = None) -> str:
+    """The language ``root`` is written in: its manifest's ``language:``, else English.
+
+    Asked before a load (to know whether ``--lang`` names the story's own
+    language); the manifest parsed here is the one the load then finds in memory.
+    """
+    from .translation import LANG_RE
+
+    found: list[Diagnostic] = []
+    src, _ = (files if files is not None else MEMORY).read(Path(root) / MANIFEST, "manifest", found, check_object)
+    data = src.data if src is not None else None
+    lang = data.get("language") if isinstance(data, dict) else None
+    return lang if isinstance(lang, str) and LANG_RE.match(lang) else defaults.LANGUAGE
+
+
 def load_story(root: str | Path, lang: str = "", files: ParsedFiles | None = None) -> Story:
     """Load and validate the story in ``root`` (in ``lang``); raise StoryError with every problem."""
     story, diagnostics = analyse_story(root, lang, files)
@@ -178,6 +193,7 @@ class _Loader:
     def __init__(self, root: Path, lang: str = "", files: ParsedFiles = MEMORY) -> None:
         self.root = root
         self.lang = lang
+        self.own_language = defaults.LANGUAGE  # the manifest's `language:`: numbers without a catalogue
         self.files = files
         self.checked: bool | None = None  # the schema's verdict on the file read last
         self.catalogue: dict[str, Entry] | None = None  # the language's translations, by stable id
@@ -285,6 +301,8 @@ class _Loader:
             self.report("V102", f"{MANIFEST} should be a mapping of keys such as `id:` and `meters:`", manifest, ())
             return None, self.out
         manifest_ok = bool(self.checked)
+        if manifest_ok and isinstance(manifest.data.get("language"), str):
+            self.own_language = manifest.data["language"]
 
         facts_src = None
         if _present(root / FACTS):
@@ -1295,7 +1313,7 @@ class _Loader:
             if fmt.unit and meter is None:
                 raise ExpressionError("`:unit` needs a meter's name, such as `{oxygen:unit}`", offset)
             precision, unit = (meter.precision, meter.unit) if meter is not None else (0, "")
-            lang = self.lang if self.catalogue is not None else ""  # numbers as the language writes them
+            lang = self.lang if self.catalogue is not None else self.own_language  # numbers as it writes them
             fn = compiled.fn
 
             def shown(env: Any) -> str:
@@ -1349,6 +1367,7 @@ class _Loader:
             title=self.text(ending.title, src, (*key, "title")),
             text=self.text(ending.text, src, (*key, "text")),
             debrief=self.text(ending.debrief, src, (*key, "debrief")),
+            cause=self.words(ending.cause, src, (*key, "cause")),  # shown beside a loss: the player reads it
         )
 
 

@@ -24,6 +24,7 @@ from .limits import (
     range_text,
 )
 from .model import ENDING_TYPES
+from .translation import LANG_PATTERN
 from .yamlsource import PathKey, SourceFile
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -232,6 +233,12 @@ OBJECTS: dict[str, list[Field]] = {
         Field("title", Str(min_length=1), "Title shown on the title screen.", True),
         Field("version", AnyOf(Str(), Num()), "Story version, for the writer's own use."),
         Field("start", Str(REF_PATTERN), "First beat, as `scene.beat`.", True),
+        Field(
+            "language",
+            Str(LANG_PATTERN),
+            "The language the story is written in, such as `en` or `ru` (default `en`); "
+            "`--lang` with it shows the story as written.",
+        ),
         Field("intro", Str(), "Text shown before the first beat (title screen, classroom)."),
         Field("title_art", Str(), "Art for the title screen, drawn as written; default: `title` in large letters."),
         Field("how_to_play", Str(), "The how-to-play page; `*emphasis*` allowed. Default: a page that names no story."),

@@ -28,7 +28,8 @@ from .text import Format, compile_text
 
 LOCALES = "locales"
 TEMPLATE = "story.pot"
-LANG_RE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
+LANG_PATTERN = r"^[a-z]{2,3}(?:_[A-Z]{2})?$"  # a language code usable as a catalogue name: `ru`, `pt_BR`
+LANG_RE = re.compile(LANG_PATTERN)
 MAX_CATALOGUE_BYTES = 20 * 1024 * 1024
 
 
