@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..engine.saves import write_atomically
+from ..i18n import _
 from ..story.diagnostics import Diagnostic
 from ..story.loader import analyse_story
 from ..story.model import Story
@@ -63,7 +64,9 @@ def extract(story: Story) -> Written:
 def init(story: Story, lang: str) -> Written:
     path = catalogue_path(story.root, check_language(lang))
     if path.exists():
-        raise FileExistsError(f"{path} exists: use `voskhod translate update` to bring it up to date")
+        raise FileExistsError(
+            _("{path} exists: use `voskhod translate update` to bring it up to date").format(path=path)
+        )
     texts = source_texts(story)
     write_catalogue(path, texts, lang, {}, story.title)
     return Written(path, new=len(texts), total=len(texts))

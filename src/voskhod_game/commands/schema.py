@@ -12,6 +12,8 @@ import json
 import sys
 from pathlib import Path
 
+from ..i18n import _
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -36,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         Path(args.output).write_text(text, encoding="utf-8")
     except OSError as exc:
-        print(f"voskhod schema: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+        problem = _("cannot write {path}: {reason}").format(path=args.output, reason=exc.strerror or exc)
+        print(f"voskhod schema: {problem}", file=sys.stderr)
         return 1
-    print(f"Wrote the {args.kind} schema to {args.output}", file=sys.stderr)
+    print(_("Wrote the {kind} schema to {path}").format(kind=args.kind, path=args.output), file=sys.stderr)
     return 0

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..i18n import _
+from .diagnostics import visible
 from .markup import runs
 from .text import Format, compile_text
 
@@ -72,7 +74,7 @@ def languages(root: Path) -> list[str]:
 def check_language(lang: str) -> str:
     """``ru``, ``pt_BR``: a language code usable as a catalogue name; ValueError otherwise."""
     if not LANG_RE.match(lang):
-        raise ValueError(f"“{lang}” is not a language code such as `ru` or `pt_BR`")
+        raise ValueError(_("“{lang}” is not a language code such as `ru` or `pt_BR`").format(lang=visible(lang[:40])))
     return lang
 
 
