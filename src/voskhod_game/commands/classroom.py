@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ..i18n import _
-from .common import add_story_option, load_or_report, story_arg
+from .common import add_story_option, load_or_report, story_arg, write_or_report
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -187,12 +187,6 @@ def run_export(args: argparse.Namespace) -> int:
     text = (to_csv if args.format == "csv" else to_markdown)(room, students=args.students)
     store.close()
     if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            problem = _("cannot write {path}: {reason}").format(path=args.output, reason=exc.strerror or exc)
-            print(f"voskhod classroom export: {problem}", file=sys.stderr)
-            return 1
-    else:
-        sys.stdout.write(text)
+        return write_or_report("classroom export", args.output, text)
+    sys.stdout.write(text)
     return 0

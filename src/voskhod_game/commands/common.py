@@ -139,6 +139,20 @@ def load_or_report(arg: str | None, args: argparse.Namespace | None = None) -> S
         return None
 
 
+def cannot_write(path: str | Path, exc: OSError) -> str:
+    return _("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)
+
+
+def write_or_report(command: str, path: str | Path, text: str) -> int:
+    """Write ``text`` to ``path`` (exit status 0), or say why not in one line on stderr (1)."""
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"voskhod {command}: {cannot_write(path, exc)}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def store_for(args: argparse.Namespace) -> SaveStore:
     from ..engine.saves import SaveStore
 

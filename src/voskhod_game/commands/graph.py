@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..i18n import _, ngettext
-from .common import load_or_report, story_arg, story_path
+from .common import cannot_write, load_or_report, story_arg, story_path
 
 # -o FILE: text formats written as they are, pictures drawn from DOT by Graphviz (`dot -T<format>`).
 SUFFIX_FORMATS = {".mmd": "mermaid", ".mermaid": "mermaid", ".md": "mermaid", ".dot": "dot", ".gv": "dot"}
@@ -89,8 +89,7 @@ def run(args: argparse.Namespace) -> int:
                 text = f"```mermaid\n{text}```\n"
             output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        problem = _("cannot write {path}: {reason}").format(path=output, reason=exc.strerror or exc)
-        print(f"voskhod graph: {problem}", file=sys.stderr)
+        print(f"voskhod graph: {cannot_write(output, exc)}", file=sys.stderr)
         return 1
     shape = _("{nodes}, {edges}").format(
         nodes=ngettext("{n} node", "{n} nodes", len(graph.nodes)).format(n=len(graph.nodes)),

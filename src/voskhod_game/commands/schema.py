@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from ..i18n import _
+from .common import write_or_report
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,11 +35,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.output:
         sys.stdout.write(text)
         return 0
-    try:
-        Path(args.output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        problem = _("cannot write {path}: {reason}").format(path=args.output, reason=exc.strerror or exc)
-        print(f"voskhod schema: {problem}", file=sys.stderr)
+    if write_or_report("schema", args.output, text):
         return 1
     print(_("Wrote the {kind} schema to {path}").format(kind=args.kind, path=args.output), file=sys.stderr)
     return 0
