@@ -105,17 +105,23 @@ def write_catalogue(
     for item in texts:
         where = [(item.path.name, item.line)]
         before = old.get(item.id)
+        notes = [item.note] if item.note else []
         if lang is None or before is None or not before.text:
-            catalog.add(item.text, "", locations=where, context=item.id)
+            catalog.add(item.text, "", locations=where, context=item.id, auto_comments=notes)
             new += lang is not None
         elif before.source == item.text:
-            catalog.add(
-                item.text, before.text, locations=where, context=item.id, flags={"fuzzy"} if before.fuzzy else ()
-            )
+            fuzzy = {"fuzzy"} if before.fuzzy else set()
+            catalog.add(item.text, before.text, locations=where, context=item.id, flags=fuzzy, auto_comments=notes)
             kept += 1
         else:
             catalog.add(
-                item.text, before.text, locations=where, context=item.id, flags={"fuzzy"}, previous_id=before.source
+                item.text,
+                before.text,
+                locations=where,
+                context=item.id,
+                flags={"fuzzy"},
+                previous_id=before.source,
+                auto_comments=notes,
             )
             stale += 1
     for message in catalog:

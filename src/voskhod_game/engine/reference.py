@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..story.model import Source, Story
+from ..story.model import GlossaryEntry, Source, Story
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class TermView:
 
     term: str
     definition: str
+    forms: tuple[str, ...] = ()  # other forms of the term that name it too (`скафандра`)
 
 
 def fact_view(story: Story, fact_id: str) -> FactView | None:
@@ -56,13 +57,33 @@ def facts_of(story: Story, beat_ids: list[str]) -> tuple[FactView, ...]:
     return tuple(seen.values())
 
 
-@lru_cache(maxsize=16)
-def _matcher(terms: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern for all terms: whole words, any case, a plural in -s or -es included.
+def spellings(entries: tuple[GlossaryEntry, ...] | tuple[TermView, ...]) -> dict[str, str]:
+    """Every way the text may write a term (the term and its listed forms), casefolded, to the term.
 
-    Longer terms come first so `snow bridge` is found as itself, not as `snow`."""
-    ordered = sorted(terms, key=len, reverse=True)
-    body = "|".join(re.escape(t) for t in ordered)
+    Used to look up a term a reader typed, and what the text was found to say.
+
+    A form two terms share names the first; a term itself always names itself.
+    """
+    found: dict[str, str] = {}
+    for e in entries:
+        for form in e.forms:
+            found.setdefault(_fold(form), e.term)
+    found.update({_fold(e.term): e.term for e in entries})
+    return found
+
+
+def _fold(words: str) -> str:
+    return " ".join(words.split()).casefold()
+
+
+@lru_cache(maxsize=16)
+def _matcher(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for every spelling: whole words, any case, a plural in -s or -es included.
+
+    Longer spellings come first so `snow bridge` is found as itself, not as `snow`,
+    and `скафандре` not as `скафандр` (a word must end where the spelling ends)."""
+    ordered = sorted(words, key=len, reverse=True)
+    body = "|".join(re.escape(w) for w in ordered)
     return re.compile(rf"(?<!\w)({body})(?:e?s)?(?!\w)", re.IGNORECASE)
 
 
@@ -70,12 +91,12 @@ def terms_in(story: Story, *texts: str) -> tuple[str, ...]:
     """The glossary terms used in ``texts``, as the glossary writes them, in the order they first occur."""
     if not story.glossary:
         return ()
-    canonical = {e.term.casefold(): e.term for e in story.glossary}
-    pattern = _matcher(tuple(canonical.values()))
+    canonical = spellings(story.glossary)
+    pattern = _matcher(tuple(w for e in story.glossary for w in (e.term, *e.forms)))
     found: dict[str, None] = {}
     for text in texts:
         for m in pattern.finditer(text):
-            term = canonical.get(m.group(1).casefold())
+            term = canonical.get(_fold(m.group(1)))
             if term is not None:
                 found.setdefault(term)
     return tuple(found)

@@ -62,6 +62,7 @@ from .parsed import MEMORY, ParsedFiles
 from .schema import check_object, value_of
 from .text import Format, Text, TextError, compile_text, show
 from .translation import (
+    TERM_NOTE,
     Entry,
     SourceText,
     TranslationError,
@@ -70,6 +71,7 @@ from .translation import (
     emphasis,
     read_catalogue,
     skeleton,
+    term_and_forms,
     text_id,
 )
 from .yamlsource import PathKey, SourceFile
@@ -554,20 +556,32 @@ class _Loader:
 
     # -- manifest parts ----------------------------------------------------
     def build_glossary(self, src: SourceFile) -> tuple[GlossaryEntry, ...]:
-        """``glossary: {term: definition}``; terms are matched in the text whatever their case,
-        so two terms that differ only in case would be one term twice (V201)."""
+        """``glossary: {term: definition}`` or ``{term: {definition: ..., forms: [...]}}``.
+
+        Terms and forms are matched in the text whatever their case, so two terms
+        that differ only in case would be one term twice (V201). A translation
+        translates the term too, so it is found in the translated text, and gives
+        its own forms after ``|`` (``скафандр | скафандра``): the source's forms are
+        words of the source language.
+        """
         entries: list[GlossaryEntry] = []
         seen: dict[str, str] = {}
-        for term, definition in src.data.get("glossary", {}).items():
+        for term, value in src.data.get("glossary", {}).items():
             key: PathKey = ("glossary", term)
             folded = term.casefold()
             if folded in seen:
                 self.report("V201", f"glossary term `{term}` is also written `{seen[folded]}`", src, key, of_key=True)
                 continue
             seen[folded] = term
-            # A translation translates the term too, so it is found in the translated text.
+            definition, def_key = value, key
+            forms: tuple[str, ...] = ()
+            if isinstance(value, dict):
+                definition, def_key = value.get("definition", ""), (*key, "definition")
+                forms = tuple(value.get("forms", ()))
             shown = self.words(term, src, (*key, "term"))
-            entries.append(GlossaryEntry(shown, self.text(definition, src, key)))
+            if shown != term:
+                shown, forms = term_and_forms(shown)
+            entries.append(GlossaryEntry(shown, self.text(definition, src, def_key), forms))
         return tuple(entries)
 
     def build_renamed(self, src: SourceFile, beats: dict[str, Any]) -> dict[str, str]:
@@ -1244,8 +1258,12 @@ class _Loader:
 
     def remember(self, raw: str, src: SourceFile, key: PathKey) -> str:
         """Record a text for the translation template; return its stable id."""
-        tid = text_id(src.data, key, self.text_prefix(src))
-        self.texts.append(SourceText(tid, raw, src.path, src.where(key)[0]))
+        glossary = key[:1] == ("glossary",) and len(key) == 3
+        # A definition keeps its id (and its translations) when the writer adds `forms:` to its term.
+        id_key = key[:2] if glossary and key[2] == "definition" else key
+        tid = text_id(src.data, id_key, self.text_prefix(src))
+        note = TERM_NOTE if glossary and key[2] == "term" else ""
+        self.texts.append(SourceText(tid, raw, src.path, src.where(key)[0], note))
         return tid
 
     def text_prefix(self, src: SourceFile) -> str:

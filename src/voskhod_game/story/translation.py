@@ -57,6 +57,23 @@ class SourceText:
     text: str
     path: Path
     line: int
+    note: str = ""  # for the translator (a `#.` comment in the catalogue)
+
+
+# A glossary term's translation may name the other forms the translated text uses.
+FORMS_SEPARATOR = "|"
+TERM_NOTE = (
+    "A glossary term. Other forms of it that the translated text uses may follow, "
+    "each after a |, so they link to it too (in Russian: скафандр | скафандра | скафандре)"
+)
+
+
+def term_and_forms(translated: str) -> tuple[str, tuple[str, ...]]:
+    """``скафандр | скафандра | скафандре`` -> the term and its other forms (none without a ``|``)."""
+    term, *forms = (" ".join(part.split()) for part in translated.split(FORMS_SEPARATOR))
+    if not term:  # "| скафандра": no term to show; the forms alone would name nothing
+        return translated.replace(FORMS_SEPARATOR, " ").strip(), ()
+    return term, tuple(dict.fromkeys(f for f in forms if f and f.casefold() != term.casefold()))
 
 
 def catalogue_path(root: Path, lang: str) -> Path:
