@@ -58,12 +58,9 @@ def facts_of(story: Story, beat_ids: list[str]) -> tuple[FactView, ...]:
 
 
 def spellings(entries: tuple[GlossaryEntry, ...] | tuple[TermView, ...]) -> dict[str, str]:
-    """Every way the text may write a term (the term and its listed forms), casefolded, to the term.
-
-    Used to look up a term a reader typed, and what the text was found to say.
-
-    A form two terms share names the first; a term itself always names itself.
-    """
+    """Every way the text may write a term (the term and its listed forms), casefolded, to the term:
+    how a word found in the text, or typed after ``define``, names its entry. A form two terms
+    share names the first; a term itself always names itself."""
     found: dict[str, str] = {}
     for e in entries:
         for form in e.forms:
