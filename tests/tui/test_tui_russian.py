@@ -104,9 +104,7 @@ async def palette_words(app: VoskhodApp, pilot) -> list[str]:  # type: ignore[no
     return words
 
 
-# Latin words that are not the game's English: the story's time zone, and the crevasse ending's
-# `cause`, which the story's catalogue does not carry yet (a story-side gap, not a UI word).
-NOT_UI_WORDS = {"UTC", "out", "of", "fuel"}
+NOT_UI_WORDS = {"UTC"}  # Latin letters that are not the game's English: the story's time zone
 
 
 def latin_words(texts: list[str]) -> list[str]:
