@@ -12,9 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...engine.game import opening_text
 from ...i18n import N_, _
-from ...present.text import first_paragraph
 from ..lettering import large_title
 
 if TYPE_CHECKING:
@@ -53,6 +51,8 @@ class TitleScreen(Screen[None]):
     def voskhod(self) -> VoskhodApp:
         return cast("VoskhodApp", self.app)
 
+    _tagline_of: object = None  # the story whose opening words the tagline shows
+
     def compose(self) -> ComposeResult:
         with Vertical(id="title-box"):
             yield Static("", id="emblem")
@@ -77,7 +77,8 @@ class TitleScreen(Screen[None]):
             Text(emblem(story.title_art or large_title(story.title)) if story else "")
         )
         self.query_one("#story-title", Static).update(story.title if story else "")
-        self.query_one("#tagline", Static).update(first_paragraph(opening_text(story)) if story else "")
+        if story is not None and story is not self._tagline_of:
+            self.call_after_refresh(self._show_tagline)  # after the menu is usable: rendering starts a game
         note = ""
         can_continue = False
         info = app.store.latest_autosave(story) if story else None
@@ -101,6 +102,16 @@ class TitleScreen(Screen[None]):
         menu.highlighted = highlighted if highlighted is not None else (1 if can_continue else 0)
         self.query_one("#continue-note", Static).update(note)
         menu.focus()
+
+    def _show_tagline(self) -> None:
+        """The story's opening words under its title, as a new game would show them."""
+        from ...engine.game import opening_text
+        from ...present.text import first_paragraph
+
+        story = self.voskhod.story
+        if story is not None and story is not self._tagline_of:
+            self._tagline_of = story
+            self.query_one("#tagline", Static).update(first_paragraph(opening_text(story)))
 
     def relabel(self) -> None:
         """The language changed: the menu and the note in the new one."""
