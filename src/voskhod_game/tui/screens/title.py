@@ -109,9 +109,10 @@ class TitleScreen(Screen[None]):
         from ...present.text import first_paragraph
 
         story = self.voskhod.story
-        if story is not None and story is not self._tagline_of:
+        taglines = list(self.query("#tagline").results(Static))  # none once a game replaced this screen
+        if story is not None and story is not self._tagline_of and taglines:
             self._tagline_of = story
-            self.query_one("#tagline", Static).update(first_paragraph(opening_text(story)))
+            taglines[0].update(first_paragraph(opening_text(story)))
 
     def relabel(self) -> None:
         """The language changed: the menu and the note in the new one."""
