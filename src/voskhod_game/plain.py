@@ -166,7 +166,11 @@ class LineGame:
             self.say()
         self.para(view.text)
         if view.terms:
-            self.say(self.style("dim", f"Glossary: {', '.join(view.terms)} (type `define` and a word)."))
+            terms = ", ".join(view.terms)
+            hint = _("Glossary: {terms} (type `{define}` and a word).").format(
+                terms=terms, define=_(COMMAND_WORDS["define"])
+            )
+            self.say(self.style("dim", hint))
             self.say()
         status = self.status_line(view)
         if status:

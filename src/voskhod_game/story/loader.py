@@ -816,7 +816,10 @@ class _Loader:
                 "the story's time runs on from the start: leave room for it",
             )
             when = None
-        zones = tuple(ClockZone(z["label"], z["offset"]) for z in raw.get("zones", [])) or (ClockZone("UTC", 0),)
+        zones = tuple(
+            ClockZone(self.words(z["label"], src, ("clock", "zones", i, "label")), z["offset"])
+            for i, z in enumerate(raw.get("zones", []))
+        ) or (ClockZone("UTC", 0),)  # a clock's name is a text like any other: `Moscow` reads `Москва`
         for i, zone in enumerate(zones if when is not None and raw.get("zones") else ()):
             if not _can_shift(when, zone.offset_minutes):
                 self.report(
