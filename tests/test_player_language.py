@@ -9,7 +9,10 @@ coming back to normal are worded in both languages. Story values stay plain text
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -159,3 +162,31 @@ def test_a_meter_back_to_normal_says_so_in_every_language(story_dir: Path, tmp_p
     assert "  T+00:04:00  Пульс: снова в норме" in russian
     for out in (english, russian):
         assert not [line for line in out.splitlines() if line.rstrip().endswith(":") and line.startswith("!")]
+
+
+# -- saves ----------------------------------------------------------------------------------------
+def test_save_and_load_problems_are_told_in_the_player_s_language(story_dir: Path, tmp_path: Path) -> None:
+    hostile = HOSTILE.removesuffix(" \u200f")  # line mode drops invisible marks from what is typed
+    russian = play(story_dir, "ru", f"загрузить nosuch\nсохранить {hostile}\n", tmp_path)
+    assert "Не загружается: в " in russian and " нет сохранения «nosuch»" in russian
+    assert f"Не сохранено: «{hostile}» не годится как имя ячейки" in russian
+    english = play(story_dir, "en", f"load nosuch\nsave {hostile}\n", tmp_path / "en")
+    assert "Cannot load: there is no save called “nosuch” in " in english
+    assert f"Not saved: “{hostile}” is not a usable slot name" in english
+
+
+def test_the_saves_command_speaks_russian(tmp_path: Path) -> None:
+    saves = tmp_path / "saves"
+    play(MINI, "en", "wait\nsave keep\n", tmp_path)
+    env = {**os.environ, "VOSKHOD_SAVES": str(saves)}
+
+    def voskhod(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "voskhod_game", "--lang", "ru", "saves", *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
+
+    shown = voskhod("show", "keep").stdout
+    assert "эпизод: hatch.inside" in shown and "сделано выборов: 1" in shown and "время миссии: T+00:03:00" in shown
+    assert "нет сохранения «gone»" in voskhod("show", "gone").stderr
+    assert voskhod("delete", "keep").stdout.startswith("Удалено: ")
+    voskhod("delete", "autosave-mini")
+    assert voskhod("list").stdout.startswith(f"В {saves} пока нет сохранений.")

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from ..i18n import _
 from .common import add_saves_option, store_for
 
 
@@ -30,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "list":
         infos = store.list()
         if not infos:
-            print(f"No saves in {store.directory}")
+            print(_("No saves yet in {directory}.").format(directory=store.directory))
         for info in infos:
             print(info.describe())
         return 0
@@ -41,25 +42,35 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.action == "show":
         if not path.exists():
-            print(f"voskhod saves: there is no save called “{args.slot}” in {store.directory}", file=sys.stderr)
+            missing = _("there is no save called “{slot}” in {directory}").format(
+                slot=args.slot, directory=store.directory
+            )
+            print(f"voskhod saves: {missing}", file=sys.stderr)
             return 1
         info = store.inspect(path)
         print(info.describe())
-        print(f"  file: {info.path}")
+        print("  " + _("file: {path}").format(path=info.path))
         if info.ok:
             document = store.read_document(path)
             game = document["game"]
-            print(f"  story: {info.story_id} (fingerprint {info.fingerprint})")
-            print(f"  beat: {info.beat}")
-            print(f"  mission time: {info.mission_time}")
-            print(f"  choices made: {len(game.get('steps', []))}")
-            meters = {k: v for k, v in game.get("values", {}).items() if k != "elapsed"}
-            print(f"  values: {json.dumps(meters)}")
+            run = game["run"] if isinstance(game.get("run"), dict) else game  # format 1 kept steps and values at the top
+            steps = run.get("history", run.get("steps", []))
+            meters = run.get("meters") or {k: v for k, v in run.get("values", {}).items() if k != "elapsed"}
+            for line in (
+                _("story: {story} (fingerprint {fingerprint})").format(
+                    story=info.story_id, fingerprint=info.fingerprint
+                ),
+                _("beat: {beat}").format(beat=info.beat),
+                _("mission time: {time}").format(time=info.mission_time),
+                _("choices made: {count}").format(count=len(steps)),
+                _("values: {values}").format(values=json.dumps(meters)),
+            ):
+                print("  " + line)
         return 0 if info.ok else 1
     try:
         removed = store.delete(args.slot)
     except SaveError as exc:
         print(f"voskhod saves: {exc}", file=sys.stderr)
         return 1
-    print(f"Deleted {removed}")
+    print(_("Deleted {path}").format(path=removed))
     return 0
