@@ -190,3 +190,10 @@ def test_the_saves_command_speaks_russian(tmp_path: Path) -> None:
     assert voskhod("delete", "keep").stdout.startswith("Удалено: ")
     voskhod("delete", "autosave-mini")
     assert voskhod("list").stdout.startswith(f"В {saves} пока нет сохранений.")
+
+
+def test_a_refused_choice_is_a_sentence_in_either_language(story_dir: Path, tmp_path: Path) -> None:
+    russian = play(story_dir, "ru", "9\n", tmp_path)
+    assert "Здесь нет варианта «9». Наберите номер варианта или `помощь`." in russian
+    english = play(story_dir, "en", "9\n", tmp_path / "en")
+    assert "There is no choice “9” here. Type a choice number or `help`." in english

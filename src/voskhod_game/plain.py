@@ -304,7 +304,8 @@ class LineGame:
         try:
             result = self.game.choose(choice_word(words[0]) if len(words) == 1 else line)
         except (GameError, NotAChoice) as exc:
-            self.say(_("{problem}. Type a choice number or `help`.").format(problem=shorten(str(exc), 200)))
+            problem = shorten(str(exc), 200)  # the engine's words are a clause; here they begin a sentence
+            self.say(_("{problem}. Type a choice number or `help`.").format(problem=problem[:1].upper() + problem[1:]))
             return True
         self.say()
         self.show_result(result)

@@ -53,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
         if info.ok:
             document = store.read_document(path)
             game = document["game"]
-            run = game["run"] if isinstance(game.get("run"), dict) else game  # format 1 kept steps and values at the top
+            run = (
+                game["run"] if isinstance(game.get("run"), dict) else game
+            )  # format 1 kept steps and values at the top
             steps = run.get("history", run.get("steps", []))
             meters = run.get("meters") or {k: v for k, v in run.get("values", {}).items() if k != "elapsed"}
             for line in (
