@@ -25,15 +25,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..engine.migrations import parse, upgrade
     from ..engine.saves import SaveError
+    from ..story.diagnostics import visible
 
     store = store_for(args)
     if args.action == "list":
         infos = store.list()
         if not infos:
-            print(_("No saves yet in {directory}.").format(directory=store.directory))
+            print(_("No saves in {folder}").format(folder=store.directory))
         for info in infos:
-            print(info.describe())
+            print(visible(info.describe()))  # a save file's titles may hold terminal escapes: shown, not obeyed
         return 0
     try:
         path = store.path(args.slot)
@@ -42,32 +44,20 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.action == "show":
         if not path.exists():
-            missing = _("there is no save called “{slot}” in {directory}").format(
-                slot=args.slot, directory=store.directory
-            )
-            print(f"voskhod saves: {missing}", file=sys.stderr)
+            print(f"voskhod saves: {store.no_such_save(args.slot)}", file=sys.stderr)
             return 1
         info = store.inspect(path)
-        print(info.describe())
+        print(visible(info.describe()))
         print("  " + _("file: {path}").format(path=info.path))
         if info.ok:
             document = store.read_document(path)
-            game = document["game"]
-            run = (
-                game["run"] if isinstance(game.get("run"), dict) else game
-            )  # format 1 kept steps and values at the top
-            steps = run.get("history", run.get("steps", []))
-            meters = run.get("meters") or {k: v for k, v in run.get("values", {}).items() if k != "elapsed"}
-            for line in (
-                _("story: {story} (fingerprint {fingerprint})").format(
-                    story=info.story_id, fingerprint=info.fingerprint
-                ),
-                _("beat: {beat}").format(beat=info.beat),
-                _("mission time: {time}").format(time=info.mission_time),
-                _("choices made: {count}").format(count=len(steps)),
-                _("values: {values}").format(values=json.dumps(meters)),
-            ):
-                print("  " + line)
+            run, _marks = parse(upgrade(document["game"], None))  # a first-release save reads the same
+            story = _("story: {id} (fingerprint {fingerprint})").format(id=info.story_id, fingerprint=info.fingerprint)
+            print("  " + visible(story))
+            print("  " + visible(_("beat: {beat}").format(beat=info.beat)))
+            print("  " + _("mission time: {time}").format(time=info.mission_time))
+            print("  " + _("choices made: {n}").format(n=len(run.history)))
+            print("  " + _("values: {values}").format(values=json.dumps({**run.meters, **run.flags})))
         return 0 if info.ok else 1
     try:
         removed = store.delete(args.slot)

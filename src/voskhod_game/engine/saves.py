@@ -27,7 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..i18n import _
+from ..i18n import _, format_grouped
+from ..story.diagnostics import visible
 from ..story.model import ENDING_PREFIX, Story
 from .clock import format_elapsed
 from .game import Game, GameError
@@ -126,7 +127,7 @@ def check_slot_name(slot: str) -> str:
             _(
                 "“{slot}” is not a usable slot name: use up to 40 letters, digits, '-', '_' or '.', "
                 "starting with a letter or digit"
-            ).format(slot=slot)
+            ).format(slot=visible(slot[:80]))
         )
     return slot
 
@@ -142,6 +143,9 @@ class SaveStore:
 
     def path(self, slot: str) -> Path:
         return self.directory / f"{check_slot_name(slot)}.json"
+
+    def no_such_save(self, slot: str) -> str:
+        return _("there is no save called “{slot}” in {folder}").format(slot=slot, folder=self.directory)
 
     def resolve(self, slot: str, story: Story | None = None) -> str:
         """``autosave`` means this story's autosave slot."""
@@ -197,14 +201,12 @@ class SaveStore:
     def delete(self, slot: str) -> Path:
         path = self.path(self.resolve(slot))
         if not path.is_symlink() and not path.exists():
-            raise SaveError(
-                _("there is no save called “{slot}” in {directory}").format(slot=slot, directory=self.directory)
-            )
+            raise SaveError(self.no_such_save(slot))
         try:
             path.unlink()
         except OSError as exc:
             raise SaveError(
-                _("could not delete “{slot}” ({problem})").format(slot=slot, problem=exc.strerror or exc)
+                _("could not delete “{slot}” ({reason})").format(slot=slot, reason=exc.strerror or exc)
             ) from None
         return path
 
@@ -241,12 +243,12 @@ class SaveStore:
             if isinstance(version, int) and not isinstance(version, bool) and version > SAVE_FORMAT:
                 raise SaveError(
                     _(
-                        "the save uses format {version}, from a newer version of the game; this one reads up to {newest}"
-                    ).format(version=version, newest=SAVE_FORMAT)
+                        "the save uses format {version}, from a newer version of the game; this one reads up to {known}"
+                    ).format(version=version, known=SAVE_FORMAT)
                 )
             raise SaveError(
                 _("the save has format {version}, which no version of this game wrote").format(
-                    version=str(version)[:20]
+                    version=visible(str(version)[:20])
                 )
             )
         for key in ("story_id", "story_title", "scene_title", "beat", "saved_at", "fingerprint"):
@@ -286,9 +288,7 @@ class SaveStore:
         slot = self.resolve(slot, story)
         path = self.path(slot)
         if not path.exists() and not path.is_symlink():
-            raise SaveError(
-                _("there is no save called “{slot}” in {directory}").format(slot=slot, directory=self.directory)
-            )
+            raise SaveError(self.no_such_save(slot))
         document = self.read_document(path)
         info = _info(slot, path, document)
         if document.get("story_id") != story.id:
@@ -357,17 +357,19 @@ def read_regular_file(path: Path, limit: int) -> bytes:
     except FileNotFoundError:
         raise SaveError(_("there is no such save")) from None
     except OSError as exc:
-        raise SaveError(_("cannot read the file ({problem})").format(problem=exc.strerror or exc)) from None
+        raise SaveError(_("cannot read the file ({reason})").format(reason=exc.strerror or exc)) from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise SaveError(_("it is not a regular file"))
         if st.st_size > limit:
-            raise SaveError(_("the file is {size:,} bytes, far larger than any save").format(size=st.st_size))
+            raise SaveError(
+                _("the file is {size} bytes, far larger than any save").format(size=format_grouped(st.st_size))
+            )
         with os.fdopen(os.dup(fd), "rb") as handle:
             raw = handle.read(limit + 1)
     except OSError as exc:
-        raise SaveError(_("cannot read the file ({problem})").format(problem=exc.strerror or exc)) from None
+        raise SaveError(_("cannot read the file ({reason})").format(reason=exc.strerror or exc)) from None
     finally:
         os.close(fd)
     if len(raw) > limit:
