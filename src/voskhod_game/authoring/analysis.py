@@ -14,8 +14,10 @@ game, so "never" is always true when this module says it.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 
+from ..gcpause import collector_paused
 from ..story.diagnostics import Diagnostic, cause_first
 from ..story.loader import FACTS, MANIFEST
 from ..story.markup import plain, unbalanced_emphasis
@@ -36,12 +38,13 @@ def analyse(story: Story, flow: Flow | None = None, ignored: list[Diagnostic] | 
     """
     checker = _Checker(story, flow or analyse_flow(story))
     found = []
-    for diagnostic, owner in checker.run():
-        if owner is not None and diagnostic.code in checker.locate.ignores(*owner):
-            if ignored is not None:
-                ignored.append(diagnostic)
-            continue
-        found.append(diagnostic)
+    with collector_paused():
+        for diagnostic, owner in checker.run():
+            if owner is not None and diagnostic.code in checker.locate.ignores(*owner):
+                if ignored is not None:
+                    ignored.append(diagnostic)
+                continue
+            found.append(diagnostic)
     return sorted(found, key=cause_first)
 
 
@@ -85,16 +88,19 @@ class _Checker:
     # -- W401, W402 ---------------------------------------------------------
     def reachability(self) -> Iterator[Found]:
         story, flow = self.story, self.flow
+        targets: set[str] | None = None  # every beat some outcome leads to, collected once if needed
         for beat in story.beats.values():
             if not flow.reachable(beat.id):
-                leads_here = any(
-                    o.target == beat.id
-                    for b in story.beats.values()
-                    for o in [*(r.outcome for r in b.route), *(o for c in b.choices for o in _outcomes(c))]
-                )
+                if targets is None:
+                    targets = {
+                        o.target
+                        for b in story.beats.values()
+                        for o in [*(r.outcome for r in b.route), *(o for c in b.choices for o in _outcomes(c))]
+                        if o.target
+                    }
                 hint = (
                     "every choice that leads here has a condition that can never be true on the way (see W404)"
-                    if leads_here
+                    if beat.id in targets
                     else f"add a choice with `target: {beat.id}` somewhere the player can get to, or delete the beat"
                 )
                 yield self.warn(
@@ -323,57 +329,70 @@ class _Checker:
             )
 
     # -- W408 ---------------------------------------------------------------------
-    def texts(self) -> Iterator[tuple[str, Where, Owner]]:
-        """Every piece of text a player reads, with where its value starts and whose it is."""
+    def texts(self) -> Iterator[tuple[str, Callable[[], Where], Owner]]:
+        """Every piece of text a player reads, with how to find where its value starts, and whose it is.
+
+        The place is looked up only for text that gets a warning: a large story has
+        hundreds of thousands of texts and a handful of warnings.
+        """
         story, locate = self.story, self.locate
         if story.intro:
-            yield story.intro, locate.at(self.manifest, ("intro",)), None
+            yield story.intro, partial(locate.at, self.manifest, ("intro",)), None
         for beat in story.beats.values():
             if beat.text:
-                yield beat.text, locate.beat(beat.id, "text"), (beat.id, None)
+                yield beat.text, partial(locate.beat, beat.id, "text"), (beat.id, None)
             if beat.title:
-                yield beat.title, locate.beat(beat.id, "title"), (beat.id, None)
+                yield beat.title, partial(locate.beat, beat.id, "title"), (beat.id, None)
             if beat.history is not None and beat.history.note:
-                yield beat.history.note, locate.beat(beat.id, "history"), (beat.id, None)
+                yield beat.history.note, partial(locate.beat, beat.id, "history"), (beat.id, None)
             for i, choice in enumerate(beat.choices):
-                yield choice.label, locate.choice(beat.id, i, "label"), (beat.id, i)
+                yield choice.label, partial(locate.choice, beat.id, i, "label"), (beat.id, i)
                 if choice.disabled_reason:
-                    yield choice.disabled_reason, locate.choice(beat.id, i, "reason"), (beat.id, i)
+                    yield choice.disabled_reason, partial(locate.choice, beat.id, i, "reason"), (beat.id, i)
                 if choice.branches:
                     for j, branch in enumerate(choice.branches):
                         if branch.outcome.text:
                             yield (
                                 branch.outcome.text,
-                                locate.choice(beat.id, i, "outcomes", j, "result"),
+                                partial(locate.choice, beat.id, i, "outcomes", j, "result"),
                                 (beat.id, i),
                             )
                 elif choice.outcome.text:
-                    yield choice.outcome.text, locate.choice(beat.id, i, "result"), (beat.id, i)
+                    yield choice.outcome.text, partial(locate.choice, beat.id, i, "result"), (beat.id, i)
                 if choice.chance is not None and choice.chance.outcome.text:
-                    yield choice.chance.outcome.text, locate.choice(beat.id, i, "chance", "result"), (beat.id, i)
+                    yield (
+                        choice.chance.outcome.text,
+                        partial(locate.choice, beat.id, i, "chance", "result"),
+                        (beat.id, i),
+                    )
         for entry in story.glossary:
-            yield entry.definition, locate.at(self.manifest, ("glossary", entry.term)), None
+            yield entry.definition, partial(locate.at, self.manifest, ("glossary", entry.term)), None
         if story.debrief_summary:
-            yield story.debrief_summary, locate.at(self.manifest, ("debrief", "summary")), None
+            yield story.debrief_summary, partial(locate.at, self.manifest, ("debrief", "summary")), None
         for scene in story.scenes:
             if scene.where is not None:
                 for i, question in enumerate(scene.questions):
-                    yield question, locate.at(scene.where.path, ("questions", i)), None
+                    yield question, partial(locate.at, scene.where.path, ("questions", i)), None
         for ending in story.endings.values():
             if ending.where is None:
                 continue
             for part in ("title", "text", "debrief"):
                 value = getattr(ending, part)
                 if value:
-                    yield value, locate.at(ending.where.path, _ending_key(locate, ending.where, ending.id, part)), None
+                    yield value, partial(self.ending_place, ending.where, ending.id, part), None
+
+    def ending_place(self, where: Where, ending_id: str, part: str) -> Where:
+        return self.locate.at(where.path, _ending_key(self.locate, where, ending_id, part))
 
     def markup(self) -> Iterator[Found]:
         for text, where, owner in self.texts():
+            if "*" not in text:  # the common case: no emphasis, so nothing unbalanced and nothing to remove
+                continue
             for offset in unbalanced_emphasis(text):
                 yield self.warn(
                     "W408",
                     "unbalanced `*`: emphasis opens here but does not close on the same line",
-                    self.locate.in_text(where, text, offset),
+                    self.locate.in_text(where(), text, offset),
                     "write `*word*` for emphasis or `**word**` for strong, on one line; a literal star is not "
                     "supported in story text",
                     owner,
@@ -383,7 +402,7 @@ class _Checker:
                 yield self.warn(
                     "W408",
                     "text is empty once its markup is removed",
-                    where,
+                    where(),
                     "write the words the player should read",
                     owner,
                 )
