@@ -14,14 +14,16 @@ game, so "never" is always true when this module says it.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial
+from pathlib import Path
 
 from ..gcpause import collector_paused
 from ..story.diagnostics import Diagnostic, cause_first
 from ..story.loader import FACTS, MANIFEST
 from ..story.markup import plain, unbalanced_emphasis
 from ..story.model import Choice, Outcome, Story, Where
+from ..story.yamlsource import SourceFile
 from .flow import FALSE, TRUE, Flow, analyse_flow
 from .intervals import Interval, cap_cases, complementary, names_in, refine_cases
 from .locate import Locator
@@ -30,13 +32,20 @@ Owner = tuple[str, int | None] | None  # (beat id, choice index or None) a warni
 Found = tuple[Diagnostic, Owner]
 
 
-def analyse(story: Story, flow: Flow | None = None, ignored: list[Diagnostic] | None = None) -> list[Diagnostic]:
+def analyse(
+    story: Story,
+    flow: Flow | None = None,
+    ignored: list[Diagnostic] | None = None,
+    sources: Mapping[Path, SourceFile] | None = None,
+) -> list[Diagnostic]:
     """Every analysis warning for a loaded story, causes first.
 
     A warning about a beat or a choice whose ``ignore:`` names its code (a beat's
     covers its choices too) is left out, and added to ``ignored`` when given.
+    ``sources``: the files the load parsed, by path, to place warnings in (else
+    they are found in the parsed-files cache).
     """
-    checker = _Checker(story, flow or analyse_flow(story))
+    checker = _Checker(story, flow or analyse_flow(story), sources)
     found = []
     with collector_paused():
         for diagnostic, owner in checker.run():
@@ -61,10 +70,10 @@ def describe_range(name: str, value: Interval) -> str:
 
 
 class _Checker:
-    def __init__(self, story: Story, flow: Flow) -> None:
+    def __init__(self, story: Story, flow: Flow, sources: Mapping[Path, SourceFile] | None = None) -> None:
         self.story = story
         self.flow = flow
-        self.locate = Locator(story)
+        self.locate = Locator(story, sources=sources)
         self.manifest = story.root / MANIFEST
         self._cycles: set[str] | None = None
 
