@@ -72,7 +72,7 @@ CASES: dict[str, tuple[str, tuple[str, str], str]] = {
     "W407": ("1_harbour.yaml", ("      facts: [F1]\n", ""), "history:"),
     "W408": ("2_tower.yaml", ("The ship turns **away** from", "The ship turns **away from"), "**away from"),
     "W409": ("2_tower.yaml", ("p: 0.3", "p: 0"), "p: 0"),
-    "W410": ("facts.yaml", ("facts:\n", "facts:\n  F2: {text: Unused.}\n"), "F2:"),
+    "W410": ("facts.yaml", ("facts:\n", "facts:\n  F2: {text: Unused., source: keepers_log}\n"), "F2:"),
 }
 
 
