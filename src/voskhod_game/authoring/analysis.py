@@ -25,7 +25,7 @@ from ..story.markup import plain, unbalanced_emphasis
 from ..story.model import Choice, Outcome, Story, Where
 from ..story.yamlsource import SourceFile
 from .flow import FALSE, TRUE, Flow, analyse_flow
-from .intervals import Interval, cap_cases, complementary, names_in, refine_cases
+from .intervals import Interval, cap_cases, complementary, names_in, refine, refine_cases
 from .locate import Locator
 
 Owner = tuple[str, int | None] | None  # (beat id, choice index or None) a warning is about
@@ -90,6 +90,7 @@ class _Checker:
     def run(self) -> Iterator[Found]:
         yield from self.reachability()
         yield from self.choices()
+        yield from self.branches()
         yield from self.usage()
         yield from self.history()
         yield from self.markup()
@@ -150,15 +151,10 @@ class _Checker:
             truths = [flow.truth(beat.id, c) for c in beat.choices]
             for i, (choice, truth) in enumerate(zip(beat.choices, truths, strict=True)):
                 if truth == FALSE and choice.condition is not None:
-                    ranges = "; ".join(
-                        describe_range(n, state.values[n])
-                        for n in sorted(names_in(choice.condition.source))
-                        if n in state.values
-                    )
                     yield self.warn(
                         "W404",
                         f"condition `{choice.condition.source}` of choice `{choice.id}` can never be true here"
-                        + (f" ({ranges} at beat `{beat.id}`)" if ranges else ""),
+                        + _ranges_here(choice.condition.source, state.values, beat.id),
                         self.locate.choice(beat.id, i, "if"),
                         "compare with the meter's min/max and the effects on the way here, or remove the choice",
                         (beat.id, i),
@@ -206,6 +202,44 @@ class _Checker:
                     "holds here; `voskhod simulate` shows a path that gets stuck, if it finds one",
                     (beat.id, None),
                 )
+
+    # -- W411 ---------------------------------------------------------------------
+    def branches(self) -> Iterator[Found]:
+        """Conditional outcomes and route branches whose ``if:`` is false in every game there."""
+        for beat in self.story.beats.values():
+            state = self.flow.entry.get(beat.id)
+            if state is None:
+                continue  # W401 says the beat is never reached
+            for j, branch in enumerate(beat.route):
+                if branch.condition is not None and refine(branch.condition.source, state.values) is None:
+                    yield self.warn(
+                        "W411",
+                        f"route branch `if: {branch.condition.source}` of beat `{beat.id}` is never taken"
+                        + _ranges_here(branch.condition.source, state.values, None),
+                        self.locate.beat(beat.id, "route", j, "if"),
+                        "compare with the meters' limits and the effects on the way here, or remove the branch",
+                        (beat.id, None),
+                    )
+            for i, choice in enumerate(beat.choices):
+                if not choice.branches:
+                    continue
+                values = state.values
+                if choice.condition is not None:
+                    narrowed = refine(choice.condition.source, values)
+                    if narrowed is None:
+                        continue  # the choice is never open: W404 says so
+                    values = narrowed
+                for j, branch in enumerate(choice.branches):
+                    if branch.condition is not None and refine(branch.condition.source, values) is None:
+                        yield self.warn(
+                            "W411",
+                            f"outcome `if: {branch.condition.source}` of choice `{choice.id}` is never taken"
+                            + _ranges_here(branch.condition.source, values, beat.id),
+                            self.locate.choice(beat.id, i, "outcomes", j, "if"),
+                            "compare with the meters' limits, the choice's own `if:` and the effects on the way "
+                            "here, or remove the outcome",
+                            (beat.id, i),
+                        )
 
     @staticmethod
     def can_strand(choices: tuple[Choice, ...], values: dict[str, Interval], truths: list[Interval]) -> bool:
@@ -415,6 +449,14 @@ class _Checker:
                     "write the words the player should read",
                     owner,
                 )
+
+
+def _ranges_here(source: str, values: Mapping[str, Interval], beat_id: str | None) -> str:
+    """`` (`x` is 0..45 at beat `b`)``: the ranges of the names a condition reads, for its message
+    (``there`` instead of the beat when the message names it already)."""
+    ranges = "; ".join(describe_range(n, values[n]) for n in sorted(names_in(source)) if n in values)
+    where = f"at beat `{beat_id}`" if beat_id is not None else "there"
+    return f" ({ranges} {where})" if ranges else ""
 
 
 def beats_on_cycles(story: Story) -> set[str]:
