@@ -25,3 +25,28 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+class CollectorHold:
+    """The collector paused from one callback to a later one (a ``--watch`` reload: from the
+    save being noticed until the new text is drawn), for work that spans an event loop.
+
+    Holding twice is one hold; :meth:`release` restores what the first :meth:`hold` found.
+    """
+
+    def __init__(self) -> None:
+        self._was_enabled: bool | None = None  # None: not holding
+
+    @property
+    def holding(self) -> bool:
+        return self._was_enabled is not None
+
+    def hold(self) -> None:
+        if self._was_enabled is None:
+            self._was_enabled = gc.isenabled()
+            gc.disable()
+
+    def release(self) -> None:
+        if self._was_enabled:
+            gc.enable()
+        self._was_enabled = None
