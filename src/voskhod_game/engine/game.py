@@ -60,7 +60,7 @@ def initial_run(story: Story, seed: int) -> RunState:
         beat=story.start,
         meters={name: float(m.start) for name, m in story.meters.items()},
         flags={name: f.default for name, f in story.flags.items()},
-        rates={name: m.rate for name, m in story.meters.items()},
+        rates=rules.rules_for(story).start_rates,  # shared: rates are replaced, never changed in place
         rng=Rng.from_seed(seed).state,
     )
 
@@ -81,7 +81,7 @@ class Game:
         # False for the simulator: no choice history, log or meter samples are kept,
         # none of which the rules read (a point of no return only clears undo marks).
         self.records = True
-        self.rate_plan: tuple[Any, rules.RatePlan] = (None, ())  # the meters that move with time (pass_time)
+        self.rate_plan: tuple[Any, rules.RatePlan] = (None, ())  # the meters that move with time (rules.make_take)
         self.route_hops = 0  # routing beats passed through since the last choice
         self.env: dict[str, Any] = {}  # what expressions read; kept in step by the rules
         self.changed()

@@ -11,11 +11,11 @@ serves every game of a story::
                    picked        which of several outcomes (the first that holds, else by weight)
       before       take          rates, time passes, the outcome's effects, the step is recorded
       state change               RunState.beat = destination
-      on_enter     enter         a meter at its limit fires "!at_min:<meter>" (to an ending);
-                                 otherwise arrive: rates, point of no return, milestone,
+      on_enter     arrive        a meter at its limit fires "!at_min:<meter>" (to an ending);
+                                 otherwise the beat's rates, point of no return, milestone,
                                  visit count, entry effects, a routing beat fires "!route"
 
-Each ``gate``, ``take`` and ``enter`` is compiled once per choice, transition
+Each ``gate``, ``take`` and ``arrive`` is compiled once per choice, transition
 or beat when the Machine is built, keeping only the steps that choice or beat
 uses, so a trigger costs what it does and no more.
 
@@ -69,6 +69,7 @@ EVAL_ERRORS = (EvaluationError, ArithmeticError, TypeError, ValueError)
 ELAPSED = CLOCK_NAME
 ROUTE_TRIGGER = "!route"  # fired by a routing beat on entry; not a valid choice id
 MAX_ROUTE_HOPS = 100  # the loader refuses routing circles (V205); this only guards against a bug
+MAX_KEPT = 4096  # rate plans and merged rates kept per story (restored games bring dicts of their own)
 
 
 def limit_trigger(meter: str, bound: str) -> str:
@@ -256,9 +257,17 @@ def make_take(rules: Rules, beat_id: str, choice: Choice, outcome: Outcome, inde
     def take(game: Game) -> None:
         run = game.run
         if rates is not None:
-            run.rates = {**run.rates, **rates}  # copy on write: undo marks share the old dict
-        if minutes:
-            pass_time(game, minutes)
+            run.rates = game.rules.merged_rates(run.rates, rates)
+        if minutes:  # time passes: the clock, and every meter with a rate, clamped to its bounds
+            env = game.env
+            env[ELAPSED] = run.elapsed = run.elapsed + minutes
+            plan = game.rate_plan
+            if plan[0] is not run.rates:  # rates are replaced, never changed in place: same dict, same plan
+                plan = game.rate_plan = (run.rates, game.rules.rate_plan(run.rates))
+            meters = run.meters
+            for name, rate, lo, hi in plan[1]:
+                value = meters[name] + rate * minutes
+                env[name] = meters[name] = lo if value < lo else hi if value > hi else value
         if effects:
             apply_effects(game, effects)
         if game.records:
@@ -280,9 +289,12 @@ def make_follow(rules: Rules, outcome: Outcome) -> Callback:
     return follow
 
 
-def make_arrive(rules: Rules, beat: Beat) -> Callback:
-    """The entry rules of a beat (also run for the start beat, which transitions never enters):
-    its rates, a point of no return, a milestone, the visit count, entry effects, a route on."""
+def make_arrive(rules: Rules, beat: Beat, on_enter: bool = True) -> Callback:
+    """The ``on_enter`` callback of a beat: a meter at its limit ends the game instead; else the
+    beat's entry rules: its rates, a point of no return, a milestone, the visit count, entry
+    effects, a route on. ``on_enter`` False: the entry rules alone, for the start beat (which
+    transitions never enters)."""
+    checks_limits = on_enter and bool(rules.limits)
     beat_id = beat.id
     rates = dict(beat.rates) if beat.rates else None
     no_return = beat.no_return
@@ -291,9 +303,11 @@ def make_arrive(rules: Rules, beat: Beat) -> Callback:
     route = bool(beat.route)
 
     def arrive(game: Game) -> None:
+        if checks_limits and end_at_limit(game):
+            return
         run = game.run
         if rates is not None:
-            run.rates = {**run.rates, **rates}  # copy on write, as in take
+            run.rates = game.rules.merged_rates(run.rates, rates)
         if no_return and (not run.history or run.history[-1].beat != beat_id):
             game.undo_stack.clear()
         if milestone and beat_id not in run.milestones:
@@ -308,16 +322,6 @@ def make_arrive(rules: Rules, beat: Beat) -> Callback:
             route_on(beat_id, game)
 
     return arrive
-
-
-def make_enter(arrive: Callback) -> Callback:
-    """The ``on_enter`` callback of a beat: a meter at its limit ends the game instead; else arrive."""
-
-    def enter(game: Game) -> None:
-        if not end_at_limit(game):
-            arrive(game)
-
-    return enter
 
 
 def end_at_limit(game: Game) -> bool:
@@ -353,22 +357,6 @@ def route_on(beat_id: str, game: Game) -> None:
 
 
 # -- what the callbacks do to the run -----------------------------------------------
-def pass_time(game: Game, minutes: float) -> None:
-    """The clock moves on and every meter with a rate moves with it, clamped to its bounds."""
-    run = game.run
-    env = game.env
-    run.elapsed += minutes
-    env[ELAPSED] = run.elapsed
-    rates = run.rates
-    plan = game.rate_plan
-    if plan[0] is not rates:  # rates are replaced, never changed in place: same dict, same plan
-        plan = game.rate_plan = (rates, game.rules.rate_plan(rates))
-    meters = run.meters
-    for name, rate, lo, hi in plan[1]:
-        value = meters[name] + rate * minutes
-        env[name] = meters[name] = lo if value < lo else hi if value > hi else value
-
-
 def apply_effects(game: Game, effects: tuple[Applier, ...]) -> None:
     """Each effect in order, each seeing the ones before; one that cannot be computed is skipped.
 
@@ -410,7 +398,7 @@ def apply_effects(game: Game, effects: tuple[Applier, ...]) -> None:
         env[name] = value
 
 
-def run_transitions(game: Game, entries: tuple[Entry, ...], opened: bool) -> bool:
+def run_transitions(entries: tuple[Entry, ...], game: Game, opened: bool) -> bool:
     """Fire one trigger from a compiled table entry: what ``transitions`` does, without its bookkeeping.
 
     The transitions registered for the trigger and the current state are tried
@@ -432,6 +420,34 @@ def run_transitions(game: Game, entries: tuple[Entry, ...], opened: bool) -> boo
                 func(game)
             return True
     return False
+
+
+Runner = Callable[["Game", bool], bool]
+
+
+def make_runner(entries: tuple[Entry, ...]) -> Runner:
+    """How a trigger is fired from one state: :func:`run_transitions` over its table entries, or,
+    for one transition whose only condition is the choice's gate (most choices), its gate, its
+    ``before`` callback, the state change and the ``on_enter`` callback called straight."""
+    if len(entries) == 1:
+        conditions, ungated, before, dest, enter = entries[0]
+        if not ungated and len(before) == 1 and len(enter) <= 1:
+            (take,) = before
+            arrive = enter[0] if enter else None
+
+            def run_one(game: Game, opened: bool) -> bool:
+                if not opened:
+                    for func, target in conditions:
+                        if func(game) != target:
+                            return False
+                take(game)
+                game.run.beat = dest
+                if arrive is not None:
+                    arrive(game)
+                return True
+
+            return run_one
+    return partial(run_transitions, entries)
 
 
 # -- the Machine ----------------------------------------------------------------------
@@ -464,12 +480,17 @@ class Rules:
         try:
             for beat in story.beats.values():
                 self._menu(beat)
-            self.arrivals = {b.id: make_arrive(self, b) for b in story.beats.values()}
+            self.arrivals = {b.id: make_arrive(self, b, on_enter=False) for b in story.beats.values()}
             self.machine = build_machine(self)
         finally:
             if collecting:
                 gc.enable()
         self._table: dict[tuple[str, str], tuple[Entry, ...]] = {}
+        self._runners: dict[tuple[str, str], Runner] = {}
+        # Rates dicts are replaced, never changed in place: what is worked out from one is kept.
+        self.start_rates = {name: m.rate for name, m in story.meters.items()}
+        self._plans: dict[int, tuple[dict[str, float], RatePlan]] = {}
+        self._merged: dict[tuple[int, int], tuple[dict[str, float], dict[str, float], dict[str, float]]] = {}
 
     def _menu(self, beat: Beat) -> None:
         plain = [c for c in beat.choices if not c.fallback]
@@ -520,9 +541,28 @@ class Rules:
         return tuple(out)
 
     def rate_plan(self, rates: dict[str, float]) -> RatePlan:
-        """The meters that move as time passes under ``rates``, with their bounds."""
+        """The meters that move as time passes under ``rates``, with their bounds (kept per dict)."""
+        kept = self._plans.get(id(rates))
+        if kept is not None and kept[0] is rates:  # the dict is kept with it, so its id is not reused
+            return kept[1]
         bounds = self.bounds
-        return tuple((name, rate, *bounds[name]) for name, rate in rates.items() if rate)
+        plan = tuple((name, rate, *bounds[name]) for name, rate in rates.items() if rate)
+        if len(self._plans) < MAX_KEPT:
+            self._plans[id(rates)] = (rates, plan)
+        return plan
+
+    def merged_rates(self, rates: dict[str, float], changes: dict[str, float]) -> dict[str, float]:
+        """``rates`` with a beat's or choice's ``changes``, as a new dict: copy on write, since undo
+        marks share the old one. The same two dicts give back the same merged one, so games
+        following the same path share their rates and :meth:`rate_plan` is worked out once."""
+        key = (id(rates), id(changes))
+        kept = self._merged.get(key)
+        if kept is not None and kept[0] is rates and kept[1] is changes:
+            return kept[2]
+        merged = {**rates, **changes}
+        if len(self._merged) < MAX_KEPT:
+            self._merged[key] = (rates, changes, merged)
+        return merged
 
     def limit_reached(self, game: Game) -> tuple[Meter, str] | None:
         """The first meter at a limit that ends the game, and its trigger (its minimum before its maximum)."""
@@ -543,7 +583,14 @@ class Rules:
         if self.through_library:
             game.pick = None  # as run_transitions does
             return bool(self.machine.events[trigger].trigger(game.run, game))
-        return run_transitions(game, self.entries(trigger, game.run.beat), opened)
+        return self.runner(trigger, game.run.beat)(game, opened)
+
+    def runner(self, trigger: str, source: str) -> Runner:
+        """:func:`make_runner` for a trigger from a state, made once and kept."""
+        found = self._runners.get((trigger, source))
+        if found is None:
+            found = self._runners[trigger, source] = make_runner(self.entries(trigger, source))
+        return found
 
     def entries(self, trigger: str, source: str) -> tuple[Entry, ...]:
         """The transitions ``transitions`` has registered for a trigger from a state, read from its
@@ -572,9 +619,7 @@ class Rules:
 def build_machine(rules: Rules) -> Machine:
     """The Machine of a story: beats and endings are states, choices are triggers."""
     story = rules.story
-    states: list[dict[str, Any]] = [
-        {"name": b.id, "on_enter": [make_enter(rules.arrivals[b.id])]} for b in story.beats.values()
-    ]
+    states: list[dict[str, Any]] = [{"name": b.id, "on_enter": [make_arrive(rules, b)]} for b in story.beats.values()]
     states += [{"name": ending_state(e)} for e in story.endings]
     transitions: list[dict[str, Any]] = []
     for beat in story.beats.values():
