@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,8 @@ from .schema import check_object, value_of
 from .text import Format, Text, TextError, compile_text, show
 from .translation import (
     Entry,
-    SourceText,
+    PendingText,
+    SourceTexts,
     TranslationError,
     catalogue_path,
     describe_difference,
@@ -181,7 +183,7 @@ class _Loader:
         self.files = files
         self.checked: bool | None = None  # the schema's verdict on the file read last
         self.catalogue: dict[str, Entry] | None = None  # the language's translations, by stable id
-        self.texts: list[SourceText] = []  # every text a player can see, for the template
+        self.texts: list[PendingText] = []  # every text a player can see, for the template
         self.out: list[Diagnostic] = []
         self.hasher = hashlib.sha256()
         self.value_names: set[str] = set()
@@ -480,7 +482,7 @@ class _Loader:
             glossary=glossary,
             debrief_summary=summary,
             language=self.lang if self.catalogue is not None else "",
-            texts=tuple(self.texts),
+            texts=SourceTexts(self.texts, partial(text_prefix, self.root)),
         )
 
     def build_context(
@@ -1224,24 +1226,15 @@ class _Loader:
         translated = self.translated(raw, src, key, compiled=False)
         return translated[2] if translated is not None else raw
 
-    def remember(self, raw: str, src: SourceFile, key: PathKey) -> str:
-        """Record a text for the translation template; return its stable id."""
-        tid = text_id(src.data, key, self.text_prefix(src))
-        self.texts.append(SourceText(tid, raw, src.path, src.where(key)[0]))
-        return tid
-
-    def text_prefix(self, src: SourceFile) -> str:
-        if src.path.name == MANIFEST and src.path.parent == self.root:
-            return "story"
-        if src.path.name == FACTS and src.path.parent == self.root:
-            return "facts"
-        data = src.data
-        return str(data.get("id", src.path.stem)) if isinstance(data, dict) else src.path.stem
+    def remember(self, raw: str, src: SourceFile, key: PathKey) -> None:
+        """Record a text for the translation template (its id is worked out when the template is made)."""
+        self.texts.append((src, key, raw))
 
     def translated(self, raw: str, src: SourceFile, key: PathKey, compiled: bool) -> tuple[Path, int, str] | None:
         """The current translation of a text, checked against its source; None to show the source."""
         assert self.catalogue is not None
-        tid = self.remember(raw, src, key)
+        self.remember(raw, src, key)
+        tid = text_id(src.data, key, text_prefix(self.root, src))
         entry = self.catalogue.get(tid)
         path = catalogue_path(self.root, self.lang)
         line = src.where(key)[0]
@@ -1285,6 +1278,8 @@ class _Loader:
         return path, entry.line, entry.text
 
     def compile_text(self, raw: str, src: SourceFile, key: PathKey) -> Text:
+        if "{" not in raw and "}" not in raw:  # most texts: words only, nothing to compile
+            return Text(raw)
         names = self.names
         read: set[str] = set()
 
@@ -1435,7 +1430,7 @@ def fit_effect(effect: Assignment, flags: dict[str, Flag]) -> Assignment:
 # recorded for the translation template). Beats are
 # immutable, so a reload under ``--watch`` reuses those of the files that did
 # not change instead of compiling their texts and expressions again.
-_BUILT: dict[Path, tuple[bytes, bytes, dict[str, Beat], tuple[SourceText, ...]]] = {}
+_BUILT: dict[Path, tuple[bytes, bytes, dict[str, Beat], tuple[PendingText, ...]]] = {}
 MAX_BUILT_FILES = 2_000
 
 
@@ -1444,10 +1439,20 @@ def forget_built() -> None:
     _BUILT.clear()
 
 
-def _keep_built(path: Path, entry: tuple[bytes, bytes, dict[str, Beat], tuple[SourceText, ...]]) -> None:
+def _keep_built(path: Path, entry: tuple[bytes, bytes, dict[str, Beat], tuple[PendingText, ...]]) -> None:
     if len(_BUILT) >= MAX_BUILT_FILES and path not in _BUILT:
         _BUILT.clear()
     _BUILT[path] = entry
+
+
+def text_prefix(root: Path, src: SourceFile) -> str:
+    """The first part of the ids of a file's texts: ``story``, ``facts`` or the scene's id."""
+    if src.path.name == MANIFEST and src.path.parent == root:
+        return "story"
+    if src.path.name == FACTS and src.path.parent == root:
+        return "facts"
+    data = src.data
+    return str(data.get("id", src.path.stem)) if isinstance(data, dict) else src.path.stem
 
 
 def _present(path: Path) -> bool:

@@ -8,6 +8,7 @@ writer text while playing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -302,7 +303,7 @@ class Story:
     fingerprint: str = ""
     renamed: dict[str, str] = field(default_factory=dict)  # old beat id -> new, so saves keep their place
     language: str = ""  # the language its texts were loaded in; empty: the story's own
-    texts: tuple[SourceText, ...] = field(default=(), compare=False, repr=False)  # for translation templates
+    texts: Sequence[SourceText] = field(default=(), compare=False, repr=False)  # for translation templates
 
     scene_index: dict[str, Scene] = field(default_factory=dict, compare=False, repr=False)
 

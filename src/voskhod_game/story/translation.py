@@ -19,9 +19,10 @@ from __future__ import annotations
 import ast
 import re
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from .markup import runs
 from .text import Format, compile_text
@@ -54,6 +55,46 @@ class SourceText:
     text: str
     path: Path
     line: int
+
+
+PendingText = tuple[Any, tuple[str | int, ...], str]  # (SourceFile, key path, words)
+
+
+class SourceTexts(Sequence[SourceText]):
+    """A story's texts for the translation template, their ids and lines worked out when first read.
+
+    Only ``voskhod translate`` reads them, while working out each text's id (a walk
+    down its file's data) and line was a tenth of every load; a load now keeps
+    where each text is and this does the rest on first use.
+    """
+
+    def __init__(self, pending: Sequence[PendingText], prefix: Callable[[Any], str]) -> None:
+        self._pending: Sequence[PendingText] = pending
+        self._prefix: Callable[[Any], str] | None = prefix
+        self._items: tuple[SourceText, ...] | None = None
+
+    def _resolved(self) -> tuple[SourceText, ...]:
+        if self._items is None:
+            assert self._prefix is not None
+            prefixes: dict[int, str] = {}
+            items = []
+            for src, key, words in self._pending:
+                prefix = prefixes.get(id(src))
+                if prefix is None:
+                    prefix = prefixes[id(src)] = self._prefix(src)
+                items.append(SourceText(text_id(src.data, key, prefix), words, src.path, src.where(key)[0]))
+            self._items, self._pending, self._prefix = tuple(items), (), None
+        return self._items
+
+    @overload
+    def __getitem__(self, index: int) -> SourceText: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[SourceText]: ...
+    def __getitem__(self, index: int | slice) -> SourceText | Sequence[SourceText]:
+        return self._resolved()[index]
+
+    def __len__(self) -> int:
+        return len(self._pending) if self._items is None else len(self._items)
 
 
 def catalogue_path(root: Path, lang: str) -> Path:
