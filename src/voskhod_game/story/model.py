@@ -8,7 +8,7 @@ writer text while playing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -286,7 +286,7 @@ class Story:
     meters: dict[str, Meter]
     flags: dict[str, Flag]
     scenes: tuple[Scene, ...]
-    beats: dict[str, Beat]
+    beats: Mapping[str, Beat]  # a dict, or LazyBeats for a story revived from the cache
     endings: dict[str, Ending]
     facts: dict[str, Fact] = field(default_factory=dict)
     comparisons: tuple[Comparison, ...] = ()

@@ -68,17 +68,21 @@ class SourceTexts(Sequence[SourceText]):
     where each text is and this does the rest on first use.
     """
 
-    def __init__(self, pending: Sequence[PendingText], prefix: Callable[[Any], str]) -> None:
-        self._pending: Sequence[PendingText] = pending
+    def __init__(
+        self, pending: Sequence[PendingText] | Callable[[], Sequence[PendingText]], prefix: Callable[[Any], str]
+    ) -> None:
+        # ``pending`` may also be a function giving them (a revived story builds its beats first).
+        self._pending = pending
         self._prefix: Callable[[Any], str] | None = prefix
         self._items: tuple[SourceText, ...] | None = None
 
     def _resolved(self) -> tuple[SourceText, ...]:
         if self._items is None:
             assert self._prefix is not None
+            pending = self._pending() if callable(self._pending) else self._pending
             prefixes: dict[int, str] = {}
             items = []
-            for src, key, words in self._pending:
+            for src, key, words in pending:
                 prefix = prefixes.get(id(src))
                 if prefix is None:
                     prefix = prefixes[id(src)] = self._prefix(src)
@@ -94,7 +98,7 @@ class SourceTexts(Sequence[SourceText]):
         return self._resolved()[index]
 
     def __len__(self) -> int:
-        return len(self._pending) if self._items is None else len(self._items)
+        return len(self._resolved())
 
 
 def catalogue_path(root: Path, lang: str) -> Path:
