@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"choices per run: min {min(result.steps)}, mean {sum(result.steps) / len(result.steps):.1f}, max {max(result.steps)}"
     )
-    unseen_beats = [b for b in story.beats if result.beats[b] == 0]
+    unseen_beats = [b for b, beat in story.beats.items() if result.beats[b] == 0 and not beat.is_route]  # routes pass
     unseen_choices = [c for c in all_choices(story) if result.choices[c] == 0]
     rare = sorted((result.choices[c], c) for c in all_choices(story))[:5]
     print(f"beats never reached: {len(unseen_beats)} {unseen_beats}")

@@ -58,13 +58,33 @@ def test_beat_texts_are_40_to_150_words_and_labels_short(s):
 
 
 def test_fact_based_beats_cite_known_facts(s):
-    cited = [b for b in s.beats.values() if b.history is not None]
-    assert len(cited) >= 0.9 * len(s.beats)
+    shown = [b for b in s.beats.values() if not b.is_route]
+    cited = [b for b in shown if b.history is not None]
+    assert len(cited) >= 0.9 * len(shown)
     for beat in cited:
         for fact in beat.history.facts:
             assert fact in s.facts
     for fact in s.facts.values():
-        assert fact.source, fact.id
+        assert fact.sources and set(fact.sources) <= set(s.sources), fact.id
+
+
+def test_every_beat_says_how_true_it_is_and_every_source_is_named_for_people(s):
+    for beat in s.beats.values():
+        if not beat.is_route:
+            assert beat.basis in ("record", "dramatised", "invented"), beat.id
+    for source in s.sources.values():
+        assert source.author and source.title and source.year and source.reliability, source
+        assert not re.search(r"\bS00\d\b", f"{source.author} {source.title}"), source
+
+
+def test_every_scene_has_questions_about_its_history(s):
+    for scene in s.scenes:
+        assert scene.questions, scene.id
+
+
+def test_the_glossary_covers_the_words_a_12_year_old_may_not_know(s):
+    terms = {entry.term.lower() for entry in s.glossary}
+    assert {"eva", "bends", "atm", "vzor", "retrofire", "attitude", "taiga", "call sign"} <= terms
 
 
 def test_disputed_figures_are_chosen_and_explained(s):
