@@ -33,7 +33,8 @@ def cold(root: Path) -> None:
 
 
 def warm_from_disk(root: Path, folder: Path) -> None:
-    """A new process's load with the parsed files on disk: nothing parsed, every beat built."""
+    """A new process's load with the cache folder a previous run left: the checked story revived
+    (story/compiled.py), nothing parsed or checked, each beat built when first asked for."""
     forget_built()
     load_story(root, files=ParsedFiles(folder))
 
@@ -97,7 +98,7 @@ def run(quick: bool) -> list[Row]:
                 limit = TARGET_WARM_10K if beats == 10_000 else None
                 rows.append(
                     measure(
-                        f"generated {beats:,} beats, warm (parsed files on disk)",
+                        f"generated {beats:,} beats, warm (checked story on disk)",
                         root,
                         reps,
                         lambda root=root, folder=folder: warm_from_disk(root, folder),

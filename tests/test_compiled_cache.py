@@ -158,7 +158,7 @@ def damage(slot: Path, how: str, crevasse: Path, tmp_path: Path) -> None:
         slot.write_bytes(shelf.slot(other, "").read_bytes())
     elif how == "wrong shapes":  # sealed and under the right key, but not a story's files
         key = compiled.marshal.loads(blob[40:])[0]
-        slot.write_bytes(seal(MAGIC, (key, ("story.yaml", {"id": 1}, b""), ())))
+        slot.write_bytes(seal(MAGIC, (key, ("story.yaml", {"id": 1}, {}, b""), ())))
 
 
 @pytest.mark.parametrize("how", ["truncated", "flipped", "empty", "garbage", "folder", "foreign", "wrong shapes"])

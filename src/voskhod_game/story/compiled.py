@@ -39,7 +39,8 @@ MAGIC = b"VSKSTRY1"
 MAX_ENTRY_BYTES = 1024 * 1024 * 1024  # a story may have 500 files of 2 MB; their data and positions fit
 FOLDER = "stories"
 
-Stored = tuple[str, Any, bytes]  # a file: its path below the story folder, its data, its packed positions
+# A file: its path below the story folder, its data, its top-level places, the others packed.
+Stored = tuple[str, Any, dict[PathKey, tuple[int, int]], bytes]
 Problem = tuple[str, str, str, int, int, str, str]  # a diagnostic: code, message, path, line, col, hint, severity
 
 
@@ -66,22 +67,33 @@ def engine_fingerprint() -> bytes:
 
 @dataclass
 class PackedSourceFile(SourceFile):
-    """A file revived from a checked story: the position of each value unpacked when first asked for."""
+    """A file revived from a checked story: where its values are, unpacked when first asked for.
+
+    ``marks`` starts with the top-level ones (a scene's own place; ``head``), so
+    building the scene list does not unpack every file; the rest (``packed``)
+    is unpacked when a beat of the file is built.
+    """
 
     packed: bytes = b""
 
     def _unpack(self) -> None:
         if self.packed:
-            self.marks = marshal.loads(self.packed)
+            self.marks.update(marshal.loads(self.packed))
             self.packed = b""
 
     def where(self, key: PathKey, *, of_key: bool = False) -> tuple[int, int]:
-        self._unpack()
+        if len(key) > 1:
+            self._unpack()
         return super().where(key, of_key=of_key)
 
     def position(self, key: PathKey, offset: int, text: str) -> tuple[int, int]:
         self._unpack()
         return super().position(key, offset, text)
+
+
+def head(marks: dict[PathKey, tuple[int, int]]) -> dict[PathKey, tuple[int, int]]:
+    """The places of a file's top-level values (and of the file itself)."""
+    return {key: mark for key, mark in marks.items() if len(key) <= 1}
 
 
 @dataclass(frozen=True)
@@ -134,7 +146,8 @@ class CompiledStories:
         """Keep a story that loaded without errors; a cache that cannot be written is left alone."""
         try:
             files = tuple(
-                (src.path.relative_to(root).as_posix(), src.data, marshal.dumps(src.marks)) for src in sources
+                (src.path.relative_to(root).as_posix(), src.data, head(src.marks), marshal.dumps(src.marks))
+                for src in sources
             )
             problems = tuple((d.code, d.message, str(d.path), d.line, d.col, d.hint, d.severity) for d in diagnostics)
             blob = seal(MAGIC, (key, files, problems))
@@ -152,7 +165,13 @@ def _checked(stored: Any, key: bytes, paths: list[str]) -> tuple[tuple[Stored, .
     if not (isinstance(files, tuple) and isinstance(problems, tuple) and len(files) == len(paths)):
         return None, ()
     for item, path in zip(files, paths, strict=True):
-        if not (isinstance(item, tuple) and len(item) == 3 and item[0] == path and isinstance(item[2], bytes)):
+        if not (
+            isinstance(item, tuple)
+            and len(item) == 4
+            and item[0] == path
+            and isinstance(item[2], dict)
+            and isinstance(item[3], bytes)
+        ):
             return None, ()
     for problem in problems:
         if not (

@@ -284,8 +284,8 @@ class _Loader:
             except TranslationError:
                 return None
         sources: list[SourceFile] = []
-        for path, (_, data, packed) in zip(found.raw, found.files, strict=True):
-            src = PackedSourceFile(path, data, content=found.raw[path], packed=packed)
+        for path, (_, data, top, packed) in zip(found.raw, found.files, strict=True):
+            src = PackedSourceFile(path, data, dict(top), content=found.raw[path], packed=packed)
             self.hasher.update(os.fsencode(path.relative_to(self.root).as_posix()))
             self.hasher.update(src.content)
             sources.append(src)
@@ -1428,13 +1428,21 @@ class _Loader:
         return Text(raw)
 
     def text_expression(self, expr: str, offset: int) -> Any:
-        """An expression inside a text; errors carry their offset in the whole text."""
+        """An expression inside a text, compiled once per load like the others (``compile_once``);
+        errors carry their offset in the whole text."""
+        memo: tuple[Any, ...] = ("text", expr)
+        if "visits" in expr or "seen" in expr:
+            memo = (*memo, self.context)
+        found = self.compiled.get(memo)
+        if found is not None:
+            return found
         try:
-            return compile_expression(expr, self.names.known, beat_ref=self.beat_ref)
+            found = self.compiled[memo] = compile_expression(expr, self.names.known, beat_ref=self.beat_ref)
         except ExpressionError as exc:
             moved = ExpressionError(exc.message, offset + exc.offset, exc.hint, unknown=exc.unknown)
             moved.code = exc.code
             raise moved from None
+        return found
 
     def ending_texts(self, ending: Ending, manifest: SourceFile, scene_srcs: list[SourceFile]) -> Ending:
         """An ending with its texts compiled (endings are collected before the names exist)."""
