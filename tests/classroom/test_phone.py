@@ -63,7 +63,7 @@ async def test_a_phone_votes_without_scrolling_and_sees_the_whole_split(server, 
     assert await in_view(page, "#countdown")
     assert await in_view(page, "button.choice")
     assert (await page.title()).startswith("Vote now")
-    assert "Vote open: 3 choices" in await page.inner_text("#announce")
+    assert "Vote open. Choices: 3." in await page.inner_text("#announce")
     assert await page.get_attribute("#announce", "aria-live") == "polite"
     await assert_accessible(page, "vote")
 

@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
+from ..i18n import N_
+from .languages import parse_language
 from .protocol import MAX_MESSAGE_BYTES, MAX_ROUND_SECONDS, PROTOCOL_VERSION, ProtocolError, error_text
 
 # -- reading fields --------------------------------------------------------------
@@ -23,21 +25,25 @@ def text_field(data: dict[str, Any], name: str, *, limit: int = 200, required: b
     if value is None and not required:
         return ""
     if not isinstance(value, str) or len(value) > limit:
-        raise ProtocolError("bad_message", f"“{name}” must be text of at most {limit} characters.")
+        raise ProtocolError(
+            "bad_message", N_("“{name}” must be text of at most {limit} characters."), name=name, limit=limit
+        )
     return value
 
 
 def int_field(data: dict[str, Any], name: str, *, default: int | None = None, low: int = 0, high: int = 10**9) -> int:
     value = data.get(name, default)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ProtocolError("bad_message", f"“{name}” must be a whole number from {low} to {high}.")
+        raise ProtocolError(
+            "bad_message", N_("“{name}” must be a whole number from {low} to {high}."), name=name, low=low, high=high
+        )
     return value
 
 
 def bool_field(data: dict[str, Any], name: str, *, default: bool = False) -> bool:
     value = data.get(name, default)
     if not isinstance(value, bool):
-        raise ProtocolError("bad_message", f"“{name}” must be true or false.")
+        raise ProtocolError("bad_message", N_("“{name}” must be true or false."), name=name)
     return value
 
 
@@ -58,6 +64,7 @@ class Join:
     code: str
     name: str = ""
     token: str = ""  # a token this browser had before (a kicked student stays out)
+    lang: str = ""  # the language this student reads in (``ru``, ``en-GB``); empty: the teacher's
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> Join:
@@ -65,6 +72,7 @@ class Join:
             text_field(d, "code", limit=40),
             text_field(d, "name", limit=200, required=False),
             text_field(d, "token", limit=100, required=False),
+            parse_language(d.get("lang")),
         )
 
 
@@ -72,10 +80,23 @@ class Join:
 class Resume:
     TYPE: ClassVar[str] = "resume"
     token: str
+    lang: str = ""
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> Resume:
-        return cls(text_field(d, "token", limit=100))
+        return cls(text_field(d, "token", limit=100), parse_language(d.get("lang")))
+
+
+@dataclass(frozen=True)
+class Language:
+    """A student switches language: the state comes again, worded for them."""
+
+    TYPE: ClassVar[str] = "language"
+    lang: str
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> Language:
+        return cls(parse_language(d.get("lang")))
 
 
 @dataclass(frozen=True)
@@ -196,7 +217,7 @@ class ExportRequest:
     def from_wire(cls, d: dict[str, Any]) -> ExportRequest:
         fmt = text_field(d, "format", limit=10, required=False) or "md"
         if fmt not in ("md", "markdown", "csv"):
-            raise ProtocolError("bad_message", "“format” must be csv or md.")
+            raise ProtocolError("bad_message", N_("“format” must be csv or md."))
         return cls(fmt, bool_field(d, "students"))
 
 
@@ -205,7 +226,7 @@ class ListParticipants(NoFields):
     TYPE: ClassVar[str] = "participants"
 
 
-StudentMessage = Join | Resume | Vote | Ping | HostLogin
+StudentMessage = Join | Resume | Language | Vote | Ping | HostLogin
 HostCommand = (
     OpenVote
     | CloseVote
@@ -221,7 +242,7 @@ HostCommand = (
     | ListParticipants
 )
 ClientMessage = StudentMessage | HostCommand
-STUDENT_TYPES: dict[str, type[StudentMessage]] = {c.TYPE: c for c in (Join, Resume, Vote, Ping, HostLogin)}
+STUDENT_TYPES: dict[str, type[StudentMessage]] = {c.TYPE: c for c in (Join, Resume, Language, Vote, Ping, HostLogin)}
 HOST_TYPES: dict[str, type[HostCommand]] = {
     c.TYPE: c
     for c in (
@@ -252,10 +273,12 @@ def parse_client(raw: str | bytes) -> ClientMessage:
     except (ValueError, UnicodeDecodeError, RecursionError):  # 1,000 nested brackets fit in 2 KB
         raise ProtocolError("bad_json") from None
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-        raise ProtocolError("bad_message", "Every message must be a JSON object with a “type”.")
+        raise ProtocolError("bad_message", N_("Every message must be a JSON object with a “type”."))
     kind = CLIENT_TYPES.get(data["type"])
     if kind is None:
-        raise ProtocolError("unknown_type", f"The server does not know messages of type “{data['type'][:40]}”.")
+        raise ProtocolError(
+            "unknown_type", N_("The server does not know messages of type “{kind}”."), kind=data["type"][:40]
+        )
     return kind.from_wire(data)
 
 
@@ -342,6 +365,7 @@ class StateMessage:
     ending: EndingInfo | None
     ended: bool
     debrief: dict[str, Any] | None = None  # built by debrief.py once the session ended
+    lang: str = ""  # the language this copy is worded in (each student's own; the projector's)
     # How true the passage is, its history notes and the glossary, worded by present/reference.py
     # (built by reading.py): plain data the phones, the projector and terminals draw.
     basis: str = ""
@@ -374,6 +398,7 @@ class Welcome:
     name: str
     vote: VoteRecord | None
     protocol: int = PROTOCOL_VERSION
+    lang: str = ""  # the language the server words this student's messages in
 
 
 @dataclass(frozen=True)
@@ -390,8 +415,8 @@ class ErrorMessage:
     message: str
 
     @classmethod
-    def of(cls, code: str, message: str | None = None) -> ErrorMessage:
-        return cls(code, message or error_text(code))
+    def of(cls, code: str, message: str | None = None, lang: str = "en") -> ErrorMessage:
+        return cls(code, message or error_text(code, lang))
 
 
 @dataclass(frozen=True)

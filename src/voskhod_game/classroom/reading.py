@@ -13,6 +13,7 @@ from typing import Any
 
 from ..engine.game import Game
 from ..engine.views import View
+from ..i18n import _
 from ..present.debrief import DebriefRows
 from ..present.reference import (
     FACTS_CITED,
@@ -45,7 +46,7 @@ def beat_fields(game: Game, view: View) -> dict[str, Any]:
         "notes": None
         if not has_notes(view)
         else {
-            "title": NOTES_TITLE,
+            "title": _(NOTES_TITLE),
             "basis": notes.basis,
             "meaning": notes.meaning,
             "note": notes.note,
@@ -86,9 +87,9 @@ def debrief_fields(game: Game, rows: DebriefRows | None) -> dict[str, Any]:
     ]
     if rows is not None:
         summary = {"heading": rows.points_heading, "points": list(rows.points)} if rows.points else None
-        facts, sources, title = rows.facts, rows.sources, FACTS_TITLE
+        facts, sources, title = rows.facts, rows.sources, _(FACTS_TITLE)
     else:
-        summary, title = None, FACTS_CITED
+        summary, title = None, _(FACTS_CITED)
         facts, sources = fact_rows(game.cited_facts()), source_rows(tuple(story.sources.values()))
     return {
         "summary": summary,

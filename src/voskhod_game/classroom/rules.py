@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..engine import Game, GameError
+from ..i18n import N_
 from ..present.events import result_lines
 from ..story.model import Story
 from . import credentials
@@ -231,7 +232,7 @@ class Classroom:
         if round_number != rnd.number:
             raise ProtocolError("wrong_round")
         if rnd.status == PAUSED:
-            raise ProtocolError("bad_state", "The vote is paused; wait for the teacher.")
+            raise ProtocolError("bad_state", N_("The vote is paused; wait for the teacher."))
         if rnd.status != OPEN or rnd.ms_left(self.clock()) <= 0:
             raise ProtocolError("round_closed")
         if choice not in rnd.choices:
@@ -259,16 +260,16 @@ class Classroom:
     def open_vote(self, seconds: int = DEFAULT_ROUND_SECONDS, hidden: bool | None = None) -> Round:
         self._require_live()
         if self.open_round is not None:
-            raise ProtocolError("bad_state", "A vote is already open.")
+            raise ProtocolError("bad_state", N_("A vote is already open."))
         current = self.current_round
         if current is not None and current.status == CLOSED:
-            raise ProtocolError("bad_state", "The last vote is tied: decide it first.")
+            raise ProtocolError("bad_state", N_("The last vote is tied: decide it first."))
         if self.game.ended:
-            raise ProtocolError("bad_state", "The story has reached its ending: end the session for the debrief.")
+            raise ProtocolError("bad_state", N_("The story has reached its ending: end the session for the debrief."))
         seconds = max(MIN_ROUND_SECONDS, min(MAX_ROUND_SECONDS, int(seconds)))
         choices = tuple(c.id for c in self.game.view().choices if c.enabled)
         if not choices:
-            raise ProtocolError("bad_state", "There is nothing to vote on here.")
+            raise ProtocolError("bad_state", N_("There is nothing to vote on here."))
         rnd = Round(
             number=len(self.rounds) + 1,
             beat=self.game.state,
@@ -304,9 +305,9 @@ class Classroom:
         """The teacher breaks a tie (or picks for a round nobody voted in)."""
         rnd = self.current_round
         if rnd is None or rnd.status != CLOSED:
-            raise ProtocolError("bad_state", "There is no tied vote to decide.")
+            raise ProtocolError("bad_state", N_("There is no tied vote to decide."))
         if choice not in rnd.tie:
-            raise ProtocolError("bad_choice", "Pick one of the tied choices.")
+            raise ProtocolError("bad_choice", N_("Pick one of the tied choices."))
         self._play(rnd, choice, "teacher")
         self._changed(rnd, game=True)
         return rnd
@@ -334,7 +335,7 @@ class Classroom:
     def pause(self) -> Round:
         rnd = self.open_round
         if rnd is None or rnd.status != OPEN:
-            raise ProtocolError("bad_state", "There is no running vote to pause.")
+            raise ProtocolError("bad_state", N_("There is no running vote to pause."))
         rnd.paused_ms = rnd.ms_left(self.clock())
         rnd.status = PAUSED
         rnd.deadline = None
@@ -344,7 +345,7 @@ class Classroom:
     def unpause(self) -> Round:
         rnd = self.open_round
         if rnd is None or rnd.status != PAUSED:
-            raise ProtocolError("bad_state", "The vote is not paused.")
+            raise ProtocolError("bad_state", N_("The vote is not paused."))
         rnd.deadline = self.clock() + max(1000, rnd.paused_ms or 0) / 1000
         rnd.paused_ms = None
         rnd.status = OPEN
@@ -368,7 +369,7 @@ class Classroom:
     def kick(self, participant_id: int) -> Participant:
         participant = self.participants.get(participant_id)
         if participant is None:
-            raise ProtocolError("bad_message", f"There is no student number {participant_id}.")
+            raise ProtocolError("bad_message", N_("There is no student number {number}."), number=participant_id)
         participant.kicked = True
         self.store.set_kicked(participant.id)
         rnd = self.open_round
@@ -391,8 +392,9 @@ class Classroom:
         self._changed()
 
     # -- reading for messages --------------------------------------------------
-    def choice_label(self, beat_id: str, choice_id: str) -> str:
-        beat = self.story.beats.get(beat_id)
+    def choice_label(self, beat_id: str, choice_id: str, story: Story | None = None) -> str:
+        """A choice's label in ``story`` (the room's, or the same story in another language)."""
+        beat = (story or self.story).beats.get(beat_id)
         if beat is None:
             return choice_id
         return next((c.label for c in beat.choices if c.id == choice_id), choice_id)

@@ -27,7 +27,10 @@ from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
+from .. import i18n
+from ..i18n import N_
 from .export import to_csv, to_markdown
+from .languages import Languages, accepted_languages, parse_language
 from .limits import FailureLimiter, TokenBucket
 from .messages import (
     ClientMessage,
@@ -43,6 +46,7 @@ from .messages import (
     HostOk,
     Join,
     Kick,
+    Language,
     ListParticipants,
     Lock,
     OpenVote,
@@ -57,6 +61,7 @@ from .messages import (
     encode,
     parse_client,
 )
+from .page_words import page_words
 from .protocol import (
     CLOSE_KICKED,
     CLOSE_STRIKES,
@@ -111,6 +116,7 @@ class Connection:
     bucket: TokenBucket = field(default_factory=lambda: TokenBucket(MESSAGE_RATE, MESSAGE_BURST))
     participant: Participant | None = None
     host: bool = False
+    lang: str = ""  # the language this connection reads (an offered one); empty: the teacher's
     strikes: int = 0
     outbox: asyncio.Queue[bytes | int] = field(default_factory=asyncio.Queue)
     writer: asyncio.Task[None] | None = None
@@ -140,6 +146,10 @@ class Connection:
     def send_message(self, message: Any) -> None:
         """Send one typed message (``messages.py``)."""
         self.send(encode(message).encode())
+
+    def send_error(self, code: str) -> None:
+        """One of the protocol's errors, in this connection's language."""
+        self.send_message(ErrorMessage(code, ProtocolError(code).text(self.lang or i18n.language())))
 
     def hang_up(self, code: int = WSCloseCode.OK) -> None:
         """Close after everything queued so far has been sent (so the last error arrives)."""
@@ -173,11 +183,19 @@ def static_text(name: str) -> str:
 class Hub:
     """Connections, broadcasts and the round timer for one classroom."""
 
-    def __init__(self, room: Classroom, *, wrong_codes_per_minute: int = WRONG_CODES_PER_MINUTE) -> None:
+    def __init__(
+        self,
+        room: Classroom,
+        *,
+        wrong_codes_per_minute: int = WRONG_CODES_PER_MINUTE,
+        languages: Languages | None = None,
+    ) -> None:
         """``wrong_codes_per_minute`` caps wrong join codes per remote address (joins that
-        succeed and the host's login are never limited)."""
+        succeed and the host's login are never limited). ``languages``: what students may
+        read in (the story's catalogues and the game's, by default)."""
         self.room = room
-        self.wire = Wire(room)
+        self.languages = languages if languages is not None else Languages(room.story)
+        self.wire = Wire(room, self.languages)
         self.connections: set[Connection] = set()
         self.join_failures = FailureLimiter(wrong_codes_per_minute, 60.0)
         self.header_timeout = HEADER_TIMEOUT_SECONDS
@@ -209,22 +227,28 @@ class Hub:
             setattr(self, flag, False)
 
     def broadcast_state(self) -> None:
-        payload = self.wire.state_payload()
-        frame = text_frame(payload)
+        """The new state to everyone: serialized and framed once per language, not per student."""
+        frames: dict[str, tuple[bytes, bytes]] = {}
         for conn in self.connections:
             if conn.participant is not None or conn.host:
-                conn.send(payload, frame)
+                ready = frames.get(conn.lang)
+                if ready is None:
+                    payload = self.wire.state_payload(conn.lang)
+                    ready = frames[conn.lang] = (payload, text_frame(payload))
+                conn.send(*ready)
 
     def _flush_tally(self) -> None:
         self._tally_due = False
-        student = encode(self.wire.tally()).encode()
-        host = encode(self.wire.tally(host=True)).encode()
-        student_frame, host_frame = text_frame(student), text_frame(host)
+        frames: dict[tuple[str, bool], tuple[bytes, bytes]] = {}
         for conn in self.connections:
-            if conn.host:
-                conn.send(host, host_frame)
-            elif conn.participant is not None:
-                conn.send(student, student_frame)
+            if conn.participant is None and not conn.host:
+                continue
+            key = (conn.lang, conn.host)
+            ready = frames.get(key)
+            if ready is None:
+                payload = encode(self.wire.tally(host=conn.host, lang=conn.lang)).encode()
+                ready = frames[key] = (payload, text_frame(payload))
+            conn.send(*ready)
 
     def online(self) -> set[int]:
         """Ids of the students with a live connection: the one count of who is connected."""
@@ -270,7 +294,7 @@ class Hub:
         participant = self.room.kick(participant_id)
         for conn in list(self.connections):
             if conn.participant is participant:
-                conn.send_message(ErrorMessage.of("kicked"))
+                conn.send_error("kicked")
                 conn.participant = None
                 conn.hang_up(CLOSE_KICKED)
         self._connections_changed()
@@ -281,13 +305,31 @@ class Hub:
             return to_csv(self.room, students=students)
         if fmt in ("md", "markdown"):
             return to_markdown(self.room, students=students)
-        raise ProtocolError("bad_message", "“format” must be csv or md.")
+        raise ProtocolError("bad_message", N_("“format” must be csv or md."))
+
+    async def words(self, request: web.Request) -> web.Response:
+        """The phone page's own words in one language, as data (the page shows them with textContent).
+
+        ``?lang=`` (the reader's pick or the browser's language) first, then the
+        browser's Accept-Language; an offered language always comes back, with the
+        list to pick from. A bogus ``lang`` is refused with a sentence, not looked up."""
+        try:
+            asked = parse_language(request.query.get("lang", ""))
+        except ProtocolError as exc:
+            return web.json_response(
+                {"error": exc.code, "message": exc.text(i18n.language())}, status=400, headers=SECURITY_HEADERS
+            )
+        wanted = [asked] if asked else accepted_languages(request.headers.get("Accept-Language", "")[:500])
+        lang = self.languages.pick(wanted)
+        body = {"lang": lang, "languages": self.languages.choices(), "words": page_words(lang)}
+        return web.json_response(body, headers=SECURITY_HEADERS, dumps=lambda d: json.dumps(d, ensure_ascii=False))
 
     # -- HTTP ------------------------------------------------------------------
     def make_app(self) -> web.Application:
         app = web.Application(client_max_size=16 * 1024)
         app.router.add_get("/", self.page)
         app.router.add_get("/static/{name}", self.static)
+        app.router.add_get("/words", self.words)
         app.router.add_get("/ws", self.websocket)
         app.on_shutdown.append(self._shutdown)
         return app
@@ -334,7 +376,7 @@ class Hub:
                 if msg.type == WSMsgType.TEXT:
                     self.handle(conn, msg.data)
                 elif msg.type == WSMsgType.BINARY:
-                    self._refuse(conn, ProtocolError("bad_message", "Send JSON text, not binary data."))
+                    self._refuse(conn, ProtocolError("bad_message", N_("Send JSON text, not binary data.")))
                 else:
                     break
                 if conn.strikes >= MAX_STRIKES:
@@ -361,9 +403,10 @@ class Hub:
             self._refuse(conn, exc)
         except Exception as exc:
             self._log_failure(exc)
-            conn.send_message(
-                ErrorMessage.of("bad_state", "The server could not do that; the teacher can see why in its log.")
+            failure = ProtocolError(
+                "bad_state", N_("The server could not do that; the teacher can see why in its log.")
             )
+            conn.send_message(ErrorMessage("bad_state", failure.text(conn.lang or i18n.language())))
 
     def _log_failure(self, exc: Exception) -> None:
         """A bug met while handling a message: the traceback once per kind, then one line each time,
@@ -377,31 +420,46 @@ class Hub:
         log.exception("unexpected failure handling a message")
 
     def _refuse(self, conn: Connection, exc: ProtocolError) -> None:
-        conn.send_message(ErrorMessage(exc.code, exc.message))
+        conn.send_message(ErrorMessage(exc.code, exc.text(conn.lang or i18n.language())))
         if exc.code == "kicked":
             conn.hang_up(CLOSE_KICKED)
             return
         if exc.code in STRIKE_CODES:
             conn.strikes += 1
             if conn.strikes >= MAX_STRIKES:
-                conn.send_message(ErrorMessage.of("too_many_strikes"))
+                conn.send_error("too_many_strikes")
                 conn.hang_up(CLOSE_STRIKES)
 
     def _welcome(self, conn: Connection, participant: Participant) -> None:
         conn.participant = participant
-        conn.send_message(self.wire.welcome(participant))
-        conn.send_message(self.wire.state())
-        conn.send_message(self.wire.tally())
+        conn.send_message(self.wire.welcome(participant, conn.lang))
+        self._send_room(conn)
         self._connections_changed()
+
+    def _send_room(self, conn: Connection) -> None:
+        """The state and the tally as this connection reads them."""
+        conn.send(self.wire.state_payload(conn.lang))
+        conn.send_message(self.wire.tally(host=conn.host, lang=conn.lang))
+
+    def _set_language(self, conn: Connection, lang: str) -> None:
+        """Read in the offered language closest to ``lang`` (the teacher's when none is near)."""
+        picked = self.languages.pick(lang) if lang else self.languages.teacher
+        conn.lang = "" if picked == self.languages.teacher else picked
 
     def dispatch(self, conn: Connection, message: ClientMessage) -> None:
         room = self.room
         match message:
             case Ping():
                 conn.send_message(Pong())
+            case Language():
+                if conn.participant is None:
+                    raise ProtocolError("not_joined")
+                self._set_language(conn, message.lang)
+                self._send_room(conn)
             case Join() | Resume():
                 if conn.participant is not None or conn.host:
-                    raise ProtocolError("bad_state", "This connection has already joined.")
+                    raise ProtocolError("bad_state", N_("This connection has already joined."))
+                self._set_language(conn, message.lang)
                 if isinstance(message, Resume):
                     self._welcome(conn, room.resume(message.token))
                     return
@@ -421,7 +479,7 @@ class Hub:
                 conn.send_message(Voted(message.round, message.choice))
             case HostLogin():
                 if conn.participant is not None:
-                    raise ProtocolError("bad_state", "A student connection cannot become the host.")
+                    raise ProtocolError("bad_state", N_("A student connection cannot become the host."))
                 from .credentials import secret_matches
 
                 # Never rate limited: the secret is 256 random bits, and a limit here would let

@@ -76,11 +76,12 @@ class StudentApp(PlainTextApp):
         Binding("q", "quit", "Leave"),
     ]
 
-    def __init__(self, url: str, code: str, name: str = "") -> None:
+    def __init__(self, url: str, code: str, name: str = "", lang: str = "") -> None:
         super().__init__()
         self.url = url
         self.code = code
         self.nickname = name
+        self.lang = lang  # asked of the server: the story and its words in this language
         self.token: str | None = None
         self.state: StateMessage | None = None
         self.tally: TallyMessage | None = None
@@ -118,7 +119,11 @@ class StudentApp(PlainTextApp):
                         self.ws = ws
                         delay = 0.5
                         self.set_link("")
-                        hello = Resume(self.token) if self.token else Join(self.code, self.nickname)
+                        hello = (
+                            Resume(self.token, self.lang)
+                            if self.token
+                            else Join(self.code, self.nickname, lang=self.lang)
+                        )
                         await ws.send_str(encode(hello))
                         async for msg in ws:
                             if msg.type != aiohttp.WSMsgType.TEXT:
@@ -324,7 +329,7 @@ def debrief_lines(d: dict[str, Any]) -> list[Text]:
     return lines
 
 
-def run_student(url: str, code: str, name: str = "") -> int:
-    app = StudentApp(url, code, name)
+def run_student(url: str, code: str, name: str = "", lang: str = "") -> int:
+    app = StudentApp(url, code, name, lang)
     app.run()
     return app.return_code or 0

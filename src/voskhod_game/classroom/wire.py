@@ -3,6 +3,12 @@
 The rules (``rules.py``) know nothing of messages; the hub broadcasts what is
 built here, and the projector draws the same ``StateMessage`` the phones get.
 Vote wording comes from ``present/votes.py``.
+
+Every message is worded in one language (``lang``; empty: the teacher's). A
+student reading another language gets the same game from a copy in that
+language's story (:class:`LanguageGame`), kept in step by playing the class's
+choices on it too, so even a round's result reads in their language. Each part
+is built once per language and move, never once per student.
 """
 
 from __future__ import annotations
@@ -10,9 +16,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+from ..engine import Game, GameError
 from ..engine.views import View
 from ..present import votes as phrase
 from ..present.choices import choice_line
+from ..present.events import result_lines
+from ..story.model import Story
+from .languages import Languages, speaking
 from .messages import (
     ChoiceInfo,
     EndingInfo,
@@ -31,6 +41,38 @@ from .messages import (
 from .protocol import CLOSED, OPEN, PAUSED, RESOLVED
 from .reading import beat_fields
 from .rules import Classroom, Participant
+
+
+class LanguageGame:
+    """The class's game in one other language: a copy on that language's story, kept in step.
+
+    The engine is deterministic, so playing the class's choice on the copy gives
+    the same run with the texts (and a round's result) in this language; if the
+    two ever differ the copy is made again from the room's snapshot."""
+
+    def __init__(self, lang: str, story: Story) -> None:
+        self.lang = lang
+        self.story = story
+        self.game: Game | None = None
+        self.moves = -1
+        self.results: dict[int, str] = {}  # round number -> its result in this language
+
+    def sync(self, room: Classroom) -> Game:
+        if self.game is not None and self.moves == room.moves:
+            return self.game
+        behind = room.moves - self.moves
+        played = [r for r in room.rounds if r.winner is not None and r.result]
+        if self.game is not None and 0 < behind <= len(played):
+            try:
+                for rnd in played[-behind:]:
+                    result = self.game.choose(str(rnd.winner))
+                    self.results[rnd.number] = "\n\n".join(result_lines(result))
+            except GameError:
+                self.game = None
+        if self.game is None or self.game.snapshot()["run"] != room.game.snapshot()["run"]:
+            self.game = Game.restore(self.story, room.game.snapshot())
+        self.moves = room.moves
+        return self.game
 
 
 class GamePart:
@@ -63,30 +105,57 @@ class GamePart:
 class Wire:
     """Builds every message the server sends about one room."""
 
-    def __init__(self, room: Classroom) -> None:
+    def __init__(self, room: Classroom, languages: Languages | None = None) -> None:
         self.room = room
-        self._game: tuple[int, GamePart] | None = None
+        self.languages = languages if languages is not None else Languages(room.story)
+        self._parts: dict[str, tuple[int, GamePart]] = {}
+        self._copies: dict[str, LanguageGame] = {}
 
-    def game_part(self) -> GamePart:
+    def lang(self, lang: str) -> str:
+        """The language a message is worded in: ``lang``, or the teacher's when empty."""
+        return lang or self.languages.teacher
+
+    def game_in(self, lang: str) -> tuple[Game, LanguageGame | None]:
+        """The class's game as read in ``lang`` (the room's own when the story is the same)."""
+        story = self.languages.story_in(lang)
+        if story is self.room.story:
+            return self.room.game, None
+        copy = self._copies.get(lang)
+        if copy is None:
+            copy = self._copies[lang] = LanguageGame(lang, story)
+        return copy.sync(self.room), copy
+
+    def game_part(self, lang: str = "") -> GamePart:
+        lang = self.lang(lang)
         moves = self.room.moves
-        if self._game is None or self._game[0] != moves:
-            game = self.room.game
-            view = game.view()
-            self._game = (moves, GamePart(view, beat_fields(game, view)))
-        return self._game[1]
+        cached = self._parts.get(lang)
+        if cached is None or cached[0] != moves:
+            with speaking(lang):
+                game, _copy = self.game_in(lang)
+                view = game.view()
+                cached = self._parts[lang] = (moves, GamePart(view, beat_fields(game, view)))
+        return cached[1]
 
-    def state_payload(self) -> bytes:
-        """The ``state`` message as the bytes every client gets."""
-        return encode(self.state(), self.game_part().converted).encode()
+    def state_payload(self, lang: str = "") -> bytes:
+        """The ``state`` message as the bytes every client reading ``lang`` gets."""
+        lang = self.lang(lang)
+        return encode(self.state(lang), self.game_part(lang).converted).encode()
 
-    def round(self) -> RoundInfo | None:
+    def round(self, lang: str = "") -> RoundInfo | None:
+        lang = self.lang(lang)
+        with speaking(lang):
+            return self._round(lang)
+
+    def _round(self, lang: str) -> RoundInfo | None:
         room = self.room
         rnd = room.current_round
         if rnd is None:
             return None
         show_counts = rnd.status not in (OPEN, PAUSED) or not rnd.hidden
         counts = rnd.counts()
-        labels = {c: room.choice_label(rnd.beat, c) for c in rnd.choices}
+        game, copy = self.game_in(lang)
+        labels = {c: room.choice_label(rnd.beat, c, game.story) for c in rnd.choices}
+        result = copy.results.get(rnd.number, rnd.result) if copy is not None else rnd.result
         summary = ""
         if rnd.status == RESOLVED and rnd.winner is not None:
             summary = phrase.chose(labels.get(rnd.winner, rnd.winner), counts, rnd.winner, rnd.decided_by)
@@ -110,18 +179,20 @@ class Wire:
             winner_label=labels.get(rnd.winner, rnd.winner) if rnd.winner else None,
             decided_by=rnd.decided_by,
             summary=summary,
-            result=rnd.result,
+            result=result,
         )
 
-    def state(self) -> StateMessage:
-        """The full snapshot every client gets (the same for all students)."""
+    def state(self, lang: str = "") -> StateMessage:
+        """The full snapshot every client reading ``lang`` gets (the same for all of them)."""
+        lang = self.lang(lang)
         room = self.room
-        game = self.game_part()
+        game = self.game_part(lang)
         debrief = None
         if room.ended:
             from .debrief import class_debrief
 
-            debrief = class_debrief(room)
+            with speaking(lang):
+                debrief = class_debrief(room, self.game_in(lang)[0])
         return StateMessage(
             version=room.version,
             title=game.title,
@@ -133,17 +204,18 @@ class Wire:
             meters=game.meters,
             choices=game.choices,
             status=room.status(),
-            round=self.round(),
+            round=self.round(lang),
             joined=len(room.active_participants()),
             locked=room.locked,
             hidden=room.hidden,
             ending=game.ending,
             ended=room.ended,
             debrief=debrief,
+            lang=lang,
             **game.reading,
         )
 
-    def tally(self, *, host: bool = False) -> Tally:
+    def tally(self, *, host: bool = False, lang: str = "") -> Tally:
         """Votes so far; students get no counts in a hidden vote, the teacher's connection always does."""
         room = self.room
         rnd = room.open_round or room.current_round
@@ -152,14 +224,15 @@ class Wire:
         counts = None
         if rnd is not None and (host or not (rnd.hidden and rnd.status in (OPEN, PAUSED))):
             counts = rnd.counts()
-        return Tally(
-            round=rnd.number if rnd else 0,
-            joined=joined,
-            voted=voted,
-            turnout=phrase.turnout(voted, joined),
-            counts=counts,
-            count_texts=phrase.count_texts(counts) if counts is not None else None,
-        )
+        with speaking(self.lang(lang)):
+            return Tally(
+                round=rnd.number if rnd else 0,
+                joined=joined,
+                voted=voted,
+                turnout=phrase.turnout(voted, joined),
+                counts=counts,
+                count_texts=phrase.count_texts(counts) if counts is not None else None,
+            )
 
     def participants(self, online: Collection[int] = ()) -> Participants:
         """Everyone who joined; ``online`` holds the ids with a live connection (the server knows those)."""
@@ -177,8 +250,12 @@ class Wire:
             ]
         )
 
-    def welcome(self, participant: Participant) -> Welcome:
+    def welcome(self, participant: Participant, lang: str = "") -> Welcome:
         vote = self.room.vote_of(participant)
         return Welcome(
-            participant.token, participant.id, participant.name, VoteRecord(*vote) if vote is not None else None
+            participant.token,
+            participant.id,
+            participant.name,
+            VoteRecord(*vote) if vote is not None else None,
+            lang=self.lang(lang),
         )

@@ -155,7 +155,18 @@ def run_join(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"voskhod classroom join: {exc}", file=sys.stderr)
         return 2
-    return run_student(url, args.code, args.name)
+    from ..story.translation import check_language
+    from .common import requested_language
+
+    lang, explicit = requested_language(args)
+    try:
+        lang = check_language(lang) if lang else ""
+    except ValueError as exc:
+        if explicit:
+            print(f"voskhod classroom join: {exc}", file=sys.stderr)
+            return 2
+        lang = ""  # an odd locale: the teacher's language
+    return run_student(url, args.code, args.name, lang)
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..i18n import N_, _, ngettext
+
 
 def votes(n: int) -> str:
     """``"1 vote"``, ``"3 votes"``."""
-    return f"{n} vote" if n == 1 else f"{n} votes"
+    return ngettext("{n} vote", "{n} votes", n).format(n=n)
 
 
 def count_texts(counts: Mapping[str, int]) -> dict[str, str]:
@@ -22,16 +24,15 @@ def count_texts(counts: Mapping[str, int]) -> dict[str, str]:
 
 def share(n: int, total: int) -> str:
     """``"2 of 3 votes"``: how many of all the votes cast went one way."""
-    return f"{n} of {votes(total)}"
+    return ngettext("{n} of {total} vote", "{n} of {total} votes", total).format(n=n, total=total)
 
 
 def turnout(voted: int, joined: int) -> str:
     """``"17 of 24 voted"``."""
-    return f"{voted} of {joined} voted"
+    return _("{voted} of {joined} voted").format(voted=voted, joined=joined)
 
 
-TEACHER_DECIDED = "tie broken by the teacher"
-NOBODY_VOTED = "nobody voted; the teacher decided"
+NOBODY_VOTED = N_("nobody voted; the teacher decided")
 
 
 def how_decided(counts: Mapping[str, int], winner: str, decided_by: str) -> str:
@@ -39,8 +40,8 @@ def how_decided(counts: Mapping[str, int], winner: str, decided_by: str) -> str:
     total = sum(counts.values())
     if decided_by == "teacher":
         if total == 0:
-            return NOBODY_VOTED
-        return f"{TEACHER_DECIDED} at {votes(counts.get(winner, 0))} each"
+            return _(NOBODY_VOTED)
+        return _("tie broken by the teacher at {votes} each").format(votes=votes(counts.get(winner, 0)))
     return share(counts.get(winner, 0), total)
 
 
@@ -55,25 +56,25 @@ def tie(counts: Mapping[str, int], tied: tuple[str, ...] | list[str], labels: Ma
     names = ", ".join(labels.get(c, c) for c in tied)
     each = counts.get(tied[0], 0) if tied else 0
     if each == 0:
-        return f"Nobody voted: the teacher decides between {names}."
-    return f"Tied at {votes(each)} each: {names}. The teacher decides."
+        return _("Nobody voted: the teacher decides between {choices}.").format(choices=names)
+    return _("Tied at {votes} each: {choices}. The teacher decides.").format(votes=votes(each), choices=names)
 
 
 def margin(counts: Mapping[str, int]) -> str:
     """How close a vote was: ``"a tie"``, ``"won by 1 vote"``."""
     top = sorted(counts.values(), reverse=True)
     if len(top) < 2 or top[0] == top[1]:
-        return "a tie"
-    return f"won by {votes(top[0] - top[1])}"
+        return _("a tie")
+    return _("won by {votes}").format(votes=votes(top[0] - top[1]))
 
 
 def chose(label: str, counts: Mapping[str, int], winner: str, decided_by: str) -> str:
     """``"The class chose Open the hatch (2 of 3 votes)."``"""
-    return f"The class chose {label} ({how_decided(counts, winner, decided_by)})."
+    return _("The class chose {choice} ({how}).").format(choice=label, how=how_decided(counts, winner, decided_by))
 
 
 def yours(mine: str | None, winner: str | None) -> str:
     """What a student's own vote did, or "" when they did not vote."""
     if mine is None or winner is None:
         return ""
-    return "You voted for it." if mine == winner else "You voted for something else."
+    return _("You voted for it.") if mine == winner else _("You voted for something else.")

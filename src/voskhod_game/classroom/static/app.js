@@ -3,7 +3,45 @@
 "use strict";
 
 const STORAGE_KEY = "voskhod.classroom";
+const LANG_KEY = "voskhod.classroom.lang";
 const $ = (id) => document.getElementById(id);
+
+// -- words ---------------------------------------------------------------------
+// The page's own words come from the server (/words?lang=), in the language the student
+// picked (or the browser's). They are data: shown with textContent, values filled in here.
+let words = {};
+let lang = "";                   // the language the server gave us, e.g. "ru"
+function t(key, values) {
+  let text = Object.prototype.hasOwnProperty.call(words, key) ? words[key] : key;
+  if (values) for (const [name, value] of Object.entries(values)) text = text.split("{" + name + "}").join(String(value));
+  return text;
+}
+function storedLang() { try { return localStorage.getItem(LANG_KEY) || ""; } catch (e) { return ""; } }
+function wantedLang() { return storedLang() || navigator.language || ""; }
+async function loadWords(wanted) {
+  let data = null;
+  try {
+    const response = await fetch("/words?lang=" + encodeURIComponent(wanted || ""), { cache: "no-store" });
+    if (response.ok) data = await response.json();
+  } catch (e) { /* keep the words the page has */ }
+  if (!data) return false;
+  words = data.words || {};
+  lang = data.lang || "";
+  document.documentElement.lang = (lang || "en").replace("_", "-");
+  const pick = $("lang-pick");
+  pick.replaceChildren();
+  for (const choice of data.languages || []) {
+    const option = el("option", choice.name);
+    option.value = choice.code;
+    option.lang = choice.code.replace("_", "-");
+    option.selected = choice.code === lang;
+    pick.append(option);
+  }
+  for (const node of document.querySelectorAll("[data-words]")) node.textContent = t(node.dataset.words);
+  for (const node of document.querySelectorAll("[data-words-label]")) node.setAttribute("aria-label", t(node.dataset.wordsLabel));
+  for (const node of document.querySelectorAll("[data-words-placeholder]")) node.placeholder = t(node.dataset.wordsPlaceholder);
+  return true;
+}
 
 let ws = null;
 let saved = loadSaved();        // {token, name} of this browser's place in the session
@@ -41,8 +79,8 @@ function connect() {
   ws.onopen = () => {
     retryDelay = 500;
     setLink("");
-    if (pendingJoin) send({ type: "join", code: pendingJoin.code, name: pendingJoin.name, token: saved ? saved.token : undefined });
-    else if (saved && saved.token) send({ type: "resume", token: saved.token });
+    if (pendingJoin) send({ type: "join", code: pendingJoin.code, name: pendingJoin.name, token: saved ? saved.token : undefined, lang });
+    else if (saved && saved.token) send({ type: "resume", token: saved.token, lang });
     else showJoin("");
   };
   ws.onmessage = (event) => {
@@ -53,7 +91,7 @@ function connect() {
   ws.onclose = () => {
     ws = null;
     if (stopped) return;
-    if (state) setLink("Reconnecting…");
+    if (state) setLink(t("reconnecting"));
     retryTimer = setTimeout(connect, retryDelay);
     retryDelay = Math.min(retryDelay * 2, 5000);
   };
@@ -75,7 +113,7 @@ function handle(m) {
       pendingJoin = null;
       save({ token: m.token, name: m.name });
       myVote = m.vote;
-      $("me").textContent = "You are " + m.name;
+      $("me").textContent = t("you_are", { name: m.name });
       $("join").disabled = false;
       show("game-screen");
       break;
@@ -107,17 +145,17 @@ function onError(m) {
   switch (m.code) {
     case "kicked":
       stopped = true;   // keep the token: a reload still shows this, and the server still refuses it
-      showOut("You have left the session", m.message);
+      showOut(t("left_title"), m.message);
       if (ws) ws.close();
       break;
     case "session_ended":
       if (state) { $("vote-error").textContent = m.message; break; }
-      showOut("The session is over", m.message);
+      showOut(t("over_title"), m.message);
       stopped = true;
       break;
     case "unknown_token":
       save(null);
-      showJoin("That session is over or was restarted from scratch. Join again with the new code.");
+      showJoin(t("session_restarted"));
       break;
     case "wrong_code": case "room_locked": case "room_full": case "too_many_attempts":
       pendingJoin = null;
@@ -146,12 +184,12 @@ function showOut(title, message) {
 $("join-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const code = $("code").value.trim();
-  if (!code) { $("join-error").textContent = "Type the join code from the projector."; return; }
+  if (!code) { $("join-error").textContent = t("type_code"); return; }
   pendingJoin = { code, name: $("name").value.trim() };
   $("join").disabled = true;
   $("join-error").textContent = "";
-  if (!send({ type: "join", code: pendingJoin.code, name: pendingJoin.name, token: saved ? saved.token : undefined })) {
-    $("join-error").textContent = "Connecting…";
+  if (!send({ type: "join", code: pendingJoin.code, name: pendingJoin.name, token: saved ? saved.token : undefined, lang })) {
+    $("join-error").textContent = t("connecting");
   }
 });
 
@@ -192,16 +230,17 @@ function renderState() {
   // The voting view: the vote bar and the choices come first, the story below them.
   document.body.classList.toggle("voting", !!voting());
   document.body.classList.toggle("ended", !!s.ended);
-  document.title = (s.ended ? "Debrief · " : s.status === "open" ? "Vote now · " : s.status === "paused" ? "Vote paused · "
-    : s.round && (s.status === "resolved" || s.status === "closed") ? "Result · " : "") + s.title;
+  const titleKey = s.ended ? "title_debrief" : s.status === "open" ? "title_vote" : s.status === "paused" ? "title_paused"
+    : s.round && (s.status === "resolved" || s.status === "closed") ? "title_result" : "";
+  document.title = titleKey ? t(titleKey, { title: s.title }) : s.title;
   $("title").textContent = s.title;
-  $("where").textContent = `Scene ${s.scene.number} of ${s.scene.count}: ${s.scene.title} · ${s.clock}`;
+  $("where").textContent = t("where", { number: s.scene.number, count: s.scene.count, title: s.scene.title, clock: s.clock });
   const meters = $("meters");
   meters.replaceChildren();
   for (const m of s.meters) {
     const box = el("div", undefined, "meter " + m.state);
     box.setAttribute("role", "group");
-    box.setAttribute("aria-label", `${m.label}: ${m.display}, ${m.state}`);
+    box.setAttribute("aria-label", t("meter_aria", { label: m.label, value: m.display, state: t("meter_" + m.state) }));
     const bar = el("div", undefined, "bar");
     const fill = document.createElement("span"); fill.style.width = Math.round(m.fraction * 100) + "%";
     bar.append(fill);
@@ -227,9 +266,9 @@ function renderState() {
 
 function announcement() {
   const s = state, r = s.round;
-  if (s.ended) return "The session is over. The class debrief is on screen.";
-  if (s.status === "open") return `Vote open: ${r.choices.length} choices, ${Math.ceil(r.ms_left / 1000)} seconds.`;
-  if (s.status === "paused") return "The vote is paused.";
+  if (s.ended) return t("announce_over");
+  if (s.status === "open") return t("announce_open", { choices: r.choices.length, seconds: Math.ceil(r.ms_left / 1000) });
+  if (s.status === "paused") return t("status_paused");
   if (s.status === "closed" || s.status === "resolved") return r.summary;
   return "";
 }
@@ -249,7 +288,7 @@ function factList(facts) {
   const ul = el("ul", undefined, "facts");
   for (const f of facts) {
     const li = el("li", f.text);
-    if (f.source) li.append(el("span", "Source: " + f.source, "source"));
+    if (f.source) li.append(el("span", t("source", { source: f.source }), "source"));
     ul.append(li);
   }
   return ul;
@@ -282,7 +321,7 @@ function renderReading() {
   for (const section of glossary) {
     gb.append(el("h3", section.heading));
     const dl = el("dl", undefined, "glossary");
-    for (const t of section.terms) dl.append(el("dt", t.term), el("dd", t.definition));
+    for (const term of section.terms) dl.append(el("dt", term.term), el("dd", term.definition));
     gb.append(dl);
   }
 }
@@ -303,8 +342,8 @@ function renderResult() {
     const pct = total ? Math.round(n * 100 / total) : 0;
     const li = el("li", undefined, id === r.winner ? "winner" : "");
     const label = el("span", r.labels[id] || id, "label");
-    if (id === r.winner) label.append(el("span", " ✔ chosen", "tag"));
-    if (myVote && myVote.round === r.number && myVote.choice === id) label.append(el("span", " · your vote", "tag mine"));
+    if (id === r.winner) label.append(el("span", " ✔ " + t("chosen"), "tag"));
+    if (myVote && myVote.round === r.number && myVote.choice === id) label.append(el("span", " · " + t("your_vote_tag"), "tag mine"));
     const count = el("span", `${n} (${pct}%)`, "n");
     const bar = el("span", undefined, "bar");
     const fill = document.createElement("span"); fill.style.width = pct + "%"; bar.append(fill);
@@ -313,7 +352,7 @@ function renderResult() {
     list.append(li);
   }
   $("mine").textContent = myVote && myVote.round === r.number && r.winner
-    ? (myVote.choice === r.winner ? "You voted for it." : "You voted for something else.") : "";
+    ? (myVote.choice === r.winner ? t("voted_for_it") : t("voted_other")) : "";
   const text = $("result-text");
   text.replaceChildren();
   if (r.result && state.status === "resolved") renderMarkup(text, r.result);
@@ -321,11 +360,11 @@ function renderResult() {
 
 function statusText() {
   const s = state, r = s.round;
-  if (s.ended) return "The session is over.";
-  if (s.ending) return "The story has reached its ending. Wait for the debrief.";
-  if (!r || s.status === "idle" || s.status === "resolved") return "Wait for the teacher to open the vote.";
-  if (s.status === "open") return myVote && myVote.round === r.number ? "Vote open: you can change your vote." : "Vote now!";
-  if (s.status === "paused") return "The vote is paused.";
+  if (s.ended) return t("status_over");
+  if (s.ending) return t("status_ending");
+  if (!r || s.status === "idle" || s.status === "resolved") return t("status_wait");
+  if (s.status === "open") return myVote && myVote.round === r.number ? t("status_can_change") : t("status_vote_now");
+  if (s.status === "paused") return t("status_paused");
   if (s.status === "closed") return r.summary;
   return "";
 }
@@ -369,7 +408,7 @@ function buildChoices() {
       button.type = "button";
       button.dataset.choice = c.id;
       const text = el("span", `${c.number}. ${c.label}`, "text");
-      if (c.minutes) text.append(` (${c.cost}${c.risky ? ", risky" : ""})`);
+      if (c.minutes) text.append(` (${c.cost}${c.risky ? ", " + t("risky") : ""})`);
       button.append(el("span", undefined, "fill"), text);
       if (!c.enabled && c.reason) button.append(el("span", c.reason, "reason"));
       button.append(el("span", "", "count"), el("span", "", "tag"));
@@ -398,7 +437,7 @@ function updateChoices() {
     const mine = !!(inRound && myVote && myVote.round === r.number && myVote.choice === id);
     button.classList.toggle("mine", mine);
     button.setAttribute("aria-pressed", mine ? "true" : "false");
-    button.querySelector(".tag").textContent = mine ? "Your vote" : "";
+    button.querySelector(".tag").textContent = mine ? t("your_vote") : "";
     const n = counts && counts[id] !== undefined ? counts[id] : null;
     button.querySelector(".count").textContent = n === null || !live.texts ? "" : live.texts[id];
     button.querySelector(".fill").style.width = n === null || !total ? "0%" : Math.round(n * 100 / total) + "%";
@@ -408,7 +447,7 @@ function updateChoices() {
 function vote(choice) {
   if (!state || !state.round) return;
   $("vote-error").textContent = "";
-  if (!send({ type: "vote", round: state.round.number, choice })) $("vote-error").textContent = "Reconnecting… vote again in a moment.";
+  if (!send({ type: "vote", round: state.round.number, choice })) $("vote-error").textContent = t("vote_reconnecting");
 }
 
 function renderEnding() {
@@ -423,7 +462,7 @@ function renderEnding() {
   d.hidden = !s.debrief;
   if (!s.debrief) return;
   const b = s.debrief;
-  d.append(el("h2", "Class debrief"));
+  d.append(el("h2", t("class_debrief")));
   if (b.summary) {
     d.append(el("h3", b.summary.heading));
     const ul = el("ul", undefined, "summary");
@@ -431,27 +470,27 @@ function renderEnding() {
     d.append(ul);
   }
   if (b.path.length) {
-    d.append(el("h3", "The path the class took"));
+    d.append(el("h3", t("path_heading")));
     const ol = el("ol");
     for (const step of b.path) ol.append(el("li", `${step.scene}: ${step.choice} (${step.how})`));
     d.append(ol);
   }
   if (b.closest.length) {
-    d.append(el("h3", "The closest votes"));
+    d.append(el("h3", t("closest_heading")));
     const ul = el("ul");
-    for (const c of b.closest) ul.append(el("li", `Round ${c.round}: ${c.split} (${c.close})`));
+    for (const c of b.closest) ul.append(el("li", t("round_line", { round: c.round, split: c.split, close: c.close })));
     d.append(ul);
   }
-  if (b.comparisons.length) d.append(table("The class and the reference", b.comparisons.map((c) => [c.label, c.yours, c.real]), b.reference_label));
-  if (b.timeline.length) d.append(table("Timeline", b.timeline.map((t) => [t.label, t.yours, t.real]), b.reference_label));
-  d.append(el("h3", "To talk about"));
+  if (b.comparisons.length) d.append(table(t("comparisons_heading"), b.comparisons.map((c) => [c.label, c.yours, c.real]), b.reference_label));
+  if (b.timeline.length) d.append(table(t("timeline_heading"), b.timeline.map((row) => [row.label, row.yours, row.real]), b.reference_label));
+  d.append(el("h3", t("talk_heading")));
   for (const group of b.scene_questions || []) {
     d.append(el("h4", group.scene));
     const list = el("ul", undefined, "questions");
     for (const question of group.questions) list.append(el("li", question));
     d.append(list);
   }
-  if ((b.scene_questions || []).length) d.append(el("h4", "After the session"));
+  if ((b.scene_questions || []).length) d.append(el("h4", t("after_session")));
   const ul = el("ul", undefined, "questions");
   for (const question of b.questions) ul.append(el("li", question));
   d.append(ul);
@@ -467,7 +506,7 @@ function renderEnding() {
     panel.hidden = !opened.facts;
     if (b.facts.length) panel.append(factList(b.facts));
     if (b.sources.length) {
-      panel.append(el("h3", "Sources"));
+      panel.append(el("h3", t("sources")));
       const list = el("ul", undefined, "sources");
       for (const src of b.sources) {
         const li = el("li", src.citation);
@@ -482,22 +521,34 @@ function renderEnding() {
 }
 
 function table(caption, rows, reference) {
-  const t = el("table");
-  t.append(el("caption", caption));
+  const grid = el("table");
+  grid.append(el("caption", caption));
   const head = el("tr");
-  for (const text of ["", "The class", reference || "History"]) {
+  for (const text of ["", t("the_class"), reference || t("history")]) {
     const th = el("th", text); th.scope = "col"; head.append(th);
   }
-  t.append(head);
+  grid.append(head);
   for (const row of rows) {
     const tr = el("tr");
     const th = el("th", row[0]); th.scope = "row"; tr.append(th);
     tr.append(el("td", row[1]), el("td", row[2]));
-    t.append(tr);
+    grid.append(tr);
   }
-  return t;
+  return grid;
 }
 
+// Switching language: new words now, and the story again from the server in that language.
+$("lang-pick").addEventListener("change", async (event) => {
+  const wanted = event.target.value;
+  try { localStorage.setItem(LANG_KEY, wanted); } catch (e) { /* private mode: this page only */ }
+  if (!(await loadWords(wanted))) return;
+  if (state) send({ type: "language", lang });
+  if (state) renderState();
+  if (!$("game-screen").hidden && saved) $("me").textContent = t("you_are", { name: saved.name });
+});
+
 // -- start ------------------------------------------------------------------
-if (!(saved && saved.token)) showJoin("");
-connect();
+loadWords(wantedLang()).finally(() => {
+  if (!(saved && saved.token)) showJoin("");
+  connect();
+});
