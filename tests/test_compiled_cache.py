@@ -208,3 +208,19 @@ def test_a_moved_story_is_loaded_with_its_new_paths(tmp_path: Path, crevasse: Pa
     story = load(moved, folder)
     assert not revived(story)
     assert all(b.where is None or str(b.where.path).startswith(str(moved)) for b in story.beats.values())
+
+
+def test_revived_beats_behave_as_a_mapping_built_on_demand(tmp_path: Path, crevasse: Path) -> None:
+    folder = tmp_path / "cache"
+    loaded = load(crevasse, folder)
+    story = load(crevasse, folder)
+    beats = story.beats
+    assert isinstance(beats, LazyBeats) and list(beats) == list(loaded.beats) and len(beats) == len(loaded.beats)
+    assert story.start in beats and "nowhere.at_all" not in beats
+    with pytest.raises(KeyError):
+        beats["nowhere.at_all"]
+    assert beats.get("nowhere.at_all") is None
+    start = beats[story.start]
+    assert beats[story.start] is start and str(start.text) == str(loaded.beats[story.start].text)
+    assert [b.id for b in beats.values()] == list(loaded.beats)
+    assert [qid for qid, _ in beats.items()] == list(loaded.beats) and beats[story.start] is start

@@ -21,12 +21,13 @@ Turn it off, with the parsed-file cache, with ``VOSKHOD_CACHE=off``.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import marshal
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, ItemsView, Iterator, Mapping, Sequence, ValuesView
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -189,29 +190,34 @@ class LazyBeats(Mapping[str, Any]):
 
     ``build(qid)`` gives the beat and the texts building it recorded for the
     translation template. The ids, and so iteration order and membership, are
-    known from the start; building is serialised, since the loader that builds
-    is shared (the TUI loads in a thread and plays on another).
+    known from the start. Building is serialised, since the loader that builds
+    is shared (the TUI loads in a thread and plays on another); a walk over all
+    the beats (``values()``, ``items()``: the Machine, ``check``) builds the rest
+    at once with the garbage collector paused, as a full load does.
     """
 
     def __init__(self, ids: Sequence[str], build: Callable[[str], tuple[Any, tuple[Any, ...]]]) -> None:
         self._ids = dict.fromkeys(ids)
         self._build = build
-        self._built: dict[str, tuple[Any, tuple[Any, ...]]] = {}
+        self._beats: dict[str, Any] = {}
+        self._texts: dict[str, tuple[Any, ...]] = {}
         self._lock = threading.RLock()
 
-    def _get(self, qid: str) -> tuple[Any, tuple[Any, ...]]:
-        found = self._built.get(qid)
-        if found is None:
-            if qid not in self._ids:
-                raise KeyError(qid)
-            with self._lock:
-                found = self._built.get(qid)
-                if found is None:
-                    found = self._built[qid] = self._build(qid)
-        return found
+    def _built(self, qid: str) -> Any:
+        with self._lock:
+            beat = self._beats.get(qid)
+            if beat is None:
+                beat, self._texts[qid] = self._build(qid)
+                self._beats[qid] = beat
+            return beat
 
     def __getitem__(self, qid: str) -> Any:
-        return self._get(qid)[0]
+        beat = self._beats.get(qid)
+        if beat is not None:
+            return beat
+        if qid not in self._ids:
+            raise KeyError(qid)
+        return self._built(qid)
 
     def __contains__(self, qid: object) -> bool:
         return qid in self._ids
@@ -222,6 +228,39 @@ class LazyBeats(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self._ids)
 
+    def every(self) -> dict[str, Any]:
+        """All the beats, built, in their order."""
+        if len(self._beats) < len(self._ids):
+            with self._lock, paused_gc():
+                for qid in self._ids:
+                    if qid not in self._beats:
+                        self._built(qid)
+                self._beats = {qid: self._beats[qid] for qid in self._ids}
+        return self._beats
+
+    def values(self) -> ValuesView[Any]:
+        return self.every().values()
+
+    def items(self) -> ItemsView[str, Any]:
+        return self.every().items()
+
     def texts(self) -> list[Any]:
-        """Every beat's recorded texts, in the beats' order (building the beats not built yet)."""
-        return [text for qid in self._ids for text in self._get(qid)[1]]
+        """Every beat's recorded texts, in the beats' order."""
+        self.every()
+        return [text for qid in self._ids for text in self._texts[qid]]
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector off for a while (the previous setting restored after).
+
+    Building a story makes hundreds of thousands of objects that all stay alive, so
+    each automatic collection meanwhile would rescan a growing heap for nothing.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

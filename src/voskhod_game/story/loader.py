@@ -9,7 +9,6 @@ reach the player.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 from collections.abc import Callable, Mapping
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import defaults
-from .compiled import CompiledStories, Found, LazyBeats, PackedSourceFile
+from .compiled import CompiledStories, Found, LazyBeats, PackedSourceFile, paused_gc
 from .diagnostics import DEFAULT_HINTS, Diagnostic, StoryError, cause_first, did_you_mean, ignorable
 from .expressions import (
     CLOCK_NAME,
@@ -78,6 +77,7 @@ from .translation import (
 from .yamlsource import PathKey, SourceFile
 
 MANIFEST = "story.yaml"
+NO_TEXT = Text("")  # every absent text (most choices have no reason or result): texts never change
 FACTS = "facts.yaml"
 MAX_SCENE_FILES = 500
 BUILTIN_NAMES = frozenset({CLOCK_NAME})
@@ -166,13 +166,8 @@ def analyse_story(
 
 def _analyse(root: Path, lang: str, files: ParsedFiles, keep: bool) -> tuple[Story | None, list[Diagnostic]]:
     """A load with the collector paused (see ``analyse_story``); ``keep``: use the checked-story cache."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _Loader(root, lang, files, keep).run()
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -1306,14 +1301,14 @@ class _Loader:
         In a language with a current translation, the translation is compiled
         instead, and its mistakes are reported at their line of the catalogue.
         """
-        if not isinstance(raw, str):
-            return Text("")
-        if raw and self.catalogue is not None:
+        if not isinstance(raw, str) or not raw:
+            return NO_TEXT
+        if self.catalogue is not None:
             translated = self.translated(raw, src, key, compiled=True)
             if translated is not None:
                 path, line, words = translated
                 return self.compile_text(words, SourceFile(path, words, {(): (line, 1)}), ())
-        elif raw:
+        else:
             self.remember(raw, src, key)
         return self.compile_text(raw, src, key)
 
