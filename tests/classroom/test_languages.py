@@ -205,3 +205,39 @@ def test_every_classroom_message_is_worded_once_per_language_not_per_student(tmp
     assert headings == {"Shackleton Base", "База Шеклтон"}
     store.close()
     asyncio.set_event_loop(None)
+
+
+async def test_the_projector_speaks_the_teachers_language_while_a_phone_reads_english(tmp_path: Path) -> None:
+    from rich.console import Console
+    from textual.widgets import Static
+
+    from voskhod_game import i18n
+    from voskhod_game.classroom.teacher import TeacherApp
+
+    i18n.set_language("ru")  # `voskhod --lang ru classroom host`
+    store = Store(tmp_path / "class.sqlite3")
+    try:
+        room = Classroom.open(load_story(CREVASSE, "ru"), store, seed=5)
+        app = TeacherApp(room, "127.0.0.1", 0, None, 30)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("escape")  # from the lobby to the story
+            async with aiohttp.ClientSession() as session:
+                ws = await session.ws_connect(app.hub.url.replace("http://", "ws://") + "ws")
+                await ws.send_json({"type": "join", "code": room.code, "name": "Ann", "lang": "en"})
+                assert (await expect(ws, "state"))["heading"] == "Shackleton Base"
+                await pilot.press("o")
+                await expect(ws, "state", status="open")
+                await pilot.pause()
+                console = Console(width=200, color_system=None, force_terminal=False)
+                with console.capture() as cap:
+                    for widget in app.screen.query(Static):
+                        console.print(widget.content, markup=False)
+                shown = " ".join(cap.get().split())
+                await ws.close()
+        assert "Сцена 1 из 3:" in shown
+        assert "Раунд 1: голосование" in shown and "Вошли: 1" in shown
+        assert "База Шеклтон" in shown and "Shackleton" not in shown
+    finally:
+        i18n.set_language("en")
+        store.close()

@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..i18n import _
 from ..story.model import Story
 from .nicknames import NameFilter
 from .protocol import WRONG_CODES_PER_MINUTE
@@ -65,7 +66,7 @@ async def serve_headless(
     freeze_heap()
     print(startup_line(hub, resume), flush=True)
     if loopback_only(host):
-        print(f"voskhod classroom: {LOOPBACK_WARNING.format(host=host)}", file=sys.stderr)
+        print(f"voskhod classroom: {_(LOOPBACK_WARNING).format(host=host)}", file=sys.stderr)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -547,7 +547,9 @@ def lan_address() -> str | None:
     return next((str(i[4][0]) for i in infos if not str(i[4][0]).startswith("127.")), None)
 
 
-LOOPBACK_WARNING = "Only this computer can join: the host listens on {host}. Start it with --host 0.0.0.0 to let the class's devices in."
+LOOPBACK_WARNING = N_(
+    "Only this computer can join: the host listens on {host}. Start it with --host 0.0.0.0 to let the class's devices in."
+)
 
 
 def loopback_only(host: str) -> bool:

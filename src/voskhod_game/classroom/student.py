@@ -3,6 +3,9 @@
 The connection runs as a Textual worker in the app's loop. When it drops (the
 host restarted, the laptop slept) the client reconnects with its token and the
 server gives back the student's place and vote, as the page does.
+
+The student's own words are in the language of ``--lang`` or the locale, and
+the server is asked for the story in the same language.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..i18n import _
 from ..present import votes as phrase
 from .messages import (
     ErrorMessage,
@@ -41,9 +45,12 @@ from .protocol import CLOSED, IDLE, OPEN, PAUSED, RESOLVED
 from .widgets import (
     Meters,
     PlainTextApp,
+    cost_text,
     countdown_text,
     fact_lines,
+    open_reading,
     question_lines,
+    round_line,
     show_story,
     story_text,
     summary_lines,
@@ -62,7 +69,7 @@ def ws_url(url: str) -> str:
     parts = urlsplit(text)
     scheme = {"http": "ws", "https": "wss", "ws": "ws", "wss": "wss"}.get(parts.scheme)
     if scheme is None or not parts.hostname:
-        raise ValueError(f"“{url}” is not an address like http://192.168.1.20:8765/")
+        raise ValueError(_("“{url}” is not an address like http://192.168.1.20:8765/").format(url=url))
     return urlunsplit((scheme, parts.netloc, "/ws", "", ""))
 
 
@@ -70,10 +77,12 @@ class StudentApp(PlainTextApp):
     """One student's view: story, meters, choices, countdown; number keys vote."""
 
     CSS_PATH = "student.tcss"
-    TITLE = "Classroom"  # then the story's title, from the first state message
+    TITLE = _("Classroom")  # then the story's title, from the first state message
     BINDINGS: ClassVar[list[BindingType]] = [
-        *[Binding(str(n), f"vote({n})", "Vote", show=n == 1) for n in range(1, 10)],
-        Binding("q", "quit", "Leave"),
+        *[Binding(str(n), f"vote({n})", _("Vote"), show=n == 1) for n in range(1, 10)],
+        Binding("n", "reading('notes')", _("History notes")),
+        Binding("g", "reading('glossary')", _("Glossary")),
+        Binding("q", "quit", _("Leave")),
     ]
 
     def __init__(self, url: str, code: str, name: str = "", lang: str = "") -> None:
@@ -94,7 +103,7 @@ class StudentApp(PlainTextApp):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="body"):
-            yield Static("Connecting…", id="link")
+            yield Static(Text(_("Connecting…")), id="link")
             yield Static(id="where")
             yield Meters(id="meters")
             yield Static(id="result", classes="hidden")
@@ -133,12 +142,14 @@ class StudentApp(PlainTextApp):
                                 self.handle(message)
                 except (aiohttp.ClientError, OSError, TimeoutError) as exc:
                     if self.state is None:
-                        self.set_link(f"Cannot reach {self.url} ({exc}). Retrying… (q to leave)")
+                        self.set_link(
+                            _("Cannot reach {url} ({error}). Retrying… (q to leave)").format(url=self.url, error=exc)
+                        )
                 self.ws = None
                 if self.problem:
                     break
                 if self.state is not None:
-                    self.set_link("Reconnecting…")
+                    self.set_link(_("Reconnecting…"))
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
@@ -152,7 +163,7 @@ class StudentApp(PlainTextApp):
             case Welcome():
                 self.token = m.token
                 self.my_vote = m.vote
-                self.sub_title = f"You are {m.name}"
+                self.sub_title = _("You are {name}").format(name=m.name)
             case StateMessage():
                 if self.state is not None and m.version < self.state.version:
                     return
@@ -237,13 +248,13 @@ class StudentApp(PlainTextApp):
         for c in s.choices:
             prompt = Text(f"{c.number}. {c.label}")
             if c.minutes:
-                prompt.append(f"  ({c.cost}{', risky' if c.risky else ''})", style="dim")
+                prompt.append(f"  ({cost_text(c)})", style="dim")
             if not c.enabled and c.reason:
                 prompt.append(f"  — {c.reason}", style="dim italic")
             if counts is not None and c.id in counts:
                 prompt.append(f"  [{counts[c.id]}]", style="cyan")
             if mine == c.id:
-                prompt.append("  ◀ your vote", style="bold yellow")
+                prompt.append("  ◀ " + _("your vote"), style="bold yellow")
             choices.add_option(Option(prompt, id=c.id, disabled=c.id not in votable))
         choices.set_class(bool(s.ending) or s.ended, "hidden")
         if highlighted is not None and highlighted < choices.option_count:
@@ -255,18 +266,18 @@ class StudentApp(PlainTextApp):
             return ""
         rnd = s.round
         if s.ended:
-            return "The session is over."
+            return _("The session is over.")
         if s.ending:
-            return "The story has reached its ending. Wait for the debrief."
+            return _("The story has reached its ending. Wait for the debrief.")
         if not rnd or s.status in (IDLE, RESOLVED):
-            return "Wait for the teacher to open the vote."
+            return _("Wait for the teacher to open the vote.")
         if s.status == OPEN:
             turnout = f"   {(self.tally or rnd).turnout}"
             if self.mine(rnd.number):
-                return "Vote open: press another number to change your vote." + turnout
-            return "Vote now: press a number." + turnout
+                return _("Vote open: press another number to change your vote.") + turnout
+            return _("Vote now: press a number.") + turnout
         if s.status == PAUSED:
-            return "The vote is paused."
+            return _("The vote is paused.")
         if s.status == CLOSED:
             return rnd.summary
         return ""
@@ -286,6 +297,10 @@ class StudentApp(PlainTextApp):
             self._countdown = shown
             self.query_one("#countdown", Static).update(Text(shown))
 
+    def action_reading(self, part: str) -> None:
+        """The passage's history notes or the glossary, from the last state (in this student's language)."""
+        open_reading(self, self.state, part)
+
     # -- voting ------------------------------------------------------------------
     async def action_vote(self, number: int) -> None:
         s = self.state
@@ -303,10 +318,10 @@ class StudentApp(PlainTextApp):
     async def send_vote(self, choice: str) -> None:
         s = self.state
         if s is None or not s.round or s.status != OPEN:
-            self.notify("There is no vote open right now.")
+            self.notify(_("There is no vote open right now."))
             return
         if self.ws is None or self.ws.closed:
-            self.notify("Reconnecting… vote again in a moment.", severity="warning")
+            self.notify(_("Reconnecting… vote again in a moment."), severity="warning")
             return
         await self.ws.send_str(encode(Vote(s.round.number, choice)))
 
@@ -314,16 +329,19 @@ class StudentApp(PlainTextApp):
 def debrief_lines(d: dict[str, Any]) -> list[Text]:
     """The class debrief in a terminal: the story's summary, the path, the closest votes, the timeline,
     the questions, the facts and sources."""
-    lines = [Text("Class debrief", style="bold underline"), *summary_lines(d)]
+    lines = [Text(_("Class debrief"), style="bold underline"), *summary_lines(d)]
     lines += [Text(f"  {step['round']}. {step['scene']}: {step['choice']} ({step['how']})") for step in d["path"]]
     if d["closest"]:
-        lines += [Text(""), Text("The closest votes", style="bold")]
-        lines += [Text(f"  Round {c['round']}: {c['split']} ({c['close']})") for c in d["closest"]]
+        lines += [Text(""), Text(_("The closest votes"), style="bold")]
+        lines += [Text("  " + round_line(c)) for c in d["closest"]]
     if d["timeline"]:
-        reference = d.get("reference_label", "history")
-        lines += [Text(""), Text("Timeline", style="bold")]
-        lines += [Text(f"  {t['label']}: class {t['yours']}, {reference} {t['real']}") for t in d["timeline"]]
-    lines += [Text(""), Text("To talk about", style="bold")]
+        reference = d.get("reference_label") or _("history")
+        lines += [Text(""), Text(_("Timeline"), style="bold")]
+        lines += [
+            Text("  " + _("{label}: class {yours}, {reference} {real}").format(reference=reference, **t))
+            for t in d["timeline"]
+        ]
+    lines += [Text(""), Text(_("To talk about"), style="bold")]
     lines += question_lines(d)
     lines += fact_lines(d)
     return lines

@@ -3,7 +3,9 @@
 The aiohttp server runs inside this Textual app's event loop (started in
 ``on_mount``), so the screen and the students share one :class:`Classroom` with
 no threads or locks. Nothing secret is drawn here: the host secret is only
-printed by ``--headless``.
+printed by ``--headless``. Every word is in the teacher's language (``--lang`` or
+the locale); the key help is translated when this module is imported, which the
+command line does after choosing the language.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..i18n import _, ngettext
 from .bigtext import big_lines
 from .debrief import class_debrief
 from .export import to_csv, to_markdown
@@ -34,10 +37,13 @@ from .widgets import (
     PlainTextApp,
     Tally,
     choice_lines,
+    class_and_real,
     countdown_text,
     fact_lines,
+    open_reading,
     qr_text,
     question_lines,
+    round_line,
     show_story,
     story_text,
     summary_lines,
@@ -49,7 +55,7 @@ EXTEND_SECONDS = 15
 class KickScreen(ModalScreen[int | None]):
     """Pick a student to remove; they stay out even if they reload."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", _("Cancel"))]
 
     def __init__(self, students: list[tuple[int, str]]) -> None:
         super().__init__()
@@ -57,7 +63,7 @@ class KickScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="kick-box"):
-            yield Static("Remove which student? (Enter to remove, Esc to cancel)")
+            yield Static(Text(_("Remove which student? (Enter to remove, Esc to cancel)")))
             yield OptionList(*[Option(Text(name), id=str(pid)) for pid, name in self.students], id="kick-list")
 
     @on(OptionList.OptionSelected)
@@ -70,8 +76,8 @@ class KickScreen(ModalScreen[int | None]):
 
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y", "answer(True)", _("Yes")),
+        Binding("n,escape", "answer(False)", _("No")),
     ]
 
     def __init__(self, question: str) -> None:
@@ -81,7 +87,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
             yield Static(Text(self.question))
-            yield Static("[b]y[/b] yes   [b]n[/b] no")
+            yield Static(Text.assemble(("y", "bold"), f" {_('yes')}   ", ("n", "bold"), f" {_('no')}"))
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
@@ -96,24 +102,20 @@ def debrief_renderable(data: dict[str, Any]) -> Group:
         if ending.get("debrief"):
             parts += [story_text(ending["debrief"]), Text("")]
     else:
-        parts += [Text("The session ended before the story did.", style="italic"), Text("")]
-    parts.append(Text("The path the class took", style="bold underline"))
+        parts += [Text(_("The session ended before the story did."), style="italic"), Text("")]
+    parts.append(Text(_("The path the class took"), style="bold underline"))
     for step in data["path"]:
         parts.append(Text(f"  {step['round']}. {step['scene']}: {step['choice']}  ({step['how']})"))
     if not data["path"]:
-        parts.append(Text("  No vote was decided."))
+        parts.append(Text("  " + _("No vote was decided.")))
     if data["closest"]:
-        parts += [Text(""), Text("The closest votes", style="bold underline")]
-        for c in data["closest"]:
-            parts.append(Text(f"  Round {c['round']}: {c['split']} ({c['close']})"))
+        parts += [Text(""), Text(_("The closest votes"), style="bold underline")]
+        parts += [Text("  " + round_line(c)) for c in data["closest"]]
     if data["comparisons"]:
-        parts += [Text(""), Text("The class and the real mission", style="bold underline")]
-        for c in data["comparisons"]:
-            parts.append(Text(f"  {c['label']}: class {c['yours']}, real {c['real']}"))
-    if data["timeline"]:
-        for t in data["timeline"]:
-            parts.append(Text(f"  {t['label']}: class {t['yours']}, real {t['real']}"))
-    parts += [Text(""), Text("To talk about", style="bold underline")]
+        parts += [Text(""), Text(_("The class and the real mission"), style="bold underline")]
+        parts += [Text("  " + class_and_real(c)) for c in data["comparisons"]]
+    parts += [Text("  " + class_and_real(t)) for t in data["timeline"]]
+    parts += [Text(""), Text(_("To talk about"), style="bold underline")]
     parts += question_lines(data)
     parts += fact_lines(data)
     return Group(*parts)
@@ -124,7 +126,7 @@ class LobbyScreen(Screen[None]):
 
     The app's keys work here too; opening a vote closes the lobby."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("j,escape", "app.pop_screen", "Back to the story")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("j,escape", "app.pop_screen", _("Back to the story"))]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -145,13 +147,13 @@ class LobbyScreen(Screen[None]):
 
     def show(self, app: TeacherApp) -> None:
         room = app.room
-        self.query_one("#lobby-url", Static).update(Text.assemble("Open ", (app.hub.url, "bold underline")))
-        code = Text("Join code\n", style="bold")
+        self.query_one("#lobby-url", Static).update(Text.assemble(_("Open") + " ", (app.hub.url, "bold underline")))
+        code = Text(_("Join code") + "\n", style="bold")
         code.append("\n".join(big_lines(room.code)), style="bold")
         code.append(f"\n{room.code}")
         self.query_one("#lobby-code", Static).update(code)
         warning = self.query_one("#lobby-warning", Static)
-        warning.update(Text(LOOPBACK_WARNING.format(host=app.bind_host)))
+        warning.update(Text(_(LOOPBACK_WARNING).format(host=app.bind_host)))
         warning.set_class(not loopback_only(app.bind_host), "hidden")
         self.query_one("#lobby-qr", Static).update(qr_text(f"{app.hub.url}#code={room.code}"))
         self.refresh_names(app)
@@ -160,13 +162,17 @@ class LobbyScreen(Screen[None]):
         if not self.query("#lobby-names"):  # pushed but not composed yet: on_screen_resume draws it
             return
         students = app.room.active_participants()
-        locked = "   (room locked)" if app.room.locked else ""
-        self.query_one("#lobby-count", Static).update(Text(f"{len(students)} joined{locked}", style="bold"))
+        count = ngettext("{n} joined", "{n} joined", len(students)).format(n=len(students))
+        locked = "   " + _("(room locked)") if app.room.locked else ""
+        self.query_one("#lobby-count", Static).update(Text(count + locked, style="bold"))
         self.query_one("#lobby-names", Static).update(Text("   ".join(p.name for p in students)))
 
 
 class DebriefScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("x", "app.export", "Export"), Binding("q", "app.quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "app.export", _("Export")),
+        Binding("q", "app.quit", _("Quit")),
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -175,7 +181,7 @@ class DebriefScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Class debrief"
+        self.title = _("Class debrief")
         self.query_one("#debrief", Static).update(debrief_renderable(class_debrief(self.app.room)))  # type: ignore[attr-defined]
 
 
@@ -183,20 +189,22 @@ class TeacherApp(PlainTextApp):
     """The projector view and the teacher's controls."""
 
     CSS_PATH = "teacher.tcss"
-    TITLE = "Classroom"  # the story's title is the sub-title
+    TITLE = _("Classroom")  # the story's title is the sub-title
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("o", "open_vote", "Open vote"),
-        Binding("c", "close_vote", "Close now"),
-        Binding("e", "extend", f"+{EXTEND_SECONDS}s"),
-        Binding("p", "pause", "Pause"),
-        Binding("h", "hidden", "Hide tally"),
-        Binding("l", "lock", "Lock room"),
-        Binding("k", "kick", "Kick"),
-        Binding("x", "export", "Export"),
-        Binding("j", "lobby", "Join info"),
-        Binding("E", "end", "End + debrief"),
-        Binding("q", "quit", "Quit"),
-        *[Binding(str(n), f"decide({n})", "Decide tie", show=False) for n in range(1, 10)],
+        Binding("o", "open_vote", _("Open vote")),
+        Binding("c", "close_vote", _("Close now")),
+        Binding("e", "extend", _("+{seconds}s").format(seconds=EXTEND_SECONDS)),
+        Binding("p", "pause", _("Pause")),
+        Binding("h", "hidden", _("Hide tally")),
+        Binding("l", "lock", _("Lock room")),
+        Binding("k", "kick", _("Kick")),
+        Binding("x", "export", _("Export")),
+        Binding("j", "lobby", _("Join info")),
+        Binding("n", "reading('notes')", _("History notes")),
+        Binding("g", "reading('glossary')", _("Glossary")),
+        Binding("E", "end", _("End + debrief")),
+        Binding("q", "quit", _("Quit")),
+        *[Binding(str(n), f"decide({n})", _("Decide tie"), show=False) for n in range(1, 10)],
     ]
 
     def __init__(
@@ -233,7 +241,7 @@ class TeacherApp(PlainTextApp):
                 yield Static(id="choices", classes="hidden")
                 yield Static(id="ending", classes="hidden")
             with VerticalScroll(id="side"):
-                yield Static("Starting…", id="join-url")
+                yield Static(Text(_("Starting…")), id="join-url")
                 yield Static(id="join-code")
                 yield Static(id="listen-warning", classes="hidden")
                 yield Static(id="counts")
@@ -250,12 +258,12 @@ class TeacherApp(PlainTextApp):
             return
         freeze_heap()
         self.sub_title = self.room.story.title
-        self.query_one("#join-url", Static).update(Text.assemble("Open  ", (self.hub.url, "bold underline")))
+        self.query_one("#join-url", Static).update(Text.assemble(_("Open") + "  ", (self.hub.url, "bold underline")))
         self.query_one("#join-code", Static).update(
-            Text.assemble("Code  ", (self.room.code, "bold reverse"), "   j: join info")
+            Text.assemble(_("Code") + "  ", (self.room.code, "bold reverse"), "   " + _("j: join info"))
         )
         warning = self.query_one("#listen-warning", Static)
-        warning.update(Text(LOOPBACK_WARNING.format(host=self.bind_host)))
+        warning.update(Text(_(LOOPBACK_WARNING).format(host=self.bind_host)))
         warning.set_class(not loopback_only(self.bind_host), "hidden")
         if self.room.ended:
             self.push_screen(DebriefScreen())
@@ -264,7 +272,7 @@ class TeacherApp(PlainTextApp):
         self.refresh_all()
         self.set_interval(0.25, self.tick)
         if self.room.resumed:
-            self.notify("Session resumed: students reconnect by themselves.", title="Welcome back")
+            self.notify(_("Session resumed: students reconnect by themselves."), title=_("Welcome back"))
 
     async def on_unmount(self) -> None:
         if self.runner is not None:
@@ -277,6 +285,10 @@ class TeacherApp(PlainTextApp):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Once the session has ended only export, the debrief and quit make sense."""
         return not (self.room.ended and action in self.CONTROLS | {"lobby"})
+
+    def action_reading(self, part: str) -> None:
+        """The passage's history notes or the glossary, as the class sees them (the projector's language)."""
+        open_reading(self, self.hub.wire.state(), part)
 
     def action_lobby(self) -> None:
         if self.screen is self.lobby:
@@ -309,7 +321,7 @@ class TeacherApp(PlainTextApp):
         if state.ending:  # the story pane already shows the ending's title and text
             note = state.ending.debrief
             parts = [story_text(note), Text("")] if note else []
-            ending.update(Group(*parts, Text("The story has reached its ending. Press E for the class debrief.")))
+            ending.update(Group(*parts, Text(_("The story has reached its ending. Press E for the class debrief."))))
             ending.remove_class("hidden")
         else:
             ending.add_class("hidden")
@@ -340,8 +352,10 @@ class TeacherApp(PlainTextApp):
         joined = len(room.active_participants())
         online = len(self.hub.online())
         voted = len(rnd.votes) if rnd is not None and rnd.status in (OPEN, PAUSED) else 0
-        flags = [f for f, on_ in (("LOCKED", room.locked), ("hidden tally", room.hidden)) if on_]
-        counts = f"Joined {joined} ({online} online)   Voted {voted}"
+        flags = [f for f, on_ in ((_("LOCKED"), room.locked), (_("hidden tally"), room.hidden)) if on_]
+        counts = _("Joined {joined} ({online} online)   Voted {voted}").format(
+            joined=joined, online=online, voted=voted
+        )
         self.query_one("#counts", Static).update(Text(counts + (f"   [{', '.join(flags)}]" if flags else "")))
         self.query_one("#round-status", Static).update(Text(self.status_line()))
         state = self.hub.wire.state()
@@ -356,19 +370,21 @@ class TeacherApp(PlainTextApp):
         room = self.room
         rnd = room.current_round
         if room.ended:
-            return "The session has ended."
+            return _("The session has ended.")
         if room.game.ended:
-            return "The story has ended: press E for the class debrief."
+            return _("The story has ended: press E for the class debrief.")
         if rnd is None or rnd.status == RESOLVED:
-            return f"Press o to open a {self.seconds}-second vote."
+            return _("Press o to open a {seconds}-second vote.").format(seconds=self.seconds)
         if rnd.status == OPEN:
-            return f"Round {rnd.number}: voting" + (" (tally hidden from students)" if rnd.hidden else "")
+            if rnd.hidden:
+                return _("Round {number}: voting (tally hidden from students)").format(number=rnd.number)
+            return _("Round {number}: voting").format(number=rnd.number)
         if rnd.status == PAUSED:
-            return f"Round {rnd.number}: paused (p to resume)"
+            return _("Round {number}: paused (p to resume)").format(number=rnd.number)
         if rnd.status == CLOSED:
             numbers = {c.id: c.number for c in self.hub.wire.game_part().choices}
-            tied = " or ".join(str(numbers.get(c, "?")) for c in rnd.tie)
-            return f"Round {rnd.number}: tied. Press {tied} to decide."
+            tied = _(" or ").join(str(numbers.get(c, "?")) for c in rnd.tie)
+            return _("Round {number}: tied. Press {keys} to decide.").format(number=rnd.number, keys=tied)
         return ""
 
     # -- controls --------------------------------------------------------------
@@ -396,12 +412,14 @@ class TeacherApp(PlainTextApp):
     def action_hidden(self) -> None:
         self.room.set_hidden(not self.room.hidden)
         self.notify(
-            "Students see the tally only when the vote closes." if self.room.hidden else "Students see the live tally."
+            _("Students see the tally only when the vote closes.")
+            if self.room.hidden
+            else _("Students see the live tally.")
         )
 
     def action_lock(self) -> None:
         self.room.set_locked(not self.room.locked)
-        self.notify("Room locked: nobody new can join." if self.room.locked else "Room open for new students.")
+        self.notify(_("Room locked: nobody new can join.") if self.room.locked else _("Room open for new students."))
 
     def action_decide(self, number: int) -> None:
         rnd = self.room.current_round
@@ -410,21 +428,21 @@ class TeacherApp(PlainTextApp):
         choices = self.hub.wire.game_part().choices
         chosen = next((c.id for c in choices if c.number == number), None)
         if chosen is None:
-            self.notify(f"There is no choice {number}.", severity="warning")
+            self.notify(_("There is no choice {number}.").format(number=number), severity="warning")
             return
         self._do(self.room.decide, chosen)
 
     def action_kick(self) -> None:
         students = [(p.id, p.name) for p in self.room.active_participants()]
         if not students:
-            self.notify("Nobody has joined yet.")
+            self.notify(_("Nobody has joined yet."))
             return
 
         def kicked(pid: int | None) -> None:
             if pid is not None:
                 participant = self._do(self.hub.kick, pid)
                 if participant is not None:
-                    self.notify(f"{participant.name} was removed.")
+                    self.notify(_("{name} was removed.").format(name=participant.name))
 
         self.push_screen(KickScreen(students), kicked)
 
@@ -436,9 +454,9 @@ class TeacherApp(PlainTextApp):
             csv_path = base.with_suffix(".csv")
             csv_path.write_text(to_csv(self.room), encoding="utf-8")
         except OSError as exc:
-            self.notify(f"Export failed: {exc}", severity="error")
+            self.notify(_("Export failed: {error}").format(error=exc), severity="error")
             return
-        self.notify(f"Wrote {md} and {csv_path}", title="Exported", timeout=8)
+        self.notify(_("Wrote {md} and {csv}").format(md=md, csv=csv_path), title=_("Exported"), timeout=8)
 
     def action_end(self) -> None:
         def answer(yes: bool | None) -> None:
@@ -450,7 +468,7 @@ class TeacherApp(PlainTextApp):
         if self.room.ended:
             self.push_screen(DebriefScreen())
         else:
-            self.push_screen(ConfirmScreen("End the session for everyone and show the class debrief?"), answer)
+            self.push_screen(ConfirmScreen(_("End the session for everyone and show the class debrief?")), answer)
 
 
 def run_teacher(
@@ -466,7 +484,7 @@ def run_teacher(
     before the screen opens (it stays in the terminal's scrollback even if the host is
     killed) and again when it closes, for whatever reason, unless the session has ended."""
     resume = resume or f"voskhod classroom host --db {room.store.path}"
-    print(f"Session file: {room.store.path}\nTo resume it: {resume}", flush=True)
+    print(_("Session file: {path}\nTo resume it: {command}").format(path=room.store.path, command=resume), flush=True)
     code = 1
     try:
         app = TeacherApp(room, host, port, url, seconds, wrong_codes_per_minute)
@@ -476,5 +494,9 @@ def run_teacher(
     finally:
         room.store.close()
         if not room.ended:
-            how = "saved" if code == 0 else "saved (the host stopped with an error)"
-            print(f"The session is {how} in {room.store.path}.\nTo resume it: {resume}", flush=True)
+            saved = (
+                _("The session is saved in {path}.\nTo resume it: {command}")
+                if code == 0
+                else _("The session is saved in {path} (the host stopped with an error).\nTo resume it: {command}")
+            )
+            print(saved.format(path=room.store.path, command=resume), flush=True)

@@ -8,19 +8,26 @@ is a small stand-in with the same ok/warn/critical colours.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.console import Group
 from rich.text import Text
-from textual.app import App
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
+from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ..engine.views import state_word
+from ..i18n import N_, _
+from ..present.reference import GLOSSARY_TITLE, NO_GLOSSARY, NO_NOTES, NOTES_TITLE
 from ..present.text import reflow
 from ..story.markup import runs
 from .messages import ChoiceInfo, MeterInfo, RoundInfo, StateMessage
 
+SOURCE = N_("Source: {source}")
 STATE_STYLES = {"ok": "green", "warn": "yellow", "critical": "bold red"}
 BAR_WIDTH = 18
 
@@ -68,7 +75,7 @@ class Meters(Static):
             line.append_text(bar(float(m.fraction), BAR_WIDTH, style))
             line.append(f"  {m.display}", style=style)
             if m.state != "ok":
-                line.append(f"  {m.state.upper()}", style=style)
+                line.append(f"  {state_word(m.state)}", style=style)
             lines.append(line)
         self.update(Group(*lines))
 
@@ -88,7 +95,8 @@ class Tally(Static):
         if rnd.summary:
             lines.append(Text(rnd.summary, style="bold"))
         if rnd.counts is None:
-            lines.append(Text(f"Votes are hidden until the vote closes ({rnd.turnout}).", style="italic"))
+            hidden = _("Votes are hidden until the vote closes ({turnout}).").format(turnout=rnd.turnout)
+            lines.append(Text(hidden, style="italic"))
             self.update(Group(*lines))
             return
         live = rnd.status in ("open", "paused", "closed")  # still this beat: the keys are its numbers
@@ -112,13 +120,28 @@ class Tally(Static):
         self.update(Group(*lines))
 
 
+def cost_text(choice: ChoiceInfo) -> str:
+    """``13 min 13 s, risky``: what a choice costs, beside its label."""
+    return _("{cost}, risky").format(cost=choice.cost) if choice.risky else choice.cost
+
+
+def round_line(c: dict[str, Any]) -> str:
+    """``Round 2: Open the hatch 3, Wait 2 (won by 1 vote)``: one of the closest votes."""
+    return _("Round {round}: {split} ({close})").format(round=c["round"], split=c["split"], close=c["close"])
+
+
+def class_and_real(row: dict[str, Any]) -> str:
+    """A debrief row: what the class did beside the record."""
+    return _("{label}: class {yours}, real {real}").format(label=row["label"], yours=row["yours"], real=row["real"])
+
+
 def choice_lines(choices: list[ChoiceInfo]) -> Group:
     """The choices before a vote opens, with the reason a disabled one cannot be taken."""
     lines = []
     for c in choices:
         line = Text(f"{c.number}. {c.label}", style="" if c.enabled else "dim")
         if c.minutes:
-            line.append(f"  ({c.cost}{', risky' if c.risky else ''})", style="dim")
+            line.append(f"  ({cost_text(c)})", style="dim")
         if not c.enabled and c.reason:
             line.append(f"  — {c.reason}", style="dim italic")
         lines.append(line)
@@ -152,9 +175,8 @@ def show_story(screen: DOMNode, state: StateMessage) -> None:
     The projector and the terminal student draw the same story from the same message.
     """
     scene = state.scene
-    screen.query_one("#where", Static).update(
-        Text(f"Scene {scene.number} of {scene.count}: {scene.title}   {state.clock}")
-    )
+    where = _("Scene {number} of {count}: {title}").format(number=scene.number, count=scene.count, title=scene.title)
+    screen.query_one("#where", Static).update(Text(f"{where}   {state.clock}"))
     screen.query_one(Meters).show(state.meters)
     text = story_text(state.text)
     if state.basis:  # how true the passage is, under its title
@@ -180,7 +202,7 @@ def question_lines(debrief: dict[str, Any]) -> list[Text]:
         lines.append(Text(f"  {group['scene']}", style="bold"))
         lines += [Text(f"    • {q}") for q in group["questions"]]
     if groups:
-        lines.append(Text("  After the session", style="bold"))
+        lines.append(Text("  " + _("After the session"), style="bold"))
     indent = "    " if groups else "  "
     lines += [Text(f"{indent}• {q}") for q in debrief.get("questions", ())]
     return lines
@@ -194,11 +216,94 @@ def fact_lines(debrief: dict[str, Any]) -> list[Text]:
     for fact in debrief["facts"]:
         lines.append(Text(f"  • {fact['text']}"))
         if fact["source"]:
-            lines.append(Text(f"    Source: {fact['source']}", style="italic"))
+            lines.append(Text("    " + _(SOURCE).format(source=fact["source"]), style="italic"))
     if debrief["sources"]:
-        lines.append(Text("  Sources", style="bold"))
+        lines.append(Text("  " + _("Sources"), style="bold"))
         for source in debrief["sources"]:
             lines.append(Text(f"  • {source['citation']}"))
             if source["reliability"]:
                 lines.append(Text(f"    {source['reliability']}", style="italic"))
     return lines
+
+
+def notes_renderable(state: StateMessage) -> Text:
+    """The passage's history notes from a ``state`` message: how true it is, the note, the facts."""
+    notes = state.notes
+    out = Text()
+    if not notes or state.ending is not None:
+        out.append(_(NO_NOTES), style="italic")
+        return out
+    if notes.get("basis"):
+        out.append(notes["basis"], style="bold")
+        out.append(f" — {notes.get('meaning', '')}")
+    if notes.get("note"):
+        if out:
+            out.append("\n\n")
+        out.append_text(story_text(notes["note"]))
+    for fact in notes.get("facts", ()):
+        out.append("\n• " if out else "• ")
+        out.append(fact["text"])
+        if fact.get("source"):
+            out.append("\n  ")
+            out.append(_(SOURCE).format(source=fact["source"]), style="italic")
+    return out
+
+
+def glossary_renderable(state: StateMessage) -> Text:
+    """The glossary from a ``state`` message, the passage's own terms first."""
+    out = Text()
+    if not state.glossary:
+        out.append(_(NO_GLOSSARY), style="italic")
+        return out
+    for i, section in enumerate(state.glossary):
+        if i:
+            out.append("\n\n")
+        out.append(section["heading"], style="bold underline")
+        for term in section["terms"]:
+            out.append("\n")
+            out.append(term["term"], style="bold")
+            out.append(": ")
+            out.append_text(story_text(term["definition"]))
+    return out
+
+
+class ReadingScreen(ModalScreen[None]):
+    """The history notes or the glossary over the projector or a student's terminal, during play.
+
+    Drawn from the ``state`` message (the same data the phone page opens), so all
+    three read alike; any of the keys that open it, or Esc, closes it."""
+
+    DEFAULT_CSS = """
+    ReadingScreen { align: center middle; }
+    ReadingScreen > VerticalScroll {
+        width: 90%; max-width: 100; height: auto; max-height: 90%;
+        border: round $accent; background: $surface; padding: 1 2;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,n,g,q", "close", _("Close"))]
+
+    def __init__(self, state: StateMessage, part: str) -> None:
+        super().__init__()
+        self.state = state
+        self.part = part  # "notes" or "glossary"
+
+    def compose(self) -> ComposeResult:
+        notes = self.part == "notes"
+        heading = (self.state.notes or {}).get("title") if notes else None  # in the reader's language
+        title = Text(heading or _(NOTES_TITLE if notes else GLOSSARY_TITLE), style="bold")
+        body = notes_renderable(self.state) if notes else glossary_renderable(self.state)
+        with VerticalScroll(id="reading-box"):
+            yield Static(Group(title, Text(""), body), id="reading-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def open_reading(app: App[Any], state: StateMessage | None, part: str) -> None:
+    """Open the notes or the glossary over ``app`` (nothing to open before the first state)."""
+    if state is None:
+        return
+    if isinstance(app.screen, ReadingScreen):
+        app.screen.dismiss(None)
+        return
+    app.push_screen(ReadingScreen(state, part))
