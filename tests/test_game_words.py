@@ -108,6 +108,7 @@ def test_a_russian_play_through_in_line_mode_leaves_no_english_on_screen(tmp_pat
     assert "Бортовое время T+00:00:00  UTC 06:00  24 нояб. 1957\u202fг." in out
     assert "19 янв. 12:00:00 (на 56 дней раньше)" in out
     assert "Сохранено как «proba»" in out and "Отменено." in out and "До свидания." in out
+    assert "причина: кончилось топливо" in out and "out of fuel" not in out  # the story's cause, translated
     left = [w for w in ENGLISH_UI_WORDS if re.search(rf"(?<![A-Za-z]){re.escape(w)}(?![a-z])", out)]
     assert left == []
 

@@ -114,9 +114,14 @@ def report_internal_error(exc: BaseException, command: str) -> int:
     whose name is printed, so a bug report can carry it without flooding the
     terminal (or a CI log) with Python internals.
     """
+    from .i18n import _
+
     details = "".join(traceback.format_exception(exc))
     summary = f"{type(exc).__name__}: {exc}"[:300]
-    lines = [f"voskhod {command}: internal error, a bug in voskhod (not a problem in your files): {summary}"]
+    lines = [
+        f"voskhod {command}: "
+        + _("internal error, a bug in voskhod (not a problem in your files): {summary}").format(summary=summary)
+    ]
     if os.environ.get(DEBUG_ENV) == "1":
         lines.append(details.rstrip())
     else:
@@ -125,9 +130,9 @@ def report_internal_error(exc: BaseException, command: str) -> int:
             with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as f:
                 f.write(f"voskhod {__version__}, Python {sys.version.split()[0]}, {sys.platform}\n")
                 f.write(f"command line: {sys.argv!r}\n\n{details}")
-            lines.append(f"The details are in {name}: please attach that file to a bug report.")
+            lines.append(_("The details are in {path}: please attach that file to a bug report.").format(path=name))
         except OSError:
             lines.append(details.rstrip())
-        lines.append(f"(Set {DEBUG_ENV}=1 to print them here instead.)")
+        lines.append(_("(Set {variable}=1 to print them here instead.)").format(variable=DEBUG_ENV))
     print("\n".join(lines), file=sys.stderr)
     return EXIT_INTERNAL_ERROR

@@ -7,7 +7,8 @@ import shlex
 import sys
 from pathlib import Path
 
-from .common import add_story_option, load_or_report, story_arg
+from ..i18n import _
+from .common import add_story_option, load_or_report, story_arg, write_or_report
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -73,35 +74,33 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_host(args: argparse.Namespace) -> int:
-    if not 0 <= args.port <= 65535:
-        print("voskhod classroom host: --port must be from 0 to 65535", file=sys.stderr)
-        return 2
-    if not 5 <= args.seconds <= 600:
-        print("voskhod classroom host: --seconds must be from 5 to 600", file=sys.stderr)
-        return 2
+    ranges = (
+        ("--port", args.port, 0, 65535),
+        ("--seconds", args.seconds, 5, 600),
+        ("--wrong-codes-per-minute", args.wrong_codes_per_minute, 1, 100_000),
+    )
+    for option, value, low, high in ranges:
+        if not low <= value <= high:
+            return _host_refuses(_("{option} must be from {low} to {high}").format(option=option, low=low, high=high))
     if args.max_students < 1:
-        print("voskhod classroom host: --max-students must be at least 1", file=sys.stderr)
-        return 2
-    if not 1 <= args.wrong_codes_per_minute <= 100_000:
-        print("voskhod classroom host: --wrong-codes-per-minute must be from 1 to 100000", file=sys.stderr)
-        return 2
+        return _host_refuses(_("{option} must be at least 1").format(option="--max-students"))
     from ..classroom.nicknames import NameFilter
 
     try:
         names = NameFilter.builtin(Path(args.blocked_names) if args.blocked_names else None)
     except OSError as exc:
-        print(
-            f"voskhod classroom host: cannot read --blocked-names {args.blocked_names}: {exc.strerror or exc}",
-            file=sys.stderr,
+        return _host_refuses(
+            _("cannot read --blocked-names {path}: {reason}").format(
+                path=args.blocked_names, reason=exc.strerror or exc
+            )
         )
-        return 2
     if not args.headless and not (sys.stdin.isatty() and sys.stdout.isatty()):
-        print(
-            "voskhod classroom host: the teacher screen needs a terminal. To run without one, use --headless"
-            " (it prints the host secret on stdout: keep that output private).",
-            file=sys.stderr,
+        return _host_refuses(
+            _(
+                "the teacher screen needs a terminal. To run without one, use --headless"
+                " (it prints the host secret on stdout: keep that output private)."
+            )
         )
-        return 2
     story = load_or_report(story_arg(args), args)
     if story is None:
         return 1
@@ -121,6 +120,12 @@ def run_host(args: argparse.Namespace) -> int:
     from ..classroom.teacher import run_teacher
 
     return run_teacher(room, args.host, args.port, args.url, args.seconds, args.wrong_codes_per_minute, resume)
+
+
+def _host_refuses(problem: str) -> int:
+    """A usage problem of ``classroom host``: one line on stderr, exit status 2."""
+    print(f"voskhod classroom host: {problem}", file=sys.stderr)
+    return 2
 
 
 def resume_command(args: argparse.Namespace, db: Path) -> str:
@@ -175,15 +180,16 @@ def run_export(args: argparse.Namespace) -> int:
     from ..classroom.store import Store, StoreError
 
     if not Path(args.db).is_file():
-        print(f"voskhod classroom export: no session database at {args.db}", file=sys.stderr)
+        print("voskhod classroom export: " + _("no session database at {path}").format(path=args.db), file=sys.stderr)
         return 1
-    story = load_or_report(story_arg(args), args)
+    # CSV is for spreadsheets and scripts: the story's own words; Markdown is read, in the language asked for
+    story = load_or_report(story_arg(args), args if args.format == "md" else None)
     if story is None:
         return 1
     try:
         store = Store(args.db)
         if store.load_session() is None:
-            print(f"voskhod classroom export: {args.db} holds no session", file=sys.stderr)
+            print("voskhod classroom export: " + _("{path} holds no session").format(path=args.db), file=sys.stderr)
             return 1
         room = Classroom.open(story, store, grace=False)
     except StoreError as exc:
@@ -192,7 +198,6 @@ def run_export(args: argparse.Namespace) -> int:
     text = (to_csv if args.format == "csv" else to_markdown)(room, students=args.students)
     store.close()
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+        return write_or_report("classroom export", args.output, text)
+    sys.stdout.write(text)
     return 0

@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
+
+from ..i18n import _
+from .common import write_or_report
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,10 +35,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.output:
         sys.stdout.write(text)
         return 0
-    try:
-        Path(args.output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        print(f"voskhod schema: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+    if write_or_report("schema", args.output, text):
         return 1
-    print(f"Wrote the {args.kind} schema to {args.output}", file=sys.stderr)
+    print(_("Wrote the {kind} schema to {path}").format(kind=args.kind, path=args.output), file=sys.stderr)
     return 0

@@ -72,7 +72,8 @@ from .translation import (
     emphasis,
     read_catalogue,
     skeleton,
-    text_id,
+    source_text_id,
+    term_and_forms,
 )
 from .yamlsource import PathKey, SourceFile
 
@@ -127,6 +128,21 @@ def scene_files(root: Path) -> list[Path]:
 def story_files(root: Path) -> list[Path]:
     """Every file a load of ``root`` reads: the manifest, the fact sheet and the scene files."""
     return [p for p in (root / MANIFEST, root / FACTS) if p.is_file()] + scene_files(root)
+
+
+def source_language(root: str | Path, files: ParsedFiles | None = None) -> str:
+    """The language ``root`` is written in: its manifest's ``language:``, else English.
+
+    Asked before a load (to know whether ``--lang`` names the story's own
+    language); the manifest parsed here is the one the load then finds in memory.
+    """
+    from .translation import LANG_RE
+
+    found: list[Diagnostic] = []
+    src, _ = (files if files is not None else MEMORY).read(Path(root) / MANIFEST, "manifest", found, check_object)
+    data = src.data if src is not None else None
+    lang = data.get("language") if isinstance(data, dict) else None
+    return lang if isinstance(lang, str) and LANG_RE.match(lang) else defaults.LANGUAGE
 
 
 def load_story(root: str | Path, lang: str = "", files: ParsedFiles | None = None) -> Story:
@@ -187,6 +203,7 @@ class _Loader:
     def __init__(self, root: Path, lang: str = "", files: ParsedFiles = MEMORY, keep: bool = False) -> None:
         self.root = root
         self.lang = lang
+        self.own_language = defaults.LANGUAGE  # the manifest's `language:`: numbers without a catalogue
         self.files = files
         # Checked stories on disk (compiled.py): only for loads that play, with a cache folder.
         self.shelf = CompiledStories(files.folder) if keep and files.folder is not None else None
@@ -360,6 +377,8 @@ class _Loader:
             self.report("V102", f"{MANIFEST} should be a mapping of keys such as `id:` and `meters:`", manifest, ())
             return None, self.out
         manifest_ok = bool(self.checked)
+        if manifest_ok and isinstance(manifest.data.get("language"), str):
+            self.own_language = manifest.data["language"]
 
         facts_src = None
         if _present(root / FACTS):
@@ -633,20 +652,32 @@ class _Loader:
 
     # -- manifest parts ----------------------------------------------------
     def build_glossary(self, src: SourceFile) -> tuple[GlossaryEntry, ...]:
-        """``glossary: {term: definition}``; terms are matched in the text whatever their case,
-        so two terms that differ only in case would be one term twice (V201)."""
+        """``glossary: {term: definition}`` or ``{term: {definition: ..., forms: [...]}}``.
+
+        Terms and forms are matched in the text whatever their case, so two terms
+        that differ only in case would be one term twice (V201). A translation
+        translates the term too, so it is found in the translated text, and gives
+        its own forms after ``|`` (``скафандр | скафандра``): the source's forms are
+        words of the source language.
+        """
         entries: list[GlossaryEntry] = []
         seen: dict[str, str] = {}
-        for term, definition in src.data.get("glossary", {}).items():
+        for term, value in src.data.get("glossary", {}).items():
             key: PathKey = ("glossary", term)
             folded = term.casefold()
             if folded in seen:
                 self.report("V201", f"glossary term `{term}` is also written `{seen[folded]}`", src, key, of_key=True)
                 continue
             seen[folded] = term
-            # A translation translates the term too, so it is found in the translated text.
+            definition, def_key = value, key
+            forms: tuple[str, ...] = ()
+            if isinstance(value, dict):
+                definition, def_key = value.get("definition", ""), (*key, "definition")
+                forms = tuple(value.get("forms", ()))
             shown = self.words(term, src, (*key, "term"))
-            entries.append(GlossaryEntry(shown, self.text(definition, src, key)))
+            if shown != term:
+                shown, forms = term_and_forms(shown)
+            entries.append(GlossaryEntry(shown, self.text(definition, src, def_key), forms))
         return tuple(entries)
 
     def build_renamed(self, src: SourceFile, beats: dict[str, Any]) -> dict[str, str]:
@@ -1329,7 +1360,7 @@ class _Loader:
         """The current translation of a text, checked against its source; None to show the source."""
         assert self.catalogue is not None
         self.remember(raw, src, key)
-        tid = text_id(src.data, key, text_prefix(self.root, src))
+        tid = source_text_id(src.data, key, text_prefix(self.root, src))[0]
         entry = self.catalogue.get(tid)
         path = catalogue_path(self.root, self.lang)
         line = src.where(key)[0]
@@ -1385,7 +1416,7 @@ class _Loader:
             if fmt.unit and meter is None:
                 raise ExpressionError("`:unit` needs a meter's name, such as `{oxygen:unit}`", offset)
             precision, unit = (meter.precision, meter.unit) if meter is not None else (0, "")
-            lang = self.lang if self.catalogue is not None else ""  # numbers as the language writes them
+            lang = self.lang if self.catalogue is not None else self.own_language  # numbers as it writes them
             fn = compiled.fn
 
             def shown(env: Any) -> str:
@@ -1447,6 +1478,7 @@ class _Loader:
             title=self.text(ending.title, src, (*key, "title")),
             text=self.text(ending.text, src, (*key, "text")),
             debrief=self.text(ending.debrief, src, (*key, "debrief")),
+            cause=self.words(ending.cause, src, (*key, "cause")),  # shown beside a loss: the player reads it
         )
 
 

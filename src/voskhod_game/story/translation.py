@@ -24,12 +24,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, overload
 
+from ..i18n import _
+from .diagnostics import visible
 from .markup import runs
 from .text import Format, compile_text
 
 LOCALES = "locales"
 TEMPLATE = "story.pot"
-LANG_RE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
+LANG_PATTERN = r"^[a-z]{2,3}(?:_[A-Z]{2})?$"  # a language code usable as a catalogue name: `ru`, `pt_BR`
+LANG_RE = re.compile(LANG_PATTERN)
 MAX_CATALOGUE_BYTES = 20 * 1024 * 1024
 
 
@@ -55,6 +58,23 @@ class SourceText:
     text: str
     path: Path
     line: int
+    note: str = ""  # for the translator (a `#.` comment in the catalogue)
+
+
+# A glossary term's translation may name the other forms the translated text uses.
+FORMS_SEPARATOR = "|"
+TERM_NOTE = (
+    "A glossary term. Other forms of it that the translated text uses may follow, "
+    "each after a |, so they link to it too (in Russian: скафандр | скафандра | скафандре)"
+)
+
+
+def term_and_forms(translated: str) -> tuple[str, tuple[str, ...]]:
+    """``скафандр | скафандра | скафандре`` -> the term and its other forms (none without a ``|``)."""
+    term, *forms = (" ".join(part.split()) for part in translated.split(FORMS_SEPARATOR))
+    if not term:  # "| скафандра": no term to show; the forms alone would name nothing
+        return translated.replace(FORMS_SEPARATOR, " ").strip(), ()
+    return term, tuple(dict.fromkeys(f for f in forms if f and f.casefold() != term.casefold()))
 
 
 PendingText = tuple[Any, tuple[str | int, ...], str]  # (SourceFile, key path, words)
@@ -86,7 +106,8 @@ class SourceTexts(Sequence[SourceText]):
                 prefix = prefixes.get(id(src))
                 if prefix is None:
                     prefix = prefixes[id(src)] = self._prefix(src)
-                items.append(SourceText(text_id(src.data, key, prefix), words, src.path, src.where(key)[0]))
+                tid, note = source_text_id(src.data, key, prefix)
+                items.append(SourceText(tid, words, src.path, src.where(key)[0], note))
             self._items, self._pending, self._prefix = tuple(items), (), None
         return self._items
 
@@ -116,7 +137,7 @@ def languages(root: Path) -> list[str]:
 def check_language(lang: str) -> str:
     """``ru``, ``pt_BR``: a language code usable as a catalogue name; ValueError otherwise."""
     if not LANG_RE.match(lang):
-        raise ValueError(f"“{lang}” is not a language code such as `ru` or `pt_BR`")
+        raise ValueError(_("“{lang}” is not a language code such as `ru` or `pt_BR`").format(lang=visible(lang[:40])))
     return lang
 
 
@@ -152,6 +173,18 @@ def read_catalogue(path: Path) -> dict[str, Entry]:
         line = message.lineno or 1
         entries[message.context] = Entry(text, message.id, message.fuzzy, line)
     return entries
+
+
+def source_text_id(data: Any, key: tuple[str | int, ...], prefix: str) -> tuple[str, str]:
+    """The stable id of the text at ``key`` and its note for the translator.
+
+    A glossary definition keeps its id (and its translations) when the writer adds
+    `forms:` to its term; a term carries TERM_NOTE.
+    """
+    glossary = key[:1] == ("glossary",) and len(key) == 3
+    id_key = key[:2] if glossary and key[2] == "definition" else key
+    note = TERM_NOTE if glossary and key[2] == "term" else ""
+    return text_id(data, id_key, prefix), note
 
 
 def text_id(data: Any, key: tuple[str | int, ...], prefix: str) -> str:
