@@ -118,3 +118,20 @@ def test_new_graph_and_translate_speak_russian(tmp_path: Path, capsys: pytest.Ca
                         capsys.readouterr().out)  # fmt: skip
     assert main(["translate", "init", HOSTILE, str(story)]) == 2
     assert "is not a language code" in capsys.readouterr().err
+
+
+def test_help_speaks_the_language_asked_for_before_the_arguments_are_read(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["--lang", "ru", "check", "--help"])
+    text = capsys.readouterr().out
+    assert "Проверить папки историй" in text and "коды предупреждений через запятую" in text
+    assert "Validate story directories" not in text
+    monkeypatch.setenv("LC_ALL", "ru_RU.UTF-8")
+    with pytest.raises(SystemExit):
+        main(["simulate", "--help"])
+    assert "число прохождений для стратегии random" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["simulate", "--lang=en", "--help"])  # --lang anywhere wins over the locale
+    assert "play-throughs for the random strategy" in capsys.readouterr().out

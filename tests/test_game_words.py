@@ -113,6 +113,18 @@ def test_a_russian_play_through_in_line_mode_leaves_no_english_on_screen(tmp_pat
     assert left == []
 
 
+def test_russian_cases_in_the_text_find_their_glossary_terms_in_line_mode(tmp_path: Path) -> None:
+    """The catalogue's forms (``трещина | трещины | ...``) link inflected words, and ``что WORD`` finds them."""
+    out = play_crevasse(
+        "leave_light\nсловарь\nчто трещинами\nчто снежных мостах\nвыход\n", "--lang", "ru", saves=tmp_path
+    )
+    glossary = out[out.index("> словарь") : out.index("> что трещинами")]
+    passage = glossary[glossary.index("В этом эпизоде:") : glossary.index("Все остальные слова:")]
+    assert "снежный мост:" in passage and "трещина:" in passage  # the text says "трещины", "снежных мостах"
+    assert "> что трещинами\n  трещина: Глубокий разлом" in out
+    assert "> что снежных мостах\n  снежный мост: Снежная кровля" in out
+
+
 def test_the_same_game_in_english_reads_as_before(tmp_path: Path) -> None:
     out = play_crevasse("leave_light\ndrive_on\nabandon\nquit\n", saves=tmp_path)
     assert "Mission clock T+00:00:00  UTC 06:00  24 Nov 1957" in out

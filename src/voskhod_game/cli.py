@@ -16,7 +16,14 @@ import traceback
 from collections.abc import Sequence
 
 from . import __version__
-from .commands.common import GLOBAL_OPTIONS, add_lang_everywhere, add_saves_option, add_story_option
+from .commands.common import (
+    GLOBAL_OPTIONS,
+    add_lang_everywhere,
+    add_saves_option,
+    add_story_option,
+    requested_language,
+)
+from .i18n import N_, _, set_language
 
 COMMAND_MODULES = (
     "play",
@@ -33,15 +40,15 @@ COMMAND_MODULES = (
 EXIT_INTERNAL_ERROR = 3  # 0 done, 1 problems found, 2 usage error, 3 a bug in voskhod
 DEBUG_ENV = "VOSKHOD_DEBUG"
 
-DESCRIPTION = """\
+DESCRIPTION = N_("""\
 A text adventure and the story engine behind it: play a story, or write, check and test one.
-With no command, the game opens in the terminal (same as `voskhod play`)."""
+With no command, the game opens in the terminal (same as `voskhod play`).""")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="voskhod",
-        description=DESCRIPTION,
+        description=_(DESCRIPTION),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"voskhod {__version__}")
@@ -77,12 +84,11 @@ def with_command(args: list[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    set_language(early_language(words))  # the help texts are written while the parser is built
     parser = build_parser()
-    args = parser.parse_args(with_command(list(sys.argv[1:] if argv is None else argv)))
+    args = parser.parse_args(with_command(words))
     tolerant_streams()
-    from .commands.common import requested_language
-    from .i18n import _, set_language
-
     set_language(requested_language(args)[0])  # the game's own words, once, for the whole run
     try:
         return int(args.func(args) or 0)
@@ -93,6 +99,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:  # a bug in voskhod: never let it pass for a finding (exit 1)
         return report_internal_error(exc, args.command or "play")
+
+
+def early_language(words: list[str]) -> str:
+    """The language asked for before the arguments are parsed: the last ``--lang X`` or the locale."""
+    asked = ""
+    for i, word in enumerate(words):
+        if word == "--":
+            break
+        if word == "--lang" and i + 1 < len(words):
+            asked = words[i + 1]
+        elif word.startswith("--lang="):
+            asked = word.split("=", 1)[1]
+    return asked or requested_language(argparse.Namespace())[0]
 
 
 def tolerant_streams() -> None:

@@ -26,22 +26,24 @@ if TYPE_CHECKING:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "check",
-        help="validate a story and warn about likely mistakes",
-        description="Validate story directories and analyse them (unreachable beats, soft-locks, conditions "
-        "that can never be true...). Every code is explained in docs/diagnostics.md. Exit status: 0 clean, "
-        "1 errors or warnings found, 2 usage error.",
+        help=_("validate a story and warn about likely mistakes"),
+        description=_(
+            "Validate story directories and analyse them (unreachable beats, soft-locks, conditions "
+            "that can never be true...). Every code is explained in docs/diagnostics.md. Exit status: 0 clean, "
+            "1 errors or warnings found, 2 usage error."
+        ),
     )
     p.add_argument(
-        "dirs", nargs="*", metavar="DIR", help="story directories (default: the story that comes with the game)"
+        "dirs", nargs="*", metavar="DIR", help=_("story directories (default: the story that comes with the game)")
     )
-    p.add_argument("--format", choices=["text", "json"], default="text", help="output format (json for editors)")
+    p.add_argument("--format", choices=["text", "json"], default="text", help=_("output format (json for editors)"))
     p.add_argument(
         "--ignore",
         metavar="CODES",
         default="",
-        help="comma-separated warning codes to leave out, e.g. W405,W410 (errors cannot be left out)",
+        help=_("comma-separated warning codes to leave out, e.g. W405,W410 (errors cannot be left out)"),
     )
-    p.add_argument("--no-analysis", action="store_true", help="only what the loader validates (no W codes)")
+    p.add_argument("--no-analysis", action="store_true", help=_("only what the loader validates (no W codes)"))
     p.set_defaults(func=run)
 
 

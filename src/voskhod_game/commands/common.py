@@ -32,7 +32,7 @@ def add_story_option(parser: argparse.ArgumentParser) -> None:
         "--story",
         metavar="DIR",
         default=argparse.SUPPRESS,
-        help="story directory (default: the story that comes with the game)",
+        help=_("story directory (default: the story that comes with the game)"),
     )
 
 
@@ -41,7 +41,7 @@ def add_saves_option(parser: argparse.ArgumentParser) -> None:
         "--saves",
         metavar="DIR",
         default=argparse.SUPPRESS,
-        help="save directory (default: $VOSKHOD_SAVES, or saves/)",
+        help=_("save directory (default: $VOSKHOD_SAVES, or saves/)"),
     )
 
 
@@ -50,7 +50,7 @@ def add_lang_option(parser: argparse.ArgumentParser) -> None:
         "--lang",
         metavar="LANG",
         default=argparse.SUPPRESS,
-        help="language, e.g. ru (default: the locale; a story without that translation is shown in its own)",
+        help=_("language, e.g. ru (default: the locale; a story without that translation is shown in its own)"),
     )
 
 

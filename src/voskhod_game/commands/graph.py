@@ -22,16 +22,23 @@ def _known_suffixes() -> str:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "graph",
-        help="draw the story graph (Mermaid, DOT, SVG, PNG, PDF)",
-        description="Draw the story: scenes as subgraphs, beats as nodes, choices as edges (dashed: has a "
-        "condition; dotted: a chance outcome), endings coloured by type. Mermaid renders on GitHub and in "
-        "many editors; `-o story.svg`, `.png` and `.pdf` are drawn by Graphviz, which must be installed.",
+        help=_("draw the story graph (Mermaid, DOT, SVG, PNG, PDF)"),
+        description=_(
+            "Draw the story: scenes as subgraphs, beats as nodes, choices as edges (dashed: has a "
+            "condition; dotted: a chance outcome), endings coloured by type. Mermaid renders on GitHub and in "
+            "many editors; `-o story.svg`, `.png` and `.pdf` are drawn by Graphviz, which must be installed."
+        ),
     )
     p.add_argument(
-        "dir", nargs="?", metavar="DIR", help="story directory (default: the story that comes with the game)"
+        "dir", nargs="?", metavar="DIR", help=_("story directory (default: the story that comes with the game)")
     )
-    p.add_argument("--format", choices=["mermaid", "dot"], help="text format (default: from -o, else mermaid)")
-    p.add_argument("-o", "--output", metavar="FILE", help=f"write here ({_known_suffixes()}); default stdout")
+    p.add_argument("--format", choices=["mermaid", "dot"], help=_("text format (default: from -o, else mermaid)"))
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help=_("write here ({suffixes}); default stdout").format(suffixes=_known_suffixes()),
+    )
     p.set_defaults(func=run)
 
 

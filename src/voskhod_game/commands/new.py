@@ -12,14 +12,16 @@ from ..i18n import _
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "new",
-        help="start a new story from a small working example",
-        description="Write a small, complete story into DIR (which must be new or empty): a manifest with a "
-        "custom meter, two scene files, a fact sheet and JSON Schemas for your editor (each file names its "
-        "schema in a `yaml-language-server` modeline). Then: "
-        "`voskhod check DIR`, `voskhod play --story DIR --watch`.",
+        help=_("start a new story from a small working example"),
+        description=_(
+            "Write a small, complete story into DIR (which must be new or empty): a manifest with a "
+            "custom meter, two scene files, a fact sheet and JSON Schemas for your editor (each file names its "
+            "schema in a `yaml-language-server` modeline). Then: "
+            "`voskhod check DIR`, `voskhod play --story DIR --watch`."
+        ),
     )
-    p.add_argument("dir", metavar="DIR", help="folder for the new story (created; must be empty if it exists)")
-    p.add_argument("--title", help="the story's title (default: from the folder name)")
+    p.add_argument("dir", metavar="DIR", help=_("folder for the new story (created; must be empty if it exists)"))
+    p.add_argument("--title", help=_("the story's title (default: from the folder name)"))
     p.set_defaults(func=run)
 
 

@@ -11,13 +11,13 @@ from .common import add_saves_option, store_for
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("saves", help="list, show or delete saves", description="Manage save slots.")
+    p = sub.add_parser("saves", help=_("list, show or delete saves"), description=_("Manage save slots."))
     add_saves_option(p)
     actions = p.add_subparsers(dest="action", metavar="ACTION")
-    listing = actions.add_parser("list", help="list save slots (the default)")
-    show = actions.add_parser("show", help="show one slot")
+    listing = actions.add_parser("list", help=_("list save slots (the default)"))
+    show = actions.add_parser("show", help=_("show one slot"))
     show.add_argument("slot")
-    delete = actions.add_parser("delete", help="delete one slot")
+    delete = actions.add_parser("delete", help=_("delete one slot"))
     delete.add_argument("slot")
     for a in (listing, show, delete):
         add_saves_option(a)

@@ -18,13 +18,15 @@ from .common import write_or_report
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "schema",
-        help="print the JSON Schema of story files (for editors)",
-        description="Print the JSON Schema of a scene file (default), of the manifest, story.yaml, or of facts.yaml.",
+        help=_("print the JSON Schema of story files (for editors)"),
+        description=_(
+            "Print the JSON Schema of a scene file (default), of the manifest, story.yaml, or of facts.yaml."
+        ),
     )
     p.add_argument(
-        "--kind", choices=["scene", "manifest", "facts"], default="scene", help="which file kind (default scene)"
+        "--kind", choices=["scene", "manifest", "facts"], default="scene", help=_("which file kind (default scene)")
     )
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of stdout"))
     p.set_defaults(func=run)
 
 

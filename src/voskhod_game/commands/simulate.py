@@ -29,30 +29,34 @@ MAX_LOOP_BEATS = 8  # beats of cut-off loops listed in the text report
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "simulate",
-        help="play the story many times and report what happened",
-        description="Seeded play-throughs that prefer the least-taken choice (random), the same avoiding "
-        "choices that can lose at once while a safe one is open (cautious: a sensible player), or every path "
-        "of a small story (exhaustive). Reports hit counts for every beat and choice, what was never reached, "
-        "endings and causes of loss, meter ranges per scene, soft-locks with the path to them, loops that "
-        "runs could not leave, average length and speed. The same seed gives the same report, whatever --jobs.",
+        help=_("play the story many times and report what happened"),
+        description=_(
+            "Seeded play-throughs that prefer the least-taken choice (random), the same avoiding "
+            "choices that can lose at once while a safe one is open (cautious: a sensible player), or every path "
+            "of a small story (exhaustive). Reports hit counts for every beat and choice, what was never reached, "
+            "endings and causes of loss, meter ranges per scene, soft-locks with the path to them, loops that "
+            "runs could not leave, average length and speed. The same seed gives the same report, whatever --jobs."
+        ),
     )
     p.add_argument(
-        "dir", nargs="?", metavar="DIR", help="story directory (default: the story that comes with the game)"
+        "dir", nargs="?", metavar="DIR", help=_("story directory (default: the story that comes with the game)")
     )
-    p.add_argument("--runs", type=int, default=1000, help="play-throughs for the random strategy (default 1000)")
-    p.add_argument("--seed", type=int, default=0, help="seed: the same seed gives the same report (default 0)")
+    p.add_argument("--runs", type=int, default=1000, help=_("play-throughs for the random strategy (default 1000)"))
+    p.add_argument("--seed", type=int, default=0, help=_("seed: the same seed gives the same report (default 0)"))
     p.add_argument(
         "--strategy",
         choices=["random", "cautious", "exhaustive"],
         default="random",
-        help="random (default), cautious (avoids choices that can lose at once), exhaustive (every state)",
+        help=_("random (default), cautious (avoids choices that can lose at once), exhaustive (every state)"),
     )
     p.add_argument(
-        "--jobs", type=int, default=1, help="random, cautious: processes to share the runs (default 1; same report)"
+        "--jobs", type=int, default=1, help=_("random, cautious: processes to share the runs (default 1; same report)")
     )
-    p.add_argument("--max-steps", type=int, default=500, help="stop a run after this many choices (default 500)")
-    p.add_argument("--max-states", type=int, default=200_000, help="exhaustive: stop after this many distinct states")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--max-steps", type=int, default=500, help=_("stop a run after this many choices (default 500)"))
+    p.add_argument(
+        "--max-states", type=int, default=200_000, help=_("exhaustive: stop after this many distinct states")
+    )
+    p.add_argument("--json", action="store_true", help=_("print the report as JSON"))
     p.set_defaults(func=run)
 
 

@@ -21,22 +21,22 @@ from .common import add_story_option, load_or_report, story_arg
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "translate",
-        help="make and update a story's translation catalogues",
-        description="Make and update a story's translation catalogues (gettext PO files in DIR/locales/).",
+        help=_("make and update a story's translation catalogues"),
+        description=_("Make and update a story's translation catalogues (gettext PO files in DIR/locales/)."),
     )
     add_story_option(p)
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    extract = actions.add_parser("extract", help="write locales/story.pot with every text a player can see")
-    extract.add_argument("dir", nargs="?", metavar="DIR", help="story directory")
-    init = actions.add_parser("init", help="start locales/LANG.po for a new language")
+    extract = actions.add_parser("extract", help=_("write locales/story.pot with every text a player can see"))
+    extract.add_argument("dir", nargs="?", metavar="DIR", help=_("story directory"))
+    init = actions.add_parser("init", help=_("start locales/LANG.po for a new language"))
     # not `lang`: that is --lang, the language voskhod itself speaks in
-    init.add_argument("language", metavar="LANG", help="language code such as ru or pt_BR")
-    init.add_argument("dir", nargs="?", metavar="DIR", help="story directory")
-    update = actions.add_parser("update", help="merge a changed story into the template and every catalogue")
-    update.add_argument("dir", nargs="?", metavar="DIR", help="story directory")
+    init.add_argument("language", metavar="LANG", help=_("language code such as ru or pt_BR"))
+    init.add_argument("dir", nargs="?", metavar="DIR", help=_("story directory"))
+    update = actions.add_parser("update", help=_("merge a changed story into the template and every catalogue"))
+    update.add_argument("dir", nargs="?", metavar="DIR", help=_("story directory"))
     actions.add_parser(
         "game",
-        help="refresh the game's own template (locales/messages.pot in the package) and merge it into each language",
+        help=_("refresh the game's own template (locales/messages.pot in the package) and merge it into each language"),
     )
     p.set_defaults(func=run)
 
