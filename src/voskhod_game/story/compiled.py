@@ -21,7 +21,6 @@ Turn it off, with the parsed-file cache, with ``VOSKHOD_CACHE=off``.
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import marshal
 import os
@@ -32,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..gcpause import collector_paused
 from .diagnostics import Diagnostic
 from .sealed import read_sealed, seal, write_atomically
 from .yamlsource import FileRefused, PathKey, SourceFile, read_capped
@@ -231,7 +231,7 @@ class LazyBeats(Mapping[str, Any]):
     def every(self) -> dict[str, Any]:
         """All the beats, built, in their order."""
         if len(self._beats) < len(self._ids):
-            with self._lock, paused_gc():
+            with self._lock, collector_paused():
                 for qid in self._ids:
                     if qid not in self._beats:
                         self._built(qid)
@@ -248,19 +248,3 @@ class LazyBeats(Mapping[str, Any]):
         """Every beat's recorded texts, in the beats' order."""
         self.every()
         return [text for qid in self._ids for text in self._texts[qid]]
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """The cyclic garbage collector off for a while (the previous setting restored after).
-
-    Building a story makes hundreds of thousands of objects that all stay alive, so
-    each automatic collection meanwhile would rescan a growing heap for nothing.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..gcpause import collector_paused
 from . import defaults
-from .compiled import CompiledStories, Found, LazyBeats, PackedSourceFile, paused_gc
+from .compiled import CompiledStories, Found, LazyBeats, PackedSourceFile
 from .diagnostics import DEFAULT_HINTS, Diagnostic, StoryError, cause_first, did_you_mean, ignorable
 from .expressions import (
     CLOCK_NAME,
@@ -183,7 +183,7 @@ def analyse_story(
 
 def _analyse(root: Path, lang: str, files: ParsedFiles, keep: bool) -> tuple[Story | None, list[Diagnostic]]:
     """A load with the collector paused (see ``analyse_story``); ``keep``: use the checked-story cache."""
-    with paused_gc():
+    with collector_paused():
         return _Loader(root, lang, files, keep).run()
 
 
