@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ..gcpause import collector_paused
 from . import defaults
 from .diagnostics import DEFAULT_HINTS, Diagnostic, StoryError, cause_first, did_you_mean, ignorable
 from .expressions import (
@@ -176,6 +177,21 @@ def analyse_story(
     finally:
         if was_enabled:
             gc.enable()
+
+
+def analyse_story_sources(
+    root: str | Path, lang: str = "", files: ParsedFiles | None = None
+) -> tuple[Story | None, list[Diagnostic], dict[Path, SourceFile]]:
+    """:func:`analyse_story`, and the parsed files the load read, by path.
+
+    ``voskhod check`` places its analysis warnings in those same parses (the
+    line of an ``if:``, the character of a stray ``*``), so no file is read or
+    parsed twice and the places match the text that was checked.
+    """
+    with collector_paused():
+        loader = _Loader(Path(root), lang, files if files is not None else MEMORY)
+        story, found = loader.run()
+    return story, found, {src.path: src for src in loader.sources}
 
 
 @dataclass(frozen=True)
