@@ -142,3 +142,11 @@ def test_text_uses_only_emphasis_and_placeholders(s):
         words = re.sub(r"\{[^{}]*\}", "", str(text))  # conditions and values may compare with `<`
         assert "**" not in words, where
         assert "<" not in words and "[" not in words, where
+
+
+def test_no_internal_source_code_reaches_a_reader(s):
+    """Readers meet sources by author, title and year (issue 12), never by the fact sheet's
+    own codes such as S001, E32 or "FACTS 23a"."""
+    codes = re.compile(r"\bS00\d\b|\bFACTS\b|\b[A-G]\d{1,2}[a-z]?\)")
+    hits = [where for where, text in all_player_text(s) if codes.search(text)]
+    assert hits == []
