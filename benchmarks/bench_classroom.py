@@ -142,8 +142,9 @@ class _Sink:
         self.sent += 1
 
 
-def _close_and_play(students: int, languages: int) -> list[float]:
-    """Seconds for each vote closed and its choice played, the new state going to every student."""
+def _close_and_play(students: int, languages: int) -> tuple[list[float], int]:
+    """Seconds for each vote closed and its choice played, the new state going to every student;
+    and the size of the last state in bytes."""
     import tempfile
     from pathlib import Path
 
@@ -171,8 +172,9 @@ def _close_and_play(students: int, languages: int) -> list[float]:
             started = time.perf_counter()
             room.close_vote()
             times.append(time.perf_counter() - started)
+        size = len(hub.wire.state_payload())
         store.close()
-    return times
+    return times, size
 
 
 def language_cost(students: int, repetitions: int) -> Row:
@@ -183,9 +185,11 @@ def language_cost(students: int, repetitions: int) -> Row:
         return skipped("classroom", metric, "per-student languages not present")
     one: list[float] = []
     two: list[float] = []
+    size = 0
     for _ in range(repetitions):
-        one += _close_and_play(students, 1)
-        two += _close_and_play(students, 2)
+        one += _close_and_play(students, 1)[0]
+        times, size = _close_and_play(students, 2)
+        two += times
     return Row(
         "classroom",
         metric,
@@ -193,5 +197,5 @@ def language_cost(students: int, repetitions: int) -> Row:
         median(one),
         "s",
         baseline_name="the same class all in one language",
-        extra={"students": students, "repetitions": repetitions, "story": "examples/crevasse"},
+        extra={"students": students, "repetitions": repetitions, "story": "examples/crevasse", "state_bytes": size},
     )
