@@ -241,3 +241,11 @@ async def test_the_projector_speaks_the_teachers_language_while_a_phone_reads_en
     finally:
         i18n.set_language("en")
         store.close()
+
+
+def test_the_terminal_student_refuses_a_bogus_language(capsys: pytest.CaptureFixture[str]) -> None:
+    from voskhod_game.cli import main
+
+    code = main(["classroom", "join", "http://127.0.0.1:9/", "--code", "ABCD", "--lang", "../../etc"])
+    assert code == 2
+    assert "“../../etc” is not a language code such as `ru` or `pt_BR`" in capsys.readouterr().err
