@@ -108,8 +108,21 @@ def test_a_russian_play_through_in_line_mode_leaves_no_english_on_screen(tmp_pat
     assert "Бортовое время T+00:00:00  UTC 06:00  24 нояб. 1957\u202fг." in out
     assert "19 янв. 12:00:00 (на 56 дней раньше)" in out
     assert "Сохранено как «proba»" in out and "Отменено." in out and "До свидания." in out
+    assert "причина: кончилось топливо" in out and "out of fuel" not in out  # the story's cause, translated
     left = [w for w in ENGLISH_UI_WORDS if re.search(rf"(?<![A-Za-z]){re.escape(w)}(?![a-z])", out)]
     assert left == []
+
+
+def test_russian_cases_in_the_text_find_their_glossary_terms_in_line_mode(tmp_path: Path) -> None:
+    """The catalogue's forms (``трещина | трещины | ...``) link inflected words, and ``что WORD`` finds them."""
+    out = play_crevasse(
+        "leave_light\nсловарь\nчто трещинами\nчто снежных мостах\nвыход\n", "--lang", "ru", saves=tmp_path
+    )
+    glossary = out[out.index("> словарь") : out.index("> что трещинами")]
+    passage = glossary[glossary.index("В этом эпизоде:") : glossary.index("Все остальные слова:")]
+    assert "снежный мост:" in passage and "трещина:" in passage  # the text says "трещины", "снежных мостах"
+    assert "> что трещинами\n  трещина: Глубокий разлом" in out
+    assert "> что снежных мостах\n  снежный мост: Снежная кровля" in out
 
 
 def test_the_same_game_in_english_reads_as_before(tmp_path: Path) -> None:

@@ -61,6 +61,25 @@ def test_every_command_exits_3_on_an_internal_error(
     assert "Traceback" in report.read_text() and "injected failure" in report.read_text()
 
 
+def test_an_internal_error_is_told_in_the_player_s_language(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from voskhod_game.commands import check
+
+    monkeypatch.setattr(check, "check_dir", boom)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.delenv("VOSKHOD_DEBUG", raising=False)
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    assert main(["--lang", "ru", "check", str(MINI)]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("voskhod check: внутренняя ошибка, ошибка в самом voskhod (не в ваших файлах): RuntimeError")
+    report = Path(re.search(r"Подробности в (\S+):", err).group(1))  # type: ignore[union-attr]
+    assert report.parent == tmp_path and "(Задайте VOSKHOD_DEBUG=1" in err
+    report.unlink()
+
+
 def test_debug_prints_the_traceback_instead(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -95,6 +95,50 @@ def test_terms_are_whole_words_in_any_case_with_plurals() -> None:
     assert terms_in(load_story(FIXTURES / "mini"), "hatch") == ()
 
 
+def test_a_term_s_forms_link_inflected_words_and_a_translation_gives_its_own(tmp_path: Path) -> None:
+    """``forms:`` in the source, ``term | form | form`` in a catalogue: Russian cases link to the term."""
+    root = copy_story(tmp_path, CREVASSE)
+    manifest = root / "story.yaml"
+    text = manifest.read_text(encoding="utf-8").replace("version: 1\n", "version: 1\nlanguage: ru\n")
+    text = text.replace(
+        "glossary:\n",
+        "glossary:\n  скафандр:\n    definition: Костюм [/] <img onerror>.\n"
+        "    forms: [скафандра, скафандре, 'скафандр. (']\n",
+    )
+    manifest.write_text(text, encoding="utf-8")
+    story = load_story(root)
+    assert story.glossary[0].forms == ("скафандра", "скафандре", "скафандр. (")
+    assert terms_in(story, "В скафандре жарко, у скафандра нет окна.") == ("скафандр",)
+    assert terms_in(story, "Скафандры и скафандрами: других форм нет.") == ()  # only the forms listed
+    assert terms_in(story, "Нажми скафандр. ( сейчас") == ("скафандр",)  # a form is words, never a pattern
+    game = Game.new(story, seed=1)
+    found = find_term(game.glossary(), "СКАФАНДРЕ")
+    assert found is not None and found.term == "скафандр" and found.definition == "Костюм [/] <img onerror>."
+    manifest.write_text(text.replace("forms: [скафандра,", "forms: ['[@click=app.quit]x[/]',"), encoding="utf-8")
+    assert any(p.startswith("V204") and "without braces, brackets" in p for p in problems(root)), problems(root)
+
+    russian = load_story(CREVASSE, "ru")  # English source, Russian catalogue with the cases
+    crevasse = next(e for e in russian.glossary if e.term == "трещина")
+    assert "трещинами" in crevasse.forms
+    game = Game.new(russian, seed=9)
+    game.choose("leave_light")
+    view = game.view()
+    assert "трещины" in view.text and "трещина" not in view.text and "трещина" in view.terms
+    english = load_story(CREVASSE)
+    assert terms_in(english, "The Cats grind on.") == ("Sno-Cat",)  # the source's own forms
+    assert terms_in(russian, "The Cats grind on.") == ()  # English forms are not Russian words
+    po = root / "locales" / "ru.po"
+    po.write_text(
+        po.read_text(encoding="utf-8").replace(
+            'msgstr "сани | ', 'msgstr "сани | [@click=app.quit]x[/] | <img onerror> | '
+        ),
+        encoding="utf-8",
+    )
+    manifest.write_text(text.replace("language: ru\n", ""), encoding="utf-8")
+    hostile = load_story(root, "ru")
+    assert terms_in(hostile, "a [@click=app.quit]x[/] and <img onerror>") == ("сани",)
+
+
 def test_the_view_carries_basis_notes_with_sources_and_terms() -> None:
     game = Game.new(load_story(READING), seed=1)
     view = game.view()

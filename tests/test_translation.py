@@ -51,6 +51,35 @@ def test_the_example_story_is_clean_in_russian_and_plays_in_it() -> None:
     assert result.result_text == "Снег проваливается под задними гусеницами машины Rock 'n Roll."
 
 
+def test_an_ending_s_cause_is_translated_with_the_story(crevasse: Path) -> None:
+    """The cause shown beside a loss is in the template, and read from the catalogue."""
+    template = read_catalogue(extract(load_story(crevasse)).path)
+    assert template["story/endings/stranded/cause"].source == "out of fuel"
+    assert load_story(crevasse, "ru").endings["stranded"].cause == "кончилось топливо"
+    assert load_story(crevasse).endings["stranded"].cause == "out of fuel"
+    _edit_po(crevasse, 'msgstr "обморожение"', 'msgstr "[@click=app.quit]x[/] <img onerror>"')
+    assert load_story(crevasse, "ru").endings["frostbite"].cause == "[@click=app.quit]x[/] <img onerror>"
+
+
+def test_a_story_written_in_another_language_says_so_in_its_manifest(crevasse: Path) -> None:
+    """``language: ru``: ``--lang ru`` shows it as written, silently; ``--lang en`` is a translation it lacks."""
+    manifest = crevasse / "story.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("version: 1\n", "version: 1\nlanguage: ru\n"))
+    (crevasse / "locales" / "ru.po").unlink()
+    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANG")}
+    command = [sys.executable, "-m", "voskhod_game", "play", "--plain", "--story", str(crevasse), "--seed", "1"]
+    own = subprocess.run(
+        [*command, "--lang", "ru"], input="quit\n", capture_output=True, text=True, env=env, timeout=60
+    )
+    assert own.stderr == "" and "November 1957" in own.stdout and "До свидания." in own.stdout
+    english = subprocess.run(
+        [*command, "--lang", "en"], input="quit\n", capture_output=True, text=True, env=env, timeout=60
+    )
+    assert "This story has no en translation; it is shown in its own language (ru)." in english.stderr
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("language: ru", "language: Russian"))
+    assert main(["check", str(crevasse)]) == 1
+
+
 def test_a_save_made_in_russian_loads_in_english(tmp_path: Path) -> None:
     store = SaveStore(tmp_path / "saves")
     russian = Game.new(load_story(CREVASSE, "ru"), seed=0)
@@ -126,6 +155,19 @@ def test_the_language_comes_from_lang_or_the_locale(tmp_path: Path) -> None:
         [*command, "--lang", "fr"], input="quit\n", capture_output=True, text=True, env=env, timeout=60
     )
     assert "November 1957" in french.stdout and "no fr translation" in french.stderr
+    assert french.stderr.count("\n") == 1 and "(en)" in french.stderr
+    for own in ("en", "en_GB"):  # the story's own language needs no catalogue: nothing to say
+        asked = subprocess.run(
+            [*command, "--lang", own], input="quit\n", capture_output=True, text=True, env=env, timeout=60
+        )
+        assert "November 1957" in asked.stdout and asked.stderr == ""
+    for hostile in ("[/]", "[@click=app.quit]x[/]", "x\u202ey<img onerror>", "1e400"):
+        asked = subprocess.run(
+            [*command, "--lang", hostile], input="quit\n", capture_output=True, text=True, env=env, timeout=60
+        )
+        assert asked.returncode == 0 and "November 1957" in asked.stdout
+        assert asked.stderr.count("\n") == 1 and "is not a language code" in asked.stderr
+        assert "\u202e" not in asked.stderr and "Traceback" not in asked.stderr
     english = subprocess.run(
         command, input="quit\n", capture_output=True, text=True, env={**env, "LANG": "C.UTF-8"}, timeout=60
     )

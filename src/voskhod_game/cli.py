@@ -16,7 +16,14 @@ import traceback
 from collections.abc import Sequence
 
 from . import __version__
-from .commands.common import GLOBAL_OPTIONS, add_lang_everywhere, add_saves_option, add_story_option
+from .commands.common import (
+    GLOBAL_OPTIONS,
+    add_lang_everywhere,
+    add_saves_option,
+    add_story_option,
+    requested_language,
+)
+from .i18n import N_, _, set_language
 
 COMMAND_MODULES = (
     "play",
@@ -33,15 +40,15 @@ COMMAND_MODULES = (
 EXIT_INTERNAL_ERROR = 3  # 0 done, 1 problems found, 2 usage error, 3 a bug in voskhod
 DEBUG_ENV = "VOSKHOD_DEBUG"
 
-DESCRIPTION = """\
+DESCRIPTION = N_("""\
 A text adventure and the story engine behind it: play a story, or write, check and test one.
-With no command, the game opens in the terminal (same as `voskhod play`)."""
+With no command, the game opens in the terminal (same as `voskhod play`).""")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="voskhod",
-        description=DESCRIPTION,
+        description=_(DESCRIPTION),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"voskhod {__version__}")
@@ -77,12 +84,11 @@ def with_command(args: list[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    set_language(early_language(words))  # the help texts are written while the parser is built
     parser = build_parser()
-    args = parser.parse_args(with_command(list(sys.argv[1:] if argv is None else argv)))
+    args = parser.parse_args(with_command(words))
     tolerant_streams()
-    from .commands.common import requested_language
-    from .i18n import _, set_language
-
     set_language(requested_language(args)[0])  # the game's own words, once, for the whole run
     try:
         return int(args.func(args) or 0)
@@ -93,6 +99,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:  # a bug in voskhod: never let it pass for a finding (exit 1)
         return report_internal_error(exc, args.command or "play")
+
+
+def early_language(words: list[str]) -> str:
+    """The language asked for before the arguments are parsed: the last ``--lang X`` or the locale."""
+    asked = ""
+    for i, word in enumerate(words):
+        if word == "--":
+            break
+        if word == "--lang" and i + 1 < len(words):
+            asked = words[i + 1]
+        elif word.startswith("--lang="):
+            asked = word.split("=", 1)[1]
+    return asked or requested_language(argparse.Namespace())[0]
 
 
 def tolerant_streams() -> None:
@@ -114,9 +133,14 @@ def report_internal_error(exc: BaseException, command: str) -> int:
     whose name is printed, so a bug report can carry it without flooding the
     terminal (or a CI log) with Python internals.
     """
+    from .i18n import _
+
     details = "".join(traceback.format_exception(exc))
     summary = f"{type(exc).__name__}: {exc}"[:300]
-    lines = [f"voskhod {command}: internal error, a bug in voskhod (not a problem in your files): {summary}"]
+    lines = [
+        f"voskhod {command}: "
+        + _("internal error, a bug in voskhod (not a problem in your files): {summary}").format(summary=summary)
+    ]
     if os.environ.get(DEBUG_ENV) == "1":
         lines.append(details.rstrip())
     else:
@@ -125,9 +149,9 @@ def report_internal_error(exc: BaseException, command: str) -> int:
             with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as f:
                 f.write(f"voskhod {__version__}, Python {sys.version.split()[0]}, {sys.platform}\n")
                 f.write(f"command line: {sys.argv!r}\n\n{details}")
-            lines.append(f"The details are in {name}: please attach that file to a bug report.")
+            lines.append(_("The details are in {path}: please attach that file to a bug report.").format(path=name))
         except OSError:
             lines.append(details.rstrip())
-        lines.append(f"(Set {DEBUG_ENV}=1 to print them here instead.)")
+        lines.append(_("(Set {variable}=1 to print them here instead.)").format(variable=DEBUG_ENV))
     print("\n".join(lines), file=sys.stderr)
     return EXIT_INTERNAL_ERROR

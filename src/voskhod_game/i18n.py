@@ -106,6 +106,16 @@ def format_number(value: float, decimals: int, lang: str = "") -> str:
     return text
 
 
+def format_grouped(value: float, decimals: int = 0) -> str:
+    """``1,763.5`` in English, ``1 763,5`` in Russian: counts in reports, grouped, in the current language."""
+    if _current == SOURCE_LANGUAGE:
+        return f"{value:,.{decimals}f}"
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(round(value, decimals), format=pattern, locale=_current)
+
+
 def format_day(day: date, with_year: bool = True, lang: str | None = None) -> str:
     """``24 Nov 1957`` in English, ``24 нояб. 1957 г.`` in Russian (Babel's medium date)."""
     lang = _current if lang is None else supported(lang)

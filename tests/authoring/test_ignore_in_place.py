@@ -34,7 +34,7 @@ def test_a_beat_accepts_its_warning_with_a_reason(clean_story: Path, capsys: pyt
     assert check_dir(clean_story, ignored=ignored) == []
     assert [d.code for d in ignored] == ["W403"]
     assert main(["check", str(clean_story)]) == 0
-    assert "no problems found (1 warning(s) accepted by `ignore:` in the story)" in capsys.readouterr().out
+    assert "no problems found (1 warning accepted by `ignore:` in the story)" in capsys.readouterr().out
     assert main(["check", str(clean_story), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["ignored_in_story"] == 1
 

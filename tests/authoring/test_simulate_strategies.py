@@ -78,7 +78,7 @@ def test_runs_cut_off_at_the_step_limit_name_the_beats_they_went_round(
     assert "hall.entry" not in loops  # left behind long before the limit
     assert main(["simulate", str(tmp_path / "s"), "--runs", "300", "--seed", "3", "--max-steps", "60"]) == 0
     out = capsys.readouterr().out
-    assert "300 run(s) stopped at the step limit" in out
+    assert "300 runs stopped at the step limit" in out
     going_round = out.split("Going round through")[1].split("\n\n")[0]
     assert going_round.index("hall.c") < going_round.index("hall.a")
 

@@ -103,7 +103,7 @@ async def test_crevasse_shows_its_tags_glossary_and_sources(tmp_path: Path) -> N
         await pilot.press("n")
         assert "Shackleton Base Dramatised from the record (h: notes)" in shown(app)
         await pilot.press("g")
-        assert shown(app).startswith("Glossary In this passage sledge:")
+        assert shown(app).startswith("Glossary In this passage Sno-Cat:")  # the text says Cats: a form
         await pilot.press("escape", "2", "2", "2")
         await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)

@@ -22,6 +22,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
+from ..i18n import _
 from ..story.model import Choice, Story
 
 ENDING_STYLE = {
@@ -192,7 +193,7 @@ def to_dot(graph: StoryGraph) -> str:
     lines.append('    label="Endings";')
     for n in graph.nodes:
         if n.kind not in BEAT_KINDS:
-            _, fill, shape = ENDING_STYLE[n.kind]
+            _line, fill, shape = ENDING_STYLE[n.kind]
             lines.append(f'    {_dot(n.id)} [label={_dot(n.label)}, shape={shape}, style=filled, fillcolor="{fill}"];')
     lines.append("  }")
     lines.append(f"  __start -> {_dot(graph.start)};")
@@ -219,9 +220,11 @@ def graphviz_program() -> str:
     exe = shutil.which("dot")
     if exe is None:
         raise GraphvizMissing(
-            "SVG, PNG and PDF are drawn by Graphviz's `dot` program, which is not installed "
-            "(Debian/Ubuntu: `apt install graphviz`; macOS: `brew install graphviz`). "
-            "Without it, write Mermaid (`-o story.mmd`, renders on GitHub) or DOT (`-o story.dot`)."
+            _(
+                "SVG, PNG and PDF are drawn by Graphviz's `dot` program, which is not installed "
+                "(Debian/Ubuntu: `apt install graphviz`; macOS: `brew install graphviz`). "
+                "Without it, write Mermaid (`-o story.mmd`, renders on GitHub) or DOT (`-o story.dot`)."
+            )
         )
     return exe
 
@@ -234,9 +237,10 @@ def render(dot_text: str, fmt: str = "svg") -> bytes:
             [exe, f"-T{fmt}"], input=dot_text.encode(), capture_output=True, timeout=SVG_TIMEOUT, check=False
         )
     except subprocess.TimeoutExpired:
-        raise RuntimeError(f"Graphviz took longer than {SVG_TIMEOUT} s") from None
+        raise RuntimeError(_("Graphviz took longer than {seconds} s").format(seconds=SVG_TIMEOUT)) from None
     except OSError as exc:
-        raise RuntimeError(f"Graphviz could not be started: {exc.strerror or exc}") from None
+        raise RuntimeError(_("Graphviz could not be started: {reason}").format(reason=exc.strerror or exc)) from None
     if done.returncode != 0:
-        raise RuntimeError("Graphviz failed: " + done.stderr.decode(errors="replace").strip())
+        problem = done.stderr.decode(errors="replace").strip()
+        raise RuntimeError(_("Graphviz failed: {problem}").format(problem=problem))
     return done.stdout

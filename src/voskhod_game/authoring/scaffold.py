@@ -16,6 +16,7 @@ import shlex
 from pathlib import Path
 from string import Template
 
+from ..i18n import _
 from ..story.schema import json_schema
 
 MANIFEST = Template("""\
@@ -202,13 +203,15 @@ def story_id_for(directory: Path) -> str:
 def scaffold(directory: Path, title: str | None = None) -> list[Path]:
     """Write a new story into ``directory`` (created if needed); the files written."""
     if directory.exists() and not directory.is_dir():
-        raise ScaffoldError(f"{directory} exists and is not a folder")
+        raise ScaffoldError(_("{path} exists and is not a folder").format(path=directory))
     if directory.is_dir() and any(directory.iterdir()):
-        raise ScaffoldError(f"{directory} is not empty; pick a new folder so nothing is overwritten")
+        raise ScaffoldError(
+            _("{path} is not empty; pick a new folder so nothing is overwritten").format(path=directory)
+        )
     story_id = story_id_for(directory)
     title = title or story_id.replace("_", " ").capitalize()
     if any(0xD800 <= ord(ch) <= 0xDFFF for ch in title):
-        raise ScaffoldError("the title is not valid text (is the terminal's encoding UTF-8?)")
+        raise ScaffoldError(_("the title is not valid text (is the terminal's encoding UTF-8?)"))
     command_dir = shell_word(directory)
     names = {
         "id": story_id,
@@ -234,5 +237,7 @@ def scaffold(directory: Path, title: str | None = None) -> list[Path]:
                 fh.write(text)
             written.append(path)
     except OSError as exc:
-        raise ScaffoldError(f"cannot write {directory}: {exc.strerror or exc}") from None
+        raise ScaffoldError(
+            _("cannot write {path}: {reason}").format(path=directory, reason=exc.strerror or exc)
+        ) from None
     return written

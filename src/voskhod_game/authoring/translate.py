@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..engine.saves import write_atomically
+from ..i18n import _
 from ..story.diagnostics import Diagnostic
 from ..story.loader import analyse_story
 from ..story.model import Story
@@ -63,7 +64,9 @@ def extract(story: Story) -> Written:
 def init(story: Story, lang: str) -> Written:
     path = catalogue_path(story.root, check_language(lang))
     if path.exists():
-        raise FileExistsError(f"{path} exists: use `voskhod translate update` to bring it up to date")
+        raise FileExistsError(
+            _("{path} exists: use `voskhod translate update` to bring it up to date").format(path=path)
+        )
     texts = source_texts(story)
     write_catalogue(path, texts, lang, {}, story.title)
     return Written(path, new=len(texts), total=len(texts))
@@ -102,17 +105,23 @@ def write_catalogue(
     for item in texts:
         where = [(item.path.name, item.line)]
         before = old.get(item.id)
+        notes = [item.note] if item.note else []
         if lang is None or before is None or not before.text:
-            catalog.add(item.text, "", locations=where, context=item.id)
+            catalog.add(item.text, "", locations=where, context=item.id, auto_comments=notes)
             new += lang is not None
         elif before.source == item.text:
-            catalog.add(
-                item.text, before.text, locations=where, context=item.id, flags={"fuzzy"} if before.fuzzy else ()
-            )
+            fuzzy = {"fuzzy"} if before.fuzzy else set()
+            catalog.add(item.text, before.text, locations=where, context=item.id, flags=fuzzy, auto_comments=notes)
             kept += 1
         else:
             catalog.add(
-                item.text, before.text, locations=where, context=item.id, flags={"fuzzy"}, previous_id=before.source
+                item.text,
+                before.text,
+                locations=where,
+                context=item.id,
+                flags={"fuzzy"},
+                previous_id=before.source,
+                auto_comments=notes,
             )
             stale += 1
     for message in catalog:

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..i18n import _, ngettext
 from ..paths import default_story_dir
 
 if TYPE_CHECKING:
@@ -25,22 +26,24 @@ if TYPE_CHECKING:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "check",
-        help="validate a story and warn about likely mistakes",
-        description="Validate story directories and analyse them (unreachable beats, soft-locks, conditions "
-        "that can never be true...). Every code is explained in docs/diagnostics.md. Exit status: 0 clean, "
-        "1 errors or warnings found, 2 usage error.",
+        help=_("validate a story and warn about likely mistakes"),
+        description=_(
+            "Validate story directories and analyse them (unreachable beats, soft-locks, conditions "
+            "that can never be true...). Every code is explained in docs/diagnostics.md. Exit status: 0 clean, "
+            "1 errors or warnings found, 2 usage error."
+        ),
     )
     p.add_argument(
-        "dirs", nargs="*", metavar="DIR", help="story directories (default: the story that comes with the game)"
+        "dirs", nargs="*", metavar="DIR", help=_("story directories (default: the story that comes with the game)")
     )
-    p.add_argument("--format", choices=["text", "json"], default="text", help="output format (json for editors)")
+    p.add_argument("--format", choices=["text", "json"], default="text", help=_("output format (json for editors)"))
     p.add_argument(
         "--ignore",
         metavar="CODES",
         default="",
-        help="comma-separated warning codes to leave out, e.g. W405,W410 (errors cannot be left out)",
+        help=_("comma-separated warning codes to leave out, e.g. W405,W410 (errors cannot be left out)"),
     )
-    p.add_argument("--no-analysis", action="store_true", help="only what the loader validates (no W codes)")
+    p.add_argument("--no-analysis", action="store_true", help=_("only what the loader validates (no W codes)"))
     p.set_defaults(func=run)
 
 
@@ -73,19 +76,37 @@ def ignore_codes(text: str) -> tuple[set[str], list[str]]:
     return codes, [problem for code in sorted(codes) if (problem := ignorable(code))]
 
 
+def check_summary(errors: int, warnings: int, accepted: int) -> str:
+    """The last line of a text report, after ``DIR:``, in the player's language: the counts a writer reads."""
+    if errors or warnings:
+        text = _("{errors}, {warnings}").format(
+            errors=ngettext("{n} error", "{n} errors", errors).format(n=errors),
+            warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings),
+        )
+    else:
+        text = _("no problems found")
+    if accepted:
+        text += " " + ngettext(
+            "({n} warning accepted by `ignore:` in the story)",
+            "({n} warnings accepted by `ignore:` in the story)",
+            accepted,
+        ).format(n=accepted)
+    return text
+
+
 def run(args: argparse.Namespace) -> int:
     ignore, problems = ignore_codes(args.ignore)
     if problems:
         for problem in problems:
             print(f"voskhod check: --ignore: {problem.replace('`', '')}", file=sys.stderr)
-        print("voskhod check: --ignore takes warning codes such as W405 (docs/diagnostics.md)", file=sys.stderr)
+        print("voskhod check: " + _("--ignore takes warning codes such as W405 (docs/diagnostics.md)"), file=sys.stderr)
         return 2
     given = args.dirs or ([args.story] if getattr(args, "story", None) else [])
     dirs = [Path(d) for d in given] or [default_story_dir()]
     missing = [directory for directory in dirs if not directory.is_dir()]
     if missing:
         for directory in missing:
-            print(f"voskhod check: {directory}: no such directory", file=sys.stderr)
+            print(f"voskhod check: {directory}: " + _("no such directory"), file=sys.stderr)
         return 2
     diagnostics: list[Diagnostic] = []
     ignored: list[Diagnostic] = []
@@ -109,9 +130,5 @@ def run(args: argparse.Namespace) -> int:
         for d in diagnostics:
             print(d.format())
         names = ", ".join(str(directory) for directory in dirs)
-        accepted = f" ({len(ignored)} warning(s) accepted by `ignore:` in the story)" if ignored else ""
-        if diagnostics:
-            print(f"{names}: {errors} error(s), {warnings} warning(s){accepted}")
-        else:
-            print(f"{names}: no problems found{accepted}")
+        print(f"{names}: {check_summary(errors, warnings, len(ignored))}")
     return 1 if diagnostics else 0

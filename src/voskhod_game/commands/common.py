@@ -32,7 +32,7 @@ def add_story_option(parser: argparse.ArgumentParser) -> None:
         "--story",
         metavar="DIR",
         default=argparse.SUPPRESS,
-        help="story directory (default: the story that comes with the game)",
+        help=_("story directory (default: the story that comes with the game)"),
     )
 
 
@@ -41,7 +41,7 @@ def add_saves_option(parser: argparse.ArgumentParser) -> None:
         "--saves",
         metavar="DIR",
         default=argparse.SUPPRESS,
-        help="save directory (default: $VOSKHOD_SAVES, or saves/)",
+        help=_("save directory (default: $VOSKHOD_SAVES, or saves/)"),
     )
 
 
@@ -50,7 +50,7 @@ def add_lang_option(parser: argparse.ArgumentParser) -> None:
         "--lang",
         metavar="LANG",
         default=argparse.SUPPRESS,
-        help="language, e.g. ru (default: the locale; a story without that translation is shown in its own)",
+        help=_("language, e.g. ru (default: the locale; a story without that translation is shown in its own)"),
     )
 
 
@@ -79,22 +79,38 @@ def requested_language(args: argparse.Namespace) -> tuple[str, bool]:
 
 
 def story_language(args: argparse.Namespace, root: Path) -> str:
-    """The language to load ``root`` in: the one asked for if the story has it, else its own (said when asked)."""
+    """The language to load ``root`` in ("" for the story as written); one line on stderr when it cannot be had.
+
+    The story's own language (its manifest's ``language:``, English by default)
+    needs no catalogue: asking for it shows the story as written, silently. A
+    language the story has no catalogue for is said once when ``--lang`` asked
+    for it (the locale is only a preference), and so is a value that is not a
+    language code at all.
+    """
+    from ..story.diagnostics import visible
+    from ..story.loader import source_language
+    from ..story.parsed import on_disk
     from ..story.translation import LANG_RE, languages
 
     lang, explicit = requested_language(args)
     if not lang:
         return ""
-    if lang in languages(root):
-        return lang
+    if not LANG_RE.match(lang):
+        if explicit:
+            note = _("“{lang}” is not a language code such as ru or pt_BR; the story is shown in its own language.")
+            print(note.format(lang=visible(lang[:40])), file=sys.stderr)
+        return ""
     base = lang.split("_", 1)[0]
-    if base in languages(root):
-        return base
-    if explicit and LANG_RE.match(lang):
-        print(
-            _("This story has no {lang} translation; it is shown in its own language.").format(lang=lang),
-            file=sys.stderr,
-        )
+    own = source_language(root, on_disk())
+    if own in (lang, base):
+        return ""
+    available = languages(root)
+    for candidate in (lang, base):
+        if candidate in available:
+            return candidate
+    if explicit:
+        note = _("This story has no {lang} translation; it is shown in its own language ({own}).")
+        print(note.format(lang=lang, own=own), file=sys.stderr)
     return ""
 
 
@@ -121,6 +137,20 @@ def load_or_report(arg: str | None, args: argparse.Namespace | None = None) -> S
         print(_("The story cannot be played: {problem}").format(problem=exc), file=sys.stderr)
         print(exc.report(), file=sys.stderr)
         return None
+
+
+def cannot_write(path: str | Path, exc: OSError) -> str:
+    return _("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)
+
+
+def write_or_report(command: str, path: str | Path, text: str) -> int:
+    """Write ``text`` to ``path`` (exit status 0), or say why not in one line on stderr (1)."""
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"voskhod {command}: {cannot_write(path, exc)}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def store_for(args: argparse.Namespace) -> SaveStore:

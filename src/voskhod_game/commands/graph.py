@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import load_or_report, story_arg, story_path
+from ..i18n import _, ngettext
+from .common import cannot_write, load_or_report, story_arg, story_path
 
 # -o FILE: text formats written as they are, pictures drawn from DOT by Graphviz (`dot -T<format>`).
 SUFFIX_FORMATS = {".mmd": "mermaid", ".mermaid": "mermaid", ".md": "mermaid", ".dot": "dot", ".gv": "dot"}
@@ -21,16 +22,23 @@ def _known_suffixes() -> str:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "graph",
-        help="draw the story graph (Mermaid, DOT, SVG, PNG, PDF)",
-        description="Draw the story: scenes as subgraphs, beats as nodes, choices as edges (dashed: has a "
-        "condition; dotted: a chance outcome), endings coloured by type. Mermaid renders on GitHub and in "
-        "many editors; `-o story.svg`, `.png` and `.pdf` are drawn by Graphviz, which must be installed.",
+        help=_("draw the story graph (Mermaid, DOT, SVG, PNG, PDF)"),
+        description=_(
+            "Draw the story: scenes as subgraphs, beats as nodes, choices as edges (dashed: has a "
+            "condition; dotted: a chance outcome), endings coloured by type. Mermaid renders on GitHub and in "
+            "many editors; `-o story.svg`, `.png` and `.pdf` are drawn by Graphviz, which must be installed."
+        ),
     )
     p.add_argument(
-        "dir", nargs="?", metavar="DIR", help="story directory (default: the story that comes with the game)"
+        "dir", nargs="?", metavar="DIR", help=_("story directory (default: the story that comes with the game)")
     )
-    p.add_argument("--format", choices=["mermaid", "dot"], help="text format (default: from -o, else mermaid)")
-    p.add_argument("-o", "--output", metavar="FILE", help=f"write here ({_known_suffixes()}); default stdout")
+    p.add_argument("--format", choices=["mermaid", "dot"], help=_("text format (default: from -o, else mermaid)"))
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help=_("write here ({suffixes}); default stdout").format(suffixes=_known_suffixes()),
+    )
     p.set_defaults(func=run)
 
 
@@ -46,12 +54,18 @@ def run(args: argparse.Namespace) -> int:
     suffix = output.suffix.lower() if output else ""
     picture = PICTURE_FORMATS.get(suffix)
     if output is not None and picture is None and suffix not in SUFFIX_FORMATS:
-        what = f"`{suffix}`" if suffix else "no suffix"
+        what = f"`{suffix}`" if suffix else _("no suffix")
         return _refuse(
-            f"{output}: {what} is not a format voskhod can write; name the file with one of {_known_suffixes()}"
+            _("{path}: {suffix} is not a format voskhod can write; name the file with one of {known}").format(
+                path=output, suffix=what, known=_known_suffixes()
+            )
         )
     if picture is not None and args.format == "mermaid":
-        return _refuse(f"{suffix.upper()[1:]} is drawn from DOT; leave out --format mermaid or pick another file name")
+        return _refuse(
+            _("{format} is drawn from DOT; leave out --format mermaid or pick another file name").format(
+                format=suffix.upper()[1:]
+            )
+        )
     if picture is not None:
         try:
             graphviz_program()
@@ -60,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     fmt = args.format or ("dot" if picture else SUFFIX_FORMATS.get(suffix, "mermaid"))
     where = story_arg(args, args.dir)
     if not story_path(where).is_dir():
-        return _refuse(f"{story_path(where)}: no such directory")
+        return _refuse(f"{story_path(where)}: " + _("no such directory"))
     story = load_or_report(where, args)
     if story is None:
         return 1
@@ -82,7 +96,11 @@ def run(args: argparse.Namespace) -> int:
                 text = f"```mermaid\n{text}```\n"
             output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        print(f"voskhod graph: cannot write {output}: {exc.strerror}", file=sys.stderr)
+        print(f"voskhod graph: {cannot_write(output, exc)}", file=sys.stderr)
         return 1
-    print(f"Wrote {output} ({len(graph.nodes)} nodes, {len(graph.edges)} edges)", file=sys.stderr)
+    shape = _("{nodes}, {edges}").format(
+        nodes=ngettext("{n} node", "{n} nodes", len(graph.nodes)).format(n=len(graph.nodes)),
+        edges=ngettext("{n} edge", "{n} edges", len(graph.edges)).format(n=len(graph.edges)),
+    )
+    print(_("Wrote {path} ({shape})").format(path=output, shape=shape), file=sys.stderr)
     return 0

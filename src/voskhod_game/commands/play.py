@@ -5,17 +5,20 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..i18n import _
 from .common import add_saves_option, add_story_option, load_or_report, store_for, story_arg
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("play", help="play the game (the default command)", description="Play the game.")
+    p = sub.add_parser("play", help=_("play the game (the default command)"), description=_("Play the game."))
     add_story_option(p)
     add_saves_option(p)
-    p.add_argument("--seed", type=int, help="seed for chance outcomes: the same seed and choices give the same game")
-    p.add_argument("--load", metavar="SLOT", help="start from a save slot (`autosave` for the latest autosave)")
-    p.add_argument("--plain", action="store_true", help="line mode: plain text on stdin/stdout (screen readers, pipes)")
-    p.add_argument("--watch", action="store_true", help="reload the story when its files change")
+    p.add_argument("--seed", type=int, help=_("seed for chance outcomes: the same seed and choices give the same game"))
+    p.add_argument("--load", metavar="SLOT", help=_("start from a save slot (`autosave` for the latest autosave)"))
+    p.add_argument(
+        "--plain", action="store_true", help=_("line mode: plain text on stdin/stdout (screen readers, pipes)")
+    )
+    p.add_argument("--watch", action="store_true", help=_("reload the story when its files change"))
     p.set_defaults(func=run)
 
 

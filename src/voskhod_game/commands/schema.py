@@ -10,19 +10,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
+
+from ..i18n import _
+from .common import write_or_report
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "schema",
-        help="print the JSON Schema of story files (for editors)",
-        description="Print the JSON Schema of a scene file (default), of the manifest, story.yaml, or of facts.yaml.",
+        help=_("print the JSON Schema of story files (for editors)"),
+        description=_(
+            "Print the JSON Schema of a scene file (default), of the manifest, story.yaml, or of facts.yaml."
+        ),
     )
     p.add_argument(
-        "--kind", choices=["scene", "manifest", "facts"], default="scene", help="which file kind (default scene)"
+        "--kind", choices=["scene", "manifest", "facts"], default="scene", help=_("which file kind (default scene)")
     )
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of stdout"))
     p.set_defaults(func=run)
 
 
@@ -33,10 +37,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.output:
         sys.stdout.write(text)
         return 0
-    try:
-        Path(args.output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        print(f"voskhod schema: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+    if write_or_report("schema", args.output, text):
         return 1
-    print(f"Wrote the {args.kind} schema to {args.output}", file=sys.stderr)
+    print(_("Wrote the {kind} schema to {path}").format(kind=args.kind, path=args.output), file=sys.stderr)
     return 0

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from ..authoring.simulate import Report
     from ..story.model import Story
 
+from ..i18n import _, ngettext
+from ..i18n import format_grouped as num
 from .common import load_or_report, story_arg, story_path
 
 MAX_RUNS = 10_000_000
@@ -27,30 +29,34 @@ MAX_LOOP_BEATS = 8  # beats of cut-off loops listed in the text report
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "simulate",
-        help="play the story many times and report what happened",
-        description="Seeded play-throughs that prefer the least-taken choice (random), the same avoiding "
-        "choices that can lose at once while a safe one is open (cautious: a sensible player), or every path "
-        "of a small story (exhaustive). Reports hit counts for every beat and choice, what was never reached, "
-        "endings and causes of loss, meter ranges per scene, soft-locks with the path to them, loops that "
-        "runs could not leave, average length and speed. The same seed gives the same report, whatever --jobs.",
+        help=_("play the story many times and report what happened"),
+        description=_(
+            "Seeded play-throughs that prefer the least-taken choice (random), the same avoiding "
+            "choices that can lose at once while a safe one is open (cautious: a sensible player), or every path "
+            "of a small story (exhaustive). Reports hit counts for every beat and choice, what was never reached, "
+            "endings and causes of loss, meter ranges per scene, soft-locks with the path to them, loops that "
+            "runs could not leave, average length and speed. The same seed gives the same report, whatever --jobs."
+        ),
     )
     p.add_argument(
-        "dir", nargs="?", metavar="DIR", help="story directory (default: the story that comes with the game)"
+        "dir", nargs="?", metavar="DIR", help=_("story directory (default: the story that comes with the game)")
     )
-    p.add_argument("--runs", type=int, default=1000, help="play-throughs for the random strategy (default 1000)")
-    p.add_argument("--seed", type=int, default=0, help="seed: the same seed gives the same report (default 0)")
+    p.add_argument("--runs", type=int, default=1000, help=_("play-throughs for the random strategy (default 1000)"))
+    p.add_argument("--seed", type=int, default=0, help=_("seed: the same seed gives the same report (default 0)"))
     p.add_argument(
         "--strategy",
         choices=["random", "cautious", "exhaustive"],
         default="random",
-        help="random (default), cautious (avoids choices that can lose at once), exhaustive (every state)",
+        help=_("random (default), cautious (avoids choices that can lose at once), exhaustive (every state)"),
     )
     p.add_argument(
-        "--jobs", type=int, default=1, help="random, cautious: processes to share the runs (default 1; same report)"
+        "--jobs", type=int, default=1, help=_("random, cautious: processes to share the runs (default 1; same report)")
     )
-    p.add_argument("--max-steps", type=int, default=500, help="stop a run after this many choices (default 500)")
-    p.add_argument("--max-states", type=int, default=200_000, help="exhaustive: stop after this many distinct states")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--max-steps", type=int, default=500, help=_("stop a run after this many choices (default 500)"))
+    p.add_argument(
+        "--max-states", type=int, default=200_000, help=_("exhaustive: stop after this many distinct states")
+    )
+    p.add_argument("--json", action="store_true", help=_("print the report as JSON"))
     p.set_defaults(func=run)
 
 
@@ -73,7 +79,7 @@ class _Bar:
         self.last = now
         width = 30
         filled = int(width * done / total) if total else width
-        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}")
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {num(done)}/{num(total)}")
         if done >= total:
             self.stream.write("\r" + " " * (len(self.label) + width + 30) + "\r")
         self.stream.flush()
@@ -97,15 +103,14 @@ class _StateLines:
 
     def line(self, done: int, bound: int) -> None:
         self.last = now = self.clock()
-        self.stream.write(
-            f"exhaustive: {done:,} distinct states explored (bound {bound:,}), {now - self.started:.0f} s\n"
-        )
+        line = _("exhaustive: {done} distinct states explored (bound {bound}), {seconds} s")
+        self.stream.write(line.format(done=num(done), bound=num(bound), seconds=num(now - self.started, 0)) + "\n")
         self.stream.flush()
 
 
 def _progress(strategy: str) -> Callable[[int, int], None] | None:
     if sys.stderr.isatty():
-        return _Bar(sys.stderr, "exploring states" if strategy == "exhaustive" else "simulating")
+        return _Bar(sys.stderr, _("exploring states") if strategy == "exhaustive" else _("simulating"))
     return _StateLines(sys.stderr) if strategy == "exhaustive" else None
 
 
@@ -113,18 +118,22 @@ def run(args: argparse.Namespace) -> int:
     from ..authoring.simulate import simulate_cautious, simulate_exhaustive, simulate_random
 
     if not 1 <= args.jobs <= MAX_JOBS:
-        print(f"voskhod simulate: --jobs must be between 1 and {MAX_JOBS}", file=sys.stderr)
+        print("voskhod simulate: " + _("--jobs must be between 1 and {most}").format(most=MAX_JOBS), file=sys.stderr)
         return 2
     if not 1 <= args.runs <= MAX_RUNS:
-        print(f"voskhod simulate: --runs must be between 1 and {MAX_RUNS:,}", file=sys.stderr)
+        print(
+            "voskhod simulate: " + _("--runs must be between 1 and {most}").format(most=num(MAX_RUNS)),
+            file=sys.stderr,
+        )
         return 2
     if args.max_steps < 1 or args.max_states < 1:
-        print("voskhod simulate: --max-steps and --max-states must be at least 1", file=sys.stderr)
+        print("voskhod simulate: " + _("--max-steps and --max-states must be at least 1"), file=sys.stderr)
         return 2
     if not story_path(story_arg(args, args.dir)).is_dir():
-        print(f"voskhod simulate: {story_path(story_arg(args, args.dir))}: no such directory", file=sys.stderr)
+        print(f"voskhod simulate: {story_path(story_arg(args, args.dir))}: " + _("no such directory"), file=sys.stderr)
         return 2
-    story = load_or_report(story_arg(args, args.dir), args)
+    # JSON is for scripts: the story's own words (causes of loss), whatever --lang says
+    story = load_or_report(story_arg(args, args.dir), None if args.json else args)
     if story is None:
         return 1
     bar = _progress(args.strategy)
@@ -150,62 +159,92 @@ def format_report(report: Report, story: Story) -> str:
     say = out.append
     total_endings = sum(report.endings.values()) or 1
     if report.strategy != "exhaustive":
-        jobs = f" on {report.jobs} processes" if report.jobs > 1 else ""
+        jobs = " " + _("on {n} processes").format(n=report.jobs) if report.jobs > 1 else ""
         say(
-            f"{story.title}: {report.runs:,} {report.strategy} runs (seed {report.seed}) in {report.seconds:.2f} s"
-            f"{jobs}, {report.runs_per_second:,.0f} runs/s"
+            _("{title}: {runs} {strategy} runs (seed {seed}) in {seconds} s{jobs}, {speed} runs/s").format(
+                title=story.title,
+                runs=num(report.runs),
+                strategy=report.strategy,
+                seed=report.seed,
+                seconds=num(report.seconds, 2),
+                jobs=jobs,
+                speed=num(report.runs_per_second),
+            )
         )
         if report.strategy == "cautious":
-            say("  Cautious: a choice that can lose at once is avoided while a safe one is open.")
+            say("  " + _("Cautious: a choice that can lose at once is avoided while a safe one is open."))
     else:
         say(
-            f"{story.title}: exhaustive search, {report.states:,} distinct states, {report.runs:,} finished "
-            f"branches in {report.seconds:.2f} s"
+            _("{title}: exhaustive search, {states} distinct states, {runs} finished branches in {seconds} s").format(
+                title=story.title, states=num(report.states), runs=num(report.runs), seconds=num(report.seconds, 2)
+            )
         )
-        say(f"  Bound reached: {report.bound_hit}" if report.bound_hit else "  Complete: every reachable state seen.")
+        say(
+            "  " + _("Bound reached: {bound}").format(bound=report.bound_hit)
+            if report.bound_hit
+            else "  " + _("Complete: every reachable state seen.")
+        )
     cov = report.to_json(timing=False)["coverage"]
     say(
-        f"Coverage: beats {cov['beats']['reached']}/{cov['beats']['total']}, "
-        f"choices {cov['choices']['reached']}/{cov['choices']['total']}, "
-        f"endings {cov['endings']['reached']}/{cov['endings']['total']}"
+        _("Coverage: beats {beats}, choices {choices}, endings {endings}").format(
+            **{kind: f"{cov[kind]['reached']}/{cov[kind]['total']}" for kind in ("beats", "choices", "endings")}
+        )
     )
-    say(f"Average run: {report.mean_choices:.1f} choices, {report.mean_minutes:.1f} mission minutes")
+    say(
+        _("Average run: {choices} choices, {minutes} mission minutes").format(
+            choices=num(report.mean_choices, 1), minutes=num(report.mean_minutes, 1)
+        )
+    )
     say("")
     if report.soft_locks:
-        say("SOFT-LOCKS (a beat with every choice disabled):")
+        say(_("SOFT-LOCKS (a beat with every choice disabled):"))
         for lock in report.soft_locks:
-            say(f"  {lock.beat} ({lock.count:,}x), reached by:")
-            say("    " + (" -> ".join(lock.path) or "(the start beat)"))
+            say("  " + _("{beat} ({count}x), reached by:").format(beat=lock.beat, count=num(lock.count)))
+            say("    " + (" -> ".join(lock.path) or _("(the start beat)")))
         say("")
     if report.cut_off:
-        say(f"{report.cut_off:,} run(s) stopped at the step limit: a loop the player may never leave?")
-        say(f"  Going round through (cut-off runs with the beat among their last {LOOP_WINDOW} choices):")
+        say(
+            ngettext(
+                "{n} run stopped at the step limit: a loop the player may never leave?",
+                "{n} runs stopped at the step limit: a loop the player may never leave?",
+                report.cut_off,
+            ).format(n=num(report.cut_off))
+        )
+        say(
+            "  "
+            + _("Going round through (cut-off runs with the beat among their last {n} choices):").format(n=LOOP_WINDOW)
+        )
         for beat_id, n in list(report.cut_off_beats.items())[:MAX_LOOP_BEATS]:
-            say(f"    {beat_id:<40} {n:>9,}")
+            say(f"    {beat_id:<40} {num(n):>9}")
         if len(report.cut_off_beats) > MAX_LOOP_BEATS:
-            say(f"    ... and {len(report.cut_off_beats) - MAX_LOOP_BEATS} more (--json lists them all)")
+            more = len(report.cut_off_beats) - MAX_LOOP_BEATS
+            say("    " + _("... and {n} more (--json lists them all)").format(n=more))
         say("")
     if report.complete:
-        say("Endings:")
+        say(_("Endings:"))
         for ending_id, n in sorted(report.endings.items(), key=lambda kv: (-kv[1], kv[0])):
             ending = story.endings[ending_id]
-            say(f"  {ending_id:<24} {ending.type:<10} {n:>9,}  {100 * n / total_endings:5.1f}%")
+            say(f"  {ending_id:<24} {ending.type:<10} {num(n):>9}  {num(100 * n / total_endings, 1):>5}%")
     else:
-        say("Endings reached in the part explored (no shares: the search stopped at its bound, so they")
-        say("would describe only that part; raise the bound or use --strategy random or cautious):")
+        say(_("Endings reached in the part explored (no shares: the search stopped at its bound, so they"))
+        say(_("would describe only that part; raise the bound or use --strategy random or cautious):"))
         for ending_id, n in sorted(report.endings.items(), key=lambda kv: (-kv[1], kv[0])):
-            say(f"  {ending_id:<24} {story.endings[ending_id].type:<10} {'reached' if n else 'not seen':>9}")
+            seen = _("reached") if n else _("not seen")
+            say(f"  {ending_id:<24} {story.endings[ending_id].type:<10} {seen:>9}")
     if report.causes_of_loss:
-        say("Causes of loss: " + ", ".join(f"{c} {n:,}" for c, n in report.causes_of_loss.items()))
+        causes = ", ".join(f"{c} {num(n)}" for c, n in report.causes_of_loss.items())
+        say(_("Causes of loss: {causes}").format(causes=causes))
     never = report.to_json(timing=False)["never_reached"]
     if any(never.values()):
         say("")
-        say("Never reached:")
-        for kind in ("beats", "choices", "endings"):
+        say(_("Never reached:"))
+        kinds = {"beats": _("beat"), "choices": _("choice"), "endings": _("ending")}
+        width = max(7, *(len(word) for word in kinds.values()))
+        for kind, word in kinds.items():
             for item in never[kind]:
-                say(f"  {kind[:-1]:<7} {item}")
+                say(f"  {word:<{width}} {item}")
     say("")
-    say("Meter ranges by scene (min / median / max):")
+    say(_("Meter ranges by scene (min / median / max):"))
     width = max((len(m.label) for m in story.meters.values()), default=10) + 2
     for scene in story.scenes:
         ranges = report.meter_ranges.get(scene.id)
@@ -215,14 +254,14 @@ def format_report(report: Report, story: Story) -> str:
         for name, r in ranges.items():
             m = story.meters[name]
             say(
-                f"      {m.label:<{width}} {r.min:>9.{m.precision}f} {r.median:>9.{m.precision}f} "
-                f"{r.max:>9.{m.precision}f} {m.unit}"
+                f"      {m.label:<{width}} {num(r.min, m.precision):>9} {num(r.median, m.precision):>9} "
+                f"{num(r.max, m.precision):>9} {m.unit}"
             )
     say("")
-    say("Hits per beat and choice:")
+    say(_("Hits per beat and choice:"))
     for scene in story.scenes:
         for beat_id in scene.beats:
-            say(f"  {report.beat_hits[beat_id]:>9,}  {beat_id}")
+            say(f"  {num(report.beat_hits[beat_id]):>9}  {beat_id}")
             for choice in story.beats[beat_id].choices:
-                say(f"  {report.choice_hits[f'{beat_id}:{choice.id}']:>9,}      -> {choice.id}")
+                say(f"  {num(report.choice_hits[f'{beat_id}:{choice.id}']):>9}      -> {choice.id}")
     return "\n".join(out)

@@ -305,7 +305,7 @@ class Game:
 
     def glossary(self) -> tuple[TermView, ...]:
         """The story's glossary with each definition as this run shows it."""
-        return tuple(TermView(e.term, self.render(e.definition)) for e in self.story.glossary)
+        return tuple(TermView(e.term, self.render(e.definition), e.forms) for e in self.story.glossary)
 
     def cited_facts(self) -> tuple[FactView, ...]:
         """The facts cited by the beats played so far (the current one included), each once."""

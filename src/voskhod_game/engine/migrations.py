@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from ..i18n import _
 from ..story.model import ENDING_PREFIX, Story
 from .state import RunState, StateError
 
@@ -145,7 +146,7 @@ _UPGRADES: dict[int, Callable[[dict[str, Any], Story | None], dict[str, Any]]] =
 # -- fitting a run to the story as it is now -------------------------------------------
 def resolve_beat(story: Story, beat: str) -> str:
     """A beat id after the story's renames (``renamed: {old: new}``), followed to the end."""
-    for _ in range(MAX_RENAME_HOPS):
+    for _hop in range(MAX_RENAME_HOPS):
         new = story.renamed.get(beat)
         if new is None:
             return beat
@@ -172,7 +173,7 @@ def fit_to_story(story: Story, run: RunState, marks: list[dict[str, Any]]) -> li
     for mark in marks:
         mark["beat"] = resolve_beat(story, mark["beat"])
         if not _place_exists(story, mark["beat"]):
-            notes.append("the undo history was cleared: it went back to beats this story no longer has")
+            notes.append(_("the undo history was cleared: it went back to beats this story no longer has"))
             kept = []
             break
         _fit_mark(story, mark)
@@ -185,7 +186,7 @@ def _renamed_taken(story: Story, taken: dict[str, int]) -> dict[str, int]:
     """``beat:choice`` keys with the beat's current name."""
     out: dict[str, int] = {}
     for key, n in taken.items():
-        beat, _, choice = key.rpartition(":")
+        beat, _sep, choice = key.rpartition(":")
         out[f"{resolve_beat(story, beat)}:{choice}"] = n
     return out
 
@@ -196,27 +197,41 @@ def _fit_run(story: Story, run: RunState, notes: list[str]) -> None:
     run.milestones = {resolve_beat(story, b): t for b, t in run.milestones.items()}
     for name in [n for n in run.meters if n not in story.meters]:
         del run.meters[name]
-        notes.append(f"the meter “{name}” is no longer in the story and was dropped")
+        notes.append(_("the meter “{name}” is no longer in the story and was dropped").format(name=name))
     for name, meter in story.meters.items():
         if name not in run.meters:
             run.meters[name] = float(meter.start)
-            notes.append(f"the story has a new meter, “{meter.label}”, which starts at {meter.start:g}")
+            notes.append(
+                _("the story has a new meter, “{label}”, which starts at {start}").format(
+                    label=meter.label, start=f"{meter.start:g}"
+                )
+            )
             continue
         value = run.meters[name]
         clamped = meter.clamp(value)
         if clamped != value:
             run.meters[name] = clamped
             notes.append(
-                f"“{meter.label}” was {value:g}, outside today's range {meter.min:g} to {meter.max:g}: now {clamped:g}"
+                _("“{label}” was {value}, outside today's range {low} to {high}: now {now}").format(
+                    label=meter.label,
+                    value=f"{value:g}",
+                    low=f"{meter.min:g}",
+                    high=f"{meter.max:g}",
+                    now=f"{clamped:g}",
+                )
             )
     run.rates = {name: run.rates.get(name, meter.rate) for name, meter in story.meters.items()}
     for name in [n for n in run.flags if n not in story.flags]:
         del run.flags[name]
-        notes.append(f"the flag “{name}” is no longer in the story and was dropped")
+        notes.append(_("the flag “{name}” is no longer in the story and was dropped").format(name=name))
     for name, flag in story.flags.items():
         if name not in run.flags:
             run.flags[name] = flag.default
-            notes.append(f"the story has a new flag, “{name}”, which starts as {flag.default!r}")
+            notes.append(
+                _("the story has a new flag, “{name}”, which starts as {value}").format(
+                    name=name, value=repr(flag.default)
+                )
+            )
         else:
             run.flags[name] = _as_flag_type(run.flags[name], flag.default)
 

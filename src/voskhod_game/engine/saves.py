@@ -27,7 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..i18n import _
+from ..i18n import _, format_grouped
+from ..story.diagnostics import visible
 from ..story.model import ENDING_PREFIX, Story
 from .clock import format_elapsed
 from .game import Game, GameError
@@ -123,7 +124,10 @@ def check_slot_name(slot: str) -> str:
         slot = slot[:-5]
     if not SLOT_RE.match(slot):
         raise SaveError(
-            f"“{slot}” is not a usable slot name: use up to 40 letters, digits, '-', '_' or '.', starting with a letter or digit"
+            _(
+                "“{slot}” is not a usable slot name: use up to 40 letters, digits, '-', '_' or '.', "
+                "starting with a letter or digit"
+            ).format(slot=visible(slot[:80]))
         )
     return slot
 
@@ -140,6 +144,9 @@ class SaveStore:
     def path(self, slot: str) -> Path:
         return self.directory / f"{check_slot_name(slot)}.json"
 
+    def no_such_save(self, slot: str) -> str:
+        return _("there is no save called “{slot}” in {folder}").format(slot=slot, folder=self.directory)
+
     def resolve(self, slot: str, story: Story | None = None) -> str:
         """``autosave`` means this story's autosave slot."""
         if slot == AUTOSAVE_PREFIX and story is not None:
@@ -154,8 +161,12 @@ class SaveStore:
         if (path.exists() or path.is_symlink()) and self._written.get(path) != _identity(path, game.story.id):
             existing = self.inspect(path)
             if not existing.ok or existing.story_id != game.story.id:
-                reason = existing.problem or f"it belongs to the story “{existing.story_id}”"
-                raise SaveError(f"slot “{slot}” was kept and not overwritten: {reason}. Choose another name.")
+                reason = existing.problem or _("it belongs to the story “{story}”").format(story=existing.story_id)
+                raise SaveError(
+                    _("slot “{slot}” was kept and not overwritten: {reason}. Choose another name.").format(
+                        slot=slot, reason=reason
+                    )
+                )
         beat = game.beat
         scene = game.story.scene_of(beat.id).title if beat is not None else ""
         document = {
@@ -177,7 +188,11 @@ class SaveStore:
             self._written[path] = _identity(path, game.story.id)
         except (OSError, ValueError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            raise SaveError(f"could not write slot “{slot}” ({reason}); the previous save is intact") from None
+            raise SaveError(
+                _("could not write slot “{slot}” ({reason}); the previous save is intact").format(
+                    slot=slot, reason=reason
+                )
+            ) from None
         return _info(slot, path, document)
 
     def autosave(self, game: Game) -> SaveInfo:
@@ -186,11 +201,13 @@ class SaveStore:
     def delete(self, slot: str) -> Path:
         path = self.path(self.resolve(slot))
         if not path.is_symlink() and not path.exists():
-            raise SaveError(f"there is no save called “{slot}” in {self.directory}")
+            raise SaveError(self.no_such_save(slot))
         try:
             path.unlink()
         except OSError as exc:
-            raise SaveError(f"could not delete “{slot}” ({exc.strerror or exc})") from None
+            raise SaveError(
+                _("could not delete “{slot}” ({reason})").format(slot=slot, reason=exc.strerror or exc)
+            ) from None
         return path
 
     def clean_leftovers(self, now: float | None = None) -> int:
@@ -214,30 +231,38 @@ class SaveStore:
         try:
             document = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
         except (UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
-            raise SaveError(f"the file is damaged (not valid JSON: {str(exc)[:120]})") from None
+            raise SaveError(
+                _("the file is damaged (not valid JSON: {problem})").format(problem=str(exc)[:120])
+            ) from None
         except RecursionError:
-            raise SaveError("the file is damaged (nested far too deeply)") from None
+            raise SaveError(_("the file is damaged (nested far too deeply)")) from None
         if not isinstance(document, dict) or document.get("app") != "voskhod":
-            raise SaveError("the file is not a save of this game")
+            raise SaveError(_("the file is not a save of this game"))
         version = document.get("format")
         if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= SAVE_FORMAT:
             if isinstance(version, int) and not isinstance(version, bool) and version > SAVE_FORMAT:
                 raise SaveError(
-                    f"the save uses format {version}, from a newer version of the game; this one reads up to {SAVE_FORMAT}"
+                    _(
+                        "the save uses format {version}, from a newer version of the game; this one reads up to {known}"
+                    ).format(version=version, known=SAVE_FORMAT)
                 )
-            raise SaveError(f"the save has format {str(version)[:20]}, which no version of this game wrote")
+            raise SaveError(
+                _("the save has format {version}, which no version of this game wrote").format(
+                    version=visible(str(version)[:20])
+                )
+            )
         for key in ("story_id", "story_title", "scene_title", "beat", "saved_at", "fingerprint"):
             if not isinstance(document.get(key, ""), str):
-                raise SaveError(f"the save is damaged ({key} is not text)")
+                raise SaveError(_("the save is damaged ({key} is not text)").format(key=key))
         elapsed = document.get("elapsed", 0.0)
         if isinstance(elapsed, bool) or not isinstance(elapsed, (int, float)) or not math.isfinite(elapsed):
-            raise SaveError("the save is damaged (its mission time is not a number)")
+            raise SaveError(_("the save is damaged (its mission time is not a number)"))
         if not 0 <= elapsed <= 1e9:
-            raise SaveError("the save is damaged (its mission time is impossible)")
+            raise SaveError(_("the save is damaged (its mission time is impossible)"))
         try:
             check_snapshot(document.get("game"))
         except StateError as exc:
-            raise SaveError(f"the saved game inside the file is damaged: {exc}") from None
+            raise SaveError(_("the saved game inside the file is damaged: {problem}").format(problem=exc)) from None
         return document
 
     def inspect(self, path: Path) -> SaveInfo:
@@ -263,21 +288,23 @@ class SaveStore:
         slot = self.resolve(slot, story)
         path = self.path(slot)
         if not path.exists() and not path.is_symlink():
-            raise SaveError(f"there is no save called “{slot}” in {self.directory}")
+            raise SaveError(self.no_such_save(slot))
         document = self.read_document(path)
         info = _info(slot, path, document)
         if document.get("story_id") != story.id:
             raise SaveError(
-                f"“{slot}” is a save of the story “{document.get('story_title') or document.get('story_id')}”, not “{story.title}”"
+                _("“{slot}” is a save of the story “{saved}”, not “{story}”").format(
+                    slot=slot, saved=document.get("story_title") or document.get("story_id"), story=story.title
+                )
             )
         notes: list[str] = []
         try:
             game = Game.restore(story, document["game"], notes)
         except GameError as exc:
-            raise SaveError(f"“{slot}” cannot be loaded: {exc}") from None
+            raise SaveError(_("“{slot}” cannot be loaded: {problem}").format(slot=slot, problem=exc)) from None
         warnings = []
         if document.get("fingerprint") != story.fingerprint:
-            warnings.append("the story has changed since this game was saved; it continues from the same beat")
+            warnings.append(_("the story has changed since this game was saved; it continues from the same beat"))
         return Loaded(game, info, (*warnings, *notes))
 
 
@@ -328,23 +355,25 @@ def read_regular_file(path: Path, limit: int) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
-        raise SaveError("there is no such save") from None
+        raise SaveError(_("there is no such save")) from None
     except OSError as exc:
-        raise SaveError(f"cannot read the file ({exc.strerror or exc})") from None
+        raise SaveError(_("cannot read the file ({reason})").format(reason=exc.strerror or exc)) from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise SaveError("it is not a regular file")
+            raise SaveError(_("it is not a regular file"))
         if st.st_size > limit:
-            raise SaveError(f"the file is {st.st_size:,} bytes, far larger than any save")
+            raise SaveError(
+                _("the file is {size} bytes, far larger than any save").format(size=format_grouped(st.st_size))
+            )
         with os.fdopen(os.dup(fd), "rb") as handle:
             raw = handle.read(limit + 1)
     except OSError as exc:
-        raise SaveError(f"cannot read the file ({exc.strerror or exc})") from None
+        raise SaveError(_("cannot read the file ({reason})").format(reason=exc.strerror or exc)) from None
     finally:
         os.close(fd)
     if len(raw) > limit:
-        raise SaveError("the file is far larger than any save")
+        raise SaveError(_("the file is far larger than any save"))
     return raw
 
 

@@ -13,7 +13,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from ..engine.reference import FactView, TermView
+from ..engine.reference import FactView, TermView, spellings
 from ..engine.views import View
 from ..i18n import N_, _
 from ..story.model import Source
@@ -129,12 +129,13 @@ def glossary_sections(
 
 
 def find_term(entries: tuple[TermView, ...], word: str) -> TermView | None:
-    """The entry for ``word`` whatever its case, a plural in -s or -es included."""
+    """The entry for ``word`` whatever its case: the term, one of its forms, or a plural in -s or -es."""
     wanted = " ".join(word.split()).casefold()
-    by_folded = {e.term.casefold(): e for e in entries}
+    by_term = {e.term: e for e in entries}
+    by_spelling = spellings(entries)
     for candidate in (wanted, wanted.removesuffix("s"), wanted.removesuffix("es")):
-        if candidate in by_folded:
-            return by_folded[candidate]
+        if candidate in by_spelling:
+            return by_term[by_spelling[candidate]]
     return None
 
 

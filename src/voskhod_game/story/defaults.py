@@ -7,6 +7,7 @@ never shows another story's words; Voskhod-2 sets its own in ``scenes/story.yaml
 from __future__ import annotations
 
 REFERENCE_LABEL = "history"
+LANGUAGE = "en"  # the language a story is written in unless its manifest says `language:`
 
 HOW_TO_PLAY = """\
 Each screen of the story ends in a few **choices**. Press a choice's number,

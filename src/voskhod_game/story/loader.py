@@ -62,6 +62,7 @@ from .parsed import MEMORY, ParsedFiles
 from .schema import check_object, value_of
 from .text import Format, Text, TextError, compile_text, show
 from .translation import (
+    TERM_NOTE,
     Entry,
     SourceText,
     TranslationError,
@@ -70,6 +71,7 @@ from .translation import (
     emphasis,
     read_catalogue,
     skeleton,
+    term_and_forms,
     text_id,
 )
 from .yamlsource import PathKey, SourceFile
@@ -126,6 +128,21 @@ def story_files(root: Path) -> list[Path]:
     return [p for p in (root / MANIFEST, root / FACTS) if p.is_file()] + scene_files(root)
 
 
+def source_language(root: str | Path, files: ParsedFiles | None = None) -> str:
+    """The language ``root`` is written in: its manifest's ``language:``, else English.
+
+    Asked before a load (to know whether ``--lang`` names the story's own
+    language); the manifest parsed here is the one the load then finds in memory.
+    """
+    from .translation import LANG_RE
+
+    found: list[Diagnostic] = []
+    src, _ = (files if files is not None else MEMORY).read(Path(root) / MANIFEST, "manifest", found, check_object)
+    data = src.data if src is not None else None
+    lang = data.get("language") if isinstance(data, dict) else None
+    return lang if isinstance(lang, str) and LANG_RE.match(lang) else defaults.LANGUAGE
+
+
 def load_story(root: str | Path, lang: str = "", files: ParsedFiles | None = None) -> Story:
     """Load and validate the story in ``root`` (in ``lang``); raise StoryError with every problem."""
     story, diagnostics = analyse_story(root, lang, files)
@@ -178,6 +195,7 @@ class _Loader:
     def __init__(self, root: Path, lang: str = "", files: ParsedFiles = MEMORY) -> None:
         self.root = root
         self.lang = lang
+        self.own_language = defaults.LANGUAGE  # the manifest's `language:`: numbers without a catalogue
         self.files = files
         self.checked: bool | None = None  # the schema's verdict on the file read last
         self.catalogue: dict[str, Entry] | None = None  # the language's translations, by stable id
@@ -285,6 +303,8 @@ class _Loader:
             self.report("V102", f"{MANIFEST} should be a mapping of keys such as `id:` and `meters:`", manifest, ())
             return None, self.out
         manifest_ok = bool(self.checked)
+        if manifest_ok and isinstance(manifest.data.get("language"), str):
+            self.own_language = manifest.data["language"]
 
         facts_src = None
         if _present(root / FACTS):
@@ -536,20 +556,32 @@ class _Loader:
 
     # -- manifest parts ----------------------------------------------------
     def build_glossary(self, src: SourceFile) -> tuple[GlossaryEntry, ...]:
-        """``glossary: {term: definition}``; terms are matched in the text whatever their case,
-        so two terms that differ only in case would be one term twice (V201)."""
+        """``glossary: {term: definition}`` or ``{term: {definition: ..., forms: [...]}}``.
+
+        Terms and forms are matched in the text whatever their case, so two terms
+        that differ only in case would be one term twice (V201). A translation
+        translates the term too, so it is found in the translated text, and gives
+        its own forms after ``|`` (``скафандр | скафандра``): the source's forms are
+        words of the source language.
+        """
         entries: list[GlossaryEntry] = []
         seen: dict[str, str] = {}
-        for term, definition in src.data.get("glossary", {}).items():
+        for term, value in src.data.get("glossary", {}).items():
             key: PathKey = ("glossary", term)
             folded = term.casefold()
             if folded in seen:
                 self.report("V201", f"glossary term `{term}` is also written `{seen[folded]}`", src, key, of_key=True)
                 continue
             seen[folded] = term
-            # A translation translates the term too, so it is found in the translated text.
+            definition, def_key = value, key
+            forms: tuple[str, ...] = ()
+            if isinstance(value, dict):
+                definition, def_key = value.get("definition", ""), (*key, "definition")
+                forms = tuple(value.get("forms", ()))
             shown = self.words(term, src, (*key, "term"))
-            entries.append(GlossaryEntry(shown, self.text(definition, src, key)))
+            if shown != term:
+                shown, forms = term_and_forms(shown)
+            entries.append(GlossaryEntry(shown, self.text(definition, src, def_key), forms))
         return tuple(entries)
 
     def build_renamed(self, src: SourceFile, beats: dict[str, Any]) -> dict[str, str]:
@@ -1226,8 +1258,12 @@ class _Loader:
 
     def remember(self, raw: str, src: SourceFile, key: PathKey) -> str:
         """Record a text for the translation template; return its stable id."""
-        tid = text_id(src.data, key, self.text_prefix(src))
-        self.texts.append(SourceText(tid, raw, src.path, src.where(key)[0]))
+        glossary = key[:1] == ("glossary",) and len(key) == 3
+        # A definition keeps its id (and its translations) when the writer adds `forms:` to its term.
+        id_key = key[:2] if glossary and key[2] == "definition" else key
+        tid = text_id(src.data, id_key, self.text_prefix(src))
+        note = TERM_NOTE if glossary and key[2] == "term" else ""
+        self.texts.append(SourceText(tid, raw, src.path, src.where(key)[0], note))
         return tid
 
     def text_prefix(self, src: SourceFile) -> str:
@@ -1295,7 +1331,7 @@ class _Loader:
             if fmt.unit and meter is None:
                 raise ExpressionError("`:unit` needs a meter's name, such as `{oxygen:unit}`", offset)
             precision, unit = (meter.precision, meter.unit) if meter is not None else (0, "")
-            lang = self.lang if self.catalogue is not None else ""  # numbers as the language writes them
+            lang = self.lang if self.catalogue is not None else self.own_language  # numbers as it writes them
             fn = compiled.fn
 
             def shown(env: Any) -> str:
@@ -1349,6 +1385,7 @@ class _Loader:
             title=self.text(ending.title, src, (*key, "title")),
             text=self.text(ending.text, src, (*key, "text")),
             debrief=self.text(ending.debrief, src, (*key, "debrief")),
+            cause=self.words(ending.cause, src, (*key, "cause")),  # shown beside a loss: the player reads it
         )
 
 

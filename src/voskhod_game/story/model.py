@@ -238,6 +238,7 @@ class GlossaryEntry:
 
     term: str
     definition: str
+    forms: tuple[str, ...] = ()  # other forms found in the text (`скафандра`), in the language loaded
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from .limits import (
     range_text,
 )
 from .model import ENDING_TYPES
+from .translation import LANG_PATTERN
 from .yamlsource import PathKey, SourceFile
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -31,7 +32,7 @@ ID_RE = re.compile(ID_PATTERN)
 REF_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$"
 FACT_ID_PATTERN = r"^[A-Za-z0-9_.-]+$"  # fact and source ids: writers keep their own codes (`A5`, `S001`)
 # A glossary term: words as a reader sees them (`EVA`, `call sign`), no braces or brackets.
-TERM_PATTERN = r"^[^\s{}\[\]<>*]([^{}\[\]<>*\n]{0,58}[^\s{}\[\]<>*])?$"
+TERM_PATTERN = r"^[^\s{}\[\]<>*|]([^{}\[\]<>*|\n]{0,58}[^\s{}\[\]<>*|])?$"  # `|` separates translated forms
 BASIS_VALUES = ("record", "dramatised", "invented")
 
 
@@ -48,10 +49,11 @@ class Type:
 class Str(Type):
     name = "text"
 
-    def __init__(self, pattern: str | None = None, min_length: int = 0) -> None:
+    def __init__(self, pattern: str | None = None, min_length: int = 0, hint: str = "") -> None:
         self.pattern = pattern
         self.regex = re.compile(pattern) if pattern else None
         self.min_length = min_length
+        self.hint = hint or "ids use lower-case letters, digits and `_`, starting with a letter"  # when no match
 
     def accepts(self, value: Any) -> bool:
         return isinstance(value, str)
@@ -232,6 +234,12 @@ OBJECTS: dict[str, list[Field]] = {
         Field("title", Str(min_length=1), "Title shown on the title screen.", True),
         Field("version", AnyOf(Str(), Num()), "Story version, for the writer's own use."),
         Field("start", Str(REF_PATTERN), "First beat, as `scene.beat`.", True),
+        Field(
+            "language",
+            Str(LANG_PATTERN, hint="a language code such as `en`, `ru` or `pt_BR`"),
+            "The language the story is written in, such as `en` or `ru` (default `en`); "
+            "`--lang` with it shows the story as written.",
+        ),
         Field("intro", Str(), "Text shown before the first beat (title screen, classroom)."),
         Field("title_art", Str(), "Art for the title screen, drawn as written; default: `title` in large letters."),
         Field("how_to_play", Str(), "The how-to-play page; `*emphasis*` allowed. Default: a page that names no story."),
@@ -256,8 +264,13 @@ OBJECTS: dict[str, list[Field]] = {
         Field("sources", MapOf(Obj("source"), FACT_ID_PATTERN), "Where the facts come from, by id (or in facts.yaml)."),
         Field(
             "glossary",
-            MapOf(Str(min_length=1), TERM_PATTERN, "a term is a word or a few words, without braces or brackets"),
-            "Words a reader may not know: term -> short definition (`{expr}` and `{if}` allowed).",
+            MapOf(
+                AnyOf(Str(min_length=1), Obj("glossary_entry")),
+                TERM_PATTERN,
+                "a term is a word or a few words, without braces, brackets or `|`",
+            ),
+            "Words a reader may not know: term -> short definition (`{expr}` and `{if}` allowed), or "
+            "`{definition: ..., forms: [...]}` with the other forms of the term found in the text.",
         ),
         Field("debrief", Obj("debrief"), "What the debrief compares with history."),
         Field(
@@ -302,6 +315,15 @@ OBJECTS: dict[str, list[Field]] = {
         Field("text", Str(min_length=1), "What happens.", True),
         Field("debrief", Str(), "What really happened, compared with this ending."),
         Field("cause", Str(), "Short cause of loss for reports: `hypoxia`, `fire`."),
+    ],
+    "glossary_entry": [
+        Field("definition", Str(min_length=1), "What the term means (`{expr}` and `{if}` allowed).", True),
+        Field(
+            "forms",
+            ListOf(Str(TERM_PATTERN, hint="a form is a word or a few words, without braces, brackets or `|`")),
+            "Other forms of the term that the text uses and that link to it: `[скафандра, скафандре]`, "
+            "`[went]`. Case does not matter; English plurals in -s and -es are found without them.",
+        ),
     ],
     "fact": [
         Field("text", Str(min_length=1), "The fact in the writer's own words.", True),
@@ -460,8 +482,7 @@ def check(
         return False
     if isinstance(typ, Str) and typ.regex is not None and not typ.regex.match(value):
         line, col = source.where(key)
-        hint = "ids use lower-case letters, digits and `_`, starting with a letter"
-        out.append(Diagnostic("V204", f"`{value}` is not a valid value here", source.path, line, col, hint))
+        out.append(Diagnostic("V204", f"`{value}` is not a valid value here", source.path, line, col, typ.hint))
         return False
     if isinstance(typ, Str) and typ.min_length and not value.strip():
         line, col = source.where(key)

@@ -23,12 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..i18n import _
+from .diagnostics import visible
 from .markup import runs
 from .text import Format, compile_text
 
 LOCALES = "locales"
 TEMPLATE = "story.pot"
-LANG_RE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
+LANG_PATTERN = r"^[a-z]{2,3}(?:_[A-Z]{2})?$"  # a language code usable as a catalogue name: `ru`, `pt_BR`
+LANG_RE = re.compile(LANG_PATTERN)
 MAX_CATALOGUE_BYTES = 20 * 1024 * 1024
 
 
@@ -54,6 +57,23 @@ class SourceText:
     text: str
     path: Path
     line: int
+    note: str = ""  # for the translator (a `#.` comment in the catalogue)
+
+
+# A glossary term's translation may name the other forms the translated text uses.
+FORMS_SEPARATOR = "|"
+TERM_NOTE = (
+    "A glossary term. Other forms of it that the translated text uses may follow, "
+    "each after a |, so they link to it too (in Russian: скафандр | скафандра | скафандре)"
+)
+
+
+def term_and_forms(translated: str) -> tuple[str, tuple[str, ...]]:
+    """``скафандр | скафандра | скафандре`` -> the term and its other forms (none without a ``|``)."""
+    term, *forms = (" ".join(part.split()) for part in translated.split(FORMS_SEPARATOR))
+    if not term:  # "| скафандра": no term to show; the forms alone would name nothing
+        return translated.replace(FORMS_SEPARATOR, " ").strip(), ()
+    return term, tuple(dict.fromkeys(f for f in forms if f and f.casefold() != term.casefold()))
 
 
 def catalogue_path(root: Path, lang: str) -> Path:
@@ -71,7 +91,7 @@ def languages(root: Path) -> list[str]:
 def check_language(lang: str) -> str:
     """``ru``, ``pt_BR``: a language code usable as a catalogue name; ValueError otherwise."""
     if not LANG_RE.match(lang):
-        raise ValueError(f"“{lang}” is not a language code such as `ru` or `pt_BR`")
+        raise ValueError(_("“{lang}” is not a language code such as `ru` or `pt_BR`").format(lang=visible(lang[:40])))
     return lang
 
 
