@@ -172,3 +172,13 @@ def test_the_language_comes_from_lang_or_the_locale(tmp_path: Path) -> None:
         command, input="quit\n", capture_output=True, text=True, env={**env, "LANG": "C.UTF-8"}, timeout=60
     )
     assert "November 1957" in english.stdout
+
+
+@pytest.mark.parametrize("story_dir", ["scenes", "examples/crevasse"])
+def test_shipped_stories_are_completely_translated(story_dir):
+    """A story the game ships is played in every language it has a catalogue for: an English
+    edit without its translation leaves a stale (W502) or missing (W501) text, and the Russian
+    player would read English in the middle of a Russian scene."""
+    root = Path(__file__).resolve().parents[1] / story_dir
+    assert (root / "locales" / "ru.po").is_file()
+    assert [str(d) for d in check_translations(root)] == []
