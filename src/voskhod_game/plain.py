@@ -20,6 +20,7 @@ from .engine.debrief import build_debrief
 from .engine.game import Game, GameError
 from .engine.saves import Autosaver, SaveError, SaveStore
 from .engine.views import ChoiceResult, View
+from .gcpause import collector_paused
 from .i18n import N_, _, ngettext
 from .line_input import NotAChoice, choice_word, clean, lenient, shorten
 from .present.choices import choice_line
@@ -456,7 +457,16 @@ class LineGame:
         self.say()
 
     def hot_reload(self, watcher: StoryWatcher) -> None:
-        """Load the edited story and carry the game over; on problems keep playing the old one."""
+        """Load the edited story and carry the game over; on problems keep playing the old one.
+
+        The garbage collector waits until the new text is printed (see ``gcpause.py``):
+        with two versions of a large story alive, a collection in between costs more
+        than the reload itself.
+        """
+        with collector_paused():
+            self._hot_reload(watcher)
+
+    def _hot_reload(self, watcher: StoryWatcher) -> None:
         from .watch import carry_over, reload_story
 
         reloaded = reload_story(watcher.root, self.story.language)
