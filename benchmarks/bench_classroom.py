@@ -77,6 +77,7 @@ def join_storms(students: int, repetitions: int) -> Row:
 
 def run(quick: bool) -> list[Row]:
     storms = [join_storms(students, 1 if quick else 7) for students in (30, 200)]
+    storms.append(language_cost(200, 1 if quick else 15))
     sizes = (30, 200) if quick else (30, 200, 500)
     rounds = 6 if quick else 200  # nearest-rank p99 of 200 drops the 2 worst, so one stall is not the figure
     rows = []
@@ -122,3 +123,79 @@ def run(quick: bool) -> list[Row]:
                 )
             )
     return rows + storms
+
+
+# -- what a language costs -------------------------------------------------------------------
+LANGUAGE_STORY = SRC.parent / "examples" / "crevasse"  # has a Russian catalogue
+LANGUAGE_CHOICES = ("leave_light", "drive_on")
+
+
+class _Sink:
+    """A connected student that only counts what it is sent (the server's own work is timed)."""
+
+    __slots__ = ("host", "lang", "participant", "sent")
+
+    def __init__(self, participant: object, lang: str) -> None:
+        self.participant, self.host, self.lang, self.sent = participant, False, lang, 0
+
+    def send(self, payload: bytes, frame: bytes | None = None) -> None:
+        self.sent += 1
+
+
+def _close_and_play(students: int, languages: int) -> tuple[list[float], int]:
+    """Seconds for each vote closed and its choice played, the new state going to every student;
+    and the size of the last state in bytes."""
+    import tempfile
+    from pathlib import Path
+
+    from voskhod_game.classroom.languages import Languages
+    from voskhod_game.classroom.rules import Classroom, Participant
+    from voskhod_game.classroom.server import Hub
+    from voskhod_game.classroom.store import Store
+    from voskhod_game.story.loader import load_story
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "session.sqlite3")
+        room = Classroom.open(load_story(LANGUAGE_STORY), store, seed=5)
+        hub = Hub(room, languages=Languages(room.story, "en"))
+        room.listeners.remove(hub._on_change)  # the broadcast itself, without the round timer
+        room.listeners.append(lambda kind: hub.broadcast_state() if kind == "state" else None)
+        langs = ["", "ru"][:languages]
+        sinks = {_Sink(Participant(i + 1, f"t{i}", f"s{i}", 0.0), langs[i % languages]) for i in range(students)}
+        hub.connections = sinks  # type: ignore[assignment]
+        hub.broadcast_state()  # the second language's story is loaded once, at its first reader
+        voter = room.join(room.code, "voter")
+        times = []
+        for choice in LANGUAGE_CHOICES:
+            rnd = room.open_vote(60)
+            room.vote(voter, rnd.number, choice)
+            started = time.perf_counter()
+            room.close_vote()
+            times.append(time.perf_counter() - started)
+        size = len(hub.wire.state_payload())
+        store.close()
+    return times, size
+
+
+def language_cost(students: int, repetitions: int) -> Row:
+    """A class reading two languages against the same class in one: the state is built once per
+    language (the story copy kept in step, worded, encoded), never once per student."""
+    metric = f"vote closed and played, {students} students in two languages (ru + en)"
+    if not (SRC / "voskhod_game" / "classroom" / "languages.py").is_file():
+        return skipped("classroom", metric, "per-student languages not present")
+    one: list[float] = []
+    two: list[float] = []
+    size = 0
+    for _ in range(repetitions):
+        one += _close_and_play(students, 1)[0]
+        times, size = _close_and_play(students, 2)
+        two += times
+    return Row(
+        "classroom",
+        metric,
+        median(two),
+        median(one),
+        "s",
+        baseline_name="the same class all in one language",
+        extra={"students": students, "repetitions": repetitions, "story": "examples/crevasse", "state_bytes": size},
+    )

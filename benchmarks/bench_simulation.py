@@ -6,7 +6,8 @@ process pinned to one processor, once with many runs and once with few; the
 difference of the two CPU times (the kernel's account, user + sys) divided by
 the difference in runs is the cost of a run, without start-up, loading and the
 report. The baseline is ``plain_fsm.py`` as a process the same way: seeded
-random walks in a plain dict state machine, uniform picks, no tallies.
+random walks in a plain dict state machine, uniform picks, no tallies; both
+play with the cyclic garbage collector paused (the simulator pauses it).
 """
 
 from __future__ import annotations

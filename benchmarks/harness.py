@@ -99,6 +99,14 @@ def time_call(fn: Callable[[], Any]) -> float:
     return time.perf_counter() - start
 
 
+def cpu_call(fn: Callable[[], Any]) -> float:
+    """The CPU seconds of this process while ``fn`` runs: for one-threaded work on a shared
+    machine, the part that is ours (wall time there grows with everyone else's load)."""
+    start = time.process_time()
+    fn()
+    return time.process_time() - start
+
+
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
     """The cyclic garbage collector off, as the story loader runs: the same policy on both sides."""

@@ -116,7 +116,10 @@ def play_plain(story: Story, fsm: PlainFsm, runs: int, seed: int) -> None:
 
 
 if __name__ == "__main__":
+    import gc
+
     from voskhod_game.story import load_story
 
     loaded = load_story(sys.argv[1])
+    gc.disable()  # as `voskhod simulate` plays its runs: the same GC policy on both sides
     play_plain(loaded, PlainFsm(loaded), int(sys.argv[2]), 1)

@@ -78,6 +78,7 @@ def test_saves_list_show_delete(tmp_path: Path) -> None:
     assert "junk: cannot be loaded: the file is damaged" in listing
     shown = voskhod("saves", "show", "keep", env=env)
     assert shown.returncode == 0 and "beat: hatch.inside" in shown.stdout
+    assert "choices made: 1" in shown.stdout and '"heart": 75.0' in shown.stdout  # read from the run, not format 1
     assert voskhod("saves", "show", "junk", env=env).returncode == 1
     assert voskhod("saves", "delete", "keep", env=env).returncode == 0
     assert not (tmp_path / "keep.json").exists()

@@ -127,7 +127,11 @@ def test_help_speaks_the_language_asked_for_before_the_arguments_are_read(
         main(["--lang", "ru", "check", "--help"])
     text = capsys.readouterr().out
     assert "Проверить папки историй" in text and "коды предупреждений через запятую" in text
-    assert "Validate story directories" not in text
+    assert text.startswith("использование: voskhod check") and "параметры:" in text
+    assert "показать эту справку и выйти" in text and "Validate story directories" not in text
+    with pytest.raises(SystemExit):
+        main(["--lang", "ru", "check", "--format", "[/]"])
+    assert "voskhod check: ошибка: argument --format: invalid choice: '[/]'" in capsys.readouterr().err
     monkeypatch.setenv("LC_ALL", "ru_RU.UTF-8")
     with pytest.raises(SystemExit):
         main(["simulate", "--help"])

@@ -25,7 +25,7 @@ ENGLISH_UI_WORDS = (
     "Scene", "Mission clock", "Mission time", "Mission start", "risky", "unavailable", "THE END", "Debrief",
     "Type", "choice", "Goodbye", "Timeline", "What really happened", "Your run", "reached its limit", "odds",
     "Commands", "Saved", "Undone", "autosaved", "WARN", "CRITICAL", "cause", " min", " late", " early",
-    "Nov", "Jan", "range", "As it happened", "Survived", "Lost",
+    "Nov", "Jan", "range", "As it happened", "Survived", "Lost", "Glossary", "define", "back to normal",
 )  # fmt: skip
 
 

@@ -66,8 +66,8 @@ def test_a_transcript_of_hostile_lines_gets_answers_and_the_game_goes_on(mini: S
     out = session(mini, data, tmp_path)
     assert out.count("“²” is not written with ordinary digits. Type a choice number or `help`.") == 1
     assert "“⑧” is not written with ordinary digits" in out
-    assert "there is no choice number 99999999999… (5,000 digits)" in out
-    assert "there is no choice “\ufffd\ufffd1” here" in out  # the bad bytes, shown as replacement characters
+    assert "There is no choice number 99999999999… (5,000 digits)" in out
+    assert "There is no choice “\ufffd\ufffd1” here" in out  # the bad bytes, shown as replacement characters
     assert "Oxygen 17 min" in out  # `\u200f2` was choice 2 (wait three minutes)
     assert "== Scene 2/2: The walk ==" in out  # then `1` opened the hatch
     assert out.rstrip().endswith("Goodbye. Your game is autosaved.")
@@ -110,7 +110,7 @@ def test_invalid_bytes_under_a_strict_utf8_locale_through_the_real_command(tmp_p
     )
     assert run.returncode == 0, run.stderr.decode(errors="replace")
     assert run.stderr == b""
-    assert "there is no choice “\ufffd\ufffd” here".encode() in run.stdout
+    assert "There is no choice “\ufffd\ufffd” here".encode() in run.stdout
     assert b"Goodbye." in run.stdout
 
 

@@ -145,7 +145,7 @@ def built(root: Path, lang: str = "") -> tuple[Any, ...]:
     """What a load gives a player and a translator: beats' texts and choices, the template's texts."""
     story = load_story(root, lang)
     beats = [(b.id, str(b.text), [(c.id, str(c.label)) for c in b.choices]) for b in story.beats.values()]
-    return beats, story.texts, story.fingerprint
+    return beats, tuple(story.texts), story.fingerprint
 
 
 @pytest.mark.parametrize("lang", ["", "ru"])

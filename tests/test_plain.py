@@ -57,8 +57,8 @@ def test_commands_save_load_undo_and_help(tmp_path: Path) -> None:
     assert "Loaded “mine”" in out
     assert "Oxygen: 17 min" in out
     assert "Wait and breathe" in out  # the log lists the choice
-    assert "there is no choice “nonsense” here" in out
-    assert "there is no choice “9” here" in out
+    assert "There is no choice “nonsense” here" in out
+    assert "There is no choice “9” here" in out
     assert "Goodbye" in out
 
 

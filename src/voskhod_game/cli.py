@@ -23,6 +23,7 @@ from .commands.common import (
     add_story_option,
     requested_language,
 )
+from .commands.parser import Parser
 from .i18n import N_, _, set_language
 
 COMMAND_MODULES = (
@@ -46,12 +47,14 @@ With no command, the game opens in the terminal (same as `voskhod play`).""")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="voskhod",
         description=_(DESCRIPTION),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"voskhod {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"voskhod {__version__}", help=_("show the version and exit")
+    )
     add_story_option(parser)
     add_saves_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -107,9 +107,18 @@ YES = N_("yes")  # a flag's value in text, in the story's language
 NO = N_("no")
 
 
-def format_number(value: float, decimals: int, lang: str = "") -> str:
-    """``3.5`` in English, ``3,5`` in Russian: the decimal sign of the language (no grouping)."""
-    text = f"{value:.{decimals}f}" if decimals > 0 else str(round(value))
+def format_number(value: float, decimals: int | None, lang: str = "") -> str:
+    """``3.5`` in English, ``3,5`` in Russian: the decimal sign of the language (no grouping).
+
+    ``decimals`` None writes as few digits as the value needs (``40.5``, ``34``),
+    for a meter's range and rate; a number gives exactly that many places.
+    """
+    if decimals is None:
+        text = f"{value:g}"
+    elif decimals > 0:
+        text = f"{value:.{decimals}f}"
+    else:
+        text = str(round(value))
     if lang and supported(lang) != SOURCE_LANGUAGE:
         from babel.numbers import get_decimal_symbol
 

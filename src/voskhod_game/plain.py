@@ -20,6 +20,7 @@ from .engine.debrief import build_debrief
 from .engine.game import Game, GameError
 from .engine.saves import Autosaver, SaveError, SaveStore
 from .engine.views import ChoiceResult, View
+from .gcpause import collector_paused
 from .i18n import N_, _, ngettext
 from .line_input import NotAChoice, choice_word, clean, lenient, shorten
 from .present.choices import choice_line
@@ -166,7 +167,11 @@ class LineGame:
             self.say()
         self.para(view.text)
         if view.terms:
-            self.say(self.style("dim", f"Glossary: {', '.join(view.terms)} (type `define` and a word)."))
+            terms = ", ".join(view.terms)
+            hint = _("Glossary: {terms} (type `{define}` and a word).").format(
+                terms=terms, define=_(COMMAND_WORDS["define"])
+            )
+            self.say(self.style("dim", hint))
             self.say()
         status = self.status_line(view)
         if status:
@@ -300,7 +305,8 @@ class LineGame:
         try:
             result = self.game.choose(choice_word(words[0]) if len(words) == 1 else line)
         except (GameError, NotAChoice) as exc:
-            self.say(_("{problem}. Type a choice number or `help`.").format(problem=shorten(str(exc), 200)))
+            problem = shorten(str(exc), 200)  # the engine's words are a clause; here they begin a sentence
+            self.say(_("{problem}. Type a choice number or `help`.").format(problem=problem[:1].upper() + problem[1:]))
             return True
         self.say()
         self.show_result(result)
@@ -456,7 +462,16 @@ class LineGame:
         self.say()
 
     def hot_reload(self, watcher: StoryWatcher) -> None:
-        """Load the edited story and carry the game over; on problems keep playing the old one."""
+        """Load the edited story and carry the game over; on problems keep playing the old one.
+
+        The garbage collector waits until the new text is printed (see ``gcpause.py``):
+        with two versions of a large story alive, a collection in between costs more
+        than the reload itself.
+        """
+        with collector_paused():
+            self._hot_reload(watcher)
+
+    def _hot_reload(self, watcher: StoryWatcher) -> None:
         from .watch import carry_over, reload_story
 
         reloaded = reload_story(watcher.root, self.story.language)

@@ -72,7 +72,16 @@ CASES: dict[str, tuple[str, tuple[str, str], str]] = {
     "W407": ("1_harbour.yaml", ("      facts: [F1]\n", ""), "history:"),
     "W408": ("2_tower.yaml", ("The ship turns **away** from", "The ship turns **away from"), "**away from"),
     "W409": ("2_tower.yaml", ("p: 0.3", "p: 0"), "p: 0"),
-    "W410": ("facts.yaml", ("facts:\n", "facts:\n  F2: {text: Unused.}\n"), "F2:"),
+    "W411": (
+        "2_tower.yaml",
+        (
+            "        target: watch\n        time: 60",
+            "        outcomes:\n          - {if: lamp_oil > 100, target: watch}\n          - {target: watch}\n"
+            "        time: 60",
+        ),
+        "lamp_oil > 100",
+    ),
+    "W410": ("facts.yaml", ("facts:\n", "facts:\n  F2: {text: Unused., source: keepers_log}\n"), "F2:"),
 }
 
 

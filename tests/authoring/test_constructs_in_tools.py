@@ -187,8 +187,11 @@ def test_a_beat_reached_only_through_a_route_is_reachable_and_its_condition_is_r
         "      - if: lamp < 20\n        target: listen\n        effects: [lamp -= 10]\n",
         "      - if: lamp > 100\n        target: listen\n",
     )
-    # listen is still reached from the flare, and the route's impossible branch is not a choice (no W404)
-    assert check_dir(station) == []
+    # listen is still reached from the flare (no W401), and the route's impossible branch is not a
+    # choice (no W404): it is the branch that is never taken (W411)
+    found = check_dir(station)
+    assert [d.code for d in found] == ["W411"], [d.format() for d in found]
+    assert "route branch `if: lamp > 100` of beat `hut.route`" in found[0].message
 
 
 # -- simulate -----------------------------------------------------------------------

@@ -71,6 +71,19 @@ def test_every_file_made_by_new_names_its_schema_in_a_modeline(tmp_path: Path) -
         jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)
 
 
+def test_a_new_story_starts_with_the_reading_aids(tmp_path: Path) -> None:
+    """Glossary, sources, how true each beat is and class questions: there to fill in, not to look up."""
+    root = tmp_path / "s"
+    assert main(["new", str(root)]) == 0
+    story = load_story(root)
+    assert [entry.term for entry in story.glossary] == ["wick", "reservoir"]
+    assert list(story.sources) == ["keepers_log"]
+    assert all(fact.sources for fact in story.facts.values())
+    assert story.questions and any(scene.questions for scene in story.scenes)
+    assert all(beat.basis for beat in story.beats.values())
+    assert check_dir(root) == []
+
+
 def test_new_refuses_a_folder_that_is_not_empty(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "notes.txt").write_text("mine")
     assert main(["new", str(tmp_path)]) == 1

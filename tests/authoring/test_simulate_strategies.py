@@ -177,3 +177,80 @@ def test_the_same_seed_gives_the_same_report_whatever_the_jobs(simulate) -> None
 def test_jobs_out_of_range_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["simulate", str(CREVASSE), "--jobs", "0"]) == 2
     assert "--jobs must be between 1" in capsys.readouterr().err
+
+
+ODDS = """\
+id: hall
+title: The hall
+beats:
+  - id: entry
+    text: Ways on, some worse than they look and some better.
+    choices:
+      - id: gamble
+        label: Gamble on the ledge
+        outcomes:
+          - {if: air < 3, ending: fell}
+          - {weight: 1000, target: safe}
+          - {weight: 1, target: rare}
+      - id: dice_never
+        label: Dice that cannot go against you with this much air
+        target: safe
+        chance: {p: "0.5 if air < 3 else 0", ending: fell}
+      - id: coin
+        label: Toss a coin over the drop
+        outcomes:
+          - {weight: 1, ending: fell}
+          - {weight: 1, target: safe}
+      - {id: vent, label: Into the gas, target: gas}
+  - id: gas
+    text: Gas.
+    effects: [air -= 10]
+    choices: [{id: out, label: Out, ending: out}]
+  - id: safe
+    text: Safe.
+    choices: [{id: out, label: Out, ending: out}]
+  - id: rare
+    text: Rare.
+    choices: [{id: out, label: Out, ending: out}]
+"""
+
+
+def test_exhaustive_search_takes_each_possible_outcome_once_even_a_rare_one(tmp_path: Path) -> None:
+    report = simulate_exhaustive(load_story(_story(tmp_path / "s", ODDS)))
+    hits = report.choice_hits
+    # one state at the entry: each outcome that can happen there, forced once (1 in 1,001 included)
+    assert hits["hall.entry:gamble"] == 2 and report.beat_hits["hall.rare"] == 1
+    assert hits["hall.entry:dice_never"] == 1  # its chance is 0 here: only the normal outcome
+    assert hits["hall.entry:coin"] == 2 and hits["hall.entry:vent"] == 1
+    assert report.complete and report.endings_never_reached == []
+    assert report.endings == {"out": 2, "choked": 1, "fell": 1}  # `safe` is one state, however reached
+
+
+def test_a_forced_outcome_happens_without_rolling(tmp_path: Path) -> None:
+    from voskhod_game.engine.game import Game, GameError
+    from voskhod_game.engine.rules import possible_outcomes
+
+    story = load_story(_story(tmp_path / "s", ODDS))
+    game = Game.new(story, 1)
+    gamble = next(c for c in story.beats["hall.entry"].choices if c.id == "gamble")
+    odds = dict(possible_outcomes(gamble, game))
+    assert set(odds) == {3, 0} and abs(odds[0] - 1 / 1001) < 1e-12 and abs(sum(odds.values()) - 1) < 1e-12
+    here, dice = game.checkpoint(), game.run.rng
+    game.choose("gamble", force_outcome=0)  # the last outcome: the rare one
+    assert game.state == "hall.rare" and game.run.rng == dice and game.history[-1].outcome == 0
+    game.rewind(here)
+    game.choose("gamble", force_outcome=2)  # the first outcome is forced even though its `if` does not hold
+    assert game.ending_id == "fell"
+    game.rewind(here)
+    with pytest.raises(GameError, match="no outcome 5"):
+        game.choose("gamble", force_outcome=5)
+    assert game.state == "hall.entry" and not game.history
+
+
+def test_the_cautious_player_avoids_only_what_can_lose_at_once_now(tmp_path: Path) -> None:
+    story = load_story(_story(tmp_path / "s", ODDS))
+    hits = simulate_cautious(story, 400, seed=2).choice_hits
+    # a lost outcome whose `if` does not hold, a roll that cannot happen: both safe now
+    assert hits["hall.entry:gamble"] > 100 and hits["hall.entry:dice_never"] > 100
+    # half the tosses fall; the gas empties the air on entry
+    assert hits["hall.entry:coin"] == hits["hall.entry:vent"] == 0

@@ -127,3 +127,35 @@ def test_line_mode_reloads_on_save_and_survives_a_broken_edit(clean_story: Path,
     # after the fix, choice 1 (light the lamp) leads to the watch beat of the fixed story
     assert text.count("Reloaded the story") == 2
     assert "The long watch" in text.split("Reloaded the story")[-1]
+
+
+def test_line_mode_holds_the_collector_only_while_it_reloads(clean_story: Path, tmp_path: Path) -> None:
+    import gc
+
+    import voskhod_game.watch as watch
+
+    seen: list[bool] = []
+    real = watch.reload_story
+
+    def observed(*args: object, **kwargs: object) -> watch.Reloaded:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    watch.reload_story = observed  # type: ignore[assignment]
+    try:
+        watcher = StoryWatcher(clean_story, interval=0.0, clock=FakeClock())
+
+        def improve() -> None:
+            edit(clean_story, "2_tower.yaml", "The wick is black.", "The wick is black and cold.")
+            touch_later(clean_story / "2_tower.yaml")
+
+        stdin = ScriptedInput(["1", "look"], {1: improve})
+        out = io.StringIO()
+        run_plain(
+            load_story(clean_story), SaveStore(tmp_path / "saves"), seed=1, stdin=stdin, stdout=out, watch=watcher
+        )
+    finally:
+        watch.reload_story = real  # type: ignore[assignment]
+    assert seen == [False]
+    assert gc.isenabled()
+    assert "The wick is black and cold." in out.getvalue()

@@ -20,6 +20,7 @@ from voskhod_game.classroom.protocol import ProtocolError
 from voskhod_game.classroom.rules import Classroom
 from voskhod_game.classroom.server import Hub, start_server
 from voskhod_game.classroom.store import Store
+from voskhod_game.classroom.wire import Wire
 from voskhod_game.story.loader import load_story
 
 from .conftest import Server, expect
@@ -241,3 +242,30 @@ async def test_the_projector_speaks_the_teachers_language_while_a_phone_reads_en
     finally:
         i18n.set_language("en")
         store.close()
+
+
+def test_the_terminal_student_refuses_a_bogus_language(capsys: pytest.CaptureFixture[str]) -> None:
+    from voskhod_game.cli import main
+
+    code = main(["classroom", "join", "http://127.0.0.1:9/", "--code", "ABCD", "--lang", "../../etc"])
+    assert code == 2
+    assert "“../../etc” is not a language code such as `ru` or `pt_BR`" in capsys.readouterr().err
+
+
+def test_a_late_russian_reader_gets_the_last_result_translated_from_a_copy_kept_in_step(tmp_path: Path) -> None:
+    store = Store(tmp_path / "class.sqlite3")
+    room = Classroom.open(load_story(CREVASSE), store, seed=5)
+    wire = Wire(room, Languages(room.story, "en"))
+    copy = wire._copies["ru"]
+    game = copy.game
+    voter = room.join(room.code, "Ann")
+    for choice in PATH[:2]:
+        rnd = room.open_vote(60)
+        room.vote(voter, rnd.number, choice)
+        room.close_vote()
+    # Nobody read Russian during those rounds; the first Russian state still has round 2's result in Russian.
+    state = wire.state("ru")
+    assert "Случай оказался против вас." in state.round.result  # type: ignore[union-attr]
+    assert copy.game is game  # followed the class by playing its choices, never rebuilt
+    assert wire.state("ru").heading != wire.state().heading
+    store.close()

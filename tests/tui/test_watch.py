@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from pathlib import Path
@@ -78,3 +79,27 @@ async def test_problems_screen_updates_and_clears_when_the_story_is_fixed(tmp_pa
         edit(story / "2_walk.yaml", "target: nowhere", "target: outside")
         await poll(app, pilot)
         assert isinstance(app.screen, TitleScreen)
+
+
+async def test_the_collector_waits_during_a_reload_and_runs_again_once_it_is_drawn(tmp_path: Path) -> None:
+    """Garbage collection is held from the save being noticed until the new text is on the
+    terminal (one collection of a large story costs more than the reload), and never left off,
+    whether the edit loads or not."""
+    from voskhod_game.tui.app import RELOAD_DRAWN_GRACE
+
+    story = story_copy(tmp_path)
+    app = watching_app(tmp_path, story)
+    async with app.run_test() as pilot:
+        await pilot.press("n", "1")
+        for old, new in [("The Earth turns below.", "The Moon turns below."), ("target: outside", "target: nowhere")]:
+            edit(story / "2_walk.yaml", old, new)
+            app.watcher.interval = 0
+            app.poll_story()
+            assert not gc.isenabled()  # the reload is on its way
+            await app.workers.wait_for_complete()
+            for _ in range(100):  # the release comes a moment after the new screen is drawn
+                await pilot.pause(RELOAD_DRAWN_GRACE)
+                if gc.isenabled():
+                    break
+            assert gc.isenabled()
+        assert "The Moon turns below." in text_of(app, "#story-text")

@@ -14,34 +14,46 @@ game, so "never" is always true when this module says it.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
+from pathlib import Path
 
+from ..gcpause import collector_paused
 from ..story.diagnostics import Diagnostic, cause_first
 from ..story.loader import FACTS, MANIFEST
 from ..story.markup import plain, unbalanced_emphasis
 from ..story.model import Choice, Outcome, Story, Where
+from ..story.yamlsource import SourceFile
 from .flow import FALSE, TRUE, Flow, analyse_flow
-from .intervals import Interval, cap_cases, complementary, names_in, refine_cases
+from .intervals import Interval, cap_cases, complementary, names_in, refine, refine_cases
 from .locate import Locator
 
 Owner = tuple[str, int | None] | None  # (beat id, choice index or None) a warning is about
 Found = tuple[Diagnostic, Owner]
 
 
-def analyse(story: Story, flow: Flow | None = None, ignored: list[Diagnostic] | None = None) -> list[Diagnostic]:
+def analyse(
+    story: Story,
+    flow: Flow | None = None,
+    ignored: list[Diagnostic] | None = None,
+    sources: Mapping[Path, SourceFile] | None = None,
+) -> list[Diagnostic]:
     """Every analysis warning for a loaded story, causes first.
 
     A warning about a beat or a choice whose ``ignore:`` names its code (a beat's
     covers its choices too) is left out, and added to ``ignored`` when given.
+    ``sources``: the files the load parsed, by path, to place warnings in (else
+    they are found in the parsed-files cache).
     """
-    checker = _Checker(story, flow or analyse_flow(story))
+    checker = _Checker(story, flow or analyse_flow(story), sources)
     found = []
-    for diagnostic, owner in checker.run():
-        if owner is not None and diagnostic.code in checker.locate.ignores(*owner):
-            if ignored is not None:
-                ignored.append(diagnostic)
-            continue
-        found.append(diagnostic)
+    with collector_paused():
+        for diagnostic, owner in checker.run():
+            if owner is not None and diagnostic.code in checker.locate.ignores(*owner):
+                if ignored is not None:
+                    ignored.append(diagnostic)
+                continue
+            found.append(diagnostic)
     return sorted(found, key=cause_first)
 
 
@@ -58,10 +70,10 @@ def describe_range(name: str, value: Interval) -> str:
 
 
 class _Checker:
-    def __init__(self, story: Story, flow: Flow) -> None:
+    def __init__(self, story: Story, flow: Flow, sources: Mapping[Path, SourceFile] | None = None) -> None:
         self.story = story
         self.flow = flow
-        self.locate = Locator(story)
+        self.locate = Locator(story, sources=sources)
         self.manifest = story.root / MANIFEST
         self._cycles: set[str] | None = None
 
@@ -78,6 +90,7 @@ class _Checker:
     def run(self) -> Iterator[Found]:
         yield from self.reachability()
         yield from self.choices()
+        yield from self.branches()
         yield from self.usage()
         yield from self.history()
         yield from self.markup()
@@ -85,16 +98,19 @@ class _Checker:
     # -- W401, W402 ---------------------------------------------------------
     def reachability(self) -> Iterator[Found]:
         story, flow = self.story, self.flow
+        targets: set[str] | None = None  # every beat some outcome leads to, collected once if needed
         for beat in story.beats.values():
             if not flow.reachable(beat.id):
-                leads_here = any(
-                    o.target == beat.id
-                    for b in story.beats.values()
-                    for o in [*(r.outcome for r in b.route), *(o for c in b.choices for o in _outcomes(c))]
-                )
+                if targets is None:
+                    targets = {
+                        o.target
+                        for b in story.beats.values()
+                        for o in [*(r.outcome for r in b.route), *(o for c in b.choices for o in _outcomes(c))]
+                        if o.target
+                    }
                 hint = (
                     "every choice that leads here has a condition that can never be true on the way (see W404)"
-                    if leads_here
+                    if beat.id in targets
                     else f"add a choice with `target: {beat.id}` somewhere the player can get to, or delete the beat"
                 )
                 yield self.warn(
@@ -135,15 +151,10 @@ class _Checker:
             truths = [flow.truth(beat.id, c) for c in beat.choices]
             for i, (choice, truth) in enumerate(zip(beat.choices, truths, strict=True)):
                 if truth == FALSE and choice.condition is not None:
-                    ranges = "; ".join(
-                        describe_range(n, state.values[n])
-                        for n in sorted(names_in(choice.condition.source))
-                        if n in state.values
-                    )
                     yield self.warn(
                         "W404",
                         f"condition `{choice.condition.source}` of choice `{choice.id}` can never be true here"
-                        + (f" ({ranges} at beat `{beat.id}`)" if ranges else ""),
+                        + _ranges_here(choice.condition.source, state.values, beat.id),
                         self.locate.choice(beat.id, i, "if"),
                         "compare with the meter's min/max and the effects on the way here, or remove the choice",
                         (beat.id, i),
@@ -191,6 +202,44 @@ class _Checker:
                     "holds here; `voskhod simulate` shows a path that gets stuck, if it finds one",
                     (beat.id, None),
                 )
+
+    # -- W411 ---------------------------------------------------------------------
+    def branches(self) -> Iterator[Found]:
+        """Conditional outcomes and route branches whose ``if:`` is false in every game there."""
+        for beat in self.story.beats.values():
+            state = self.flow.entry.get(beat.id)
+            if state is None:
+                continue  # W401 says the beat is never reached
+            for j, branch in enumerate(beat.route):
+                if branch.condition is not None and refine(branch.condition.source, state.values) is None:
+                    yield self.warn(
+                        "W411",
+                        f"route branch `if: {branch.condition.source}` of beat `{beat.id}` is never taken"
+                        + _ranges_here(branch.condition.source, state.values, None),
+                        self.locate.beat(beat.id, "route", j, "if"),
+                        "compare with the meters' limits and the effects on the way here, or remove the branch",
+                        (beat.id, None),
+                    )
+            for i, choice in enumerate(beat.choices):
+                if not choice.branches:
+                    continue
+                values = state.values
+                if choice.condition is not None:
+                    narrowed = refine(choice.condition.source, values)
+                    if narrowed is None:
+                        continue  # the choice is never open: W404 says so
+                    values = narrowed
+                for j, branch in enumerate(choice.branches):
+                    if branch.condition is not None and refine(branch.condition.source, values) is None:
+                        yield self.warn(
+                            "W411",
+                            f"outcome `if: {branch.condition.source}` of choice `{choice.id}` is never taken"
+                            + _ranges_here(branch.condition.source, values, beat.id),
+                            self.locate.choice(beat.id, i, "outcomes", j, "if"),
+                            "compare with the meters' limits, the choice's own `if:` and the effects on the way "
+                            "here, or remove the outcome",
+                            (beat.id, i),
+                        )
 
     @staticmethod
     def can_strand(choices: tuple[Choice, ...], values: dict[str, Interval], truths: list[Interval]) -> bool:
@@ -323,57 +372,70 @@ class _Checker:
             )
 
     # -- W408 ---------------------------------------------------------------------
-    def texts(self) -> Iterator[tuple[str, Where, Owner]]:
-        """Every piece of text a player reads, with where its value starts and whose it is."""
+    def texts(self) -> Iterator[tuple[str, Callable[[], Where], Owner]]:
+        """Every piece of text a player reads, with how to find where its value starts, and whose it is.
+
+        The place is looked up only for text that gets a warning: a large story has
+        hundreds of thousands of texts and a handful of warnings.
+        """
         story, locate = self.story, self.locate
         if story.intro:
-            yield story.intro, locate.at(self.manifest, ("intro",)), None
+            yield story.intro, partial(locate.at, self.manifest, ("intro",)), None
         for beat in story.beats.values():
             if beat.text:
-                yield beat.text, locate.beat(beat.id, "text"), (beat.id, None)
+                yield beat.text, partial(locate.beat, beat.id, "text"), (beat.id, None)
             if beat.title:
-                yield beat.title, locate.beat(beat.id, "title"), (beat.id, None)
+                yield beat.title, partial(locate.beat, beat.id, "title"), (beat.id, None)
             if beat.history is not None and beat.history.note:
-                yield beat.history.note, locate.beat(beat.id, "history"), (beat.id, None)
+                yield beat.history.note, partial(locate.beat, beat.id, "history"), (beat.id, None)
             for i, choice in enumerate(beat.choices):
-                yield choice.label, locate.choice(beat.id, i, "label"), (beat.id, i)
+                yield choice.label, partial(locate.choice, beat.id, i, "label"), (beat.id, i)
                 if choice.disabled_reason:
-                    yield choice.disabled_reason, locate.choice(beat.id, i, "reason"), (beat.id, i)
+                    yield choice.disabled_reason, partial(locate.choice, beat.id, i, "reason"), (beat.id, i)
                 if choice.branches:
                     for j, branch in enumerate(choice.branches):
                         if branch.outcome.text:
                             yield (
                                 branch.outcome.text,
-                                locate.choice(beat.id, i, "outcomes", j, "result"),
+                                partial(locate.choice, beat.id, i, "outcomes", j, "result"),
                                 (beat.id, i),
                             )
                 elif choice.outcome.text:
-                    yield choice.outcome.text, locate.choice(beat.id, i, "result"), (beat.id, i)
+                    yield choice.outcome.text, partial(locate.choice, beat.id, i, "result"), (beat.id, i)
                 if choice.chance is not None and choice.chance.outcome.text:
-                    yield choice.chance.outcome.text, locate.choice(beat.id, i, "chance", "result"), (beat.id, i)
+                    yield (
+                        choice.chance.outcome.text,
+                        partial(locate.choice, beat.id, i, "chance", "result"),
+                        (beat.id, i),
+                    )
         for entry in story.glossary:
-            yield entry.definition, locate.at(self.manifest, ("glossary", entry.term)), None
+            yield entry.definition, partial(locate.at, self.manifest, ("glossary", entry.term)), None
         if story.debrief_summary:
-            yield story.debrief_summary, locate.at(self.manifest, ("debrief", "summary")), None
+            yield story.debrief_summary, partial(locate.at, self.manifest, ("debrief", "summary")), None
         for scene in story.scenes:
             if scene.where is not None:
                 for i, question in enumerate(scene.questions):
-                    yield question, locate.at(scene.where.path, ("questions", i)), None
+                    yield question, partial(locate.at, scene.where.path, ("questions", i)), None
         for ending in story.endings.values():
             if ending.where is None:
                 continue
             for part in ("title", "text", "debrief"):
                 value = getattr(ending, part)
                 if value:
-                    yield value, locate.at(ending.where.path, _ending_key(locate, ending.where, ending.id, part)), None
+                    yield value, partial(self.ending_place, ending.where, ending.id, part), None
+
+    def ending_place(self, where: Where, ending_id: str, part: str) -> Where:
+        return self.locate.at(where.path, _ending_key(self.locate, where, ending_id, part))
 
     def markup(self) -> Iterator[Found]:
         for text, where, owner in self.texts():
+            if "*" not in text:  # the common case: no emphasis, so nothing unbalanced and nothing to remove
+                continue
             for offset in unbalanced_emphasis(text):
                 yield self.warn(
                     "W408",
                     "unbalanced `*`: emphasis opens here but does not close on the same line",
-                    self.locate.in_text(where, text, offset),
+                    self.locate.in_text(where(), text, offset),
                     "write `*word*` for emphasis or `**word**` for strong, on one line; a literal star is not "
                     "supported in story text",
                     owner,
@@ -383,10 +445,18 @@ class _Checker:
                 yield self.warn(
                     "W408",
                     "text is empty once its markup is removed",
-                    where,
+                    where(),
                     "write the words the player should read",
                     owner,
                 )
+
+
+def _ranges_here(source: str, values: Mapping[str, Interval], beat_id: str | None) -> str:
+    """`` (`x` is 0..45 at beat `b`)``: the ranges of the names a condition reads, for its message
+    (``there`` instead of the beat when the message names it already)."""
+    ranges = "; ".join(describe_range(n, values[n]) for n in sorted(names_in(source)) if n in values)
+    where = f"at beat `{beat_id}`" if beat_id is not None else "there"
+    return f" ({ranges} {where})" if ranges else ""
 
 
 def beats_on_cycles(story: Story) -> set[str]:

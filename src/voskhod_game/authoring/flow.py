@@ -16,6 +16,7 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 
+from ..gcpause import collector_paused
 from ..story.expressions import MAX_MAGNITUDE
 from ..story.model import Beat, Choice, Outcome, Story
 from .intervals import FALSE, INF, MAYBE, TRUE, Interval, divide, multiply, refine, truth_of, value_of
@@ -31,10 +32,17 @@ class State:
     rates: dict[str, Interval]
 
     def join(self, other: State) -> State:
-        return State(
-            {k: v.join(other.values[k]) for k, v in self.values.items()},
-            {k: v.join(other.rates[k]) for k, v in self.rates.items()},
-        )
+        return State(_join(self.values, other.values), _join(self.rates, other.rates))
+
+
+def _join(ours: dict[str, Interval], theirs: dict[str, Interval]) -> dict[str, Interval]:
+    """Each range joined with its namesake; a range that does not grow is kept as it is
+    (the same object), which makes "did anything grow?" a cheap comparison."""
+    out = {}
+    for name, mine in ours.items():
+        other = theirs[name]
+        out[name] = mine if other.lo >= mine.lo and other.hi <= mine.hi else mine.join(other)
+    return out
 
 
 @dataclass
@@ -67,7 +75,13 @@ class Flow:
 
 
 def _clamp(x: Interval, lo: float, hi: float) -> Interval:
-    return Interval(min(max(x.lo, lo), hi), min(max(x.hi, lo), hi))
+    """``x`` limited to ``[lo, hi]`` (``min(max(v, lo), hi)`` at each end, spelled out for speed)."""
+    a, b = x
+    if lo <= a <= hi and lo <= b <= hi:  # the common case: nothing to limit, nothing to build
+        return x
+    a = lo if lo > a else a
+    b = lo if lo > b else b
+    return Interval(hi if hi < a else a, hi if hi < b else b)
 
 
 class _Analyser:
@@ -75,6 +89,10 @@ class _Analyser:
         self.story = story
         self.flow = Flow(story)
         self.joins: dict[str, int] = {}
+        # Looked up once: the limits of each meter, the meters that can end the game, yes/no flags.
+        self.bounds = {n: (m.min, m.max) for n, m in story.meters.items()}
+        self.limits = [m for m in story.meters.values() if m.at_min or m.at_max]
+        self.yes_no = {n for n, f in story.flags.items() if isinstance(f.default, bool)}
 
     def initial(self) -> State:
         story = self.story
@@ -154,17 +172,17 @@ class _Analyser:
         if choice is not None and choice.time > 0:
             t = choice.time
             values["elapsed"] = Interval(values["elapsed"].lo + t, values["elapsed"].hi + t)
+            bounds = self.bounds
             for name, r in rates.items():
-                m = story.meters[name]
                 v = values[name]
-                values[name] = _clamp(Interval(v.lo + r.lo * t, v.hi + r.hi * t), m.min, m.max)
+                values[name] = _clamp(Interval(v.lo + r.lo * t, v.hi + r.hi * t), *bounds[name])
         for effect in outcome.effects:
             self.apply(effect.name, effect.op, value_of(effect.expr.source, values), values)
         if outcome.ending is not None:
             self.flow.endings.add(outcome.ending)
             return None
         certain_limit = False
-        for m in story.meters.values():
+        for m in self.limits:
             v = values[m.name]
             if m.at_min and v.lo <= m.min:
                 self.flow.endings.add(m.at_min)
@@ -195,10 +213,10 @@ class _Analyser:
             result = Interval(-INF, INF)
         if max(abs(result.lo), abs(result.hi)) > MAX_MAGNITUDE:
             result = result.join(old)  # the engine skips an effect that overflows
-        meter = self.story.meters.get(name)
-        if meter is not None:
-            values[name] = _clamp(result, meter.min, meter.max)
-        elif isinstance(self.story.flags[name].default, bool):
+        bounds = self.bounds.get(name)
+        if bounds is not None:
+            values[name] = _clamp(result, *bounds)
+        elif name in self.yes_no:
             values[name] = result.truth()
         else:
             values[name] = Interval(
@@ -241,8 +259,13 @@ def _flag_range(default: bool | int | str) -> Interval:
 
 
 def analyse_flow(story: Story) -> Flow:
-    """Ranges at every reachable beat, and the endings some game can reach."""
-    return _Analyser(story).run()
+    """Ranges at every reachable beat, and the endings some game can reach.
+
+    The fixpoint makes and drops ranges and dicts by the million on a large
+    story, none of them in cycles: the garbage collector is paused meanwhile.
+    """
+    with collector_paused():
+        return _Analyser(story).run()
 
 
 __all__ = ["FALSE", "MAYBE", "TRUE", "Flow", "State", "analyse_flow"]

@@ -15,15 +15,18 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 INF = math.inf
 
 
-@dataclass(frozen=True)
-class Interval:
-    """Closed range ``[lo, hi]``; booleans are ``[0, 0]``, ``[1, 1]`` or ``[0, 1]``."""
+class Interval(NamedTuple):
+    """Closed range ``[lo, hi]``; booleans are ``[0, 0]``, ``[1, 1]`` or ``[0, 1]``.
+
+    A tuple rather than a dataclass: the analysis makes and compares millions of
+    them on a large story, and a tuple is built and compared in C.
+    """
 
     lo: float
     hi: float
@@ -33,7 +36,10 @@ class Interval:
         return Interval(float(x), float(x))
 
     def join(self, other: Interval) -> Interval:
-        return Interval(min(self.lo, other.lo), max(self.hi, other.hi))
+        # min() and max() spelled out: the same result (ties keep the first), without the calls.
+        lo, hi = self
+        olo, ohi = other
+        return Interval(olo if olo < lo else lo, ohi if ohi > hi else hi)
 
     def meet(self, other: Interval) -> Interval | None:
         lo, hi = max(self.lo, other.lo), min(self.hi, other.hi)
@@ -44,16 +50,17 @@ class Interval:
 
     @property
     def always_true(self) -> bool:
-        return not self.contains(0.0)
+        return not self.lo <= 0.0 <= self.hi
 
     @property
     def always_false(self) -> bool:
         return self.lo == 0.0 and self.hi == 0.0
 
     def truth(self) -> Interval:
-        if self.always_true:
+        lo, hi = self
+        if not lo <= 0.0 <= hi:
             return TRUE
-        if self.always_false:
+        if lo == 0.0 and hi == 0.0:
             return FALSE
         return MAYBE
 
@@ -64,6 +71,7 @@ FALSE = Interval(0.0, 0.0)
 MAYBE = Interval(0.0, 1.0)
 
 Env = Mapping[str, Interval]
+Evaluator = Callable[[Env], Interval]
 
 
 def _safe(x: float) -> float:
@@ -102,23 +110,43 @@ def _abs(a: Interval) -> Interval:
     return Interval(0.0, max(-a.lo, a.hi))
 
 
+def _lt(a: Interval, b: Interval) -> Interval:
+    return TRUE if a.hi < b.lo else FALSE if a.lo >= b.hi else MAYBE
+
+
+def _le(a: Interval, b: Interval) -> Interval:
+    return TRUE if a.hi <= b.lo else FALSE if a.lo > b.hi else MAYBE
+
+
+def _eq(a: Interval, b: Interval) -> Interval:
+    if a.lo == a.hi == b.lo == b.hi:
+        return TRUE
+    return FALSE if a.hi < b.lo or b.hi < a.lo else MAYBE
+
+
+def _ne(a: Interval, b: Interval) -> Interval:
+    if a.lo == a.hi == b.lo == b.hi:
+        return FALSE
+    return TRUE if a.hi < b.lo or b.hi < a.lo else MAYBE
+
+
+def _maybe(a: Interval, b: Interval) -> Interval:
+    return MAYBE
+
+
+_COMPARISONS: dict[type, Callable[[Interval, Interval], Interval]] = {
+    ast.Lt: _lt,
+    ast.LtE: _le,
+    ast.Gt: lambda a, b: _lt(b, a),
+    ast.GtE: lambda a, b: _le(b, a),
+    ast.Eq: _eq,
+    ast.NotEq: _ne,
+}
+
+
 def _compare(op: ast.cmpop, a: Interval, b: Interval) -> Interval:
     """Truth of ``a op b`` for every pair of values in the two ranges."""
-    if isinstance(op, ast.Lt):
-        return TRUE if a.hi < b.lo else FALSE if a.lo >= b.hi else MAYBE
-    if isinstance(op, ast.LtE):
-        return TRUE if a.hi <= b.lo else FALSE if a.lo > b.hi else MAYBE
-    if isinstance(op, ast.Gt):
-        return _compare(ast.Lt(), b, a)
-    if isinstance(op, ast.GtE):
-        return _compare(ast.LtE(), b, a)
-    disjoint = a.hi < b.lo or b.hi < a.lo
-    same_point = a.lo == a.hi == b.lo == b.hi
-    if isinstance(op, ast.Eq):
-        return TRUE if same_point else FALSE if disjoint else MAYBE
-    if isinstance(op, ast.NotEq):
-        return FALSE if same_point else TRUE if disjoint else MAYBE
-    return MAYBE
+    return _COMPARISONS.get(type(op), _maybe)(a, b)
 
 
 def _and(parts: list[Interval]) -> Interval:
@@ -137,111 +165,205 @@ def _or(parts: list[Interval]) -> Interval:
     return MAYBE
 
 
-@lru_cache(maxsize=4096)
+PARSED_SOURCES = 1 << 15  # far more distinct expressions than a 10,000-beat story holds
+
+
+@lru_cache(maxsize=PARSED_SOURCES)
 def parse(source: str) -> ast.expr:
     """The expression tree of compiled source text (already validated by the loader)."""
     tree = ast.parse(source.strip(), mode="eval")
     return tree.body
 
 
+_EVALUATOR = "_voskhod_interval"  # the attribute of a tree node that keeps its compiled evaluator
+
+
 def evaluate(node: ast.expr, env: Env) -> Interval:
     """An interval holding every value ``node`` can take when names lie in ``env``."""
+    return _evaluator(node)(env)
+
+
+def _evaluator(node: ast.expr) -> Evaluator:
+    """``node`` turned into a function of the ranges, once per tree node.
+
+    The analysis evaluates the same few thousand expressions over and over (at
+    every beat, every round of the fixpoint); walking the tree each time was most
+    of its cost. The function is kept on the node, which the parse cache keeps.
+    """
+    fn: Evaluator | None = getattr(node, _EVALUATOR, None)
+    if fn is None:
+        fn = _compile(node)
+        setattr(node, _EVALUATOR, fn)
+    return fn
+
+
+def _constant(value: Interval) -> Evaluator:
+    return lambda env: value
+
+
+def _compile(node: ast.expr) -> Evaluator:
     if isinstance(node, ast.Constant):
         value = node.value
-        return Interval.point(float(value)) if isinstance(value, (int, float)) else TOP
+        return _constant(Interval.point(float(value)) if isinstance(value, (int, float)) else TOP)
     if isinstance(node, ast.Name):
         if node.id in ("true", "True"):
-            return TRUE
+            return _constant(TRUE)
         if node.id in ("false", "False"):
-            return FALSE
-        return env.get(node.id, TOP)
+            return _constant(FALSE)
+        name = node.id
+        return lambda env: env.get(name, TOP)
     if isinstance(node, ast.BoolOp):
-        parts = [evaluate(v, env) for v in node.values]
-        # In a number context `a and b` yields one of its operands: the join covers it.
-        joined = parts[0]
-        for p in parts[1:]:
-            joined = joined.join(p)
-        truth = _and([p.truth() for p in parts]) if isinstance(node.op, ast.And) else _or([p.truth() for p in parts])
-        if all(p.lo >= 0 and p.hi <= 1 for p in parts):
-            return truth
-        return joined
+        return _bool_op(isinstance(node.op, ast.And), [_evaluator(v) for v in node.values])
     if isinstance(node, ast.UnaryOp):
-        inner = evaluate(node.operand, env)
+        inner = _evaluator(node.operand)
         if isinstance(node.op, ast.Not):
-            t = inner.truth()
-            return FALSE if t == TRUE else TRUE if t == FALSE else MAYBE
+
+            def negated(env: Env) -> Interval:
+                t = inner(env).truth()
+                return FALSE if t == TRUE else TRUE if t == FALSE else MAYBE
+
+            return negated
         if isinstance(node.op, ast.USub):
-            return Interval(-inner.hi, -inner.lo)
+
+            def minus(env: Env) -> Interval:
+                a = inner(env)
+                return Interval(-a.hi, -a.lo)
+
+            return minus
         return inner
     if isinstance(node, ast.BinOp):
-        a, b = evaluate(node.left, env), evaluate(node.right, env)
-        if isinstance(node.op, ast.Add):
-            return Interval(_safe(a.lo + b.lo), _safe(a.hi + b.hi))
-        if isinstance(node.op, ast.Sub):
-            return Interval(_safe(a.lo - b.hi), _safe(a.hi - b.lo))
-        if isinstance(node.op, ast.Mult):
-            return multiply(a, b)
-        if isinstance(node.op, ast.Div):
-            return divide(a, b)
-        if isinstance(node.op, ast.FloorDiv):
-            q = divide(a, b)
-            return TOP if q == TOP else _floor(q)
-        if isinstance(node.op, ast.Mod) and b.lo > 0:
-            return Interval(0.0, b.hi)
-        return TOP
+        return _binary(node.op, _evaluator(node.left), _evaluator(node.right))
     if isinstance(node, ast.Compare):
-        left = evaluate(node.left, env)
+        return _comparison(
+            _evaluator(node.left),
+            [
+                (_COMPARISONS.get(type(op), _maybe), _evaluator(c))
+                for op, c in zip(node.ops, node.comparators, strict=True)
+            ],
+        )
+    if isinstance(node, ast.IfExp):
+        test, body, orelse = _evaluator(node.test), _evaluator(node.body), _evaluator(node.orelse)
+
+        def choose(env: Env) -> Interval:
+            t = test(env).truth()
+            if t == TRUE:
+                return body(env)
+            if t == FALSE:
+                return orelse(env)
+            return body(env).join(orelse(env))
+
+        return choose
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        call = _CALLS.get(node.func.id)
+        if call is not None and (node.func.id != "clamp" or len(node.args) == 3):
+            args = [_evaluator(a) for a in node.args]
+            return lambda env: call([a(env) for a in args])
+    return _constant(TOP)
+
+
+def _bool_op(conjunction: bool, parts: list[Evaluator]) -> Evaluator:
+    combine = _and if conjunction else _or
+
+    def boolean(env: Env) -> Interval:
+        values = [p(env) for p in parts]
+        # In a number context `a and b` yields one of its operands: the join covers it.
+        truth = combine([v.truth() for v in values])
+        if all(v.lo >= 0 and v.hi <= 1 for v in values):
+            return truth
+        joined = values[0]
+        for v in values[1:]:
+            joined = joined.join(v)
+        return joined
+
+    return boolean
+
+
+def _binary(op: ast.operator, left: Evaluator, right: Evaluator) -> Evaluator:
+    if isinstance(op, ast.Add):
+        return lambda env: _add(left(env), right(env))
+    if isinstance(op, ast.Sub):
+        return lambda env: _sub(left(env), right(env))
+    if isinstance(op, ast.Mult):
+        return lambda env: multiply(left(env), right(env))
+    if isinstance(op, ast.Div):
+        return lambda env: divide(left(env), right(env))
+    if isinstance(op, ast.FloorDiv):
+
+        def floor_divide(env: Env) -> Interval:
+            q = divide(left(env), right(env))
+            return TOP if q == TOP else _floor(q)
+
+        return floor_divide
+    if isinstance(op, ast.Mod):
+
+        def modulo(env: Env) -> Interval:
+            b = right(env)
+            return Interval(0.0, b.hi) if b.lo > 0 else TOP
+
+        return modulo
+    return _constant(TOP)
+
+
+def _add(a: Interval, b: Interval) -> Interval:
+    return Interval(_safe(a.lo + b.lo), _safe(a.hi + b.hi))
+
+
+def _sub(a: Interval, b: Interval) -> Interval:
+    return Interval(_safe(a.lo - b.hi), _safe(a.hi - b.lo))
+
+
+def _comparison(first: Evaluator, rest: list[tuple[Callable[[Interval, Interval], Interval], Evaluator]]) -> Evaluator:
+    if len(rest) == 1:
+        ((compare, second),) = rest
+        return lambda env: compare(first(env), second(env))
+
+    def chain(env: Env) -> Interval:
+        left = first(env)
         results = []
-        for op, comparator in zip(node.ops, node.comparators, strict=True):
-            right = evaluate(comparator, env)
-            results.append(_compare(op, left, right))
+        for compare, comparator in rest:
+            right = comparator(env)
+            results.append(compare(left, right))
             left = right
         return _and(results)
-    if isinstance(node, ast.IfExp):
-        test = evaluate(node.test, env).truth()
-        if test == TRUE:
-            return evaluate(node.body, env)
-        if test == FALSE:
-            return evaluate(node.orelse, env)
-        return evaluate(node.body, env).join(evaluate(node.orelse, env))
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-        args = [evaluate(a, env) for a in node.args]
-        name = node.func.id
-        if name == "min":
-            return Interval(min(a.lo for a in args), min(a.hi for a in args))
-        if name == "max":
-            return Interval(max(a.lo for a in args), max(a.hi for a in args))
-        if name == "abs":
-            return _abs(args[0])
-        if name == "floor":
-            return _floor(args[0])
-        if name == "ceil":
-            return _ceil(args[0])
-        if name == "round":
-            return Interval(args[0].lo - 1, args[0].hi + 1)
-        if name == "clamp" and len(args) == 3:
-            return args[0].join(args[1]).join(args[2])  # the result is one of the three
-    return TOP
+
+    return chain
+
+
+_CALLS: dict[str, Callable[[list[Interval]], Interval]] = {
+    "min": lambda args: Interval(min(a.lo for a in args), min(a.hi for a in args)),
+    "max": lambda args: Interval(max(a.lo for a in args), max(a.hi for a in args)),
+    "abs": lambda args: _abs(args[0]),
+    "floor": lambda args: _floor(args[0]),
+    "ceil": lambda args: _ceil(args[0]),
+    "round": lambda args: Interval(args[0].lo - 1, args[0].hi + 1),
+    "clamp": lambda args: args[0].join(args[1]).join(args[2]),  # the result is one of the three
+}
+
+
+@lru_cache(maxsize=PARSED_SOURCES)
+def _source_evaluator(source: str) -> Evaluator:
+    return _evaluator(parse(source))
 
 
 def truth_of(source: str, env: Env) -> Interval:
     """TRUE, FALSE or MAYBE for a condition's source text."""
-    return evaluate(parse(source), env).truth()
+    return _source_evaluator(source)(env).truth()
 
 
 def value_of(source: str, env: Env) -> Interval:
-    return evaluate(parse(source), env)
+    return _source_evaluator(source)(env)
 
 
-def names_in(source: str) -> set[str]:
+@lru_cache(maxsize=PARSED_SOURCES)
+def names_in(source: str) -> frozenset[str]:
     """Every meter or flag name an expression reads (constants and functions excluded)."""
     tree = parse(source)
     called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
-    return {
+    return frozenset(
         n.id
         for n in ast.walk(tree)
         if isinstance(n, ast.Name) and id(n) not in called and n.id not in ("true", "false", "True", "False")
-    }
+    )
 
 
 _FLIP = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Gt: ast.Lt, ast.GtE: ast.LtE, ast.Eq: ast.Eq, ast.NotEq: ast.NotEq}
@@ -288,6 +410,8 @@ def refine_cases(source: str, env: Mapping[str, Interval], holds: bool = True) -
 def _join_all(cases: list[dict[str, Interval]]) -> dict[str, Interval] | None:
     if not cases:
         return None
+    if len(cases) == 1:
+        return cases[0]  # every case is a dict of its own (see _cases): no copy needed
     merged = dict(cases[0])
     for case in cases[1:]:
         for k in merged:
@@ -340,26 +464,25 @@ def _cases(node: ast.expr, env: dict[str, Interval], holds: bool) -> list[dict[s
 def _narrow_compare(
     left: ast.expr, op: ast.cmpop, right: ast.expr, env: dict[str, Interval], holds: bool
 ) -> dict[str, Interval] | None:
-    if not holds:
-        op = _NEGATE[type(op)]()
-    for name_node, other, the_op in ((left, right, op), (right, left, _FLIP[type(op)]())):
+    kind = type(op) if holds else _NEGATE[type(op)]
+    for name_node, other, the_kind in ((left, right, kind), (right, left, _FLIP[kind])):
         if isinstance(name_node, ast.Name) and name_node.id in env:
-            bound = evaluate(other, env)
-            current = env[name_node.id]
-            narrowed: Interval | None = current
-            # Strict comparisons exclude the bound itself: the next float below (above) it.
-            if isinstance(the_op, ast.Lt):
-                narrowed = current.meet(Interval(-INF, math.nextafter(bound.hi, -INF)))
-            elif isinstance(the_op, ast.LtE):
-                narrowed = current.meet(Interval(-INF, bound.hi))
-            elif isinstance(the_op, ast.Gt):
-                narrowed = current.meet(Interval(math.nextafter(bound.lo, INF), INF))
-            elif isinstance(the_op, ast.GtE):
-                narrowed = current.meet(Interval(bound.lo, INF))
-            elif isinstance(the_op, ast.Eq):
-                narrowed = current.meet(bound)
+            narrow = _NARROWINGS.get(the_kind)
+            if narrow is None:  # `!=` narrows nothing
+                continue
+            narrowed = narrow(env[name_node.id], evaluate(other, env))
             if narrowed is None:
                 return None
-            env = dict(env)
-            env[name_node.id] = narrowed
+            env[name_node.id] = narrowed  # ``env`` is the caller's own copy (see _cases)
     return env
+
+
+# How ``name op bound`` narrows the name's range. Strict comparisons exclude the
+# bound itself: the next float below (above) it.
+_NARROWINGS: dict[type, Callable[[Interval, Interval], Interval | None]] = {
+    ast.Lt: lambda current, bound: current.meet(Interval(-INF, math.nextafter(bound.hi, -INF))),
+    ast.LtE: lambda current, bound: current.meet(Interval(-INF, bound.hi)),
+    ast.Gt: lambda current, bound: current.meet(Interval(math.nextafter(bound.lo, INF), INF)),
+    ast.GtE: lambda current, bound: current.meet(Interval(bound.lo, INF)),
+    ast.Eq: lambda current, bound: current.meet(bound),
+}

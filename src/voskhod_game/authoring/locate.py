@@ -3,14 +3,16 @@
 The loaded :class:`~voskhod_game.story.model.Story` remembers where each beat,
 choice, meter and ending starts, but a warning about a condition should point at
 the ``if:`` line, and one about a stray ``*`` at the line of the text it sits
-on. This module looks the files up again (only when there is something to
-report) and answers "where is this key" and "where is this character". It takes
-them from the cache of parsed files the load filled (``story/parsed.py``), so a
-file is not parsed a second time.
+on. This module answers "where is this key" and "where is this character" in
+the files the load parsed: ``voskhod check`` hands it the load's own parses
+(``loader.analyse_story_sources``), so nothing is read or parsed again; given
+none, it finds a file (only when there is something to report) in the cache of
+parsed files the load filled (``story/parsed.py``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..story.loader import FACTS, MANIFEST
@@ -23,10 +25,12 @@ from ..story.yamlsource import PathKey, SourceFile
 class Locator:
     """Finds ``path:line:col`` for keys in a story's files."""
 
-    def __init__(self, story: Story, files: ParsedFiles = MEMORY) -> None:
+    def __init__(
+        self, story: Story, files: ParsedFiles = MEMORY, sources: Mapping[Path, SourceFile] | None = None
+    ) -> None:
         self.story = story
         self.files = files
-        self._files: dict[Path, SourceFile | None] = {}
+        self._files: dict[Path, SourceFile | None] = dict(sources or {})
         self._lines: dict[Path, list[str]] = {}
         self.beat_keys: dict[str, tuple[Path, PathKey]] = {}
         for scene in story.scenes:
@@ -38,11 +42,17 @@ class Locator:
     def source(self, path: Path) -> SourceFile | None:
         if path not in self._files:
             self._files[path] = self.files.read(path, self.kind(path), [], check_object)[0]
-            try:
-                self._lines[path] = path.read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError):
-                self._lines[path] = []
         return self._files[path]
+
+    def lines(self, path: Path) -> list[str]:
+        """The lines of a file as it was parsed (its bytes are kept with the parse)."""
+        if path not in self._lines:
+            src = self.source(path)
+            try:
+                self._lines[path] = src.content.decode("utf-8").splitlines() if src is not None else []
+            except UnicodeDecodeError:
+                self._lines[path] = []
+        return self._lines[path]
 
     def kind(self, path: Path) -> str | None:
         """What the loader read this file as: the same cache key, so its parse is found."""
@@ -93,8 +103,7 @@ class Locator:
         folding changes line breaks, so the line holding the character is found
         by searching the file for that line's words from the value's start on.
         """
-        self.source(where.path)
-        lines = self._lines.get(where.path, [])
+        lines = self.lines(where.path)
         line_start = text.rfind("\n", 0, offset) + 1
         line_end = text.find("\n", offset)
         text_line = text[line_start : line_end if line_end != -1 else len(text)]

@@ -3,9 +3,12 @@
 The scaffold is a working example of every part of the format a writer needs
 first: a manifest with a custom meter that drains over time and ends the story
 when empty, a flag, three endings (one of each type), two scene files, a
-condition with a reason, a chance, a history note citing ``facts.yaml``. It
-passes ``voskhod check`` with no warnings and plays to an ending; tests hold it
-to that.
+condition with a reason, a chance, a history note citing ``facts.yaml``; and
+the reading aids a story grows into, so a new story starts with them: a
+glossary, sources the facts name, how true each beat is (``basis:``) and
+questions for a class. Every file carries the ``yaml-language-server`` modeline
+naming its schema. It passes ``voskhod check`` with no warnings and plays to
+an ending; tests hold it to that.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ start: harbour.quay
 intro: |
   A storm is coming in. The lighthouse on the point has gone dark, and you
   are the only keeper on the island tonight.
+questions:                    # for a class to discuss after playing together (see docs/classroom.md)
+  - What would you have needed to know before the storm to keep the light?
 scenes: [harbour, tower]
 clock:
   start: "1912-11-09T18:00:00Z"
@@ -63,6 +68,9 @@ endings:
     title: A dark night
     text: The oil runs out. The lamp dies, and nobody on the water knows where the rocks are.
     cause: lamp out
+glossary:                     # words a reader may not know: `g` in the game shows them
+  wick: The cotton band the lamp burns at; trimmed square, it burns bright without smoke.
+  reservoir: The tank under the lamp that holds its oil.
 debrief:
   comparisons:
     - {label: Oil left at dawn, yours: lamp_oil, real: 20, unit: "%"}
@@ -70,11 +78,17 @@ debrief:
 
 FACTS = Template("""\
 # yaml-language-server: $$schema=$facts_schema
-# Fact-sheet entries that history notes cite by id.
+# Fact-sheet entries that history notes cite by id, and the sources they come from.
+sources:
+  keepers_log:
+    author: Replace with the author
+    title: Replace with the book, archive or interview
+    year: n.d.                # a number, or text such as n.d.
+    reliability: Say how far this source can be trusted, and why.
 facts:
   F1:
     text: Lighthouse lamps of the period burned paraffin; a full reservoir lasted a long winter night.
-    source: Your sources here.
+    source: keepers_log
 """)
 
 SCENE_1 = Template("""\
@@ -82,9 +96,12 @@ SCENE_1 = Template("""\
 id: harbour
 title: The harbour
 summary: The keeper reaches the dark lighthouse.
+questions:                    # asked in a class debrief, for the scenes the class played
+  - Why might a keeper go up to the lamp before fetching more oil?
 beats:
   - id: quay
     title: On the quay
+    basis: dramatised         # how true the beat is: record | dramatised | invented
     text: |
       Rain drives across the quay. Up on the point the lighthouse is *dark*.
       The lamp's reservoir is {lamp_oil}% full.
@@ -114,6 +131,7 @@ summary: Keeping the light through the storm.
 beats:
   - id: lamp_room
     title: The lamp room
+    basis: invented
     text: |
       The wick is black. Outside, a ship's lights pitch in the swell.
     rates: {lamp_oil: -0.2}     # per mission minute, from this beat on
@@ -133,6 +151,7 @@ beats:
           result: The flare is damp and fizzles out.
   - id: watch
     title: The long watch
+    basis: invented
     text: |
       The beam sweeps the water. The ship turns **away** from the rocks.
       The reservoir is {lamp_oil}% full.

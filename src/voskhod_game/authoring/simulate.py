@@ -8,41 +8,48 @@ Three strategies:
   any enabled choice. Preferring the least-taken covers a story in far fewer
   runs than uniform play; the random quarter still wanders into paths that
   depend on meters (waiting until the air runs out).
-* ``cautious``: the same, but a choice that can lose the game at once (an
-  outcome that is a lost ending, or a meter that would hit its limit) is left
-  alone while a safe choice exists, found by a one-step look-ahead from a
-  checkpoint. Its endings and meters describe a sensible player, not a
-  reckless one.
-* ``exhaustive``: depth-first search over every enabled choice and both sides
-  of every chance roll, with states already seen skipped. For small stories;
-  it stops at a bound (states, depth) and says so.
+* ``cautious``: the same, but a choice that can end the game in a loss at
+  once is left alone while a safe choice exists: one of the outcomes it can
+  have now (by the engine's own odds) is a lost ending, or playing that
+  outcome ends the game lost (a meter at its limit, entry effects, a routing
+  beat). Each possible outcome is looked ahead once, forced, and rewound.
+  Nothing more is avoided: not a risk several choices away, not an outcome
+  that cannot happen now. Its endings and meters describe a sensible player,
+  not a reckless one.
+* ``exhaustive``: depth-first search over every enabled choice and every
+  outcome it can have (each side of a chance roll, the branch whose condition
+  holds, each weighted branch), each forced once, with states already seen
+  skipped. For small stories; it stops at a bound (states, depth) and says so.
 
 Random and cautious runs are played in blocks of ``BLOCK_RUNS``: a block's
 dice and least-taken counts depend only on the seed and the block's number,
 so blocks can be played in any order, in other processes (``jobs``), and the
 merged report is the same for the same seed whatever the number of jobs.
 
-The loop uses only ``Game.enabled_choices()`` and ``Game.step()`` (never
-``view()``) and reuses one Game with ``Game.reset()``, so building the state
-machine is paid once per block, not once per run.
+The loop fires choices through the story's Machine (``Rules.fire``) on one
+Game reused with ``Game.reset()`` and keeping no records (history, log,
+samples), so building the state machine is paid once per story, not per run.
 """
 
 from __future__ import annotations
 
 import functools
+import gc
 import math
 import multiprocessing
 import operator
+import random
 import statistics
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..engine.game import Checkpoint, Game
 from ..engine.rng import Rng
-from ..story.model import Choice, Story
+from ..engine.rules import Runner, possible_outcomes, rules_for
+from ..story.model import CHANCE_INDEX, Choice, Story
 
 STRATEGIES = ("random", "cautious", "exhaustive")
 DEFAULT_MAX_STEPS = 500
@@ -223,14 +230,15 @@ class _Tally:
         for beat_id in self.route_beats:
             self.beat_hits[beat_id] += visits.get(beat_id, 0)
 
-    def ended(self, game: Game, weight: int = 1) -> None:
+    def ended(self, game: Game, choices: int) -> None:
+        """A run (or an explored branch) reached an ending after ``choices`` choices."""
         self.passed(game)
         ending_id = game.ending_id or ""
-        self.endings[ending_id] += weight
+        self.endings[ending_id] += 1
         ending = self.story.endings[ending_id]
         if ending.type == "lost":
-            self.causes[ending.cause or ending.id] += weight
-        self.lengths.append(len(game.history))
+            self.causes[ending.cause or ending.id] += 1
+        self.lengths.append(choices)
         self.minutes.append(game.elapsed)
 
     def cut(self, path: list[str] | tuple[str, ...]) -> None:
@@ -304,9 +312,8 @@ class _Tally:
                 continue
             lows, highs = self.extremes[scene.id]
             pool = pool if pool is not None else self.pool[scene.id]
-            for i, name in enumerate(self.meter_names):
-                median = float(statistics.median(row[i] for row in pool))
-                ranges.setdefault(scene.id, {})[name] = MeterRange(lows[i], median, highs[i])
+            for i, (name, column) in enumerate(zip(self.meter_names, zip(*pool, strict=True), strict=True)):
+                ranges.setdefault(scene.id, {})[name] = MeterRange(lows[i], float(statistics.median(column)), highs[i])
         types: Counter[str] = Counter()
         for ending_id, n in self.endings.items():
             types[self.story.endings[ending_id].type] += n
@@ -358,12 +365,18 @@ def _simulate_runs(
     done = 0
     jobs = max(1, min(jobs, len(blocks)))
     if jobs == 1:
-        results = (_play_block(story, seed, b, n, strategy, max_steps) for b, n in blocks)
-        for (_, n), counts in zip(blocks, results, strict=True):
-            tally.absorb(counts)
-            done += n
-            if progress is not None:
-                progress(done, runs)
+        collecting = gc.isenabled()
+        gc.disable()  # for all the blocks, not each (see _play_block)
+        try:
+            results = (_play_block(story, seed, b, n, strategy, max_steps) for b, n in blocks)
+            for (_, n), counts in zip(blocks, results, strict=True):
+                tally.absorb(counts)
+                done += n
+                if progress is not None:
+                    progress(done, runs)
+        finally:
+            if collecting:
+                gc.enable()
     else:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -398,24 +411,64 @@ def _play_block_in_worker(work: tuple[int, int, int, str, int]) -> dict[str, Any
 
 
 def _play_block(story: Story, seed: int, block: int, runs: int, strategy: str, max_steps: int) -> dict[str, Any]:
-    """Play one block of runs; its dice come from the seed and the block number only."""
+    """Play one block of runs with the garbage collector paused.
+
+    The runs make no reference cycles (everything they make is freed as they
+    go), but they make many small objects, and each of the collector's full
+    passes would walk the whole story and its Machine again: paused, a run
+    costs about an eighth less.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _play_runs(story, seed, block, runs, strategy, max_steps)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _play_runs(story: Story, seed: int, block: int, runs: int, strategy: str, max_steps: int) -> dict[str, Any]:
+    """Play one block of runs; its dice come from the seed and the block number only.
+
+    The hot loop of ``voskhod simulate``: each beat's menu comes with its
+    choices' gates and tally keys looked up once (a beat whose choices have no
+    condition has a menu that never changes), the picker is ``random.Random``
+    (the game's own dice stay in the run), and the game keeps no records.
+    """
     tally = _Tally(story, seed)
-    picker = Rng.from_seed(Rng.from_seed(seed).next64() ^ block)
+    rand = random.Random(Rng.from_seed(seed).next64() ^ block).random
     hits = tally.choice_hits
-    keys = tally.choice_keys
+    beat_hits = tally.beat_hits
+    meter_values = tally.meter_values
+    menus = _menus(story, tally)
     lost = frozenset(e.id for e in story.endings.values() if e.type == "lost")
+    cautious = strategy == "cautious"
     game = Game.new(story, 0)
+    game.records = False
+    through_library = game.rules.through_library
     for _ in range(runs):
-        game.reset(picker.next64() & 0x7FFFFFFF)
+        game.reset(int(rand() * 0x80000000))
         path: list[str] = []
         while True:
-            if game.ended:
-                tally.ended(game)
+            beat_id = game.run.beat
+            menu = menus.get(beat_id)
+            if menu is None:  # an ending
+                tally.ended(game, len(path))
                 break
-            beat_id = game.state
-            tally.at_beat(beat_id, game.env)
-            choices = game.enabled_choices()
-            if not choices:
+            fixed, gated, rows = menu
+            beat_hits[beat_id] += 1
+            rows.append(meter_values(game.env))
+            if len(rows) >= CHUNK:
+                tally.fold(story.beats[beat_id].scene)
+            options: Sequence[Option]
+            if fixed is not None:
+                options = fixed
+            else:
+                options = []
+                for option, gate in gated:
+                    if gate is None or gate(game):
+                        options.append(option)
+            if not options:
                 tally.passed(game)
                 tally.stuck(beat_id, tuple(path))
                 break
@@ -423,50 +476,82 @@ def _play_block(story: Story, seed: int, block: int, runs: int, strategy: str, m
                 tally.passed(game)
                 tally.cut(path)
                 break
-            if strategy == "cautious" and len(choices) > 1:
-                choices = _safe(game, choices, lost)
-            if len(choices) == 1:
-                choice = choices[0]
-            elif picker.below(4) == 0:  # now and then any choice, so meter-driven paths are explored too
-                choice = choices[picker.below(len(choices))]
-            else:
-                counts = [hits[keys[beat_id, c.id]] for c in choices]
-                fewest = min(counts)
-                least = [c for c, n in zip(choices, counts, strict=True) if n == fewest]
-                choice = least[picker.below(len(least))] if len(least) > 1 else least[0]
-            key = keys[beat_id, choice.id]
+            if cautious and len(options) > 1:
+                options = _safe(game, options, lost)
+            count = len(options)
+            if count == 1:
+                choice, key, runner = options[0]
+            elif rand() < 0.25:  # now and then any choice, so meter-driven paths are explored too
+                choice, key, runner = options[int(rand() * count)]
+            else:  # one of those taken least often so far (a plain loop: the fastest way here)
+                fewest = -1
+                least: list[Option] = []
+                for option in options:
+                    taken = hits[option[1]]
+                    if taken < fewest or fewest < 0:
+                        fewest, least = taken, [option]
+                    elif taken == fewest:
+                        least.append(option)
+                choice, key, runner = least[int(rand() * len(least))] if len(least) > 1 else least[0]
             hits[key] += 1
             path.append(key)
-            game.step_open(choice)
+            game.route_hops = 0
+            # The choice's transitions from the Machine's table, its gate just checked (Game.step_open).
+            if through_library or not runner(game, True):
+                game.step_open(choice)
     return tally.counts()
 
 
-def _safe(game: Game, choices: list[Choice], lost: frozenset[str]) -> list[Choice]:
-    """The choices that cannot lose the game at once, or all of them when none is safe.
+Option = tuple[Choice, str, Runner]  # a choice, its tally key, how its trigger is fired here
+Menu = tuple[
+    tuple[Option, ...] | None,  # every choice, when none has a gate (a menu that never changes)
+    tuple[tuple[Option, Callable[[Game], bool] | None], ...],  # every choice with its gate
+    list[tuple[float, ...]],  # the beat's scene's buffer of meter values
+]
 
-    A choice is unsafe when one of its outcomes is a lost ending, or when taking
-    it (each side of a chance roll) ends in a lost ending: a meter at its limit,
-    a routing beat that leads there. The look-ahead plays from a checkpoint and
-    rewinds, so the run itself and its dice are untouched.
+
+def _menus(story: Story, tally: _Tally) -> dict[str, Menu]:
+    """Per beat that stops for a choice, what the hot loop needs from it, looked up once."""
+    rules = rules_for(story)
+    out: dict[str, Menu] = {}
+    for beat_id, menu in rules.menus.items():
+        gated = tuple(((c, tally.choice_keys[beat_id, c.id], rules.runner(c.id, beat_id)), gate) for c, gate in menu)
+        fixed = tuple(option for option, _ in gated) if beat_id in rules.always_open else None
+        out[beat_id] = (fixed, gated, tally.rows[story.beats[beat_id].scene])
+    return out
+
+
+def _safe(game: Game, options: Sequence[Option], lost: frozenset[str]) -> Sequence[Option]:
+    """The choices that cannot end the game in a loss at once, or all of them when none is safe.
+
+    A choice is unsafe when one of the outcomes it can have now (by the
+    Machine's own odds: a chance that can happen, the branch whose condition
+    holds or a weighted one with a weight) is a lost ending, or ends the game
+    lost when taken: a meter at its limit, entry effects, a routing beat that
+    leads there. Outcomes that cannot happen now are not held against it. Each
+    outcome is played once, forced, from a mark of the run and rewound, so the
+    run and its dice are untouched.
     """
-    here = game.checkpoint()
+    run = game.run
+    here = run.mark()
     safe = []
-    for choice in choices:
-        if any(o.ending in lost for o in choice.outcomes()):
-            continue
+    for option in options:
+        choice = option[0]
         fine = True
-        for forced in (False, True) if choice.chance is not None else (None,):
-            if forced is None:
-                game.step(choice.id)  # the simulator's lean path; only a chance needs forcing
+        for index, _ in possible_outcomes(choice, game):
+            outcome = choice.outcome_at(index)
+            if outcome.ending is not None:
+                fine = outcome.ending not in lost
             else:
-                game.choose(choice.id, force_chance=forced)
-            fine = not (game.ended and game.ending_id in lost)
-            game.rewind(here)
+                game.step_open(choice, force_outcome=index)
+                fine = not (game.ended and game.ending_id in lost)
+                run.rewind(here)
+                game.changed()
             if not fine:
                 break
         if fine:
-            safe.append(choice)
-    return safe or choices
+            safe.append(option)
+    return safe or options
 
 
 @dataclass
@@ -493,6 +578,7 @@ def simulate_exhaustive(
     reads_elapsed = _story_reads_elapsed(story)
     reads_visits = _story_reads(story, "visits(", "seen(", "{&", "{~")
     game = Game.new(story, 0)
+    game.records = False
     started = time.perf_counter()
     stack = [_Node(game.checkpoint(), ())]
     visited: set[tuple[Any, ...]] = set()
@@ -523,62 +609,26 @@ def simulate_exhaustive(
         here = node.checkpoint
         for choice in reversed(choices):
             step = tally.choice_keys[beat_id, choice.id]
-            branches: list[bool | None] = [None]
-            if choice.chance is not None:
-                try:
-                    p = float(choice.chance.probability(game.env))
-                except (ArithmeticError, TypeError):
-                    p = 0.0
-                branches = [b for b, possible in ((False, p < 1), (True, p > 0)) if possible]
-            weighted = sum(1 for b in choice.branches if b.condition is None) > 1
-            for branch in branches:
-                seen_after: set[tuple[Any, ...]] = set()
-                for dice in _dice_probes(weighted, here.run.rng):
-                    game.rewind(here)
-                    game.run.rng = dice
-                    game.choose(choice.id, force_chance=branch)
-                    after = (game.ending_id, _state_key(game, reads_elapsed, reads_visits))
-                    if after in seen_after:
-                        continue  # this roll of the dice picked an outcome already explored
-                    seen_after.add(after)
-                    tally.choice_hits[step] += 1
-                    path = (*node.path, step + ("!" if branch else "") + _outcome_mark(game, weighted))
-                    if game.ended:
-                        tally.ended(game)
-                        runs += 1
-                    else:
-                        stack.append(_Node(game.checkpoint(), path, node.depth + 1))
-                    if len(seen_after) >= len(choice.branches) > 0:
-                        break  # every outcome found
+            outcomes = possible_outcomes(choice, game)
+            several = sum(1 for index, _ in outcomes if index != CHANCE_INDEX) > 1
+            for index, _ in outcomes:  # each outcome the choice can have here, forced, once
+                game.rewind(here)
+                game.step_open(choice, force_outcome=index)
+                tally.choice_hits[step] += 1
+                mark = "!" if index == CHANCE_INDEX else f"#{index}" if several else ""
+                path = (*node.path, step + mark)
+                if game.ended:
+                    tally.ended(game, node.depth + 1)
+                    runs += 1
+                else:
+                    stack.append(_Node(game.checkpoint(), path, node.depth + 1))
+            game.rewind(here)
         if progress is not None and (len(visited) & 1023) == 0:
             progress(len(visited), max_states)
     if progress is not None:
         progress(len(visited), max_states)
     seconds = time.perf_counter() - started
     return tally.report("exhaustive", 0, runs, seconds, bound_hit=bound, states=len(visited))
-
-
-DICE_PROBES = 64  # rolls tried to find every weighted outcome of a choice (each ≥ ~7% is found surely)
-
-
-def _dice_probes(weighted: bool, dice: int) -> list[int]:
-    """The dice states to take a choice with: as they are, or for several weighted outcomes, a
-    fixed spread of states, so that each outcome with a fair weight is rolled at least once.
-
-    The engine offers no way to force one of several weighted outcomes (it does for a
-    chance), and the search ignores the dice in its state key, so trying many rolls
-    and keeping each distinct result explores the outcomes without knowing how they
-    are picked. An outcome of tiny weight may be missed; random runs still find it.
-    """
-    if not weighted:
-        return [dice]
-    return [Rng.from_seed(k).state for k in range(DICE_PROBES)]
-
-
-def _outcome_mark(game: Game, weighted: bool) -> str:
-    """``#N`` for the recorded outcome of a choice with several weighted outcomes, in a path."""
-    history = game.run.history
-    return f"#{history[-1].outcome}" if weighted and history else ""
 
 
 def _story_reads(story: Story, *words: str) -> bool:

@@ -11,6 +11,8 @@ import io
 import time
 from typing import TYPE_CHECKING
 
+from ..i18n import _
+
 if TYPE_CHECKING:
     from .rules import Classroom
 
@@ -83,33 +85,40 @@ def _cell(text: str) -> str:
 
 
 def to_markdown(room: Classroom, *, students: bool = False) -> str:
+    """The session for people, in the teacher's language (the CSV's column names stay fixed for programs)."""
     from .debrief import class_path
 
     lines = [
-        f"# Classroom session: {room.story.title}",
+        "# " + _("Classroom session: {title}").format(title=room.story.title),
         "",
-        f"- Started: {time.strftime('%Y-%m-%d %H:%M', time.localtime(room.created))}",
-        f"- Students: {len(room.active_participants())}",
-        f"- Rounds: {len(room.rounds)}",
-        f"- Mission time: {room.game.elapsed:.0f} min",
+        "- " + _("Started: {time}").format(time=time.strftime("%Y-%m-%d %H:%M", time.localtime(room.created))),
+        "- " + _("Students: {count}").format(count=len(room.active_participants())),
+        "- " + _("Rounds: {count}").format(count=len(room.rounds)),
+        "- " + _("Mission time: {minutes} min").format(minutes=f"{room.game.elapsed:.0f}"),
     ]
     ending = room.game.ending_view()
-    lines.append(f"- Ending: {ending.title} ({ending.type})" if ending else "- Ending: not reached")
-    lines += ["", "## The path the class took", ""]
+    if ending:
+        lines.append("- " + _("Ending: {title} ({kind})").format(title=ending.title, kind=ending.type))
+    else:
+        lines.append("- " + _("Ending: not reached"))
+    lines += ["", "## " + _("The path the class took"), ""]
     path = class_path(room)
     if not path:
-        lines.append("No vote was decided.")
+        lines.append(_("No vote was decided."))
     for step in path:
         lines.append(f"{step['round']}. {step['scene']}: **{step['choice']}** ({step['how']})")
-    lines += ["", "## Tallies", ""]
+    lines += ["", "## " + _("Tallies"), ""]
     for rnd in room.rounds:
-        lines += [f"### Round {rnd.number}: {_scene(room, rnd.beat)}", "", "| Choice | Votes |", "| --- | ---: |"]
+        heading = _("Round {number}: {scene}").format(number=rnd.number, scene=_scene(room, rnd.beat))
+        columns = "| " + _("Choice") + " | " + _("Votes") + " |"
+        lines += [f"### {heading}", "", columns, "| --- | ---: |"]
         for choice, count in rnd.counts().items():
             label = _cell(room.choice_label(rnd.beat, choice))
             lines.append(f"| {'**' + label + '**' if choice == rnd.winner else label} | {count} |")
         lines.append("")
     if students:
-        lines += ["## Votes by student", "", "| Round | Student | Choice |", "| ---: | --- | --- |"]
+        columns = "| " + " | ".join((_("Round"), _("Student"), _("Choice"))) + " |"
+        lines += ["## " + _("Votes by student"), "", columns, "| ---: | --- | --- |"]
         for number, name, _choice, label in student_votes(room):
             lines.append(f"| {number} | {_cell(name)} | {_cell(label)} |")
         lines.append("")

@@ -87,7 +87,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
             yield Static(Text(self.question))
-            yield Static(Text.assemble(("y", "bold"), f" {_('yes')}   ", ("n", "bold"), f" {_('no')}"))
+            yield Static(Text.assemble(("y", "bold"), " " + _("yes") + "   ", ("n", "bold"), " " + _("no")))
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)

@@ -17,6 +17,7 @@ from collections.abc import Collection
 from typing import Any
 
 from ..engine import Game, GameError
+from ..engine.state import RunState
 from ..engine.views import View
 from ..present import votes as phrase
 from ..present.choices import choice_line
@@ -47,8 +48,9 @@ class LanguageGame:
     """The class's game in one other language: a copy on that language's story, kept in step.
 
     The engine is deterministic, so playing the class's choice on the copy gives
-    the same run with the texts (and a round's result) in this language; if the
-    two ever differ the copy is made again from the room's snapshot."""
+    the same run with the texts (and a round's result) in this language. If the
+    two ever differ the copy is made again from the room's snapshot (a round
+    played before that reads in the teacher's language)."""
 
     def __init__(self, lang: str, story: Story) -> None:
         self.lang = lang
@@ -61,18 +63,32 @@ class LanguageGame:
         if self.game is not None and self.moves == room.moves:
             return self.game
         behind = room.moves - self.moves
-        played = [r for r in room.rounds if r.winner is not None and r.result]
+        played = [r for r in room.rounds if r.status == RESOLVED and r.winner is not None]
+        results: dict[int, str] = {}
         if self.game is not None and 0 < behind <= len(played):
             try:
                 for rnd in played[-behind:]:
-                    result = self.game.choose(str(rnd.winner))
-                    self.results[rnd.number] = "\n\n".join(result_lines(result))
+                    results[rnd.number] = "\n\n".join(result_lines(self.game.choose(str(rnd.winner))))
             except GameError:
                 self.game = None
-        if self.game is None or self.game.snapshot()["run"] != room.game.snapshot()["run"]:
+        if self.game is not None and same_run(self.game.run, room.game.run):
+            self.results.update(results)
+        else:
             self.game = Game.restore(self.story, room.game.snapshot())
         self.moves = room.moves
         return self.game
+
+
+def same_run(a: RunState, b: RunState) -> bool:
+    """Whether two runs are at the same point (what they are, not the words their logs hold)."""
+    return (
+        a.beat == b.beat
+        and a.elapsed == b.elapsed
+        and a.rng == b.rng
+        and a.meters == b.meters
+        and a.flags == b.flags
+        and a.visits == b.visits
+    )
 
 
 class GamePart:
@@ -110,6 +126,9 @@ class Wire:
         self.languages = languages if languages is not None else Languages(room.story)
         self._parts: dict[str, tuple[int, GamePart]] = {}
         self._copies: dict[str, LanguageGame] = {}
+        for lang in self.languages.offered:  # in step from the start, so every round's result is translated
+            if lang != self.languages.teacher:
+                self.game_in(lang)
 
     def lang(self, lang: str) -> str:
         """The language a message is worded in: ``lang``, or the teacher's when empty."""

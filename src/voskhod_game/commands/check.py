@@ -53,14 +53,14 @@ def check_dir(directory: Path, analysis: bool = True, ignored: list[Diagnostic] 
     Warnings the story's own ``ignore:`` accepts are left out (and added to ``ignored``).
     """
     from ..story.diagnostics import cause_first
-    from ..story.loader import analyse_story
+    from ..story.loader import analyse_story_sources
     from ..story.parsed import on_disk
 
-    story, found = analyse_story(directory, files=on_disk())
+    story, found, sources = analyse_story_sources(directory, files=on_disk())
     if analysis and story is not None and not any(d.severity == "error" for d in found):
         from ..authoring.analysis import analyse
 
-        found = [*found, *analyse(story, ignored=ignored)]
+        found = [*found, *analyse(story, ignored=ignored, sources=sources)]
     if story is not None:
         from ..authoring.translate import check_translations
 

@@ -6,8 +6,9 @@ such as ``engine.views`` does not load ``transitions`` and the rules.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_names
 
 if TYPE_CHECKING:
     from .game import Game, GameError
@@ -26,11 +27,4 @@ _WHERE = {
 
 __all__ = ["ChoiceResult", "ChoiceView", "EndingView", "Event", "Game", "GameError", "MeterView", "View"]
 
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _WHERE)

@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from ..i18n import NO, YES, _, format_day
+from ..i18n import format_day
 from ..story.expressions import EvaluationError
-from ..story.markup import format_value
 from ..story.model import Source
 from .clock import format_elapsed, real_time
 from .game import Game
@@ -28,18 +27,7 @@ class ComparisonLine:
     unit: str
     precision: int
     note: str
-    kind: str = "number"  # or "yes_no"
-
-    def _text(self, value: float) -> str:
-        if self.kind == "yes_no":
-            return _(YES) if value else _(NO)
-        return f"{format_value(value, self.precision)} {self.unit}".strip()
-
-    def yours_text(self) -> str:
-        return "—" if self.yours is None else self._text(self.yours)
-
-    def real_text(self) -> str:
-        return self._text(self.real)
+    kind: str = "number"  # or "yes_no"; present/debrief.py words the figures in the player's language
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..i18n import _
 from ..story.expressions import VISITS_KEY
-from ..story.model import ENDING_PREFIX, Beat, Choice, Scene, Story
+from ..story.model import CHANCE_INDEX, ENDING_PREFIX, FIRST_BRANCH_INDEX, Beat, Choice, Scene, Story
 from ..story.text import Text
 from . import rules
 from .clock import clock_view
@@ -60,7 +60,7 @@ def initial_run(story: Story, seed: int) -> RunState:
         beat=story.start,
         meters={name: float(m.start) for name, m in story.meters.items()},
         flags={name: f.default for name, f in story.flags.items()},
-        rates={name: m.rate for name, m in story.meters.items()},
+        rates=rules.rules_for(story).start_rates,  # shared: rates are replaced, never changed in place
         rng=Rng.from_seed(seed).state,
     )
 
@@ -74,8 +74,14 @@ class Game:
         self.rules = rules.rules_for(story)
         self.undo_stack: deque[dict[str, Any]] = deque(maxlen=MAX_UNDO)  # the oldest mark drops off
         self.last_result: ChoiceResult | None = None
-        self.forced_chance: bool | None = None  # tools that explore every outcome
+        # Tools that explore every outcome force one instead of rolling (see choose()).
+        self.forced_chance: bool | None = None
+        self.forced_branch: int | None = None
         self.pick: int | None = None  # the outcome picked for the trigger being fired (rules.picked)
+        # False for the simulator: no choice history, log or meter samples are kept,
+        # none of which the rules read (a point of no return only clears undo marks).
+        self.records = True
+        self.rate_plan: tuple[Any, rules.RatePlan] = (None, ())  # the meters that move with time (rules.make_take)
         self.route_hops = 0  # routing beats passed through since the last choice
         self.env: dict[str, Any] = {}  # what expressions read; kept in step by the rules
         self.changed()
@@ -99,9 +105,10 @@ class Game:
     def _begin(self) -> None:
         # transitions never runs on_enter for the initial state: run its entry rules here.
         self.route_hops = 0
-        rules.arrive(self.story.beats[self.story.start], self)
-        self._sample()
-        self.run.log.append(LogEntry(0.0, "note", start_message(self.story.title), "start"))
+        self.rules.arrivals[self.story.start](self)
+        if self.records:
+            self._sample()
+            self.run.log.append(LogEntry(0.0, "note", start_message(self.story.title), "start"))
 
     # -- what callbacks use --------------------------------------------------
     def changed(self) -> None:
@@ -184,17 +191,18 @@ class Game:
         return self.run.milestones
 
     def enabled(self, choice: Choice) -> tuple[bool, str]:
-        """Whether a choice is open, by the same condition the Machine checks, and why not."""
-        if rules.choice_open(choice, self):
+        """Whether a choice of the current beat is open, by the gate the Machine checks, and why not."""
+        gate = self.rules.gates.get((self.run.beat, choice.id))
+        if gate is None or gate(self):
             return True, ""
         return False, choice.disabled_reason or "not possible now"
 
     def enabled_choices(self) -> list[Choice]:
-        """The choices a player can take now (the simulator's fast path)."""
-        beat = self.beat
-        if beat is None:
+        """The choices a player can take now."""
+        menu = self.rules.menus.get(self.run.beat)
+        if menu is None:
             return []
-        return [c for c in beat.choices if rules.choice_open(c, self)]
+        return [c for c, gate in menu if gate is None or gate(self)]
 
     def meter_views(self, scene: Scene | None = None) -> tuple[MeterView, ...]:
         """Every meter with its state; those the story or ``scene`` hides are marked hidden."""
@@ -315,11 +323,15 @@ class Game:
         return facts_of(self.story, beats)
 
     # -- acting ------------------------------------------------------------
-    def choose(self, choice_id: str, *, force_chance: bool | None = None) -> ChoiceResult:
+    def choose(
+        self, choice_id: str, *, force_chance: bool | None = None, force_outcome: int | None = None
+    ) -> ChoiceResult:
         """Take a choice by id (or by its 1-based number as text); return what changed.
 
-        ``force_chance`` is for tools that explore every outcome: True makes a
-        choice's chance outcome happen, False prevents it, without rolling.
+        For tools that explore every outcome, without rolling: ``force_chance``
+        True makes a choice's chance outcome happen, False prevents it;
+        ``force_outcome`` makes one outcome happen, by its ``Step.outcome``
+        index (see :func:`~.rules.possible_outcomes`).
         """
         choice = self._open_choice(choice_id)
         run = self.run
@@ -328,13 +340,13 @@ class Game:
         before = mark["meters"]  # the undo mark's copy doubles as the "before" picture
         events: list[Event] = []
         self._events = events
-        self.forced_chance = force_chance
+        self._force(choice, force_chance, force_outcome)
         self.route_hops = 0
         try:
             fired = self.rules.fire(self, choice.id)
         finally:
             self._events = None
-            self.forced_chance = None
+            self.forced_chance = self.forced_branch = None
         if not fired:  # the Machine refused: nothing happened, so nothing to undo
             self.undo_stack.pop()
             raise GameError(_("“{choice}” is not possible now").format(choice=self.render(choice.label)))
@@ -378,21 +390,41 @@ class Game:
     def step(self, choice_id: str) -> bool:
         """Take a choice by the same rules as :meth:`choose`, keeping no undo mark, log or result.
 
-        The simulator's path: the same trigger and callbacks, none of the
-        presentation. Returns whether a chance outcome happened.
+        The same trigger and callbacks, none of the presentation. Returns whether
+        a chance outcome happened.
         """
-        return self.step_open(self._open_choice(choice_id))
+        self.step_open(self._open_choice(choice_id))
+        return self.run.history[-1].chance
 
-    def step_open(self, choice: Choice) -> bool:
+    def step_open(self, choice: Choice, force_outcome: int | None = None) -> None:
         """:meth:`step` for a choice :meth:`enabled_choices` has just returned, in this same state.
 
-        The simulator's inner loop: the choice is not looked up and checked again
-        here (the Machine's conditions still decide, as for every trigger).
+        The simulator's inner loop: the choice is not looked up, and its gate is
+        not asked again (it was, in this very state); the Machine's outcome
+        conditions still decide. ``force_outcome`` as for :meth:`choose`.
         """
         self.route_hops = 0
-        if not self.rules.fire(self, choice.id):
+        if force_outcome is not None:
+            self._force(choice, None, force_outcome)
+        try:
+            fired = self.rules.fire(self, choice.id, True)
+        finally:
+            if force_outcome is not None:
+                self.forced_chance = self.forced_branch = None
+        if not fired:
             raise GameError(_("“{choice}” is not possible now").format(choice=self.render(choice.label)))
-        return self.run.history[-1].chance
+
+    def _force(self, choice: Choice, chance: bool | None, outcome: int | None) -> None:
+        """Set the outcome the next trigger must have (``choose``'s force arguments)."""
+        self.forced_chance, self.forced_branch = chance, None
+        if outcome is None:
+            return
+        chance = outcome == CHANCE_INDEX and choice.chance is not None
+        branch = FIRST_BRANCH_INDEX <= outcome < FIRST_BRANCH_INDEX + len(choice.branches) - 1
+        if not (outcome == 0 or chance or branch):
+            raise GameError(f"“{choice.id}” has no outcome {outcome}")
+        self.forced_chance = outcome == CHANCE_INDEX if choice.chance is not None else None
+        self.forced_branch = rules.branch_of(choice, outcome)
 
     def _open_choice(self, choice_id: str) -> Choice:
         beat = self.beat

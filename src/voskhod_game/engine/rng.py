@@ -24,11 +24,8 @@ class Rng:
         return cls(seed * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019)
 
     def next64(self) -> int:
-        self.state = (self.state + 0x9E3779B97F4A7C15) & _MASK
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-        return z ^ (z >> 31)
+        self.state, z = _next(self.state)
+        return z
 
     def random(self) -> float:
         """A float in [0, 1)."""
@@ -39,11 +36,18 @@ class Rng:
         return int(self.random() * n)
 
 
+def _next(state: int) -> tuple[int, int]:
+    """SplitMix64: the next state and its 64-bit output."""
+    state = (state + 0x9E3779B97F4A7C15) & _MASK
+    z = ((state ^ (state >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return state, z ^ (z >> 31)
+
+
 def draw(state: int) -> tuple[int, float]:
-    """The next state and a float in [0, 1) from a state held elsewhere (a RunState)."""
-    rng = Rng(state)
-    x = rng.random()
-    return rng.state, x
+    """The next state and a float in [0, 1) from a state held elsewhere (a RunState), as Rng.random."""
+    state, z = _next(state & _MASK)
+    return state, (z >> 11) * (1.0 / (1 << 53))
 
 
 def new_seed() -> int:

@@ -6,15 +6,21 @@ called with the :class:`~.game.Game` that fired the trigger, so one Machine
 serves every game of a story::
 
     choose("wait")  ──►  trigger "wait" from the current beat
-      conditions   choice_open   the choice's own condition
+      conditions   gate          the choice is open: its if, once-only, fallback
                    rolled        a chance outcome's roll (its transition is listed first)
+                   picked        which of several outcomes (the first that holds, else by weight)
       before       take          rates, time passes, the outcome's effects, the step is recorded
       state change               RunState.beat = destination
-      on_enter     enter_beat    a meter at its limit fires "!at_min:<meter>" (to an ending);
-                                 otherwise rates, point of no return, milestone, visit count
+      on_enter     arrive        a meter at its limit fires "!at_min:<meter>" (to an ending);
+                                 otherwise the beat's rates, point of no return, milestone,
+                                 visit count, entry effects, a routing beat fires "!route"
+
+Each ``gate``, ``take`` and ``arrive`` is compiled once per choice, transition
+or beat when the Machine is built, keeping only the steps that choice or beat
+uses, so a trigger costs what it does and no more.
 
 Triggers are dispatched through the Machine's own transition table
-(:meth:`Rules.dispatch`): the transitions registered for the trigger and the
+(:meth:`Rules.fire`, :func:`run_transitions`): the transitions registered for the trigger and the
 current state, their conditions in order, their ``before`` callbacks, the state
 change and the destination's ``on_enter``, exactly as ``transitions`` runs them
 but without its per-event bookkeeping (logging, EventData), which alone cost
@@ -39,6 +45,7 @@ from transitions import Machine
 
 from ..i18n import _
 from ..story.expressions import CLOCK_NAME, Effects, EvaluationError, apply_op
+from ..story.limits import MAX_MAGNITUDE
 from ..story.model import (
     CHANCE_INDEX,
     FIRST_BRANCH_INDEX,
@@ -62,6 +69,7 @@ EVAL_ERRORS = (EvaluationError, ArithmeticError, TypeError, ValueError)
 ELAPSED = CLOCK_NAME
 ROUTE_TRIGGER = "!route"  # fired by a routing beat on entry; not a valid choice id
 MAX_ROUTE_HOPS = 100  # the loader refuses routing circles (V205); this only guards against a bug
+MAX_KEPT = 4096  # rate plans and merged rates kept per story (restored games bring dicts of their own)
 
 
 def limit_trigger(meter: str, bound: str) -> str:
@@ -69,48 +77,80 @@ def limit_trigger(meter: str, bound: str) -> str:
     return f"!{bound}:{meter}"
 
 
-# -- the callbacks ------------------------------------------------------------------
-def choice_open(choice: Choice, game: Game) -> bool:
-    """Condition: the choice can be taken now (also what menus show).
+# -- the callbacks --------------------------------------------------------------------
+# Each transition and each beat gets its callbacks compiled once, when the Machine is
+# built: what a choice or beat does not use (rates, time, effects, once-only, a
+# milestone) costs nothing when it is fired, which is what keeps a simulated run fast.
+Callback = Callable[..., Any]
+# How an effect is applied (see Rules.appliers): mode, name, its constant, a meter's bounds,
+# the effect, and (combining function or None for ``=``, the expression's function, the kind).
+Applier = tuple[
+    int, str, Any, tuple[float, float] | None, Any, tuple[Callable[[Any, Any], Any] | None, Callable[[Any], Any], type]
+]
+EVAL, ADD, SET = 0, 1, 2  # compute the expression; add a constant to a meter; store a constant
+RatePlan = tuple[tuple[str, float, float, float], ...]  # (meter, rate, min, max) of the meters that change
+Entry = tuple[
+    tuple[tuple[Callback, bool], ...],
+    tuple[tuple[Callback, bool], ...],
+    tuple[Callback, ...],
+    str,
+    tuple[Callback, ...],
+]
+
+
+def make_gate(beat: Beat, choice: Choice, others: tuple[Callback | None, ...]) -> Callback | None:
+    """The condition of a choice's transitions: it can be taken now (also what menus show).
 
     Its own ``if:``; a once-only choice not taken yet here; a fallback only
-    while no other choice of the beat is open.
+    while no other choice of the beat (``others``, their gates) is open. None
+    for a choice that is always open, so nobody spends a call asking.
     """
-    condition = choice.condition
-    if condition is not None:
-        try:
-            if not condition(game.env):
+    if choice.condition is None and not choice.once and not choice.fallback:
+        return None
+    condition = choice.condition.fn if choice.condition is not None else None
+    once_key = f"{beat.id}:{choice.id}" if choice.once else None
+    siblings = others if choice.fallback else None
+
+    def gate(game: Game) -> bool:
+        if condition is not None:
+            try:
+                if not condition(game.env):
+                    return False
+            except EVAL_ERRORS:
                 return False
-        except EVAL_ERRORS:
+        if once_key is not None and game.run.taken.get(once_key):
             return False
-    run = game.run
-    if choice.once and run.taken.get(f"{run.beat}:{choice.id}"):
-        return False
-    if choice.fallback:
-        beat = game.story.beats[run.beat]
-        return not any(choice_open(c, game) for c in beat.choices if not c.fallback)
-    return True
+        if siblings is not None:
+            return not any(other is None or other(game) for other in siblings)
+        return True
+
+    return gate
 
 
 def picked(branches: tuple[Branch, ...], index: int, game: Game) -> bool:
     """Condition of one of several outcomes (or route branches): is it the one picked?
 
     The pick is made once per trigger: the first branch whose condition holds,
-    else one of the unconditional branches by weight (a roll of the run's dice).
+    else one of the unconditional branches by weight (a roll of the run's dice),
+    unless a tool forced one (:meth:`Game.choose` ``force_outcome``).
     """
     pick = game.pick
     if pick is None:
-        pick = game.pick = pick_branch(branches, game)
+        pick = game.forced_branch
+        if pick is None:
+            pick = pick_branch(branches, game)
+        game.pick = pick
     return pick == index
 
 
-def pick_branch(branches: tuple[Branch, ...], game: Game) -> int:
+def branch_odds(branches: tuple[Branch, ...], game: Game) -> tuple[int | None, list[tuple[int, float]]]:
+    """The first branch whose condition holds (or None), and each unconditional branch's weight now."""
     env = game.env
     for i, branch in enumerate(branches):
         if branch.condition is not None:
             try:
                 if branch.condition(env):
-                    return i
+                    return i, []
             except EVAL_ERRORS:
                 continue
     weighted: list[tuple[int, float]] = []
@@ -124,6 +164,13 @@ def pick_branch(branches: tuple[Branch, ...], game: Game) -> int:
                     weight = 0.0
                     game.report(Event("error", _("weight could not be computed ({problem})").format(problem=exc)))
             weighted.append((i, weight if math.isfinite(weight) and weight > 0 else 0.0))
+    return None, weighted
+
+
+def pick_branch(branches: tuple[Branch, ...], game: Game) -> int:
+    held, weighted = branch_odds(branches, game)
+    if held is not None:
+        return held
     total = sum(w for _, w in weighted)
     if len(weighted) == 1 or total <= 0:
         return weighted[-1][0]
@@ -137,111 +184,204 @@ def pick_branch(branches: tuple[Branch, ...], game: Game) -> int:
     return weighted[-1][0]
 
 
-def rolled(choice: Choice, game: Game) -> bool:
-    """Condition of a chance outcome: roll the dice (or obey a tool's forced result)."""
-    if game.forced_chance is not None:
-        return game.forced_chance
+def chance_probability(choice: Choice, game: Game) -> float:
+    """The chance outcome's probability now; one that cannot be computed is 0 (and said)."""
     assert choice.chance is not None
     try:
-        p = float(choice.chance.probability(game.env))
+        return float(choice.chance.probability(game.env))
     except EVAL_ERRORS as exc:
-        p = 0.0
         game.report(Event("error", _("chance could not be computed ({problem})").format(problem=exc)))
+        return 0.0
+
+
+def rolled(choice: Choice, game: Game) -> bool:
+    """Condition of a chance outcome: roll the dice (or obey a tool's forced result)."""
+    forced = game.forced_chance
+    if forced is not None:
+        return forced
+    p = chance_probability(choice, game)
     run = game.run
     run.rng, x = draw(run.rng)
     return x < p
 
 
-def take(choice: Choice, outcome: Outcome, index: int, game: Game) -> None:
-    """Before the state changes: the choice's rates, its time, the outcome's effects, the step."""
-    run = game.run
-    if choice.rates:
-        run.rates = {**run.rates, **dict(choice.rates)}  # copy on write: undo marks share the old dict
-    if choice.time > 0:
-        pass_time(game, choice.time)
-    if outcome.effects:
-        apply_effects(game, outcome.effects)
-    run.history.append(Step(run.beat, choice.id, run.elapsed, index))
-    if choice.once:
-        key = f"{run.beat}:{choice.id}"
-        run.taken[key] = run.taken.get(key, 0) + 1
+def possible_outcomes(choice: Choice, game: Game) -> list[tuple[int, float]]:
+    """Every outcome the choice can have from here, as (``Step.outcome`` index, probability).
+
+    By the same rules as the Machine's conditions (:func:`rolled`,
+    :func:`picked`), for tools that explore each outcome once with
+    ``force_outcome`` instead of rolling dice until each turns up.
+    """
+    out: list[tuple[int, float]] = []
+    rest = 1.0
+    if choice.chance is not None:
+        p = chance_probability(choice, game)
+        p = min(1.0, p) if p > 0 else 0.0  # NaN, negative: never
+        if p > 0:
+            out.append((CHANCE_INDEX, p))
+        rest -= p
+    if rest <= 0:
+        return out
+    if not choice.branches:
+        return [*out, (0, rest)]
+    last = len(choice.branches) - 1
+    held, weighted = branch_odds(choice.branches, game)
+    if held is not None:
+        picks = [(held, 1.0)]
+    else:
+        total = sum(w for _, w in weighted)
+        if len(weighted) == 1 or total <= 0:
+            picks = [(weighted[-1][0], 1.0)]
+        else:
+            picks = [(i, w / total) for i, w in weighted if w > 0]
+    return [*out, *((0 if i == last else FIRST_BRANCH_INDEX + i, rest * p) for i, p in picks)]
 
 
-def follow(outcome: Outcome, game: Game) -> None:
-    """Before a routing beat moves on: the branch's effects."""
-    if outcome.effects:
-        apply_effects(game, outcome.effects)
+def branch_of(choice: Choice, outcome: int) -> int | None:
+    """Which of a choice's branches a ``Step.outcome`` index is (None: its chance, or no branches)."""
+    if not choice.branches or outcome == CHANCE_INDEX:
+        return None
+    return len(choice.branches) - 1 if outcome == 0 else outcome - FIRST_BRANCH_INDEX
 
 
-def enter_beat(beat: Beat, game: Game) -> None:
-    """on_enter of a beat: a meter at its limit ends the game instead; else the beat's entry rules."""
-    if not end_at_limit(game):
-        arrive(beat, game)
+def make_take(rules: Rules, beat_id: str, choice: Choice, outcome: Outcome, index: int) -> Callback:
+    """The ``before`` callback of one choice transition: the choice's rates, its time, the
+    outcome's effects, the step recorded (unless the game keeps no records: the simulator),
+    a once-only choice counted."""
+    rates = dict(choice.rates) if choice.rates else None
+    minutes = choice.time if choice.time > 0 else 0.0
+    effects = rules.appliers(outcome.effects)
+    once_key = f"{beat_id}:{choice.id}" if choice.once else None
+    choice_id = choice.id
+
+    def take(game: Game) -> None:
+        run = game.run
+        if rates is not None:
+            run.rates = game.rules.merged_rates(run.rates, rates)
+        if minutes:  # time passes: the clock, and every meter with a rate, clamped to its bounds
+            env = game.env
+            env[ELAPSED] = run.elapsed = run.elapsed + minutes
+            plan = game.rate_plan
+            if plan[0] is not run.rates:  # rates are replaced, never changed in place: same dict, same plan
+                plan = game.rate_plan = (run.rates, game.rules.rate_plan(run.rates))
+            meters = run.meters
+            for name, rate, lo, hi in plan[1]:
+                value = meters[name] + rate * minutes
+                env[name] = meters[name] = lo if value < lo else hi if value > hi else value
+        if effects:
+            apply_effects(game, effects)
+        if game.records:
+            run.history.append(Step(beat_id, choice_id, run.elapsed, index))
+        if once_key is not None:
+            run.taken[once_key] = run.taken.get(once_key, 0) + 1
+
+    return take
+
+
+def make_follow(rules: Rules, outcome: Outcome) -> Callback:
+    """The ``before`` callback of a routing beat's branch: its effects."""
+    effects = rules.appliers(outcome.effects)
+
+    def follow(game: Game) -> None:
+        if effects:
+            apply_effects(game, effects)
+
+    return follow
+
+
+def make_arrive(rules: Rules, beat: Beat, on_enter: bool = True) -> Callback:
+    """The ``on_enter`` callback of a beat: a meter at its limit ends the game instead; else the
+    beat's entry rules: its rates, a point of no return, a milestone, the visit count, entry
+    effects, a route on. ``on_enter`` False: the entry rules alone, for the start beat (which
+    transitions never enters)."""
+    checks_limits = on_enter and bool(rules.limits)
+    beat_id = beat.id
+    rates = dict(beat.rates) if beat.rates else None
+    no_return = beat.no_return
+    milestone = beat_id in rules.milestone_beats
+    effects = rules.appliers(beat.effects)
+    route = bool(beat.route)
+
+    def arrive(game: Game) -> None:
+        if checks_limits and end_at_limit(game):
+            return
+        run = game.run
+        if rates is not None:
+            run.rates = game.rules.merged_rates(run.rates, rates)
+        if no_return and (not run.history or run.history[-1].beat != beat_id):
+            game.undo_stack.clear()
+        if milestone and beat_id not in run.milestones:
+            run.milestones = {**run.milestones, beat_id: run.elapsed}  # copy on write
+        visits = run.visits
+        visits[beat_id] = visits.get(beat_id, 0) + 1
+        if effects:
+            apply_effects(game, effects)
+            if end_at_limit(game):
+                return
+        if route:
+            route_on(beat_id, game)
+
+    return arrive
 
 
 def end_at_limit(game: Game) -> bool:
     """A meter at its limit fires its limit trigger (to an ending); True if it did."""
-    limit = game.rules.limit_reached(game)
-    if limit is None:
+    meters = game.run.meters
+    for name, lo, hi, _meter in game.rules.limits:
+        value = meters[name]
+        if value <= lo or value >= hi:
+            break
+    else:
         return False
+    limit = game.rules.limit_reached(game)
+    assert limit is not None
     meter, trigger = limit
     game.report(Event("limit", limit_message(meter.label), meter.name, "critical"))
     game.rules.fire(game, trigger)
     return True
 
 
-def arrive(beat: Beat, game: Game) -> None:
-    """The entry rules of a beat (also run for the start beat, which transitions never enters)."""
-    run = game.run
-    if beat.rates:
-        run.rates = {**run.rates, **dict(beat.rates)}  # copy on write, as in take
-    if beat.no_return and (not run.history or run.history[-1].beat != beat.id):
-        game.undo_stack.clear()
-    if beat.id in game.rules.milestone_beats and beat.id not in run.milestones:
-        run.milestones = {**run.milestones, beat.id: run.elapsed}  # copy on write
-    run.visits[beat.id] = run.visits.get(beat.id, 0) + 1
-    if beat.effects:
-        apply_effects(game, beat.effects)
-        if end_at_limit(game):
-            return
-    if beat.route:
-        game.route_hops += 1
-        if game.route_hops > MAX_ROUTE_HOPS:
-            game.report(
-                Event(
-                    "error",
-                    _("stopped after {count} routing beats in a row at {beat}").format(
-                        count=MAX_ROUTE_HOPS, beat=beat.id
-                    ),
-                )
+def route_on(beat_id: str, game: Game) -> None:
+    """A routing beat moves on at once: fire its route trigger (the Machine picks the branch)."""
+    game.route_hops += 1
+    if game.route_hops > MAX_ROUTE_HOPS:
+        game.report(
+            Event(
+                "error",
+                _("stopped after {count} routing beats in a row at {beat}").format(count=MAX_ROUTE_HOPS, beat=beat_id),
             )
-            return
-        game.rules.fire(game, ROUTE_TRIGGER)
+        )
+        return
+    game.forced_chance = game.forced_branch = None  # a tool forces the choice's outcome, not the routes after it
+    game.rules.fire(game, ROUTE_TRIGGER)
 
 
 # -- what the callbacks do to the run -----------------------------------------------
-def pass_time(game: Game, minutes: float) -> None:
-    run = game.run
-    env = game.env
-    run.elapsed += minutes
-    env[ELAPSED] = run.elapsed
-    meters = run.meters
-    bounds = game.rules.bounds
-    for name, rate in run.rates.items():
-        if rate:
-            lo, hi = bounds[name]  # Meter.clamp, inlined: this runs for every meter on every choice
-            value = meters[name] + rate * minutes
-            env[name] = meters[name] = lo if value < lo else hi if value > hi else value
+def apply_effects(game: Game, effects: tuple[Applier, ...]) -> None:
+    """Each effect in order, each seeing the ones before; one that cannot be computed is skipped.
 
-
-def apply_effects(game: Game, effects: Effects) -> None:
-    """Each effect in order, each seeing the ones before; one that cannot be computed is skipped."""
+    Most effects add a number to a meter or set a value written in the story;
+    :meth:`Rules.appliers` worked those out when the story was loaded, so here
+    they are one addition and a clamp, or one store.
+    """
     run = game.run
     env = game.env
     value: FlagValue | float
-    for effect, name, combine, expr, kind, bounds in game.rules.appliers(effects):
+    for mode, name, constant, bounds, effect, (combine, expr, kind) in effects:
+        if mode == ADD:
+            number = env[name] + constant
+            if -MAX_MAGNITUDE <= number <= MAX_MAGNITUDE:  # else computed below, to say why it is skipped
+                lo, hi = bounds  # type: ignore[misc]
+                env[name] = run.meters[name] = lo if number < lo else hi if number > hi else number
+                continue
+        elif mode == SET:
+            if bounds is None:
+                env[name] = run.flags[name] = constant
+            else:
+                env[name] = run.meters[name] = constant
+            continue
         try:
-            new = combine(env[name], expr(env))
+            new = expr(env) if combine is None else combine(env[name], expr(env))
             if bounds is not None:
                 number = float(new)
                 if not math.isfinite(number):
@@ -258,12 +398,59 @@ def apply_effects(game: Game, effects: Effects) -> None:
         env[name] = value
 
 
+def run_transitions(entries: tuple[Entry, ...], game: Game, opened: bool) -> bool:
+    """Fire one trigger from a compiled table entry: what ``transitions`` does, without its bookkeeping.
+
+    The transitions registered for the trigger and the current state are tried
+    in order: the first whose conditions all hold runs its ``before``
+    callbacks, changes the state and runs the destination's ``on_enter``.
+    ``opened``: the choice's gate was checked in this very state (a menu just
+    listed it), so it is not asked again; the outcome conditions still decide.
+    """
+    game.pick = None  # each trigger picks among its outcomes afresh
+    for conditions, ungated, before, dest, enter in entries:
+        for func, target in ungated if opened else conditions:
+            if func(game) != target:
+                break
+        else:
+            for func in before:
+                func(game)
+            game.run.beat = dest
+            for func in enter:
+                func(game)
+            return True
+    return False
+
+
+Runner = Callable[["Game", bool], bool]
+
+
+def make_runner(entries: tuple[Entry, ...]) -> Runner:
+    """How a trigger is fired from one state: :func:`run_transitions` over its table entries, or,
+    for one transition whose only condition is the choice's gate (most choices), its gate, its
+    ``before`` callback, the state change and the ``on_enter`` callback called straight."""
+    if len(entries) == 1:
+        conditions, ungated, before, dest, enter = entries[0]
+        if not ungated and len(before) == 1 and len(enter) <= 1:
+            (take,) = before
+            arrive = enter[0] if enter else None
+
+            def run_one(game: Game, opened: bool) -> bool:
+                if not opened:
+                    for func, target in conditions:
+                        if func(game) != target:
+                            return False
+                take(game)
+                game.run.beat = dest
+                if arrive is not None:
+                    arrive(game)
+                return True
+
+            return run_one
+    return partial(run_transitions, entries)
+
+
 # -- the Machine ----------------------------------------------------------------------
-Callback = Callable[..., Any]
-Applier = tuple[Any, str, Callable[[Any, Any], Any], Callable[[Any], Any], type, tuple[float, float] | None]
-Compiled = tuple[tuple[tuple[Callback, bool], ...], tuple[Callback, ...], str, tuple[Callback, ...]]
-
-
 class Rules:
     """A story's Machine with its callbacks registered, shared by every game of the story."""
 
@@ -274,85 +461,145 @@ class Rules:
         self.value_kinds: dict[str, type] = {name: float for name in story.meters}
         self.value_kinds.update({name: type(f.default) for name, f in story.flags.items()})
         self.bounds = {name: (m.min, m.max) for name, m in story.meters.items()}
-        self._appliers: dict[int, tuple[Effects, tuple[Applier, ...]]] = {}
-        # The meters that can end the game, in the order they are checked: per
-        # meter, its minimum before its maximum.
+        # The meters that can end the game, in the order they are checked, each
+        # with the values that end it (a side without an ending never does).
         self.limits = tuple(
-            (m, bound == "at_min", limit_trigger(m.name, bound))
+            (m.name, m.min if m.at_min else -math.inf, m.max if m.at_max else math.inf, m)
             for m in story.meters.values()
-            for bound in ("at_min", "at_max")
-            if getattr(m, bound)
+            if m.at_min or m.at_max
         )
+        # Per beat, its choices with their gates (None: always open), and the
+        # choices themselves when none is gated (a menu that never changes).
+        self.gates: dict[tuple[str, str], Callback | None] = {}
+        self.menus: dict[str, tuple[tuple[Choice, Callback | None], ...]] = {}
+        self.always_open: dict[str, tuple[Choice, ...]] = {}
         # Building a Machine makes many small objects; with the collector paused
         # it is several times faster on a large story (see docs/performance.md).
         collecting = gc.isenabled()
         gc.disable()
         try:
-            self.machine = build_machine(story)
+            for beat in story.beats.values():
+                self._menu(beat)
+            self.arrivals = {b.id: make_arrive(self, b, on_enter=False) for b in story.beats.values()}
+            self.machine = build_machine(self)
         finally:
             if collecting:
                 gc.enable()
-        self._table: dict[tuple[str, str], tuple[Compiled, ...]] = {}
+        self._table: dict[tuple[str, str], tuple[Entry, ...]] = {}
+        self._runners: dict[tuple[str, str], Runner] = {}
+        # Rates dicts are replaced, never changed in place: what is worked out from one is kept.
+        self.start_rates = {name: m.rate for name, m in story.meters.items()}
+        self._plans: dict[int, tuple[dict[str, float], RatePlan]] = {}
+        self._merged: dict[tuple[int, int], tuple[dict[str, float], dict[str, float], dict[str, float]]] = {}
+
+    def _menu(self, beat: Beat) -> None:
+        plain = [c for c in beat.choices if not c.fallback]
+        others = tuple(make_gate(beat, c, ()) for c in plain)
+        gates = dict(zip((c.id for c in plain), others, strict=True))
+        for c in beat.choices:
+            if c.fallback:
+                gates[c.id] = make_gate(beat, c, others)
+        menu = tuple((c, gates[c.id]) for c in beat.choices)
+        self.menus[beat.id] = menu
+        self.gates.update(((beat.id, c.id), gate) for c, gate in menu)
+        if all(gate is None for _, gate in menu):
+            self.always_open[beat.id] = beat.choices
 
     def appliers(self, effects: Effects) -> tuple[Applier, ...]:
-        """Each effect with what applying it needs looked up once: its combining function, the
-        compiled expression's function, the value's kind and, for a meter, its bounds."""
-        kept = self._appliers.get(id(effects))
-        if kept is not None and kept[0] is effects:  # the tuple is kept with them, so its id is not reused
+        """Each effect with what applying it needs worked out once (see :func:`apply_effects`).
+
+        An expression that reads no name (``5``, ``true``, ``"Zarya"``) has the
+        same value every time: ``meter += 5`` becomes an addition (ADD) and
+        ``flag = true`` a store of the value already converted and clamped
+        (SET). Anything else, or a constant that would not convert, is computed
+        when applied (EVAL), so it fails, and is reported, exactly as before.
+        """
+        out = []
+        for e in effects:
+            kind = self.value_kinds[e.name]
+            bounds = self.bounds.get(e.name) if kind is float else None
+            general = (None if e.op == "=" else partial(apply_op, e.op), e.expr.fn, kind)
+            mode, constant = EVAL, None
+            try:
+                value = e.expr.fn({})  # reads no name: a constant (the language has only pure functions)
+            except Exception:
+                value = None
+            if value is not None and e.op in "+-" and bounds is not None and type(value) in (int, float):
+                mode, constant = ADD, value if e.op == "+" else -value
+            elif value is not None and e.op == "=":
+                try:
+                    if bounds is not None:
+                        number = float(value)
+                        if math.isfinite(number):
+                            lo, hi = bounds
+                            mode, constant = SET, lo if number < lo else hi if number > hi else number
+                    else:
+                        mode, constant = SET, kind(value)
+                except (TypeError, ValueError, OverflowError):
+                    pass
+            out.append((mode, e.name, constant, bounds, e, general))
+        return tuple(out)
+
+    def rate_plan(self, rates: dict[str, float]) -> RatePlan:
+        """The meters that move as time passes under ``rates``, with their bounds (kept per dict)."""
+        kept = self._plans.get(id(rates))
+        if kept is not None and kept[0] is rates:  # the dict is kept with it, so its id is not reused
             return kept[1]
-        found = tuple(
-            (
-                e,
-                e.name,
-                partial(apply_op, e.op),
-                e.expr.fn,
-                self.value_kinds[e.name],
-                self.bounds.get(e.name) if self.value_kinds[e.name] is float else None,
-            )
-            for e in effects
-        )
-        self._appliers[id(effects)] = (effects, found)
-        return found
+        bounds = self.bounds
+        plan = tuple((name, rate, *bounds[name]) for name, rate in rates.items() if rate)
+        if len(self._plans) < MAX_KEPT:
+            self._plans[id(rates)] = (rates, plan)
+        return plan
+
+    def merged_rates(self, rates: dict[str, float], changes: dict[str, float]) -> dict[str, float]:
+        """``rates`` with a beat's or choice's ``changes``, as a new dict: copy on write, since undo
+        marks share the old one. The same two dicts give back the same merged one, so games
+        following the same path share their rates and :meth:`rate_plan` is worked out once."""
+        key = (id(rates), id(changes))
+        kept = self._merged.get(key)
+        if kept is not None and kept[0] is rates and kept[1] is changes:
+            return kept[2]
+        merged = {**rates, **changes}
+        if len(self._merged) < MAX_KEPT:
+            self._merged[key] = (rates, changes, merged)
+        return merged
 
     def limit_reached(self, game: Game) -> tuple[Meter, str] | None:
+        """The first meter at a limit that ends the game, and its trigger (its minimum before its maximum)."""
         meters = game.run.meters
-        for meter, at_min, trigger in self.limits:
-            value = meters[meter.name]
-            if value <= meter.min if at_min else value >= meter.max:
-                return meter, trigger
+        for name, lo, hi, meter in self.limits:
+            value = meters[name]
+            if value <= lo or value >= hi:
+                return meter, limit_trigger(name, "at_min" if value <= lo else "at_max")
         return None
 
     through_library = False  # tests set it to check the table against transitions itself
 
-    def fire(self, game: Game, trigger: str) -> bool:
-        """Fire ``trigger`` on the game's run; False if no transition's conditions hold."""
-        game.pick = None  # each trigger picks among its outcomes afresh
+    def fire(self, game: Game, trigger: str, opened: bool = False) -> bool:
+        """Fire ``trigger`` on the game's run; False if no transition's conditions hold.
+
+        ``opened``: see :func:`run_transitions`.
+        """
         if self.through_library:
+            game.pick = None  # as run_transitions does
             return bool(self.machine.events[trigger].trigger(game.run, game))
-        return self.dispatch(game, trigger)
+        return self.runner(trigger, game.run.beat)(game, opened)
 
-    def dispatch(self, game: Game, trigger: str) -> bool:
-        """What ``transitions`` does for a trigger, read from its own table, without its bookkeeping."""
-        run = game.run
-        key = (trigger, run.beat)
-        compiled = self._table.get(key)
-        if compiled is None:
-            compiled = self._table[key] = self._compile(trigger, run.beat)
-        for conditions, before, dest, enter in compiled:
-            for func, target in conditions:
-                if func(game) != target:
-                    break
-            else:
-                for func in before:
-                    func(game)
-                run.beat = dest
-                for func in enter:
-                    func(game)
-                return True
-        return False
+    def runner(self, trigger: str, source: str) -> Runner:
+        """:func:`make_runner` for a trigger from a state, made once and kept."""
+        found = self._runners.get((trigger, source))
+        if found is None:
+            found = self._runners[trigger, source] = make_runner(self.entries(trigger, source))
+        return found
 
-    def _compile(self, trigger: str, source: str) -> tuple[Compiled, ...]:
+    def entries(self, trigger: str, source: str) -> tuple[Entry, ...]:
+        """The transitions ``transitions`` has registered for a trigger from a state, read from its
+        own table once and kept (conditions, the same without the choice's gate, before, dest, on_enter)."""
+        found = self._table.get((trigger, source))
+        if found is not None:
+            return found
         machine = self.machine
+        gate = self.gates.get((source, trigger))
         out = []
         for t in machine.events[trigger].transitions[source]:
             # Only the callback kinds build_machine registers are replayed; a test
@@ -361,15 +608,18 @@ class Rules:
             # build_machine registers only callables (never names) and no internal transitions.
             dest = cast(str, t.dest)
             conditions = tuple((cast(Callback, c.func), bool(c.target)) for c in t.conditions)
+            ungated = tuple((func, target) for func, target in conditions if gate is None or func is not gate)
             before = tuple(cast(Callback, f) for f in t.before)
             enter = tuple(cast(Callback, f) for f in machine.get_state(dest).on_enter)
-            out.append((conditions, before, dest, enter))
-        return tuple(out)
+            out.append((conditions, ungated, before, dest, enter))
+        found = self._table[trigger, source] = tuple(out)
+        return found
 
 
-def build_machine(story: Story) -> Machine:
+def build_machine(rules: Rules) -> Machine:
     """The Machine of a story: beats and endings are states, choices are triggers."""
-    states: list[dict[str, Any]] = [{"name": b.id, "on_enter": [partial(enter_beat, b)]} for b in story.beats.values()]
+    story = rules.story
+    states: list[dict[str, Any]] = [{"name": b.id, "on_enter": [make_arrive(rules, b)]} for b in story.beats.values()]
     states += [{"name": ending_state(e)} for e in story.endings]
     transitions: list[dict[str, Any]] = []
     for beat in story.beats.values():
@@ -380,12 +630,12 @@ def build_machine(story: Story) -> Machine:
                     "source": beat.id,
                     "dest": branch.outcome.destination,
                     "conditions": [partial(picked, beat.route, i)],
-                    "before": [partial(follow, branch.outcome)],
+                    "before": [make_follow(rules, branch.outcome)],
                 }
             )
         for choice in beat.choices:
-            gated = choice.condition is not None or choice.once or choice.fallback
-            opened = [partial(choice_open, choice)] if gated else []
+            gate = rules.gates[beat.id, choice.id]
+            opened = [gate] if gate is not None else []
             if choice.chance is not None:
                 transitions.append(
                     {
@@ -393,7 +643,7 @@ def build_machine(story: Story) -> Machine:
                         "source": beat.id,
                         "dest": choice.chance.outcome.destination,
                         "conditions": [*opened, partial(rolled, choice)],
-                        "before": [partial(take, choice, choice.chance.outcome, CHANCE_INDEX)],
+                        "before": [make_take(rules, beat.id, choice, choice.chance.outcome, CHANCE_INDEX)],
                     }
                 )
             last = len(choice.branches) - 1
@@ -404,7 +654,7 @@ def build_machine(story: Story) -> Machine:
                         "source": beat.id,
                         "dest": branch.outcome.destination,
                         "conditions": [*opened, partial(picked, choice.branches, i)],
-                        "before": [partial(take, choice, branch.outcome, FIRST_BRANCH_INDEX + i)],
+                        "before": [make_take(rules, beat.id, choice, branch.outcome, FIRST_BRANCH_INDEX + i)],
                     }
                 )
             transitions.append(
@@ -413,7 +663,7 @@ def build_machine(story: Story) -> Machine:
                     "source": beat.id,
                     "dest": choice.outcome.destination,
                     "conditions": [*opened, partial(picked, choice.branches, last)] if last > 0 else opened,
-                    "before": [partial(take, choice, choice.outcome, 0)],
+                    "before": [make_take(rules, beat.id, choice, choice.outcome, 0)],
                 }
             )
     for meter in story.meters.values():

@@ -44,7 +44,11 @@ class MeterView:
 
     @property
     def display(self) -> str:
-        """The value with its unit, as a player reads it: ``0.40 atm``."""
+        """The value with its unit as the story writes it (``0.40 atm``), whatever the language.
+
+        Front ends show :func:`voskhod_game.present.meters.meter_value` instead,
+        which writes the number as the player's language does (``0,40 атм``).
+        """
         text = format_value(self.value, self.precision)
         return f"{text} {self.unit}".strip()
 
@@ -146,6 +150,9 @@ class LogEntry:
 
 
 def threshold_message(label: str, state: str) -> str:
+    """``Heart rate: WARN``; a meter back in its normal range says so rather than naming no state."""
+    if state == "ok":
+        return _("{meter}: back to normal").format(meter=label)
     return f"{label}: {state_word(state)}"
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..engine.debrief import Debrief
-from ..i18n import N_, _, ngettext
+from ..engine.debrief import ComparisonLine, Debrief
+from ..i18n import N_, NO, YES, _, ngettext
 from ..story.model import Story
 from .durations import format_elapsed, signed_minutes
 from .endings import ending_kind
+from .meters import quantity
 from .reference import FactRow, SourceRow, fact_rows, source_rows, summary_points
 
 NOT_REACHED = "—"
@@ -76,6 +77,15 @@ class DebriefRows:
         return " · ".join(parts)
 
 
+def comparison_value(line: ComparisonLine, value: float | None) -> str:
+    """One cell of the comparison table: ``12,2 мин``, ``yes``, or ``—`` when the run has no figure."""
+    if value is None:
+        return NOT_REACHED
+    if line.kind == "yes_no":
+        return _(YES) if value else _(NO)
+    return quantity(value, line.precision, line.unit)
+
+
 def debrief_rows(debrief: Debrief, story: Story) -> DebriefRows:
     zone = story.clock.zones[0].label if story.clock is not None and story.clock.zones else ""
 
@@ -88,7 +98,10 @@ def debrief_rows(debrief: Debrief, story: Story) -> DebriefRows:
         title=ending.title,
         reference_label=story.reference_label,
         zone=zone or _(ELAPSED_ZONE),
-        comparisons=tuple(ComparisonRow(c.label, c.yours_text(), c.real_text(), c.note) for c in debrief.comparisons),
+        comparisons=tuple(
+            ComparisonRow(c.label, comparison_value(c, c.yours), comparison_value(c, c.real), c.note)
+            for c in debrief.comparisons
+        ),
         timeline=tuple(
             TimelineRow(
                 t.label,

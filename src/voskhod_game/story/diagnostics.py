@@ -50,6 +50,7 @@ CODES: dict[str, str] = {
     "W408": "empty or broken text markup",
     "W409": "chance that never or always happens",
     "W410": "fact never cited",
+    "W411": "outcome or route branch never taken",
     "W501": "text not translated",
     "W502": "translation made for an older text",
 }

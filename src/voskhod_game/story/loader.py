@@ -9,16 +9,18 @@ reach the player.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..gcpause import collector_paused
 from . import defaults
+from .compiled import CompiledStories, Found, LazyBeats, PackedSourceFile
 from .diagnostics import DEFAULT_HINTS, Diagnostic, StoryError, cause_first, did_you_mean, ignorable
 from .expressions import (
     CLOCK_NAME,
@@ -62,21 +64,22 @@ from .parsed import MEMORY, ParsedFiles
 from .schema import check_object, value_of
 from .text import Format, Text, TextError, compile_text, show
 from .translation import (
-    TERM_NOTE,
     Entry,
-    SourceText,
+    PendingText,
+    SourceTexts,
     TranslationError,
     catalogue_path,
     describe_difference,
     emphasis,
     read_catalogue,
     skeleton,
+    source_text_id,
     term_and_forms,
-    text_id,
 )
 from .yamlsource import PathKey, SourceFile
 
 MANIFEST = "story.yaml"
+NO_TEXT = Text("")  # every absent text (most choices have no reason or result): texts never change
 FACTS = "facts.yaml"
 MAX_SCENE_FILES = 500
 BUILTIN_NAMES = frozenset({CLOCK_NAME})
@@ -144,8 +147,14 @@ def source_language(root: str | Path, files: ParsedFiles | None = None) -> str:
 
 
 def load_story(root: str | Path, lang: str = "", files: ParsedFiles | None = None) -> Story:
-    """Load and validate the story in ``root`` (in ``lang``); raise StoryError with every problem."""
-    story, diagnostics = analyse_story(root, lang, files)
+    """Load and validate the story in ``root`` (in ``lang``); raise StoryError with every problem.
+
+    With a cache folder (``files`` from ``parsed.on_disk()``), a story that loaded
+    without errors before, with the same files and the same engine, is revived
+    from the checked story kept there (``compiled.py``): no parsing, no checks,
+    and each beat built when first needed.
+    """
+    story, diagnostics = _analyse(Path(root), lang, files if files is not None else MEMORY, keep=True)
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors or story is None:
         raise StoryError(errors or diagnostics)
@@ -169,13 +178,28 @@ def analyse_story(
     made a 10,000-beat story load 2.3 times slower). Nothing here makes cycles
     that need collecting; the previous setting is restored afterwards.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _Loader(Path(root), lang, files if files is not None else MEMORY).run()
-    finally:
-        if was_enabled:
-            gc.enable()
+    return _analyse(Path(root), lang, files if files is not None else MEMORY, keep=False)
+
+
+def _analyse(root: Path, lang: str, files: ParsedFiles, keep: bool) -> tuple[Story | None, list[Diagnostic]]:
+    """A load with the collector paused (see ``analyse_story``); ``keep``: use the checked-story cache."""
+    with collector_paused():
+        return _Loader(root, lang, files, keep).run()
+
+
+def analyse_story_sources(
+    root: str | Path, lang: str = "", files: ParsedFiles | None = None
+) -> tuple[Story | None, list[Diagnostic], dict[Path, SourceFile]]:
+    """:func:`analyse_story`, and the parsed files the load read, by path.
+
+    ``voskhod check`` places its analysis warnings in those same parses (the
+    line of an ``if:``, the character of a stray ``*``), so no file is read or
+    parsed twice and the places match the text that was checked.
+    """
+    with collector_paused():
+        loader = _Loader(Path(root), lang, files if files is not None else MEMORY)
+        story, found = loader.run()
+    return story, found, {src.path: src for src in loader.sources}
 
 
 @dataclass(frozen=True)
@@ -192,14 +216,18 @@ class _Names:
 
 
 class _Loader:
-    def __init__(self, root: Path, lang: str = "", files: ParsedFiles = MEMORY) -> None:
+    def __init__(self, root: Path, lang: str = "", files: ParsedFiles = MEMORY, keep: bool = False) -> None:
         self.root = root
         self.lang = lang
         self.own_language = defaults.LANGUAGE  # the manifest's `language:`: numbers without a catalogue
         self.files = files
+        # Checked stories on disk (compiled.py): only for loads that play, with a cache folder.
+        self.shelf = CompiledStories(files.folder) if keep and files.folder is not None else None
+        self.raw: dict[Path, bytes] = {}  # files the look-up read already, by path
+        self.lazy = False  # building a revived story: beats on demand, no diagnostics kept
         self.checked: bool | None = None  # the schema's verdict on the file read last
         self.catalogue: dict[str, Entry] | None = None  # the language's translations, by stable id
-        self.texts: list[SourceText] = []  # every text a player can see, for the template
+        self.texts: list[PendingText] = []  # every text a player can see, for the template
         self.out: list[Diagnostic] = []
         self.hasher = hashlib.sha256()
         self.value_names: set[str] = set()
@@ -232,7 +260,7 @@ class _Loader:
 
     def read(self, path: Path, kind: str | None = None) -> SourceFile | None:
         """Parse a file (from the cache when its bytes were parsed before); for ``kind``, check it too."""
-        src, self.checked = self.files.read(path, kind, self.out, check_object)
+        src, self.checked = self.files.read(path, kind, self.out, check_object, self.raw.pop(path, None))
         if src is not None:
             self.sources.append(src)
             # the path below the story folder; a name that is not UTF-8 still hashes
@@ -243,12 +271,74 @@ class _Loader:
     # -- the run ---------------------------------------------------------
     def run(self) -> tuple[Story | None, list[Diagnostic]]:
         """The story (None when it has errors) and every diagnostic, causes first."""
+        found = self.look_up()
+        if found is not None and found.files is not None:
+            revived = self.revive(found)
+            if revived is not None:
+                return revived, found.diagnostics()
+            return _Loader(self.root, self.lang, self.files).run()  # cannot happen with the same key; still safe
         story, _ = self.load()
         self.explain_traps()
         self.out.sort(key=cause_first)
         if any(d.severity == "error" for d in self.out):
             story = None
+        if found is not None and story is not None and [src.path for src in self.sources] == list(found.raw):
+            assert self.shelf is not None
+            self.shelf.store(self.root, self.lang, found.key, self.sources, self.out)
         return story, self.out
+
+    def look_up(self) -> Found | None:
+        """The files' bytes and key, and the checked story kept for them if there is one."""
+        if self.shelf is None or not os.path.isdir(self.root):
+            return None
+        try:
+            paths = story_files(self.root)
+        except OSError:
+            return None
+        if len(paths) > MAX_SCENE_FILES + 2:
+            return None
+        catalogue = catalogue_path(self.root, self.lang) if self.lang else None
+        found = self.shelf.look_up(self.root, self.lang, paths, catalogue)
+        if found is not None:
+            self.raw = dict(found.raw)
+        return found
+
+    def revive(self, found: Found) -> Story | None:
+        """The story kept for these files, its beats built on demand; None if it cannot be (then it is loaded)."""
+        assert found.files is not None
+        if self.lang and catalogue_path(self.root, self.lang).is_file():
+            try:
+                self.catalogue = read_catalogue(catalogue_path(self.root, self.lang))
+            except TranslationError:
+                return None
+        sources: list[SourceFile] = []
+        for path, (_, data, top, packed) in zip(found.raw, found.files, strict=True):
+            src = PackedSourceFile(path, data, dict(top), content=found.raw[path], packed=packed)
+            self.hasher.update(os.fsencode(path.relative_to(self.root).as_posix()))
+            self.hasher.update(src.content)
+            sources.append(src)
+        self.sources = list(sources)
+        manifest = sources.pop(0)
+        facts_src = sources.pop(0) if sources and sources[0].path == self.root / FACTS else None
+        if not isinstance(manifest.data, dict) or not all(isinstance(s.data, dict) for s in sources):
+            return None
+        self.lazy = True
+        return self.build(manifest, facts_src, sources)
+
+    def build_lazily(self, qid: str) -> tuple[Beat, tuple[PendingText, ...]]:
+        """One beat of a revived story, with the texts it records (the load's own problems are not kept)."""
+        src, key, raw = self.names.beats[qid]
+        texts, context, problems = self.texts, self.context, len(self.out)
+        self.texts, self.context = [], (qid.split(".", 1)[0], qid)
+        try:
+            beat = self.build_beat(qid, src, key, raw)
+            recorded = tuple(self.texts)
+        finally:
+            self.texts, self.context = texts, context
+            del self.out[problems:]
+        if beat is None:  # the key covers the files and this code, so the first load built it
+            raise RuntimeError(f"beat {qid} of a kept story could not be built again")
+        return beat, recorded
 
     def explain_traps(self) -> None:
         """Tell the writer where YAML 1.1 read a value differently than it looks.
@@ -395,7 +485,8 @@ class _Loader:
                 beat_index[qid] = (src, ("beats", i), beat)
 
         self._beat_ids = set(beat_index)
-        self.check_ignores(beat_index)
+        if not self.lazy:
+            self.check_ignores(beat_index)
         order = self.scene_order(manifest, scene_by_id)
         self.names = _Names(
             beats=beat_index,
@@ -406,30 +497,19 @@ class _Loader:
             known=names.__contains__,
             writable=(set(meters) | set(flags)).__contains__,
         )
-        beats: dict[str, Beat] = {}
-        context = self.build_context(manifest, facts_src, beat_index, endings)
-        by_file: dict[Path, list[tuple[str, SourceFile, PathKey, dict[str, Any]]]] = {}
-        for qid, (src, key, raw) in beat_index.items():
-            by_file.setdefault(src.path, []).append((qid, src, key, raw))
-        for path, items in by_file.items():
-            content = hashlib.sha256(items[0][1].content).digest()
-            kept = _BUILT.get(path)
-            if kept is not None and kept[0] == content and kept[1] == context:
-                beats.update(kept[2])
-                self.texts.extend(kept[3])  # the texts building them recorded, in the same order
-                continue
-            problems, texts = len(self.out), len(self.texts)
-            built: dict[str, Beat] = {}
-            for qid, src, key, raw in items:
-                self.context = (qid.split(".", 1)[0], qid)
-                beat = self.build_beat(qid, src, key, raw)
-                if beat is not None:
-                    built[qid] = beat
-            beats.update(built)
-            if len(self.out) == problems and len(built) == len(items):
-                _keep_built(path, (content, context, built, tuple(self.texts[texts:])))
+        beats: Mapping[str, Beat]
+        pending: list[PendingText] | Callable[[], list[PendingText]] = self.texts
+        if self.lazy:
+            # A revived story: each beat is built when first asked for; the template's
+            # texts keep the order of a full load (before, the beats', after).
+            beats = lazy = LazyBeats(list(beat_index), self.build_lazily)
+            before, after = self.texts, list[PendingText]()
+            self.texts = after
+            pending = lambda: [*before, *lazy.texts(), *after]  # noqa: E731
+        else:
+            beats = self.build_beats(manifest, facts_src, beat_index, endings)
+            self.check_routes(beats)
         self.context = ("", None)
-        self.check_routes(beats)
         endings = {eid: self.ending_texts(e, manifest, scene_srcs) for eid, e in endings.items()}
 
         scenes: list[Scene] = []
@@ -500,8 +580,40 @@ class _Loader:
             glossary=glossary,
             debrief_summary=summary,
             language=self.lang if self.catalogue is not None else "",
-            texts=tuple(self.texts),
+            texts=SourceTexts(pending, partial(text_prefix, self.root)),
         )
+
+    def build_beats(
+        self,
+        manifest: SourceFile,
+        facts_src: SourceFile | None,
+        beat_index: dict[str, tuple[SourceFile, PathKey, dict[str, Any]]],
+        endings: dict[str, Ending],
+    ) -> dict[str, Beat]:
+        """Every beat, file by file; a file unchanged since the last load keeps its beats (_BUILT)."""
+        beats: dict[str, Beat] = {}
+        context = self.build_context(manifest, facts_src, beat_index, endings)
+        by_file: dict[Path, list[tuple[str, SourceFile, PathKey, dict[str, Any]]]] = {}
+        for qid, (src, key, raw) in beat_index.items():
+            by_file.setdefault(src.path, []).append((qid, src, key, raw))
+        for path, items in by_file.items():
+            content = hashlib.sha256(items[0][1].content).digest()
+            kept = _BUILT.get(path)
+            if kept is not None and kept[0] == content and kept[1] == context:
+                beats.update(kept[2])
+                self.texts.extend(kept[3])  # the texts building them recorded, in the same order
+                continue
+            problems, texts = len(self.out), len(self.texts)
+            built: dict[str, Beat] = {}
+            for qid, src, key, raw in items:
+                self.context = (qid.split(".", 1)[0], qid)
+                beat = self.build_beat(qid, src, key, raw)
+                if beat is not None:
+                    built[qid] = beat
+            beats.update(built)
+            if len(self.out) == problems and len(built) == len(items):
+                _keep_built(path, (content, context, built, tuple(self.texts[texts:])))
+        return beats
 
     def build_context(
         self,
@@ -848,7 +960,10 @@ class _Loader:
                 "the story's time runs on from the start: leave room for it",
             )
             when = None
-        zones = tuple(ClockZone(z["label"], z["offset"]) for z in raw.get("zones", [])) or (ClockZone("UTC", 0),)
+        zones = tuple(
+            ClockZone(self.words(z["label"], src, ("clock", "zones", i, "label")), z["offset"])
+            for i, z in enumerate(raw.get("zones", []))
+        ) or (ClockZone("UTC", 0),)  # a clock's name is a text like any other: `Moscow` reads `Москва`
         for i, zone in enumerate(zones if when is not None and raw.get("zones") else ()):
             if not _can_shift(when, zone.offset_minutes):
                 self.report(
@@ -999,7 +1114,7 @@ class _Loader:
             ok = False
         return tuple(out) if ok else None
 
-    def check_routes(self, beats: dict[str, Beat]) -> None:
+    def check_routes(self, beats: Mapping[str, Beat]) -> None:
         """Routing beats that only lead to each other would move the player on forever."""
         state: dict[str, int] = {}  # 1 on the current path, 2 done
 
@@ -1236,14 +1351,14 @@ class _Loader:
         In a language with a current translation, the translation is compiled
         instead, and its mistakes are reported at their line of the catalogue.
         """
-        if not isinstance(raw, str):
-            return Text("")
-        if raw and self.catalogue is not None:
+        if not isinstance(raw, str) or not raw:
+            return NO_TEXT
+        if self.catalogue is not None:
             translated = self.translated(raw, src, key, compiled=True)
             if translated is not None:
                 path, line, words = translated
                 return self.compile_text(words, SourceFile(path, words, {(): (line, 1)}), ())
-        elif raw:
+        else:
             self.remember(raw, src, key)
         return self.compile_text(raw, src, key)
 
@@ -1256,28 +1371,15 @@ class _Loader:
         translated = self.translated(raw, src, key, compiled=False)
         return translated[2] if translated is not None else raw
 
-    def remember(self, raw: str, src: SourceFile, key: PathKey) -> str:
-        """Record a text for the translation template; return its stable id."""
-        glossary = key[:1] == ("glossary",) and len(key) == 3
-        # A definition keeps its id (and its translations) when the writer adds `forms:` to its term.
-        id_key = key[:2] if glossary and key[2] == "definition" else key
-        tid = text_id(src.data, id_key, self.text_prefix(src))
-        note = TERM_NOTE if glossary and key[2] == "term" else ""
-        self.texts.append(SourceText(tid, raw, src.path, src.where(key)[0], note))
-        return tid
-
-    def text_prefix(self, src: SourceFile) -> str:
-        if src.path.name == MANIFEST and src.path.parent == self.root:
-            return "story"
-        if src.path.name == FACTS and src.path.parent == self.root:
-            return "facts"
-        data = src.data
-        return str(data.get("id", src.path.stem)) if isinstance(data, dict) else src.path.stem
+    def remember(self, raw: str, src: SourceFile, key: PathKey) -> None:
+        """Record a text for the translation template (its id is worked out when the template is made)."""
+        self.texts.append((src, key, raw))
 
     def translated(self, raw: str, src: SourceFile, key: PathKey, compiled: bool) -> tuple[Path, int, str] | None:
         """The current translation of a text, checked against its source; None to show the source."""
         assert self.catalogue is not None
-        tid = self.remember(raw, src, key)
+        self.remember(raw, src, key)
+        tid = source_text_id(src.data, key, text_prefix(self.root, src))[0]
         entry = self.catalogue.get(tid)
         path = catalogue_path(self.root, self.lang)
         line = src.where(key)[0]
@@ -1321,6 +1423,8 @@ class _Loader:
         return path, entry.line, entry.text
 
     def compile_text(self, raw: str, src: SourceFile, key: PathKey) -> Text:
+        if "{" not in raw and "}" not in raw:  # most texts: words only, nothing to compile
+            return Text(raw)
         names = self.names
         read: set[str] = set()
 
@@ -1369,13 +1473,21 @@ class _Loader:
         return Text(raw)
 
     def text_expression(self, expr: str, offset: int) -> Any:
-        """An expression inside a text; errors carry their offset in the whole text."""
+        """An expression inside a text, compiled once per load like the others (``compile_once``);
+        errors carry their offset in the whole text."""
+        memo: tuple[Any, ...] = ("text", expr)
+        if "visits" in expr or "seen" in expr:
+            memo = (*memo, self.context)
+        found = self.compiled.get(memo)
+        if found is not None:
+            return found
         try:
-            return compile_expression(expr, self.names.known, beat_ref=self.beat_ref)
+            found = self.compiled[memo] = compile_expression(expr, self.names.known, beat_ref=self.beat_ref)
         except ExpressionError as exc:
             moved = ExpressionError(exc.message, offset + exc.offset, exc.hint, unknown=exc.unknown)
             moved.code = exc.code
             raise moved from None
+        return found
 
     def ending_texts(self, ending: Ending, manifest: SourceFile, scene_srcs: list[SourceFile]) -> Ending:
         """An ending with its texts compiled (endings are collected before the names exist)."""
@@ -1472,7 +1584,7 @@ def fit_effect(effect: Assignment, flags: dict[str, Flag]) -> Assignment:
 # recorded for the translation template). Beats are
 # immutable, so a reload under ``--watch`` reuses those of the files that did
 # not change instead of compiling their texts and expressions again.
-_BUILT: dict[Path, tuple[bytes, bytes, dict[str, Beat], tuple[SourceText, ...]]] = {}
+_BUILT: dict[Path, tuple[bytes, bytes, dict[str, Beat], tuple[PendingText, ...]]] = {}
 MAX_BUILT_FILES = 2_000
 
 
@@ -1481,10 +1593,20 @@ def forget_built() -> None:
     _BUILT.clear()
 
 
-def _keep_built(path: Path, entry: tuple[bytes, bytes, dict[str, Beat], tuple[SourceText, ...]]) -> None:
+def _keep_built(path: Path, entry: tuple[bytes, bytes, dict[str, Beat], tuple[PendingText, ...]]) -> None:
     if len(_BUILT) >= MAX_BUILT_FILES and path not in _BUILT:
         _BUILT.clear()
     _BUILT[path] = entry
+
+
+def text_prefix(root: Path, src: SourceFile) -> str:
+    """The first part of the ids of a file's texts: ``story``, ``facts`` or the scene's id."""
+    if src.path.name == MANIFEST and src.path.parent == root:
+        return "story"
+    if src.path.name == FACTS and src.path.parent == root:
+        return "facts"
+    data = src.data
+    return str(data.get("id", src.path.stem)) if isinstance(data, dict) else src.path.stem
 
 
 def _present(path: Path) -> bool:

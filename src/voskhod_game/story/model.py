@@ -8,6 +8,7 @@ writer text while playing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -286,7 +287,7 @@ class Story:
     meters: dict[str, Meter]
     flags: dict[str, Flag]
     scenes: tuple[Scene, ...]
-    beats: dict[str, Beat]
+    beats: Mapping[str, Beat]  # a dict, or LazyBeats for a story revived from the cache
     endings: dict[str, Ending]
     facts: dict[str, Fact] = field(default_factory=dict)
     comparisons: tuple[Comparison, ...] = ()
@@ -303,7 +304,7 @@ class Story:
     fingerprint: str = ""
     renamed: dict[str, str] = field(default_factory=dict)  # old beat id -> new, so saves keep their place
     language: str = ""  # the language its texts were loaded in; empty: the story's own
-    texts: tuple[SourceText, ...] = field(default=(), compare=False, repr=False)  # for translation templates
+    texts: Sequence[SourceText] = field(default=(), compare=False, repr=False)  # for translation templates
 
     scene_index: dict[str, Scene] = field(default_factory=dict, compare=False, repr=False)
 

@@ -25,7 +25,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic
+from .sealed import read_sealed, seal, write_atomically
 from .yamlsource import FileRefused, PathKey, SourceFile, Trap, parse_yaml, read_capped
 
 MAGIC = b"VSKPARS1"
@@ -127,18 +127,20 @@ class ParsedFiles:
 
     # -- the one entry point ---------------------------------------------------
     def read(
-        self, path: Path, kind: str | None, out: list[Diagnostic], check: Any = None
+        self, path: Path, kind: str | None, out: list[Diagnostic], check: Any = None, raw: bytes | None = None
     ) -> tuple[SourceFile | None, bool | None]:
-        """Read ``path``; parse it (and ``check(data, kind, source, problems)`` it) unless its bytes were seen.
+        """Read ``path`` (or take its bytes ``raw``, read already); parse it (and ``check(data, kind,
+        source, problems)`` it) unless its bytes were seen.
 
         Problems go to ``out`` as if the file had just been parsed; returns the
         source (None when unusable) and the check's verdict.
         """
-        try:
-            raw = read_capped(path)
-        except FileRefused as exc:
-            out.append(Diagnostic(exc.code, exc.message, path, 1, 1, exc.hint))
-            return None, None
+        if raw is None:
+            try:
+                raw = read_capped(path)
+            except FileRefused as exc:
+                out.append(Diagnostic(exc.code, exc.message, path, 1, 1, exc.hint))
+                return None, None
         key = self.key(kind, raw)
         entry = self._recall(key)
         if entry is None:
@@ -192,17 +194,11 @@ class ParsedFiles:
         if path is None:
             return None
         try:
-            blob = read_capped(path, MAX_ENTRY_BYTES)
-        except FileRefused:
-            return None
-        try:
-            if blob[:8] != MAGIC or hashlib.sha256(blob[40:]).digest() != blob[8:40]:
+            stored = read_sealed(path, MAGIC, MAX_ENTRY_BYTES)
+            if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key):
                 return None
-            stored_key, fields = marshal.loads(blob[40:])
-            if stored_key != key:
-                return None
-            return _entry(fields)
-        except (ValueError, TypeError, EOFError, IndexError):
+            return _entry(stored[1])
+        except (ValueError, TypeError, IndexError):
             return None
 
     def _store(self, key: bytes, entry: Entry) -> None:
@@ -222,23 +218,11 @@ class ParsedFiles:
             entry.checked,
         )
         try:
-            payload = marshal.dumps((key, fields))
+            blob = seal(MAGIC, (key, fields))
         except ValueError:  # a value marshal cannot hold (a YAML date): not cached
             return
-        blob = MAGIC + hashlib.sha256(payload).digest() + payload
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(blob)
-                os.replace(tmp, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-        except OSError:
-            return
+        with contextlib.suppress(OSError):
+            write_atomically(path, blob)
 
 
 def _entry(fields: Any) -> Entry | None:

@@ -37,6 +37,8 @@ MAX_DEPTH = 4  # how deeply conditions and variants may nest
 MAX_DECIMALS = 6
 SPEC_RE = re.compile(r"(?:\.(?P<decimals>\d))?(?: ?(?P<unit>unit))?|(?P<word>duration|yesno)")
 _BLOCK_RE = re.compile(r"\{(if|elif)\s+|\{(else|end)\}")
+_SPECIAL = re.compile(r"[{}]")  # where plain words stop, outside braces
+_SPECIAL_INSIDE = re.compile(r"[{}|]")  # and inside them
 
 Env = Mapping[str, Any]
 Picker = Callable[[int, int, str], int]  # (offset in the text, number of variants, "~" or "&") -> index
@@ -73,15 +75,18 @@ class Text(str):
     """A story text: its source as written, and how to render it for a run."""
 
     template: Render | None
-    key: int
     names: frozenset[str]  # meters and flags its expressions read
 
     def __new__(cls, source: str, template: Render | None = None, names: frozenset[str] = frozenset()) -> Text:
         text = super().__new__(cls, source)
         text.template = template
-        text.key = zlib.crc32(source.encode("utf-8", "surrogatepass"))
         text.names = names
         return text
+
+    @property
+    def key(self) -> int:
+        """A number standing for the source (a CRC), worked out when asked: most texts never are."""
+        return zlib.crc32(self.encode("utf-8", "surrogatepass"))
 
     def render(self, env: Env, pick: Picker) -> str:
         template = self.template
@@ -202,8 +207,11 @@ class _Parser:
                 raise TextError("a `}` that closes nothing", self.i, "write `}}` for a literal brace")
             if c == "|" and inside:
                 break
-            buf.append(c)
-            self.i += 1
+            # Plain words up to the next character that can start or end something, in one piece.
+            m = (_SPECIAL_INSIDE if inside else _SPECIAL).search(s, self.i + 1)
+            end = m.start() if m is not None else len(s)
+            buf.append(s[self.i : end])
+            self.i = end
         if buf:
             parts.append("".join(buf))
         return _join(parts)
@@ -298,7 +306,11 @@ def _alone_on_line(s: str, start: int, end: int) -> bool:
 
 def _drop_line_indent(buf: list[str]) -> None:
     """Spaces before a block tag alone on its line belong to the tag's line, not the text."""
-    while buf and buf[-1] in " \t":
+    while buf:
+        kept = buf[-1].rstrip(" \t")
+        if kept:
+            buf[-1] = kept
+            return
         buf.pop()
 
 

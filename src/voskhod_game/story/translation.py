@@ -19,9 +19,10 @@ from __future__ import annotations
 import ast
 import re
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from ..i18n import _
 from .diagnostics import visible
@@ -76,6 +77,51 @@ def term_and_forms(translated: str) -> tuple[str, tuple[str, ...]]:
     return term, tuple(dict.fromkeys(f for f in forms if f and f.casefold() != term.casefold()))
 
 
+PendingText = tuple[Any, tuple[str | int, ...], str]  # (SourceFile, key path, words)
+
+
+class SourceTexts(Sequence[SourceText]):
+    """A story's texts for the translation template, their ids and lines worked out when first read.
+
+    Only ``voskhod translate`` reads them, while working out each text's id (a walk
+    down its file's data) and line was a tenth of every load; a load now keeps
+    where each text is and this does the rest on first use.
+    """
+
+    def __init__(
+        self, pending: Sequence[PendingText] | Callable[[], Sequence[PendingText]], prefix: Callable[[Any], str]
+    ) -> None:
+        # ``pending`` may also be a function giving them (a revived story builds its beats first).
+        self._pending = pending
+        self._prefix: Callable[[Any], str] | None = prefix
+        self._items: tuple[SourceText, ...] | None = None
+
+    def _resolved(self) -> tuple[SourceText, ...]:
+        if self._items is None:
+            assert self._prefix is not None
+            pending = self._pending() if callable(self._pending) else self._pending
+            prefixes: dict[int, str] = {}
+            items = []
+            for src, key, words in pending:
+                prefix = prefixes.get(id(src))
+                if prefix is None:
+                    prefix = prefixes[id(src)] = self._prefix(src)
+                tid, note = source_text_id(src.data, key, prefix)
+                items.append(SourceText(tid, words, src.path, src.where(key)[0], note))
+            self._items, self._pending, self._prefix = tuple(items), (), None
+        return self._items
+
+    @overload
+    def __getitem__(self, index: int) -> SourceText: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[SourceText]: ...
+    def __getitem__(self, index: int | slice) -> SourceText | Sequence[SourceText]:
+        return self._resolved()[index]
+
+    def __len__(self) -> int:
+        return len(self._resolved())
+
+
 def catalogue_path(root: Path, lang: str) -> Path:
     return root / LOCALES / f"{lang}.po"
 
@@ -127,6 +173,18 @@ def read_catalogue(path: Path) -> dict[str, Entry]:
         line = message.lineno or 1
         entries[message.context] = Entry(text, message.id, message.fuzzy, line)
     return entries
+
+
+def source_text_id(data: Any, key: tuple[str | int, ...], prefix: str) -> tuple[str, str]:
+    """The stable id of the text at ``key`` and its note for the translator.
+
+    A glossary definition keeps its id (and its translations) when the writer adds
+    `forms:` to its term; a term carries TERM_NOTE.
+    """
+    glossary = key[:1] == ("glossary",) and len(key) == 3
+    id_key = key[:2] if glossary and key[2] == "definition" else key
+    note = TERM_NOTE if glossary and key[2] == "term" else ""
+    return text_id(data, id_key, prefix), note
 
 
 def text_id(data: Any, key: tuple[str | int, ...], prefix: str) -> str:

@@ -25,6 +25,9 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _BaseLoader = yaml.SafeLoader
 
 _RESOLVE_CACHE_MAX_LENGTH = 64
+_DEFAULT_SCALAR_TAG = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
+_DEFAULT_MAPPING_TAG = yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
+_DEFAULT_SEQUENCE_TAG = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG
 _RESOLVE_CACHE_MAX_ENTRIES = 50_000
 
 
@@ -41,6 +44,15 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     _tags: ClassVar[dict[tuple[Any, str, Any], str]] = {}
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        # With no path resolvers these are what PyYAML's resolver answers, without its Python code:
+        # quoted and block text is text, and collections have their default tags.
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return _DEFAULT_SCALAR_TAG
+        elif kind is yaml.MappingNode:
+            return _DEFAULT_MAPPING_TAG
+        elif kind is yaml.SequenceNode:
+            return _DEFAULT_SEQUENCE_TAG
         if kind is not yaml.ScalarNode or len(value) > _RESOLVE_CACHE_MAX_LENGTH:
             return super().resolve(kind, value, implicit)
         key = (kind, value, implicit)
@@ -187,6 +199,8 @@ class _AliasBomb(Exception):
 class _Builder:
     def __init__(self, source: SourceFile, diagnostics: list[Diagnostic], may_alias: bool = True) -> None:
         self.source = source
+        self.marks = source.marks
+        self.styles = source.styles
         self.diagnostics = diagnostics
         self.seen: set[int] = set()
         self.visits = 0
@@ -201,13 +215,16 @@ class _Builder:
             if self.visits > MIN_NODE_BUDGET and self.visits > MAX_ALIAS_EXPANSION * len(self.seen):
                 raise _AliasBomb
         mark = node.start_mark
-        where = self.source.marks[key] = (mark.line + 1, mark.column + 1)
-        if isinstance(node, yaml.ScalarNode):
-            value = self.scalar(node)
+        where = self.marks[key] = (mark.line + 1, mark.column + 1)
+        if type(node) is _SCALAR:
+            text = node.value
+            value = text if node.tag == _STR_TAG else self.scalar(node)
             if node.style:
-                self.source.styles[key] = node.style
-            elif node.value:  # plain, unquoted text (libyaml says "", PyYAML None): where YAML 1.1 surprises
-                trap = yaml11_trap(node.value, value)
+                self.styles[key] = node.style
+            # Plain, unquoted text (libyaml says "", PyYAML None): where YAML 1.1 surprises. Only
+            # text that starts like a number can be a trap when YAML kept it as text.
+            elif text and (value is not text or text[0] in _NUMBERISH):
+                trap = yaml11_trap(text, value)
                 if trap is not None:
                     self.source.traps[where] = trap
             return value
@@ -260,15 +277,33 @@ class _Builder:
     @staticmethod
     def scalar(node: yaml.ScalarNode) -> Any:
         # Reuse PyYAML's resolver results (the tag) with its safe constructor for one scalar.
-        if node.tag == "tag:yaml.org,2002:str":
-            return node.value
-        constructor = yaml.SafeLoader.yaml_constructors.get(node.tag)
+        tag, text = node.tag, node.value
+        if tag == _STR_TAG:
+            return text
+        known = _CONSTRUCTED.get((tag, text), _UNKNOWN)
+        if known is not _UNKNOWN:
+            return known
+        constructor = yaml.SafeLoader.yaml_constructors.get(tag)
         if constructor is None:
-            return node.value
+            return text
         try:
-            return constructor(_SCALAR_LOADER, node)
+            value = constructor(_SCALAR_LOADER, node)
         except Exception:
-            return node.value
+            return text
+        # Numbers, yes/no and nothing repeat (`time: 3`, `hide: true`) and cannot be changed: kept.
+        if type(value) in _KEPT_TYPES and len(text) <= _RESOLVE_CACHE_MAX_LENGTH:
+            if len(_CONSTRUCTED) >= _RESOLVE_CACHE_MAX_ENTRIES:
+                _CONSTRUCTED.clear()
+            _CONSTRUCTED[tag, text] = value
+        return value
+
+
+_SCALAR = yaml.ScalarNode
+_STR_TAG = "tag:yaml.org,2002:str"
+_NUMBERISH = frozenset("0123456789+-.")
+_UNKNOWN: Any = object()
+_KEPT_TYPES = frozenset({int, float, bool, type(None)})
+_CONSTRUCTED: dict[tuple[str, str], Any] = {}
 
 
 class _ScalarLoader(yaml.SafeLoader):

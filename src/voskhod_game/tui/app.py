@@ -25,6 +25,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
+from ..gcpause import CollectorHold
 from ..i18n import N_, NP_, _, set_language
 from .bindings import speak_bindings
 from .settings import Settings, load_settings, save_settings
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 
 STYLES = Path(__file__).parent / "styles"
 UNTITLED = N_("Story")  # the window title until the story's own title is known
+RELOAD_DRAWN_GRACE = 0.1  # seconds from a reload's screen being laid out until it is surely written
 
 
 class StoryReloaded(Message):
@@ -88,6 +90,7 @@ class VoskhodApp(App[int]):
         self.initial_load = load
         self.force_reveal = reveal
         self.watch_story = watch
+        self.collector = CollectorHold()  # paused while a --watch reload is on its way to the screen
         self.story: Story | None = None
         self.game: Game | None = None
         self.crash: Exception | None = None  # the first unhandled error: the run ends as an internal error
@@ -142,6 +145,9 @@ class VoskhodApp(App[int]):
         self._read_story(watched=False, initial=True)
         if self.watch_story:
             self.call_after_refresh(self.start_watching)
+
+    def on_unmount(self) -> None:
+        self.collector.release()  # an app closed mid-reload does not leave the collector off
 
     def _started(self) -> None:
         """The start-up load arrived: open the game if ``--load`` asked for it."""
@@ -234,7 +240,20 @@ class VoskhodApp(App[int]):
                 self._story_read(message.reloaded, watched=False)
                 self._started()
             return
-        self._story_read(message.reloaded, watched=message.watched, quiet=message.quiet)
+        try:
+            self._story_read(message.reloaded, watched=message.watched, quiet=message.quiet)
+        finally:
+            if self.collector.holding:
+                self.call_after_refresh(self._after_reload_drawn)
+
+    def _after_reload_drawn(self) -> None:
+        """The reload's screen is laid out; once it is on the terminal the collector may run again.
+
+        Its first collection walks every object made since the hold (the whole new
+        story: a second or more for 10,000 beats) without letting the thread that
+        writes to the terminal run, so it waits a moment more, until the writer sees
+        the new text rather than a frozen screen."""
+        self.set_timer(RELOAD_DRAWN_GRACE, self.collector.release)
 
     # -- hot reload (--watch) ----------------------------------------------------------
     def start_watching(self) -> None:
@@ -251,6 +270,9 @@ class VoskhodApp(App[int]):
         """
         if isinstance(self.screen, ModalScreen) or not self.watcher.poll():
             return
+        # No garbage collection from here until the new text is drawn: with two versions of
+        # a large story alive, one collection costs more than the reload (see gcpause.py).
+        self.collector.hold()
         self.reload_story(watched=True)
 
     def _title(self) -> Screen[None]:
