@@ -17,6 +17,7 @@ from voskhod_game.i18n import set_language
 from voskhod_game.tui.app import VoskhodApp
 from voskhod_game.tui.screens.debrief import DebriefScreen
 from voskhod_game.tui.screens.game import GameScreen
+from voskhod_game.tui.widgets.meters import MeterRow
 
 
 @pytest.fixture
@@ -36,6 +37,8 @@ async def test_clock_names_alerts_and_debrief_figures_in_russian(story_dir: Path
         assert isinstance(app.screen, GameScreen)
         bar = words_shown(app)
         assert f"{HOSTILE} 08:00" in bar and "Москва 11:00" in bar and "Moscow" not in bar
+        meters = "\n".join(str(row.value_text) for row in app.screen.query(MeterRow))
+        assert "0,40 атм" in meters and "0.40" not in meters  # the meter panel writes numbers as Russian does
         await pilot.press("3", "2")  # a racing heart, then it calms down
         await pilot.pause()
         told = [message for _title, message, _severity in notes]

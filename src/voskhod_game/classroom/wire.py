@@ -22,6 +22,7 @@ from ..engine.views import View
 from ..present import votes as phrase
 from ..present.choices import choice_line
 from ..present.events import result_lines
+from ..present.meters import meter_value
 from ..story.model import Story
 from .languages import Languages, speaking
 from .messages import (
@@ -106,7 +107,7 @@ class GamePart:
         self.history = view.history.note if view.history else ""
         self.clock = "  ".join(f"{label} {time_}" for label, time_ in view.clock.zones) or view.clock.elapsed
         self.meters = [
-            MeterInfo(m.name, m.label, m.display, round(m.fraction, 4), m.state) for m in view.visible_meters
+            MeterInfo(m.name, m.label, meter_value(m), round(m.fraction, 4), m.state) for m in view.visible_meters
         ]
         self.choices = [
             ChoiceInfo(c.id, c.number, c.label, c.enabled, c.reason, c.minutes, choice_line(c).cost, c.risky)

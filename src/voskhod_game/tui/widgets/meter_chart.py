@@ -9,7 +9,7 @@ from textual.widget import Widget
 
 from ...i18n import _, ngettext
 from ...present.durations import format_elapsed
-from ...story.markup import format_value
+from ...present.meters import quantity
 from ...story.model import Meter
 from ..chart import chart_rows, resample
 
@@ -40,16 +40,14 @@ class MeterChart(Widget):
         last = self.points[-1][1] if self.points else m.start
         text = Text()
         text.append(m.label, style="bold")
-        first = format_value(self.points[0][1] if self.points else m.start, m.precision)
+        first = quantity(self.points[0][1] if self.points else m.start, m.precision)
         text.append("  " + _("start {value}").format(value=first))
-        text.append((" → " + _("end {value}").format(value=format_value(last, m.precision)) + f" {m.unit}").rstrip())
+        text.append((" → " + _("end {value}").format(value=quantity(last, m.precision)) + f" {m.unit}").rstrip())
         styles = [self._state_style(v) for v in values]
         for r, row in enumerate(rows):
             text.append("\n")
             label = (
-                format_value(m.max, m.precision)
-                if r == 0
-                else (format_value(m.min, m.precision) if r == len(rows) - 1 else "")
+                quantity(m.max, m.precision) if r == 0 else (quantity(m.min, m.precision) if r == len(rows) - 1 else "")
             )
             text.append(f"{label:>{AXIS_WIDTH - 2}} │", style="dim")
             for ch, style in zip(row, styles, strict=True):

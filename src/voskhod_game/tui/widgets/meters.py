@@ -17,7 +17,7 @@ from textual.widget import Widget
 
 from ...engine.views import MeterView
 from ...i18n import N_, _
-from ...present.meters import meter_detail, state_word
+from ...present.meters import meter_detail, meter_value, state_word
 from ..chart import chart_rows
 
 METERS_TITLE = N_("Meters")
@@ -80,7 +80,8 @@ class MeterRow(Widget):
     @property
     def value_text(self) -> str:
         word = state_word(self.meter.state)
-        return f"{self.meter.display} {word}" if word else self.meter.display
+        value = meter_value(self.meter)
+        return f"{value} {word}" if word else value
 
     def trend_width(self) -> int:
         screen = self.screen
