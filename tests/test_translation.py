@@ -182,3 +182,14 @@ def test_shipped_stories_are_completely_translated(story_dir):
     root = Path(__file__).resolve().parents[1] / story_dir
     assert (root / "locales" / "ru.po").is_file()
     assert [str(d) for d in check_translations(root)] == []
+
+
+def test_a_sources_own_words_are_translated_and_published_titles_kept():
+    """A Russian reader of the history notes meets "Исторический блог без подписи", not the
+    writer's English description; a published title stays as it was published."""
+    root = Path(__file__).resolve().parents[1] / "scenes"
+    english, russian = load_story(root).sources, load_story(root, lang="ru").sources
+    assert english["blog2025"].author == "An unsigned history blog"
+    assert russian["blog2025"].author == "Исторический блог без подписи"
+    assert russian["granath"].year == "без даты, после 2019"
+    assert russian["time2015"].title == english["time2015"].title

@@ -842,9 +842,13 @@ class _Loader:
         for src, key, sid, so in raw_sources:
             if sid in sources:
                 self.report("V201", f"source `{sid}` is declared twice", src, key, of_key=True)
-            # Author, title and year stay as published; the note on how far to trust it is the writer's words.
-            reliability = self.words(so.get("reliability", ""), src, (*key, "reliability"))
-            sources[sid] = Source(sid, so["author"], so["title"], str(so["year"]), reliability)
+            # Every field is offered to translators: a published name or title is kept as it is in
+            # the translation, but "An unsigned blog" or "n.d., after 2019" are the writer's words.
+            author, title, year, reliability = (
+                self.words(so.get(field, ""), src, (*key, field))
+                for field in ("author", "title", "year", "reliability")
+            )
+            sources[sid] = Source(sid, author, title, str(year), reliability)
         facts: dict[str, Fact] = {}
         for src, key, fid, f in raw_facts:
             if fid in facts:
