@@ -31,8 +31,11 @@ def _facts(out: Text, facts: tuple[FactRow, ...]) -> None:
         out.append("• ")
         out.append(fact.text)
         if fact.source:
-            out.append("\n  Source: ", style="dim")
+            # The one "Source: {source}" message line mode and the classroom use; the source in italics.
+            before, _sep, after = _("Source: {source}").partition("{source}")
+            out.append("\n  " + before, style="dim")
             out.append(fact.source, style="italic")
+            out.append(after, style="dim")
 
 
 def notes_text(notes: Notes) -> Text:
