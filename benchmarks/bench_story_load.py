@@ -85,11 +85,40 @@ def measure(
     )
 
 
+def language_cost(root: Path, lang: str, repetitions: int) -> Row:
+    """What reading a story in a translation costs (issue 14): the same cold load in ``lang``
+    (its catalogue read, every text looked up and checked against its source) against the
+    story in its own language."""
+    cold(root)
+
+    def load_in(language: str) -> None:
+        forget_built()
+        load_story(root, lang=language, files=ParsedFiles())
+
+    load_in(lang)  # a missing or broken catalogue fails here, loudly
+    gc.collect()
+    samples = interleave(
+        {"ours": lambda: cpu_call(lambda: load_in(lang)), "baseline": lambda: cpu_call(lambda: load_in(""))},
+        repetitions,
+    )
+    return Row(
+        "story_load",
+        f"shipped story in a translation ({lang}), cold (CPU)",
+        median(samples["ours"]),
+        median(samples["baseline"]),
+        "s",
+        baseline_name="the same load in the story's own language",
+        extra={"repetitions": repetitions},
+    )
+
+
 def run(quick: bool) -> list[Row]:
     rows = []
     shipped = SHIPPED_STORY if (SHIPPED_STORY / "story.yaml").is_file() else FIXTURE_STORY
     label = "shipped story" if shipped == SHIPPED_STORY else "tests/fixtures/mini (scenes/ not present)"
     rows.append(measure(f"{label}, cold", shipped, 5 if quick else 30))
+    if (shipped / "locales" / "ru.po").is_file():
+        rows.append(language_cost(shipped, "ru", 5 if quick else 30))
     with tempfile.TemporaryDirectory(prefix="voskhod-bench-") as tmp:
         sizes = [(1_000, 3)] if quick else [(1_000, 9), (10_000, 5)]
         for beats, reps in sizes:
