@@ -88,10 +88,13 @@ def translation_for(lang: str, root: Path) -> str:
     if not lang or not LANG_RE.match(lang):
         return ""
     base = lang.split("_", 1)[0]
-    if source_language(root, on_disk()) in (lang, base):
-        return ""
     available = languages(root)
-    return next((candidate for candidate in (lang, base) if candidate in available), "")
+    found = next((candidate for candidate in (lang, base) if candidate in available), "")
+    # The manifest is read only when a catalogue would be used: a story without one for this
+    # language is shown as written whatever its own language is (one read less at start-up).
+    if found and source_language(root, on_disk()) in (lang, base):
+        return ""
+    return found
 
 
 def story_language(args: argparse.Namespace, root: Path) -> str:
