@@ -45,9 +45,9 @@ def analyse(
     ``sources``: the files the load parsed, by path, to place warnings in (else
     they are found in the parsed-files cache).
     """
-    checker = _Checker(story, flow or analyse_flow(story), sources)
     found = []
-    with collector_paused():
+    with collector_paused():  # also while the checker is set up: a collection then rescans the whole story
+        checker = _Checker(story, flow or analyse_flow(story), sources)
         for diagnostic, owner in checker.run():
             if owner is not None and diagnostic.code in checker.locate.ignores(*owner):
                 if ignored is not None:
