@@ -56,6 +56,17 @@ def test_a_fact_citing_an_unknown_source_is_reported_with_a_suggestion(tmp_path:
     assert any(p.startswith("V202 fact `F1` cites unknown source `s11`") and "`s1`" in p for p in found), found
 
 
+def test_a_fact_without_a_source_in_a_story_with_sources_says_so(tmp_path: Path) -> None:
+    root = copy_story(tmp_path)
+    facts = (root / "facts.yaml").read_text(encoding="utf-8").replace(", source: s1}", "}")
+    (root / "facts.yaml").write_text(facts, encoding="utf-8")
+    with pytest.raises(StoryError) as caught:
+        load_story(root)
+    found = [d for d in caught.value.diagnostics if d.code == "V202"]
+    assert [d.message for d in found] == ["fact `F1` cites no source"], found
+    assert "source: s1" in found[0].hint and found[0].line == 9, found[0]
+
+
 def test_a_wrong_basis_names_the_three_words(tmp_path: Path) -> None:
     root = copy_story(tmp_path)
     scene = (root / "1_desk.yaml").read_text(encoding="utf-8").replace("basis: record", "basis: true_story")

@@ -20,7 +20,7 @@ from voskhod_game.classroom.protocol import ProtocolError
 from voskhod_game.classroom.rules import Classroom
 from voskhod_game.classroom.server import Hub, start_server
 from voskhod_game.classroom.store import Store
-from voskhod_game.classroom.wire import Wire
+from voskhod_game.classroom.wire import Wire, same_run
 from voskhod_game.story.loader import load_story
 
 from .conftest import Server, expect
@@ -268,4 +268,25 @@ def test_a_late_russian_reader_gets_the_last_result_translated_from_a_copy_kept_
     assert "Случай оказался против вас." in state.round.result  # type: ignore[union-attr]
     assert copy.game is game  # followed the class by playing its choices, never rebuilt
     assert wire.state("ru").heading != wire.state().heading
+    store.close()
+
+
+def test_a_resumed_class_shows_the_last_result_in_russian_at_once(tmp_path: Path) -> None:
+    store = Store(tmp_path / "class.sqlite3")
+    room = Classroom.open(load_story(CREVASSE), store, seed=5)
+    voter = room.join(room.code, "Ann")
+    for choice in PATH[:2]:
+        rnd = room.open_vote(60)
+        room.vote(voter, rnd.number, choice)
+        room.close_vote()
+    english = room.current_round.result  # type: ignore[union-attr]
+    store.close()
+    # The host restarts: the Russian copy is rebuilt from the saved game, not followed round by round.
+    store = Store(tmp_path / "class.sqlite3")
+    resumed = Classroom.open(load_story(CREVASSE), store, seed=5)
+    wire = Wire(resumed, Languages(resumed.story, "en"))
+    result = wire.state("ru").round.result  # type: ignore[union-attr]
+    assert "Случай оказался против вас." in result and result != english
+    assert wire.state().round.result == english  # type: ignore[union-attr]
+    assert same_run(wire._copies["ru"].game.run, resumed.game.run)  # type: ignore[union-attr]
     store.close()

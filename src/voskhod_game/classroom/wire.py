@@ -42,6 +42,7 @@ from .messages import (
 )
 from .protocol import CLOSED, OPEN, PAUSED, RESOLVED
 from .reading import beat_fields
+from .rounds import Round
 from .rules import Classroom, Participant
 
 
@@ -75,9 +76,30 @@ class LanguageGame:
         if self.game is not None and same_run(self.game.run, room.game.run):
             self.results.update(results)
         else:
-            self.game = Game.restore(self.story, room.game.snapshot())
+            self.game = self._copy(room, played[-1] if played else None)
         self.moves = room.moves
         return self.game
+
+    def _copy(self, room: Classroom, last: Round | None) -> Game:
+        """A fresh copy from the room's snapshot, with the last round's result in this language.
+
+        A resumed session (or a copy that fell out of step) has no record of
+        what the last round read like here: step back over it with the undo
+        mark the snapshot keeps and play the winner again, kept only when it
+        lands exactly where the room is."""
+        snapshot = room.game.snapshot()
+        game = Game.restore(self.story, snapshot)
+        if last is None or last.winner is None or not game.can_undo:
+            return game
+        try:
+            game.undo()
+            result = "\n\n".join(result_lines(game.choose(str(last.winner))))
+        except GameError:
+            return Game.restore(self.story, snapshot)
+        if not same_run(game.run, room.game.run):
+            return Game.restore(self.story, snapshot)
+        self.results[last.number] = result
+        return game
 
 
 def same_run(a: RunState, b: RunState) -> bool:
@@ -129,7 +151,8 @@ class Wire:
         self._copies: dict[str, LanguageGame] = {}
         for lang in self.languages.offered:  # in step from the start, so every round's result is translated
             if lang != self.languages.teacher:
-                self.game_in(lang)
+                with speaking(lang):  # a resumed class's last result is replayed, and worded, now
+                    self.game_in(lang)
 
     def lang(self, lang: str) -> str:
         """The language a message is worded in: ``lang``, or the teacher's when empty."""

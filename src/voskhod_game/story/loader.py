@@ -860,8 +860,17 @@ class _Loader:
             if not sources:
                 facts[fid] = Fact(fid, text, "; ".join(i for i in ids if i))
                 continue
+            if not any(ids):
+                self.report(
+                    "V202",
+                    f"fact `{fid}` cites no source",
+                    src,
+                    key,
+                    "this story names its sources, so every fact says which: `source: " + next(iter(sources)) + "`",
+                    of_key=True,
+                )
             for i, sid in enumerate(ids):
-                if sid not in sources:
+                if sid and sid not in sources:
                     where = (*key, "source") if isinstance(cited, str) else (*key, "source", i)
                     self.report(
                         "V202",
