@@ -30,10 +30,23 @@ ENV = {"oxygen": 20.0, "pressure": 0.4, "reported": False, "count": 2, "elapsed"
         ("true and not false", True),
         ("round(pressure - 0.13, 2) == 0.27", True),
         ("elapsed // 3 == 3", True),
+        # `and`/`or` give yes or no, never one of their parts, and stop as soon as they know
+        ("count and oxygen", True),
+        ("reported or count", True),
+        ("count and oxygen and pressure", True),
+        ("reported and 1 / 0", False),
+        ("count or 1 / 0", True),
+        ("oxygen == 20", True),
+        ("20 == oxygen", True),
+        ("oxygen != true", True),
+        ("max(count, oxygen)", 20.0),
+        ("abs(count - 5)", 3),
+        ("oxygen / 4", 5.0),
     ],
 )
 def test_conditions_evaluate_like_a_writer_expects(source: str, expected: object) -> None:
-    assert compile_condition(source, KNOWN)(ENV) == expected
+    value = compile_condition(source, KNOWN)(ENV)
+    assert value == expected and type(value) is type(expected)
 
 
 @pytest.mark.parametrize(

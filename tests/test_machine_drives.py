@@ -55,6 +55,7 @@ beats:
     choices:
       - {id: wait, label: Wait, target: deep, time: 2}
       - {id: leave, label: Leave, ending: out}
+      - {id: spill, label: Spill the oil, target: deep, effects: [lamp -= 10]}
 """
 
 
@@ -102,6 +103,27 @@ def test_a_meter_at_its_limit_ends_the_game_through_the_machine_before_the_beat_
     assert game.run.visits["cave.deep"] == 3  # not entered for the wait that ran the lamp dry
     game.undo()
     assert game.state == "cave.deep" and game.run.meters["lamp"] == 2
+
+
+@pytest.mark.parametrize("through_library", [False, True])
+def test_a_meter_at_its_limit_ends_the_game_whatever_put_it_there(
+    cave: Story, through_library: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    game = Game.new(cave, seed=1)
+    monkeypatch.setattr(game.rules, "through_library", through_library)
+    game.choose("climb")
+    assert game.choose("spill").ending is not None and game.ending_id == "dark"  # an effect
+    game.undo()
+    assert game.choose("wait").ending is None and game.state == "cave.deep"
+    # Set by hand (a tool, a save whose meter was clamped): the next beat entered looks at
+    # every meter, even though the choice taken changes none of them.
+    game = Game.new(cave, seed=1)
+    assert game.choose("tie").ending is None
+    game.run.meters["lamp"] = 0.0
+    game.changed()
+    assert game.choose("tie").ending is not None and game.ending_id == "dark"
+    game.undo()
+    assert game.run.meters["lamp"] == 0.0 and game.choose("tie").ending is not None
 
 
 def test_an_effect_that_is_not_finite_is_skipped_and_never_reaches_a_save(cave: Story, tmp_path: Path) -> None:

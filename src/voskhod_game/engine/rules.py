@@ -82,13 +82,15 @@ def limit_trigger(meter: str, bound: str) -> str:
 # built: what a choice or beat does not use (rates, time, effects, once-only, a
 # milestone) costs nothing when it is fired, which is what keeps a simulated run fast.
 Callback = Callable[..., Any]
-# How an effect is applied (see Rules.appliers): mode, name, its constant, a meter's bounds,
-# the effect, and (combining function or None for ``=``, the expression's function, the kind).
-Applier = tuple[
-    int, str, Any, tuple[float, float] | None, Any, tuple[Callable[[Any, Any], Any] | None, Callable[[Any], Any], type]
-]
+# How an effect is applied (see Rules.appliers), one flat tuple: mode, name, its constant,
+# whether it is a meter and its bounds, the effect, the combining function (None for ``=``),
+# the expression's function and the kind of value it stores.
+Applier = tuple[int, str, Any, bool, float, float, Any, Callable[[Any, Any], Any] | None, Callable[[Any], Any], type]
 EVAL, ADD, SET = 0, 1, 2  # compute the expression; add a constant to a meter; store a constant
-RatePlan = tuple[tuple[str, float, float, float], ...]  # (meter, rate, min, max) of the meters that change
+# A meter that can end the game: its name, the values that end it (see Rules.limits), the meter.
+Limit = tuple[str, float, float, Meter]
+# The meters that move as time passes: (meter, rate, min, max) each, and those of them that can end the game.
+RatePlan = tuple[tuple[tuple[str, float, float, float], ...], tuple[Limit, ...]]
 Entry = tuple[
     tuple[tuple[Callback, bool], ...],
     tuple[tuple[Callback, bool], ...],
@@ -251,6 +253,7 @@ def make_take(rules: Rules, beat_id: str, choice: Choice, outcome: Outcome, inde
     rates = dict(choice.rates) if choice.rates else None
     minutes = choice.time if choice.time > 0 else 0.0
     effects = rules.appliers(outcome.effects)
+    changes = rules.limits_of(effects)
     once_key = f"{beat_id}:{choice.id}" if choice.once else None
     choice_id = choice.id
 
@@ -258,6 +261,7 @@ def make_take(rules: Rules, beat_id: str, choice: Choice, outcome: Outcome, inde
         run = game.run
         if rates is not None:
             run.rates = game.rules.merged_rates(run.rates, rates)
+        suspects = changes
         if minutes:  # time passes: the clock, and every meter with a rate, clamped to its bounds
             env = game.env
             env[ELAPSED] = run.elapsed = run.elapsed + minutes
@@ -265,9 +269,14 @@ def make_take(rules: Rules, beat_id: str, choice: Choice, outcome: Outcome, inde
             if plan[0] is not run.rates:  # rates are replaced, never changed in place: same dict, same plan
                 plan = game.rate_plan = (run.rates, game.rules.rate_plan(run.rates))
             meters = run.meters
-            for name, rate, lo, hi in plan[1]:
+            moves, moved = plan[1]
+            for name, rate, lo, hi in moves:
                 value = meters[name] + rate * minutes
                 env[name] = meters[name] = lo if value < lo else hi if value > hi else value
+            if moved:
+                suspects = moved + changes
+        if game.suspects is not None:  # else every meter is checked on arrival anyway
+            game.suspects = suspects
         if effects:
             apply_effects(game, effects)
         if game.records:
@@ -281,8 +290,11 @@ def make_take(rules: Rules, beat_id: str, choice: Choice, outcome: Outcome, inde
 def make_follow(rules: Rules, outcome: Outcome) -> Callback:
     """The ``before`` callback of a routing beat's branch: its effects."""
     effects = rules.appliers(outcome.effects)
+    changes = rules.limits_of(effects)
 
     def follow(game: Game) -> None:
+        if game.suspects is not None:
+            game.suspects = changes
         if effects:
             apply_effects(game, effects)
 
@@ -300,10 +312,11 @@ def make_arrive(rules: Rules, beat: Beat, on_enter: bool = True) -> Callback:
     no_return = beat.no_return
     milestone = beat_id in rules.milestone_beats
     effects = rules.appliers(beat.effects)
+    changes = rules.limits_of(effects)
     route = bool(beat.route)
 
     def arrive(game: Game) -> None:
-        if checks_limits and end_at_limit(game):
+        if checks_limits and end_at_limit(game, game.suspects):
             return
         run = game.run
         if rates is not None:
@@ -316,7 +329,7 @@ def make_arrive(rules: Rules, beat: Beat, on_enter: bool = True) -> Callback:
         visits[beat_id] = visits.get(beat_id, 0) + 1
         if effects:
             apply_effects(game, effects)
-            if end_at_limit(game):
+            if end_at_limit(game, changes if game.suspects is not None else None):
                 return
         if route:
             route_on(beat_id, game)
@@ -324,10 +337,21 @@ def make_arrive(rules: Rules, beat: Beat, on_enter: bool = True) -> Callback:
     return arrive
 
 
-def end_at_limit(game: Game) -> bool:
-    """A meter at its limit fires its limit trigger (to an ending); True if it did."""
+def end_at_limit(game: Game, suspects: tuple[Limit, ...] | None) -> bool:
+    """A meter at its limit fires its limit trigger (to an ending); True if it did.
+
+    Only the ``suspects`` are looked at: the meters that can end the game and
+    were changed since every one was last found off its limits (the callbacks
+    that change meters say which, see ``Game.suspects``). None: look at every
+    one (a new, rewound or restored run), and remember that all were clear.
+    """
+    if suspects is None:
+        suspects = game.rules.limits
+        game.suspects = ()
+    elif not suspects:
+        return False
     meters = game.run.meters
-    for name, lo, hi, _meter in game.rules.limits:
+    for name, lo, hi, _meter in suspects:
         value = meters[name]
         if value <= lo or value >= hi:
             break
@@ -366,28 +390,27 @@ def apply_effects(game: Game, effects: tuple[Applier, ...]) -> None:
     """
     run = game.run
     env = game.env
+    meters = run.meters
     value: FlagValue | float
-    for mode, name, constant, bounds, effect, (combine, expr, kind) in effects:
+    for mode, name, constant, is_meter, lo, hi, effect, combine, expr, kind in effects:
         if mode == ADD:
             number = env[name] + constant
             if -MAX_MAGNITUDE <= number <= MAX_MAGNITUDE:  # else computed below, to say why it is skipped
-                lo, hi = bounds  # type: ignore[misc]
-                env[name] = run.meters[name] = lo if number < lo else hi if number > hi else number
+                env[name] = meters[name] = lo if number < lo else hi if number > hi else number
                 continue
         elif mode == SET:
-            if bounds is None:
-                env[name] = run.flags[name] = constant
+            if is_meter:
+                env[name] = meters[name] = constant
             else:
-                env[name] = run.meters[name] = constant
+                env[name] = run.flags[name] = constant
             continue
         try:
             new = expr(env) if combine is None else combine(env[name], expr(env))
-            if bounds is not None:
+            if is_meter:
                 number = float(new)
                 if not math.isfinite(number):
                     raise EvaluationError(f"{number} is not a usable value")
-                lo, hi = bounds
-                value = run.meters[name] = lo if number < lo else hi if number > hi else number
+                value = meters[name] = lo if number < lo else hi if number > hi else number
             else:
                 value = run.flags[name] = kind(new)
         except (*EVAL_ERRORS, OverflowError) as exc:
@@ -463,7 +486,7 @@ class Rules:
         self.bounds = {name: (m.min, m.max) for name, m in story.meters.items()}
         # The meters that can end the game, in the order they are checked, each
         # with the values that end it (a side without an ending never does).
-        self.limits = tuple(
+        self.limits: tuple[Limit, ...] = tuple(
             (m.name, m.min if m.at_min else -math.inf, m.max if m.at_max else math.inf, m)
             for m in story.meters.values()
             if m.at_min or m.at_max
@@ -537,16 +560,24 @@ class Rules:
                         mode, constant = SET, kind(value)
                 except (TypeError, ValueError, OverflowError):
                     pass
-            out.append((mode, e.name, constant, bounds, e, general))
+            lo, hi = bounds if bounds is not None else (-math.inf, math.inf)
+            out.append((mode, e.name, constant, bounds is not None, lo, hi, e, *general))
         return tuple(out)
 
+    def limits_of(self, effects: tuple[Applier, ...]) -> tuple[Limit, ...]:
+        """The meters that can end the game among those ``effects`` change, each once."""
+        names = {a[1] for a in effects}
+        return tuple(limit for limit in self.limits if limit[0] in names)
+
     def rate_plan(self, rates: dict[str, float]) -> RatePlan:
-        """The meters that move as time passes under ``rates``, with their bounds (kept per dict)."""
+        """The meters that move as time passes under ``rates``, with their bounds, and those of them
+        that can end the game (kept per dict)."""
         kept = self._plans.get(id(rates))
         if kept is not None and kept[0] is rates:  # the dict is kept with it, so its id is not reused
             return kept[1]
         bounds = self.bounds
-        plan = tuple((name, rate, *bounds[name]) for name, rate in rates.items() if rate)
+        moves = tuple((name, rate, *bounds[name]) for name, rate in rates.items() if rate)
+        plan = (moves, tuple(limit for limit in self.limits if rates.get(limit[0])))
         if len(self._plans) < MAX_KEPT:
             self._plans[id(rates)] = (rates, plan)
         return plan

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import math
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -152,12 +153,23 @@ _BINOPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
 }
 
 _COMPARES: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
-    ast.Eq: lambda a, b: a == b,
-    ast.NotEq: lambda a, b: a != b,
-    ast.Lt: lambda a, b: a < b,
-    ast.LtE: lambda a, b: a <= b,
-    ast.Gt: lambda a, b: a > b,
-    ast.GtE: lambda a, b: a >= b,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+}
+
+# The commonest comparison, a name with a number (``oxygen < 15``), as one closure: conditions
+# are asked at every menu, and a call less per comparison is a tenth of a simulated run.
+_NAME_COMPARES: dict[type[ast.cmpop], Callable[[str, Any], Fn]] = {
+    ast.Eq: lambda name, c: lambda env: env[name] == c,
+    ast.NotEq: lambda name, c: lambda env: env[name] != c,
+    ast.Lt: lambda name, c: lambda env: env[name] < c,
+    ast.LtE: lambda name, c: lambda env: env[name] <= c,
+    ast.Gt: lambda name, c: lambda env: env[name] > c,
+    ast.GtE: lambda name, c: lambda env: env[name] >= c,
 }
 
 FUNCTIONS: dict[str, tuple[Callable[..., Value], int, int]] = {
@@ -287,6 +299,11 @@ class _Compiler:
             return lambda env: env[name]
         if isinstance(node, ast.BoolOp):
             parts = [self.compile(v) for v in node.values]
+            if len(parts) == 2:  # as all()/any() below: a bool, the second part asked only when needed
+                first, second = parts
+                if isinstance(node.op, ast.And):
+                    return lambda env: bool(first(env) and second(env))
+                return lambda env: bool(first(env) or second(env))
             if isinstance(node.op, ast.And):
                 return lambda env: all(p(env) for p in parts)
             return lambda env: any(p(env) for p in parts)
@@ -307,6 +324,10 @@ class _Compiler:
                 if isinstance(side, ast.Constant) and isinstance(side.value, str) and not isinstance(node.op, ast.Add):
                     raise self.fail(node, "text in quotes can only be joined with `+`, not used in arithmetic")
             left, right = self.compile(node.left), self.compile(node.right)
+            constant = self.constant(node.right)
+            if constant is not None:  # `bends / 80`: the number passed as it is, not asked for
+                number = constant[0]
+                return lambda env: op(left(env), number)
             return lambda env: op(left(env), right(env))
         if isinstance(node, ast.Compare):
             first = self.compile(node.left)
@@ -318,6 +339,9 @@ class _Compiler:
                 rest.append((compare, self.compile(comparator)))
             if len(rest) == 1:
                 (only, right) = rest[0]
+                constant = self.constant(node.comparators[0])
+                if isinstance(node.left, ast.Name) and node.left.id not in CONSTANTS and constant is not None:
+                    return _NAME_COMPARES[type(node.ops[0])](node.left.id, constant[0])
                 return lambda env: only(first(env), right(env))
 
             def chain(env: Env) -> bool:
@@ -345,6 +369,12 @@ class _Compiler:
             if not lo <= len(node.args) <= hi:
                 raise self.fail(node, f"`{node.func.id}` takes {lo}–{hi} arguments, not {len(node.args)}")
             args = [self.compile(a) for a in node.args]
+            if len(args) == 1:
+                (single,) = args
+                return lambda env: function(single(env))
+            if len(args) == 2:  # min(a, b), max(a, b), round(x, n)
+                one, two = args
+                return lambda env: function(one(env), two(env))
             return lambda env: function(*(a(env) for a in args))
         if isinstance(node, ast.Attribute):
             raise self.fail(node, "attribute access (`.`) is not part of the expression language")
@@ -352,6 +382,18 @@ class _Compiler:
             raise self.fail(node, "indexing (`[...]`) is not part of the expression language")
         kind = type(node).__name__
         raise self.fail(node, f"`{kind}` is not allowed in an expression", "use names, numbers and operators")
+
+    @staticmethod
+    def constant(node: ast.AST) -> tuple[Value] | None:
+        """The number (or true/false) a node stands for when it is one written as it is, else None.
+
+        Compiled already, so it is known to be allowed; in a tuple, so that 0 and false count.
+        """
+        if isinstance(node, ast.Constant) and isinstance(node.value, (bool, int, float)):
+            return (node.value,)
+        if isinstance(node, ast.Name) and node.id in CONSTANTS:
+            return (CONSTANTS[node.id],)
+        return None
 
     def visits(self, node: ast.Call, function: str) -> Fn:
         """``visits("beat")`` / ``seen("beat")``; with no argument, the beat the expression is in."""
