@@ -20,7 +20,7 @@ from typing import Any
 
 from ..gcpause import collector_paused
 from . import defaults
-from .compiled import CompiledStories, Found, LazyBeats, PackedSourceFile
+from .compiled import CompiledStories, Found, LazyBeats
 from .diagnostics import DEFAULT_HINTS, Diagnostic, StoryError, cause_first, did_you_mean, ignorable
 from .expressions import (
     CLOCK_NAME,
@@ -76,7 +76,7 @@ from .translation import (
     source_text_id,
     term_and_forms,
 )
-from .yamlsource import PathKey, SourceFile
+from .yamlsource import PathKey, Places, SourceFile
 
 MANIFEST = "story.yaml"
 NO_TEXT = Text("")  # every absent text (most choices have no reason or result): texts never change
@@ -255,8 +255,8 @@ class _Loader:
         self.out.append(Diagnostic(code, message, src.path, line, col, hint))
 
     def where(self, src: SourceFile, key: PathKey) -> Where:
-        line, col = src.where(key)
-        return Where(src.path, line, col)
+        """The place of ``key``, worked out only if something reads it (see ``Where``)."""
+        return Where(src.path, find=partial(src.where, key))
 
     def read(self, path: Path, kind: str | None = None) -> SourceFile | None:
         """Parse a file (from the cache when its bytes were parsed before); for ``kind``, check it too."""
@@ -312,8 +312,9 @@ class _Loader:
             except TranslationError:
                 return None
         sources: list[SourceFile] = []
-        for path, (_, data, top, packed) in zip(found.raw, found.files, strict=True):
-            src = PackedSourceFile(path, data, dict(top), content=found.raw[path], packed=packed)
+        for path, (_, data) in zip(found.raw, found.files, strict=True):
+            raw = found.raw[path]
+            src = SourceFile(path, data, content=raw, places=Places(raw))
             self.hasher.update(os.fsencode(path.relative_to(self.root).as_posix()))
             self.hasher.update(src.content)
             sources.append(src)
@@ -1370,7 +1371,7 @@ class _Loader:
             translated = self.translated(raw, src, key, compiled=True)
             if translated is not None:
                 path, line, words = translated
-                return self.compile_text(words, SourceFile(path, words, {(): (line, 1)}), ())
+                return self.compile_text(words, SourceFile(path, words, places=Places(marks={(): (line, 1)})), ())
         else:
             self.remember(raw, src, key)
         return self.compile_text(raw, src, key)

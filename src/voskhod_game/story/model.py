@@ -8,7 +8,7 @@ writer text while playing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -21,13 +21,59 @@ EndingType = Literal["historical", "survived", "lost"]
 ENDING_TYPES: tuple[str, ...] = ("historical", "survived", "lost")
 
 
-@dataclass(frozen=True)
 class Where:
-    """A place in a story file, 1-based, for messages a writer can jump to."""
+    """A place in a story file, 1-based, for messages a writer can jump to.
 
+    A loaded story has one for every beat, choice, flag and ending, but only
+    messages read them, so the loader may give ``find`` instead of the line and
+    column: they are worked out when first read (``yamlsource.Places``), and a
+    load that reports nothing never works them out. Immutable, and equal to any
+    Where of the same path, line and column.
+    """
+
+    __slots__ = ("_col", "_find", "_line", "path")
     path: Path
-    line: int
-    col: int
+    _line: int
+    _col: int
+    _find: Callable[[], tuple[int, int]] | None
+
+    def __init__(self, path: Path, line: int = 1, col: int = 1, *, find: Callable[[], tuple[int, int]] | None = None):
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "_line", line)
+        object.__setattr__(self, "_col", col)
+        object.__setattr__(self, "_find", find)
+
+    def _found(self) -> None:
+        find = self._find
+        if find is not None:
+            line, col = find()
+            object.__setattr__(self, "_line", line)
+            object.__setattr__(self, "_col", col)
+            object.__setattr__(self, "_find", None)
+
+    @property
+    def line(self) -> int:
+        self._found()
+        return self._line
+
+    @property
+    def col(self) -> int:
+        self._found()
+        return self._col
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Where is immutable: cannot set {name}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Where):
+            return NotImplemented
+        return (self.path, self.line, self.col) == (other.path, other.line, other.col)
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.line, self.col))
+
+    def __repr__(self) -> str:
+        return f"Where(path={self.path!r}, line={self.line!r}, col={self.col!r})"
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"
