@@ -150,6 +150,8 @@ class _Analyser:
         self.yes_no = {n for n, f in story.flags.items() if isinstance(f.default, bool)}
         self.plans: dict[str, _Plan] = {}
         self.narrowings: dict[str, Narrow] = {}
+        self.entries: dict[str, tuple[tuple[tuple[str, Interval], ...], tuple[Effect, ...]]] = {}
+        self.made: dict[tuple[str, str, str], Effect] = {}
 
     def initial(self) -> State:
         story = self.story
@@ -234,23 +236,41 @@ class _Analyser:
         return narrowed
 
     def step(self, choice: Choice | None, outcome: Outcome) -> _Step:
-        target = self.story.beats.get(outcome.target or "") if outcome.ending is None else None
+        entry_rates, entry = self.entry(outcome.target or "") if outcome.ending is None else (NO_RATES, ())
         return _Step(
-            tuple((name, Interval.point(rate)) for name, rate in choice.rates) if choice is not None else NO_RATES,
+            _points(choice.rates) if choice is not None else NO_RATES,
             choice.time if choice is not None else 0.0,
             self.effects(outcome.effects),
             outcome.ending,
             outcome.target or "",
-            tuple((name, Interval.point(rate)) for name, rate in target.rates) if target is not None else NO_RATES,
-            self.effects(target.effects) if target is not None else (),
+            entry_rates,
+            entry,
         )
 
-    def effects(self, effects: Effects) -> tuple[Effect, ...]:
-        return tuple(self.effect(e.name, e.op, evaluator_for(e.expr.source)) for e in effects)
+    def entry(self, beat_id: str) -> tuple[tuple[tuple[str, Interval], ...], tuple[Effect, ...]]:
+        """The rates a beat sets and the effects it applies on entry (once per beat, however many lead there)."""
+        known = self.entries.get(beat_id)
+        if known is None:
+            beat = self.story.beats.get(beat_id)
+            known = self.entries[beat_id] = (
+                (_points(beat.rates), self.effects(beat.effects)) if beat else (NO_RATES, ())
+            )
+        return known
 
-    def effect(self, name: str, op: str, expr: Evaluator) -> Effect:
+    def effects(self, effects: Effects) -> tuple[Effect, ...]:
+        return tuple(self.effect(e.name, e.op, e.expr.source) for e in effects)
+
+    def effect(self, name: str, op: str, source: str) -> Effect:
         """One effect on the ranges, as the engine applies it: the range of ``name op= expr``,
-        an overflow skipped, then limited to the meter's bounds, yes/no, or a whole number."""
+        an overflow skipped, then limited to the meter's bounds, yes/no, or a whole number.
+        Made once for each distinct effect: a story repeats ``attempts += 1`` many times."""
+        key = (name, op, source)
+        known = self.made.get(key)
+        if known is None:
+            known = self.made[key] = self._effect(name, op, evaluator_for(source))
+        return known
+
+    def _effect(self, name: str, op: str, expr: Evaluator) -> Effect:
         bounds = self.bounds.get(name)
         yes_no = name in self.yes_no
 
@@ -418,6 +438,10 @@ def _within(theirs: dict[str, Interval], ours: dict[str, Interval]) -> bool:
         if not (lo >= mine[0] and hi <= mine[1]):
             return False
     return True
+
+
+def _points(rates: tuple[tuple[str, float], ...]) -> tuple[tuple[str, Interval], ...]:
+    return tuple((name, Interval.point(rate)) for name, rate in rates) if rates else NO_RATES
 
 
 def _flag_range(default: bool | int | str) -> Interval:
