@@ -50,13 +50,16 @@ def supported(lang: str) -> str:
 
 @cache
 def translator(lang: str) -> gettext.NullTranslations:
-    """The game's words in ``lang``, read once: PO parsed by Babel, compiled in memory (fuzzy entries skipped)."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
+    """The game's words in ``lang``, read once: PO parsed by Babel, compiled in memory (fuzzy entries skipped).
 
+    English needs no catalogue, so Babel (10 ms to import) is not loaded for it.
+    """
     lang = supported(lang)
     if lang == SOURCE_LANGUAGE:
         return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     with (LOCALE_DIR / f"{lang}.po").open("rb") as f:
         catalog = read_po(f, locale=lang)
     buffer = io.BytesIO()

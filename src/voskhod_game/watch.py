@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .i18n import _
-from .story.diagnostics import Diagnostic
-from .story.loader import analyse_story, story_files
+from .story.diagnostics import Diagnostic, StoryError
+from .story.loader import analyse_story, load_story, story_files
 from .story.model import Story
 
 if TYPE_CHECKING:  # the engine (and transitions) is imported when a game is carried over
@@ -93,15 +93,24 @@ class Reloaded:
         return "\n".join(lines)
 
 
-def reload_story(root: Path, lang: str = "") -> Reloaded:
+def reload_story(root: Path, lang: str = "", *, cached: bool = False) -> Reloaded:
     """Load the story again (in ``lang``); on errors return them and no story (never raises for story problems).
 
     Files are parsed only when their bytes are new (``story/parsed.py``): a writer's
-    save re-parses the one file that changed.
+    save re-parses the one file that changed. ``cached`` (a game's first load when
+    nothing is watched) revives a story that loaded before from the same files and
+    engine from the checked-story cache (``story/compiled.py``) instead of checking
+    it again; a story with errors is never kept there, so it is read and checked
+    and the same problems come back.
     """
     from .story.parsed import on_disk
 
     try:
+        if cached:
+            try:
+                return Reloaded(load_story(root, lang, on_disk()), ())
+            except StoryError as exc:
+                return Reloaded(None, tuple(exc.diagnostics))
         story, found = analyse_story(root, lang, on_disk())
     except Exception as exc:  # a loader bug must not take a writer's session down
         return Reloaded(None, (Diagnostic("V006", f"the story could not be reloaded: {exc}", Path(root)),))

@@ -106,14 +106,14 @@ def story_language(args: argparse.Namespace, root: Path) -> str:
     for it (the locale is only a preference), and so is a value that is not a
     language code at all.
     """
+    lang, explicit = requested_language(args)
+    if not lang:
+        return ""  # the story as written: the loader is not imported here (the TUI reads it in a thread)
     from ..story.diagnostics import visible
     from ..story.loader import source_language
     from ..story.parsed import on_disk
     from ..story.translation import LANG_RE
 
-    lang, explicit = requested_language(args)
-    if not lang:
-        return ""
     if not LANG_RE.match(lang):
         if explicit:
             note = _("“{lang}” is not a language code such as ru or pt_BR; the story is shown in its own language.")

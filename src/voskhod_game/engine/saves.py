@@ -25,15 +25,14 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..i18n import _, format_grouped
 from ..story.diagnostics import visible
 from ..story.model import ENDING_PREFIX, Story
-from .clock import format_elapsed
-from .game import Game, GameError
-from .migrations import check_snapshot
-from .state import StateError
+
+if TYPE_CHECKING:  # the engine is imported when a save is read or written, not to see that none exists
+    from .game import Game
 
 SAVE_FORMAT = 2  # the file's outer record; the game inside has its own format (migrations.py)
 SLOT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
@@ -65,6 +64,8 @@ class SaveInfo:
 
     @property
     def mission_time(self) -> str:
+        from .clock import format_elapsed
+
         return format_elapsed(self.elapsed)
 
     def describe(self) -> str:
@@ -227,6 +228,9 @@ class SaveStore:
     # -- reading -------------------------------------------------------------
     def read_document(self, path: Path) -> dict[str, Any]:
         """The whole save in ``path``, checked; SaveError says what is wrong."""
+        from .migrations import check_snapshot
+        from .state import StateError
+
         raw = read_regular_file(path, MAX_SAVE_BYTES)
         try:
             document = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
@@ -285,6 +289,8 @@ class SaveStore:
         return self.inspect(path) if path.exists() or path.is_symlink() else None
 
     def load(self, slot: str, story: Story) -> Loaded:
+        from .game import Game, GameError
+
         slot = self.resolve(slot, story)
         path = self.path(slot)
         if not path.exists() and not path.is_symlink():

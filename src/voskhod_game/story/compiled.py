@@ -34,14 +34,14 @@ from typing import Any
 from ..gcpause import collector_paused
 from .diagnostics import Diagnostic
 from .sealed import read_sealed, seal, write_atomically
-from .yamlsource import FileRefused, PathKey, SourceFile, read_capped
+from .yamlsource import FileRefused, SourceFile, read_capped
 
-MAGIC = b"VSKSTRY1"
+MAGIC = b"VSKSTRY2"
 MAX_ENTRY_BYTES = 1024 * 1024 * 1024  # a story may have 500 files of 2 MB; their data and positions fit
 FOLDER = "stories"
 
-# A file: its path below the story folder, its data, its top-level places, the others packed.
-Stored = tuple[str, Any, dict[PathKey, tuple[int, int]], bytes]
+# A file: its path below the story folder and its data (places are found from its bytes when asked for).
+Stored = tuple[str, Any]
 Problem = tuple[str, str, str, int, int, str, str]  # a diagnostic: code, message, path, line, col, hint, severity
 
 
@@ -64,37 +64,6 @@ def engine_fingerprint() -> bytes:
                 digest.update(path.read_bytes())
         _ENGINE = digest.digest()
     return _ENGINE
-
-
-@dataclass
-class PackedSourceFile(SourceFile):
-    """A file revived from a checked story: where its values are, unpacked when first asked for.
-
-    ``marks`` starts with the top-level ones (a scene's own place; ``head``), so
-    building the scene list does not unpack every file; the rest (``packed``)
-    is unpacked when a beat of the file is built.
-    """
-
-    packed: bytes = b""
-
-    def _unpack(self) -> None:
-        if self.packed:
-            self.marks.update(marshal.loads(self.packed))
-            self.packed = b""
-
-    def where(self, key: PathKey, *, of_key: bool = False) -> tuple[int, int]:
-        if len(key) > 1:
-            self._unpack()
-        return super().where(key, of_key=of_key)
-
-    def position(self, key: PathKey, offset: int, text: str) -> tuple[int, int]:
-        self._unpack()
-        return super().position(key, offset, text)
-
-
-def head(marks: dict[PathKey, tuple[int, int]]) -> dict[PathKey, tuple[int, int]]:
-    """The places of a file's top-level values (and of the file itself)."""
-    return {key: mark for key, mark in marks.items() if len(key) <= 1}
 
 
 @dataclass(frozen=True)
@@ -146,10 +115,7 @@ class CompiledStories:
     ) -> None:
         """Keep a story that loaded without errors; a cache that cannot be written is left alone."""
         try:
-            files = tuple(
-                (src.path.relative_to(root).as_posix(), src.data, head(src.marks), marshal.dumps(src.marks))
-                for src in sources
-            )
+            files = tuple((src.path.relative_to(root).as_posix(), src.data) for src in sources)
             problems = tuple((d.code, d.message, str(d.path), d.line, d.col, d.hint, d.severity) for d in diagnostics)
             blob = seal(MAGIC, (key, files, problems))
         except ValueError:  # a value marshal cannot hold (a YAML date): not kept
@@ -166,13 +132,7 @@ def _checked(stored: Any, key: bytes, paths: list[str]) -> tuple[tuple[Stored, .
     if not (isinstance(files, tuple) and isinstance(problems, tuple) and len(files) == len(paths)):
         return None, ()
     for item, path in zip(files, paths, strict=True):
-        if not (
-            isinstance(item, tuple)
-            and len(item) == 4
-            and item[0] == path
-            and isinstance(item[2], dict)
-            and isinstance(item[3], bytes)
-        ):
+        if not (isinstance(item, tuple) and len(item) == 2 and item[0] == path):
             return None, ()
     for problem in problems:
         if not (

@@ -1,7 +1,7 @@
 """Parsed story files kept by their content, so each file is parsed and checked once.
 
-Parsing a scene file (PyYAML composing nodes, then values with the position of
-each) and checking it against the schema depend only on its bytes and on this
+Parsing a scene file (PyYAML composing nodes, then plain values; their places
+are found from the same bytes only when asked for, ``yamlsource.Places``) and checking it against the schema depend only on its bytes and on this
 code, so the result is kept under a key made of both: the SHA-256 of the
 bytes, the kind of file, and a fingerprint of the engine (its version, the
 Python and PyYAML versions, and the source of the modules that parse and
@@ -34,15 +34,14 @@ import yaml
 
 from .diagnostics import Diagnostic
 from .sealed import read_sealed, seal, write_atomically
-from .yamlsource import FileRefused, PathKey, SourceFile, Trap, parse_yaml, read_capped
+from .yamlsource import FileRefused, Places, SourceFile, Trap, parse_yaml, read_capped
 
-MAGIC = b"VSKPARS1"
+MAGIC = b"VSKPARS2"
 MEMORY_ENTRIES = 2_048
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 CACHE_ENV = "VOSKHOD_CACHE"  # a folder, or "off"
 
 Problem = tuple[str, str, int, int, str, str]  # code, message, line, col, hint, severity
-Marks = dict[PathKey, tuple[int, int]]
 
 
 def _engine_fingerprint() -> bytes:
@@ -73,9 +72,7 @@ class Entry:
 
     data: Any
     parsed: bool
-    marks: Marks
-    key_marks: Marks
-    styles: dict[PathKey, str]
+    places: Places  # where the values are, found from the bytes when first asked for (never stored)
     traps: dict[tuple[int, int], Trap]
     problems: tuple[Problem, ...]
     checked: bool | None
@@ -83,15 +80,7 @@ class Entry:
     def source(self, path: Path, raw: bytes) -> SourceFile | None:
         if not self.parsed:
             return None
-        return SourceFile(
-            path,
-            self.data,
-            marks=self.marks,
-            key_marks=self.key_marks,
-            content=raw,
-            traps=self.traps,
-            styles=self.styles,
-        )
+        return SourceFile(path, self.data, content=raw, traps=self.traps, places=self.places)
 
     def diagnostics(self, path: Path) -> list[Diagnostic]:
         return [Diagnostic(c, m, path, line, col, hint, sev) for c, m, line, col, hint, sev in self.problems]  # type: ignore[arg-type]
@@ -142,7 +131,7 @@ class ParsedFiles:
                 out.append(Diagnostic(exc.code, exc.message, path, 1, 1, exc.hint))
                 return None, None
         key = self.key(kind, raw)
-        entry = self._recall(key)
+        entry = self._recall(key, raw)
         if entry is None:
             entry = self._parse(path, raw, kind, check)
             self._remember(key, entry)
@@ -162,19 +151,19 @@ class ParsedFiles:
         found: list[Diagnostic] = []
         src = parse_yaml(path, raw, found)
         if src is None:
-            return Entry(None, False, {}, {}, {}, {}, _problems(found), None)
+            return Entry(None, False, Places(), {}, _problems(found), None)
         checked = None
         if kind is not None and check is not None and isinstance(src.data, dict):
             checked = bool(check(src.data, kind, (), src, found))
-        return Entry(src.data, True, src.marks, src.key_marks, src.styles, src.traps, _problems(found), checked)
+        return Entry(src.data, True, src.places, src.traps, _problems(found), checked)
 
     # -- memory ------------------------------------------------------------------
-    def _recall(self, key: bytes) -> Entry | None:
+    def _recall(self, key: bytes, raw: bytes) -> Entry | None:
         entry = self._memory.get(key)
         if entry is not None:
             self._memory.move_to_end(key)
             return entry
-        entry = self._load(key)
+        entry = self._load(key, raw)
         if entry is not None:
             self._remember(key, entry)
         return entry
@@ -188,8 +177,9 @@ class ParsedFiles:
     def _file(self, key: bytes) -> Path | None:
         return None if self.folder is None else self.folder / f"{key.hex()}.bin"
 
-    def _load(self, key: bytes) -> Entry | None:
-        """The entry stored under ``key``, or None: missing, damaged, stale and foreign files alike."""
+    def _load(self, key: bytes, raw: bytes) -> Entry | None:
+        """The entry stored under ``key`` (for the bytes ``raw``), or None: missing, damaged, stale and
+        foreign files alike."""
         path = self._file(key)
         if path is None:
             return None
@@ -197,7 +187,7 @@ class ParsedFiles:
             stored = read_sealed(path, MAGIC, MAX_ENTRY_BYTES)
             if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key):
                 return None
-            return _entry(stored[1])
+            return _entry(stored[1], raw)
         except (ValueError, TypeError, IndexError):
             return None
 
@@ -207,16 +197,7 @@ class ParsedFiles:
         if path is None:
             return
         traps = {where: (t.text, t.reading, t.advice, t.silent) for where, t in entry.traps.items()}
-        fields = (
-            entry.data,
-            entry.parsed,
-            entry.marks,
-            entry.key_marks,
-            entry.styles,
-            traps,
-            entry.problems,
-            entry.checked,
-        )
+        fields = (entry.data, entry.parsed, traps, entry.problems, entry.checked)
         try:
             blob = seal(MAGIC, (key, fields))
         except ValueError:  # a value marshal cannot hold (a YAML date): not cached
@@ -225,16 +206,14 @@ class ParsedFiles:
             write_atomically(path, blob)
 
 
-def _entry(fields: Any) -> Entry | None:
-    """An Entry from stored fields, if they have the shapes an Entry has."""
-    if not isinstance(fields, tuple) or len(fields) != 8:
+def _entry(fields: Any, raw: bytes) -> Entry | None:
+    """An Entry from stored fields (of the bytes ``raw``), if they have the shapes an Entry has."""
+    if not isinstance(fields, tuple) or len(fields) != 5:
         return None
-    data, parsed, marks, key_marks, styles, stored_traps, problems, checked = fields
+    data, parsed, stored_traps, problems, checked = fields
     if not isinstance(parsed, bool) or not (checked is None or isinstance(checked, bool)):
         return None
-    if not all(isinstance(t, dict) for t in (marks, key_marks, styles, stored_traps)) or not isinstance(
-        problems, tuple
-    ):
+    if not isinstance(stored_traps, dict) or not isinstance(problems, tuple):
         return None
     traps: dict[tuple[int, int], Trap] = {}
     for where, trap in stored_traps.items():
@@ -251,7 +230,7 @@ def _entry(fields: Any) -> Entry | None:
             and all(isinstance(problem[i], int) for i in (2, 3))
         ):
             return None
-    return Entry(data, parsed, marks, key_marks, styles, traps, problems, checked)
+    return Entry(data, parsed, Places(raw), traps, problems, checked)
 
 
 # Every load in this process shares one memory layer; commands add the disk.

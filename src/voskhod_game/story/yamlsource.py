@@ -1,22 +1,27 @@
-"""Read one YAML file into plain values plus the line and column of each value.
+"""Read one YAML file into plain values, and find the line and column of each value when asked.
 
 PyYAML's C parser composes the node tree (fast), and this module turns nodes
-into dicts, lists and scalars itself so that it can remember where every value
-came from, refuse duplicate keys (YAML silently keeps the last one) and stop
-alias bombs, which expand shared nodes exponentially.
+into dicts, lists and scalars itself so that it can refuse duplicate keys (YAML
+silently keeps the last one), note YAML 1.1 surprises where they are, stop
+alias bombs, which expand shared nodes exponentially, and (parsing the same
+bytes again, only when a problem or a tool needs a place) remember where every
+value came from.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 import yaml
 
+from ..gcpause import collector_paused
 from .diagnostics import Diagnostic
 
 try:
@@ -28,40 +33,50 @@ _RESOLVE_CACHE_MAX_LENGTH = 64
 _DEFAULT_SCALAR_TAG = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
 _DEFAULT_MAPPING_TAG = yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
 _DEFAULT_SEQUENCE_TAG = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG
+_SCALAR = yaml.ScalarNode
+_SEQUENCE = yaml.SequenceNode
+_MAPPING = yaml.MappingNode
 _RESOLVE_CACHE_MAX_ENTRIES = 50_000
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """The safe loader with a memo on implicit tag resolution.
 
-    PyYAML's resolver runs Python regexes for every scalar, keys included, and it
-    was a third of composing time in the benchmarks. Keys and short values repeat
-    a lot (``id``, ``label``, ``true``), and with no path resolvers (the safe
-    loader has none) the tag depends only on the arguments, so short ones are
-    remembered.
+    PyYAML's C parser asks the resolver for the tag of every value, keys included,
+    and its Python regexes were a third of composing time in the benchmarks. With
+    no path resolvers (the safe loader has none), quoted and block text is text,
+    collections have their default tags, and a plain scalar's tag depends only on
+    its text; keys and short values repeat a lot (``id``, ``label``, ``true``),
+    so those are remembered.
     """
 
-    _tags: ClassVar[dict[tuple[Any, str, Any], str]] = {}
+    _tags: ClassVar[dict[str, str]] = {}  # plain scalar -> its tag
+
+    # The composer tells the resolver each step down and up the tree, for path
+    # resolvers; with none these do nothing, and as Python methods they were a
+    # Python call each per value. Built-ins that take the same arguments and do
+    # nothing: they are not bound to the loader, so the composer's calls go
+    # straight to C.
+    descend_resolver: ClassVar[Callable[..., Any]] = {}.get  # (parent, index) -> index, nothing changed
+    ascend_resolver: ClassVar[Callable[..., Any]] = tuple  # () -> (), nothing changed
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        # With no path resolvers these are what PyYAML's resolver answers, without its Python code:
-        # quoted and block text is text, and collections have their default tags.
-        if kind is yaml.ScalarNode:
+        if kind is _SCALAR:
             if not implicit[0]:
                 return _DEFAULT_SCALAR_TAG
-        elif kind is yaml.MappingNode:
+            tag = self._tags.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(value) <= _RESOLVE_CACHE_MAX_LENGTH:
+                    if len(self._tags) >= _RESOLVE_CACHE_MAX_ENTRIES:
+                        self._tags.clear()
+                    self._tags[value] = tag
+            return tag
+        if kind is _MAPPING:
             return _DEFAULT_MAPPING_TAG
-        elif kind is yaml.SequenceNode:
+        if kind is _SEQUENCE:
             return _DEFAULT_SEQUENCE_TAG
-        if kind is not yaml.ScalarNode or len(value) > _RESOLVE_CACHE_MAX_LENGTH:
-            return super().resolve(kind, value, implicit)
-        key = (kind, value, implicit)
-        tag = self._tags.get(key)
-        if tag is None:
-            if len(self._tags) >= _RESOLVE_CACHE_MAX_ENTRIES:
-                self._tags.clear()
-            tag = self._tags[key] = super().resolve(kind, value, implicit)
-        return tag
+        return super().resolve(kind, value, implicit)  # pragma: no cover - no other node kinds exist
 
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -69,6 +84,8 @@ MAX_ALIAS_EXPANSION = 10  # expanded nodes may be at most this many times the wr
 MIN_NODE_BUDGET = 10_000
 
 PathKey = tuple[str | int, ...]
+# Where values start, where their keys start, and the styles of quoted and block text, by key path.
+PlaceTables = tuple[dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]], dict[PathKey, str]]
 
 
 @dataclass(frozen=True)
@@ -148,9 +165,39 @@ def _comma_cut(text: str) -> Trap | None:
     )
 
 
+class Places:
+    """Where each value of one file starts, where its key starts, and how quoted or block text was written.
+
+    Only problems and warnings need a place, and recording one for every value
+    (tens of thousands of key paths and positions) was a third of the parse and
+    most of what the garbage collector later scanned. So a load keeps the file's
+    bytes and parses them again, recording places, the first time anything asks:
+    the same bytes give the same values, so the places are those of the values loaded.
+    """
+
+    __slots__ = ("_content", "_found")
+
+    def __init__(
+        self,
+        content: bytes = b"",
+        marks: dict[PathKey, tuple[int, int]] | None = None,
+        key_marks: dict[PathKey, tuple[int, int]] | None = None,
+        styles: dict[PathKey, str] | None = None,
+    ) -> None:
+        self._content = content
+        self._found = None if marks is None else (marks, key_marks or {}, styles or {})
+
+    def found(self) -> PlaceTables:
+        """The values' places, their keys' places and the text styles (found on first use)."""
+        found = self._found
+        if found is None:
+            found = self._found = _find_places(self._content)
+        return found
+
+
 @dataclass
 class SourceFile:
-    """A parsed file: its data and where each value (by key path) starts.
+    """A parsed file: its data and, found when first asked for, where each value (by key path) starts.
 
     ``parsed.py`` keeps every field but the path in its cache: a new field goes there too
     (tests/test_parsed_cache.py checks the two agree).
@@ -158,11 +205,22 @@ class SourceFile:
 
     path: Path
     data: Any = None
-    marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
-    key_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     content: bytes = field(default=b"", repr=False)  # the bytes parsed, for the story's fingerprint
     traps: dict[tuple[int, int], Trap] = field(default_factory=dict)  # (line, col) -> a YAML 1.1 surprise there
-    styles: dict[PathKey, str] = field(default_factory=dict)  # quoted ('"', "'") and block ('|', '>') scalars
+    places: Places = field(default_factory=Places, repr=False)  # found again from ``content`` when first asked
+
+    @property
+    def marks(self) -> dict[PathKey, tuple[int, int]]:
+        return self.places.found()[0]
+
+    @property
+    def key_marks(self) -> dict[PathKey, tuple[int, int]]:
+        return self.places.found()[1]
+
+    @property
+    def styles(self) -> dict[PathKey, str]:
+        """Quoted (``"``, ``'``) and block (``|``, ``>``) scalars' styles by key path."""
+        return self.places.found()[2]
 
     def position(self, key: PathKey, offset: int, text: str) -> tuple[int, int]:
         """Line and column of character ``offset`` of the text value at ``key``."""
@@ -181,15 +239,16 @@ class SourceFile:
 
     def where(self, key: PathKey, *, of_key: bool = False) -> tuple[int, int]:
         """Best line/col for a value (or its key), walking up to the nearest known parent."""
-        table = self.key_marks if of_key else self.marks
+        marks, key_marks, _ = self.places.found()
+        table = key_marks if of_key else marks
         probe = key
         while probe:
             if probe in table:
                 return table[probe]
-            if probe in self.marks:
-                return self.marks[probe]
+            if probe in marks:
+                return marks[probe]
             probe = probe[:-1]
-        return self.marks.get((), (1, 1))
+        return marks.get((), (1, 1))
 
 
 class _AliasBomb(Exception):
@@ -197,80 +256,110 @@ class _AliasBomb(Exception):
 
 
 class _Builder:
-    def __init__(self, source: SourceFile, diagnostics: list[Diagnostic], may_alias: bool = True) -> None:
-        self.source = source
-        self.marks = source.marks
-        self.styles = source.styles
+    """Plain values from a composed node tree; with ``places``, the place of every value too.
+
+    A load builds without places (the fast way); :class:`Places` builds the same
+    tree again with them. Both find the same values and problems, by the same code.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        diagnostics: list[Diagnostic],
+        traps: dict[tuple[int, int], Trap],
+        may_alias: bool = True,
+        places: PlaceTables | None = None,
+    ) -> None:
+        self.path = path
         self.diagnostics = diagnostics
+        self.traps = traps
+        self.record = places is not None
+        self.marks, self.key_marks, self.styles = places if places is not None else ({}, {}, {})
         self.seen: set[int] = set()
         self.visits = 0
         # Without an anchor (`&`) in the text there are no aliases, so no node is
         # visited twice and the alias-bomb bookkeeping can be skipped.
         self.may_alias = may_alias
 
-    def build(self, node: yaml.Node, key: PathKey) -> Any:
+    def build(self, node: Any, key: PathKey) -> Any:
+        """The value of ``node``; ``key`` is its key path (only looked at when recording places)."""
         if self.may_alias:
             self.visits += 1
             self.seen.add(id(node))
             if self.visits > MIN_NODE_BUDGET and self.visits > MAX_ALIAS_EXPANSION * len(self.seen):
                 raise _AliasBomb
-        mark = node.start_mark
-        where = self.marks[key] = (mark.line + 1, mark.column + 1)
-        if type(node) is _SCALAR:
+        record = self.record
+        if record:
+            mark = node.start_mark
+            self.marks[key] = (mark.line + 1, mark.column + 1)
+        kind = type(node)
+        if kind is _SCALAR:
             text = node.value
             value = text if node.tag == _STR_TAG else self.scalar(node)
             if node.style:
-                self.styles[key] = node.style
+                if record:
+                    self.styles[key] = node.style
             # Plain, unquoted text (libyaml says "", PyYAML None): where YAML 1.1 surprises. Only
             # text that starts like a number can be a trap when YAML kept it as text.
             elif text and (value is not text or text[0] in _NUMBERISH):
                 trap = yaml11_trap(text, value)
                 if trap is not None:
-                    self.source.traps[where] = trap
+                    self.traps[_place(node)] = trap
             return value
-        if isinstance(node, yaml.SequenceNode):
+        if kind is _SEQUENCE:
             if node.flow_style:
                 for child in node.value:
-                    if isinstance(child, yaml.ScalarNode) and not child.style:
-                        trap = _comma_cut(child.value)
+                    text = child.value
+                    if type(child) is _SCALAR and not child.style and ("(" in text or ")" in text):
+                        trap = _comma_cut(text)
                         if trap is not None:
-                            self.source.traps[(child.start_mark.line + 1, child.start_mark.column + 1)] = trap
-            return [self.build(child, (*key, i)) for i, child in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode):
+                            self.traps[_place(child)] = trap
+            if record:
+                return [self.build(child, (*key, i)) for i, child in enumerate(node.value)]
+            return [self.build(child, key) for child in node.value]
+        if kind is _MAPPING:
             result: dict[Any, Any] = {}
+            accepted: dict[str, yaml.Node] = {}  # the key written first for each name (duplicates: V005)
             for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    merged = self.build(value_node, (*key, "<<"))
+                if key_node.tag == _MERGE_TAG:
+                    merged = self.build(value_node, (*key, "<<") if record else key)
                     for part in merged if isinstance(merged, list) else [merged]:
                         if isinstance(part, dict):
                             for k, v in part.items():
                                 result.setdefault(k, v)
                     continue
-                name = self.scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-                if not isinstance(name, (str, int, float, bool)) or name is None:
-                    line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-                    self.diagnostics.append(
-                        Diagnostic("V102", "mapping keys must be plain words", self.source.path, line, col)
-                    )
-                    continue
-                name = str(name) if not isinstance(name, str) else name
-                child = (*key, name)
-                kmark = key_node.start_mark
+                if type(key_node) is _SCALAR and key_node.tag == _STR_TAG:
+                    name = key_node.value
+                else:
+                    name = self.scalar(key_node) if type(key_node) is _SCALAR else None
+                    if not isinstance(name, (str, int, float, bool)) or name is None:
+                        line, col = _place(key_node)
+                        self.diagnostics.append(
+                            Diagnostic("V102", "mapping keys must be plain words", self.path, line, col)
+                        )
+                        continue
+                    name = str(name)
                 if name in result:
-                    first = self.source.key_marks.get(child, (0, 0))[0]
+                    first = accepted[name].start_mark.line + 1 if name in accepted else 0
+                    line, col = _place(key_node)
                     self.diagnostics.append(
                         Diagnostic(
                             "V005",
                             f"duplicate key `{name}` (first at line {first})",
-                            self.source.path,
-                            kmark.line + 1,
-                            kmark.column + 1,
+                            self.path,
+                            line,
+                            col,
                             "remove one of them: YAML would silently keep only the last",
                         )
                     )
                     continue
-                self.source.key_marks[child] = (kmark.line + 1, kmark.column + 1)
-                result[name] = self.build(value_node, child)
+                accepted[name] = key_node
+                if record:
+                    child = (*key, name)
+                    self.key_marks[child] = _place(key_node)
+                    result[name] = self.build(value_node, child)
+                else:
+                    result[name] = self.build(value_node, key)
             return result
         return None  # pragma: no cover - no other node kinds exist
 
@@ -298,7 +387,13 @@ class _Builder:
         return value
 
 
-_SCALAR = yaml.ScalarNode
+def _place(node: yaml.Node) -> tuple[int, int]:
+    """The 1-based line and column where ``node`` starts."""
+    mark = node.start_mark
+    return mark.line + 1, mark.column + 1
+
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
 _NUMBERISH = frozenset("0123456789+-.")
 _UNKNOWN: Any = object()
@@ -411,9 +506,40 @@ def read_yaml(path: Path, diagnostics: list[Diagnostic]) -> SourceFile | None:
 
 
 def parse_yaml(path: Path, raw: bytes, diagnostics: list[Diagnostic]) -> SourceFile | None:
-    """Parse the bytes ``raw`` read from ``path``; append problems to ``diagnostics``; None when unusable."""
-    source = SourceFile(path)
-    source.content = raw
+    """Parse the bytes ``raw`` read from ``path``; append problems to ``diagnostics``; None when unusable.
+
+    The values' places are not recorded here: see :class:`Places`.
+    """
+    composed = _compose(path, raw, diagnostics)
+    if composed is None:
+        return None
+    node, text = composed
+    source = SourceFile(path, content=raw, places=Places(raw))
+    if node is None:
+        return source
+    builder = _Builder(path, diagnostics, source.traps, may_alias="&" in text)
+    try:
+        source.data = builder.build(node, ())
+    except _AliasBomb:
+        diagnostics.append(
+            Diagnostic(
+                "V004",
+                "aliases expand to too many values (an alias bomb?)",
+                path,
+                1,
+                1,
+                "use anchors and aliases sparingly; write the values out instead",
+            )
+        )
+        return None
+    except RecursionError:
+        diagnostics.append(Diagnostic("V004", "values nested too deeply", path, 1, 1))
+        return None
+    return source
+
+
+def _compose(path: Path, raw: bytes, diagnostics: list[Diagnostic]) -> tuple[yaml.Node | None, str] | None:
+    """The node tree of ``raw`` (None for an empty file) and its text; None, with the problem, when unusable."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -434,32 +560,22 @@ def parse_yaml(path: Path, raw: bytes, diagnostics: list[Diagnostic]) -> SourceF
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        return yaml.compose(text, Loader=_Loader), text
     except yaml.MarkedYAMLError as exc:
         diagnostics.append(_syntax_error(exc, path))
-        return None
     except yaml.YAMLError as exc:
         diagnostics.append(Diagnostic("V003", f"YAML syntax error: {exc}", path, 1, 1))
-        return None
-    if node is None:
-        source.data = None
-        return source
-    builder = _Builder(source, diagnostics, may_alias="&" in text)
-    try:
-        source.data = builder.build(node, ())
-    except _AliasBomb:
-        diagnostics.append(
-            Diagnostic(
-                "V004",
-                "aliases expand to too many values (an alias bomb?)",
-                path,
-                1,
-                1,
-                "use anchors and aliases sparingly; write the values out instead",
-            )
-        )
-        return None
-    except RecursionError:
-        diagnostics.append(Diagnostic("V004", "values nested too deeply", path, 1, 1))
-        return None
-    return source
+    return None
+
+
+def _find_places(content: bytes) -> PlaceTables:
+    """The places of the values of ``content``, parsed again the way :func:`parse_yaml` parsed it."""
+    places: PlaceTables = ({}, {}, {})
+    with collector_paused():
+        composed = _compose(Path(), content, [])
+        node, text = composed if composed is not None else (None, "")
+        if node is not None:
+            # A file that parsed once parses again; one that could not (an alias bomb) has no values to place.
+            with contextlib.suppress(_AliasBomb, RecursionError):
+                _Builder(Path(), [], {}, may_alias="&" in text, places=places).build(node, ())
+    return places

@@ -159,7 +159,7 @@ class VoskhodApp(App[int]):
         if self.story is None:
             from ..watch import reload_story
 
-            self._story_read(reload_story(self.story_dir, self.lang), watched=False)
+            self._story_read(reload_story(self.story_dir, self.lang, cached=not self.watch_story), watched=False)
         return self.story
 
     def _set_story(self, story: Story) -> None:
@@ -231,7 +231,11 @@ class VoskhodApp(App[int]):
     def _read_story(self, watched: bool, initial: bool = False, quiet: bool = False) -> None:
         from ..watch import reload_story
 
-        self.post_message(StoryReloaded(reload_story(self.story_dir, self.lang), watched, initial, quiet))
+        # The first load of a game that is not watched revives the checked story when the same
+        # files loaded before; a writer's --watch session and a reload check the story again.
+        cached = initial and not self.watch_story
+        reloaded = reload_story(self.story_dir, self.lang, cached=cached)
+        self.post_message(StoryReloaded(reloaded, watched, initial, quiet))
 
     @on(StoryReloaded)
     def _story_reloaded(self, message: StoryReloaded) -> None:
@@ -288,8 +292,32 @@ class VoskhodApp(App[int]):
     def apply_look(self) -> None:
         s = self.settings
         wanted = HIGH_CONTRAST_THEME if s.high_contrast else s.theme
-        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+        name = wanted if wanted in self.available_themes else DEFAULT_THEME
+        if self.is_running or not self._theme_before_start(name):
+            self.theme = name
         self.set_class(s.high_contrast, "-high-contrast")
+
+    def _theme_before_start(self, name: str) -> bool:
+        """Take the theme ``name`` before the app runs, without Textual parsing every stylesheet twice.
+
+        Setting ``theme`` queues a full re-parse of the stylesheets, which at start-up
+        comes right after their first parse (about 30 ms before the title shows).
+        Before the first parse the new theme's variables and classes are all it
+        needs: the same ones Textual's theme watcher sets. A theme that is light where
+        the current one is dark (or the reverse) also changes the colour filter, so it
+        goes the usual way (False).
+        """
+        theme = self.get_theme(name)
+        if theme is None or theme.dark != self.current_theme.dark:
+            return False
+        self.set_reactive(VoskhodApp.theme, name)
+        classes = dict.fromkeys((c for c in self.classes if c.startswith("-theme-")), False)
+        classes[f"-theme-{name}"] = True
+        classes["-dark-mode"] = theme.dark
+        classes["-light-mode"] = not theme.dark
+        self.update_classes(classes, update=False)
+        self.stylesheet.set_variables(self.get_css_variables())
+        return True
 
     def _remember_theme(self, theme: object) -> None:
         name = getattr(theme, "name", "")
