@@ -167,6 +167,16 @@ def _fraction(hits: dict[str, int]) -> dict[str, int]:
     return {"reached": sum(1 for n in hits.values() if n), "total": len(hits)}
 
 
+def widen(lows: dict[str, float], highs: dict[str, float], values: dict[str, Any], names: Sequence[str]) -> None:
+    """Widen a scene's ranges (lowest and highest value per meter) to the ``names`` meters' values."""
+    for name in names:
+        value = values[name]
+        if value < lows[name]:
+            lows[name] = value
+        if value > highs[name]:
+            highs[name] = value
+
+
 class _Tally:
     """Counters shared by both strategies."""
 
@@ -207,17 +217,7 @@ class _Tally:
         rows.append(self.meter_values(values))
         if len(rows) >= CHUNK:
             self.fold(scene)
-        self.extend(scene, values, self.meter_names)
-
-    def extend(self, scene: str, values: dict[str, Any], names: Sequence[str]) -> None:
-        """Widen the scene's ranges to the ``names`` meters' values."""
-        lows, highs = self.lows[scene], self.highs[scene]
-        for name in names:
-            value = values[name]
-            if value < lows[name]:
-                lows[name] = value
-            if value > highs[name]:
-                highs[name] = value
+        widen(self.lows[scene], self.highs[scene], values, self.meter_names)
 
     def extremes(self) -> dict[str, tuple[list[float], list[float]]]:
         """Per scene seen, its meters' lowest and highest values, in the story's order of meters."""
@@ -298,9 +298,10 @@ class _Tally:
         self.looping.update(counts["looping"])
         self.lengths.extend(counts["lengths"])
         self.minutes.extend(counts["minutes"])
+        names = self.meter_names
         for scene, (lows, highs) in counts["extremes"].items():
-            self.extend(scene, dict(zip(self.meter_names, lows, strict=True)), self.meter_names)
-            self.extend(scene, dict(zip(self.meter_names, highs, strict=True)), self.meter_names)
+            widen(self.lows[scene], self.highs[scene], dict(zip(names, lows, strict=True)), names)
+            widen(self.lows[scene], self.highs[scene], dict(zip(names, highs, strict=True)), names)
         for scene, rows in counts["pool"].items():
             pool = self.pool[scene]
             pool.extend(rows)
@@ -455,7 +456,6 @@ def _play_runs(story: Story, seed: int, block: int, runs: int, strategy: str, ma
     beat_hits = tally.beat_hits
     meter_values = tally.meter_values
     meter_names = tally.meter_names
-    extend = tally.extend
     all_lows, all_highs = tally.lows, tally.highs
     lows, highs = all_lows[story.scenes[0].id], all_highs[story.scenes[0].id]
     menus = _menus(story, tally)
@@ -485,16 +485,11 @@ def _play_runs(story: Story, seed: int, block: int, runs: int, strategy: str, ma
             # last choice changed (Game.moved; the others are as they were at the last beat).
             moved = game.moved
             if moved is None or scene != last_scene:
-                extend(scene, env, meter_names)
                 last_scene = scene
                 lows, highs = all_lows[scene], all_highs[scene]
-            else:
-                for name in moved:
-                    value = env[name]
-                    if value < lows[name]:
-                        lows[name] = value
-                    elif value > highs[name]:
-                        highs[name] = value
+                widen(lows, highs, env, meter_names)
+            elif moved:
+                widen(lows, highs, env, moved)
             options: Sequence[Option]
             if fixed is not None:
                 options = fixed
