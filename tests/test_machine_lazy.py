@@ -7,11 +7,11 @@ carries no story. Play must be the same whichever beats happen to be in.
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import pytest
 
+from conftest import play_trace
 from voskhod_game.engine import Game
 from voskhod_game.engine.rules import Rules
 from voskhod_game.story import Story, load_story
@@ -87,19 +87,6 @@ def test_a_revived_story_builds_only_the_beats_the_first_prompt_needs(tmp_path: 
     assert 0 < len(story.beats._beats) <= 3  # the start and the beats its choices lead to
 
 
-def trace(story: Story, seed: int, steps: int = 50) -> list[tuple[object, ...]]:
-    game = Game.new(story, seed)
-    pick = random.Random(seed)
-    out = []
-    for _ in range(steps):
-        if game.ended:
-            break
-        game.choose(pick.choice(game.enabled_choices()).id)
-        run = game.run
-        out.append((run.beat, dict(run.meters), dict(run.flags), dict(run.visits), list(run.history), run.rng))
-    return out
-
-
 def fresh(folder: str) -> Story:
     forget_built()
     return load_story(ROOT / folder)
@@ -111,7 +98,7 @@ def test_play_is_the_same_whether_beats_are_added_as_reached_or_all_at_first(
     folder: str, through_library: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(Rules, "through_library", through_library)
-    grown = [trace(fresh(folder), seed) for seed in range(12)]  # a new story each time: nothing added before
+    grown = [play_trace(fresh(folder), seed) for seed in range(12)]  # a new story each time: nothing added before
     whole = fresh(folder)
     Game.new(whole, 0).rules.ensure_all()
-    assert [trace(whole, seed) for seed in range(12)] == grown
+    assert [play_trace(whole, seed) for seed in range(12)] == grown
