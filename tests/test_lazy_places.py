@@ -101,15 +101,16 @@ def test_places_given_are_used_as_they_are() -> None:
 
 
 def test_a_where_found_later_equals_one_given_at_once() -> None:
-    calls: list[int] = []
+    calls: list[tuple[str | int, ...]] = []
 
-    def find() -> tuple[int, int]:
-        calls.append(1)
-        return 3, 5
+    class Places:
+        def where(self, key: tuple[str | int, ...]) -> tuple[int, int]:
+            calls.append(key)
+            return 3, 5
 
-    later = Where(Path("a.yaml"), find=find)
+    later = Where.later(Path("a.yaml"), Places(), ("beats", 0))
     assert calls == []
-    assert later == Where(Path("a.yaml"), 3, 5) and str(later) == "a.yaml:3:5" and calls == [1]
-    assert hash(later) == hash(Where(Path("a.yaml"), 3, 5)) and later.line == 3 and calls == [1]
+    assert later == Where(Path("a.yaml"), 3, 5) and str(later) == "a.yaml:3:5" and calls == [("beats", 0)]
+    assert hash(later) == hash(Where(Path("a.yaml"), 3, 5)) and later.line == 3 and len(calls) == 1
     with pytest.raises(AttributeError):
         later.line = 4  # type: ignore[misc]

@@ -13,8 +13,10 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from keyword import iskeyword
 from typing import Any
 
 from .limits import MAGNITUDE_TEXT, MAX_MAGNITUDE
@@ -435,6 +437,142 @@ def _literal(value: Value, node: ast.AST | None = None) -> Value:
     )
 
 
+# -- the common simple forms, compiled without Python's parser ------------------------------------
+# Most expressions in a story are a name, a number, `not name`, `name < 10`, a few of those joined by
+# `and` (or by `or`), or an effect `name op= name-or-number`; parsing each with ``ast`` was most of
+# their cost and a fifth of a story's load. These functions recognise exactly those forms, written
+# plainly (ASCII names, spaces or tabs between the parts, numbers as digits with at most one dot),
+# and build the very functions the compiler builds for them. Anything else, and anything the
+# compiler would refuse, goes to the compiler: every message comes from one place.
+# (tests/test_quick_expressions.py compares the two on generated expressions.)
+_QUICK_NAME = r"[A-Za-z][A-Za-z0-9_]*"
+_QUICK_NUMBER = r"(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?"
+_QUICK_TERM = re.compile(
+    rf"(?P<nots>(?:not[ \t]+)*)(?P<name>{_QUICK_NAME})(?:[ \t]*(?P<op><=|>=|==|!=|<|>)[ \t]*(?P<number>{_QUICK_NUMBER}))?"
+)
+_QUICK_JOINER = re.compile(r"[ \t]+(and|or)[ \t]+")
+_QUICK_EFFECT = re.compile(
+    rf"(?P<name>{_QUICK_NAME})[ \t]*(?P<op>[-+*/]?)=[ \t]*(?:(?P<value>{_QUICK_NAME})|(?P<number>{_QUICK_NUMBER}))"
+)
+_QUICK_COMPARES: dict[str, type[ast.cmpop]] = {
+    "==": ast.Eq, "!=": ast.NotEq, "<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE,
+}  # fmt: skip
+
+
+def _quick_number(text: str) -> Value | None:
+    """The number ``text`` (digits, at most one dot) as Python reads it, if the compiler would take it."""
+    value: Value = float(text) if "." in text else int(text)
+    try:
+        return _literal(value)
+    except ExpressionError:
+        return None
+
+
+def _quick_name(name: str, known: Callable[[str], bool] | None, names: set[str]) -> Fn | None:
+    """What the compiler makes of a bare name, or None where it would refuse it (or it is a keyword)."""
+    if iskeyword(name):
+        return None
+    if name in CONSTANTS:
+        const = CONSTANTS[name]
+        return lambda env: const
+    if known is not None and not known(name):
+        return None
+    names.add(name)
+    return lambda env: env[name]
+
+
+def _quick_term(text: str, known: Callable[[str], bool] | None, names: set[str]) -> Fn | None:
+    m = _QUICK_TERM.fullmatch(text)
+    if m is None:
+        return None
+    name, op, number = m.group("name"), m.group("op"), m.group("number")
+    if name == "not":
+        return None
+    fn = _quick_name(name, known, names)
+    if fn is None:
+        return None
+    if op is not None:
+        value = _quick_number(number)
+        if value is None:
+            return None
+        if name in CONSTANTS:  # `true < 1`: the compiler compares the two functions
+            left = fn
+            compare = _COMPARES[_QUICK_COMPARES[op]]
+            fn = lambda env: compare(left(env), value)  # noqa: E731
+        else:
+            fn = _NAME_COMPARES[_QUICK_COMPARES[op]](name, value)
+    for _ in range(len(m.group("nots").split())):
+        inner = fn
+        fn = lambda env, inner=inner: not inner(env)  # noqa: E731
+    return fn
+
+
+def _quick_expression(source: str, known: Callable[[str], bool] | None) -> tuple[Fn, frozenset[str]] | None:
+    """The function and names of a simple condition or number (see above), or None."""
+    text = source.strip()
+    if len(source) > MAX_EXPRESSION_LENGTH or not text:
+        return None
+    m = _QUICK_NUMBER_ONLY.fullmatch(text)
+    if m is not None:
+        number = _quick_number(text)
+        return None if number is None else ((lambda env: number), frozenset())
+    parts = _QUICK_JOINER.split(text)
+    joiners = set(parts[1::2])
+    if len(joiners) > 1:  # `a and b or c`: precedence is the compiler's business
+        return None
+    names: set[str] = set()
+    fns = []
+    for term in parts[::2]:
+        fn = _quick_term(term, known, names)
+        if fn is None:
+            return None
+        fns.append(fn)
+    if len(fns) == 1:
+        return fns[0], frozenset(names)
+    if len(fns) == 2:
+        first, second = fns
+        if joiners == {"and"}:
+            return (lambda env: bool(first(env) and second(env))), frozenset(names)
+        return (lambda env: bool(first(env) or second(env))), frozenset(names)
+    if joiners == {"and"}:
+        return (lambda env: all(p(env) for p in fns)), frozenset(names)
+    return (lambda env: any(p(env) for p in fns)), frozenset(names)
+
+
+_QUICK_NUMBER_ONLY = re.compile(_QUICK_NUMBER)
+_QUICK_AUG = {"": "=", "+": "+", "-": "-", "*": "*", "/": "/"}
+
+
+def _quick_effect(
+    source: str, known: Callable[[str], bool] | None, writable: Callable[[str], bool] | None
+) -> Assignment | None:
+    """A simple effect (``name op= name-or-number``) compiled as the compiler would, or None."""
+    text = source.strip()
+    if len(source) > MAX_EXPRESSION_LENGTH:
+        return None
+    m = _QUICK_EFFECT.fullmatch(text)
+    if m is None:
+        return None
+    name, op = m.group("name"), _QUICK_AUG[m.group("op")]
+    if iskeyword(name) or name in CONSTANTS or (writable is not None and not writable(name)):
+        return None
+    names: set[str] = set()
+    value = m.group("value")
+    if value is not None:
+        fn = _quick_name(value, known, names)
+        if fn is None:
+            return None
+        shown = value
+    else:
+        number = _quick_number(m.group("number"))
+        if number is None:
+            return None
+        fn, shown = (lambda env: number), repr(number)
+    if op != "=":
+        names.add(name)
+    return Assignment(name, op, Compiled(shown, fn, frozenset(names)), text)
+
+
 def compile_expression(
     source: str, known: Callable[[str], bool] | None = None, kind: type = Compiled, beat_ref: BeatRef | None = None
 ) -> Compiled:
@@ -442,6 +580,9 @@ def compile_expression(
     if isinstance(source, (bool, int, float)):
         value = _literal(source)
         return kind(str(value).lower(), lambda env: value, frozenset())
+    quick = _quick_expression(source, known) if isinstance(source, str) else None
+    if quick is not None:
+        return kind(source.strip(), *quick)
     tree = _parse(source, "eval")
     assert isinstance(tree, ast.Expression)
     compiler = _Compiler(known, beat_ref)
@@ -472,6 +613,9 @@ def compile_effect(
     beat_ref: BeatRef | None = None,
 ) -> Assignment:
     """Compile one effect statement such as ``oxygen -= 5`` or ``reported = true``."""
+    quick = _quick_effect(source, known, writable) if isinstance(source, str) else None
+    if quick is not None:
+        return quick
     tree = _parse(source, "exec")
     assert isinstance(tree, ast.Module)
     if len(tree.body) != 1:
@@ -504,7 +648,19 @@ def compile_effect(
     compiler = _Compiler(known, beat_ref)
     fn = compiler.run(value)
     names = frozenset(compiler.names | ({name} if op != "=" else set()))
-    return Assignment(name, op, Compiled(ast.unparse(value), fn, names), source.strip())
+    return Assignment(name, op, Compiled(_source_of(value, source.strip()), fn, names), source.strip())
+
+
+def _source_of(node: ast.expr, text: str) -> str:
+    """The source of an effect's value, parsed from ``text``: as written when it is on one line
+    (``ast.unparse`` of a longer one was most of compiling it), else ``ast.unparse``."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Constant) and type(node.value) in (bool, int, float):
+        return repr(node.value)
+    if text.isascii() and node.lineno == node.end_lineno == 1 and node.end_col_offset is not None:
+        return text[node.col_offset : node.end_col_offset]  # offsets count bytes: the same in ASCII
+    return ast.unparse(node)
 
 
 def apply_op(op: str, old: Any, new: Any) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -231,11 +232,11 @@ class _Loader:
         self.out: list[Diagnostic] = []
         self.hasher = hashlib.sha256()
         self.value_names: set[str] = set()
-        # Compiled expressions by (kind, source): stories repeat `heart += 5` and
+        # Compiled expressions by kind, then source: stories repeat `heart += 5` and
         # `not reported` often, and compiling is the costliest part of a load. The
         # names known are fixed for one load, so the same text compiles the same
         # way; only successes are kept, so every faulty use is still reported.
-        self.compiled: dict[tuple[Any, ...], Any] = {}
+        self.compiled: defaultdict[str, dict[Any, Any]] = defaultdict(dict)
         # Scenes whose files had errors: references into them are not reported again.
         self.broken_scenes: set[str] = set()
         self.unreadable_files = 0
@@ -256,7 +257,7 @@ class _Loader:
 
     def where(self, src: SourceFile, key: PathKey) -> Where:
         """The place of ``key``, worked out only if something reads it (see ``Where``)."""
-        return Where(src.path, find=partial(src.where, key))
+        return Where.later(src.path, src, key)
 
     def read(self, path: Path, kind: str | None = None) -> SourceFile | None:
         """Parse a file (from the cache when its bytes were parsed before); for ``kind``, check it too."""
@@ -1079,18 +1080,21 @@ class _Loader:
             choice = self.build_choice(c, scene_id, src, ckey)
             if choice is not None:
                 choices.append(choice)
-        route = self.branches(raw.get("route", ()), scene_id, src, (*key, "route"), "a route branch", "route")
-        effects = self.effects(raw.get("effects", ()), src, (*key, "effects"))
-        history = self.build_history(raw.get("history"), src, (*key, "history"))
+        # Absent parts (most are) cost no key path: each is built only when written.
+        route = (
+            self.branches(raw["route"], scene_id, src, (*key, "route"), "a route branch", "route") if has_route else ()
+        )
+        effects = self.effects_at(raw, src, key)
+        history = self.build_history(raw["history"], src, (*key, "history")) if "history" in raw else None
         if route is None or effects is None:
             return None
         return Beat(
             id=qid,
             scene=scene_id,
-            text=self.text(raw.get("text", ""), src, (*key, "text")),
+            text=self.text_at(raw, "text", src, key),
             choices=tuple(choices),
-            title=self.text(raw.get("title", ""), src, (*key, "title")),
-            rates=self.rates(raw.get("rates", {}), src, (*key, "rates")),
+            title=self.text_at(raw, "title", src, key),
+            rates=self.rates(raw["rates"], src, (*key, "rates")) if "rates" in raw else (),
             history=history,
             no_return=value_of(raw, "beat", "no_return"),
             where=self.where(src, key),
@@ -1249,10 +1253,10 @@ class _Loader:
                     "V202", f"ending `{ending}` does not exist", src, (*key, "ending"), did_you_mean(ending, endings)
                 )
                 ok = False
-        effects = self.effects(raw.get("effects", ()), src, (*key, "effects"))
+        effects = self.effects_at(raw, src, key)
         if not ok or effects is None:
             return None
-        return Outcome(target, ending, effects, self.text(raw.get("result", ""), src, (*key, "result")))
+        return Outcome(target, ending, effects, self.text_at(raw, "result", src, key))
 
     def build_choice(self, c: dict[str, Any], scene_id: str, src: SourceFile, key: PathKey) -> Choice | None:
         branches: tuple[Branch, ...] = ()
@@ -1281,7 +1285,7 @@ class _Loader:
                 return None
             chance = Chance(p, alt)
         time = value_of(c, "choice", "time")  # its range is checked by schema.py
-        rates = self.rates(c.get("rates", {}), src, (*key, "rates"))
+        rates = self.rates(c["rates"], src, (*key, "rates")) if "rates" in c else ()
         if outcome is None or ("if" in c and condition is None):
             return None
         return Choice(
@@ -1289,7 +1293,7 @@ class _Loader:
             label=self.text(c["label"], src, (*key, "label")),
             outcome=outcome,
             condition=condition,
-            disabled_reason=self.text(c.get("reason", ""), src, (*key, "reason")),
+            disabled_reason=self.text_at(c, "reason", src, key),
             time=float(time),
             rates=rates,
             chance=chance,
@@ -1311,39 +1315,46 @@ class _Loader:
     def known_names(self) -> list[str]:
         return sorted(self.value_names)
 
-    def memo_key(self, kind: str, raw: Any) -> tuple[Any, ...] | None:
-        # bool is an int: keep `true` and 1 apart; unhashable values are not cached.
-        return (kind, type(raw), raw) if isinstance(raw, (str, int, float)) else None
-
     def condition(self, raw: Any, src: SourceFile, key: PathKey) -> Condition | None:
         return self.compile_once("if", compile_condition, raw, src, key)
 
     def number(self, raw: Any, src: SourceFile, key: PathKey) -> NumberExpr | None:
         return self.compile_once("number", compile_number, raw, src, key)
 
-    def compile_once(self, kind: str, compiler: Any, raw: Any, src: SourceFile, key: PathKey) -> Any:
-        """Compile an expression, reusing the result for the same text within this load."""
-        memo = self.memo_key(kind, raw)
-        if memo is not None and isinstance(raw, str) and ("visits" in raw or "seen" in raw):
-            memo = (*memo, self.context)  # visits("exit") means a beat of the scene it is written in
-        if memo in self.compiled:
-            return self.compiled[memo]
+    def compile_once(
+        self, kind: str, compiler: Any, raw: Any, src: SourceFile, key: PathKey, index: int | None = None
+    ) -> Any:
+        """Compile an expression (at ``key``, item ``index`` of it if given), reusing the result for the
+        same text within this load."""
+        memo: Any
+        if type(raw) is str:  # most: one memo per kind, by the text
+            memo = raw if not ("visits" in raw or "seen" in raw) else (raw, self.context)
+            # visits("exit") means a beat of the scene it is written in: the text and where it is
+        else:  # bool is an int: keep `true` and 1 apart; unhashable values are not kept
+            memo = (type(raw), raw) if isinstance(raw, (int, float)) else None
+        memos = self.compiled[kind]
+        found = memos.get(memo) if memo is not None else None
+        if found is not None:
+            return found
         try:
             result = compiler(raw, self.names.known, beat_ref=self.beat_ref)
         except ExpressionError as exc:
-            self.expression_problem(exc, src, key, str(raw))
+            self.expression_problem(exc, src, key if index is None else (*key, index), str(raw))
             return None
         if memo is not None:
-            self.compiled[memo] = result
+            memos[memo] = result
         return result
 
     def effects(self, raw: Any, src: SourceFile, key: PathKey) -> tuple[Assignment, ...] | None:
-        items = [raw] if isinstance(raw, str) else list(raw)
-        compiled = [
-            self.compile_once("effect", self.compile_effect, text, src, key if isinstance(raw, str) else (*key, i))
-            for i, text in enumerate(items)
-        ]
-        return None if any(c is None for c in compiled) else tuple(compiled)
+        if isinstance(raw, str):
+            one = self.compile_once("effect", self.compile_effect, raw, src, key)
+            return None if one is None else (one,)
+        compiled = [self.compile_once("effect", self.compile_effect, text, src, key, i) for i, text in enumerate(raw)]
+        return None if None in compiled else tuple(compiled)
+
+    def effects_at(self, data: dict[str, Any], src: SourceFile, key: PathKey) -> tuple[Assignment, ...] | None:
+        """The ``effects:`` of the object ``data`` at ``key`` (none when it has none)."""
+        return self.effects(data["effects"], src, (*key, "effects")) if "effects" in data else ()
 
     def compile_effect(self, text: str, known: Any, beat_ref: Any = None) -> Assignment:
         writable = self.names.writable
@@ -1376,6 +1387,10 @@ class _Loader:
             self.remember(raw, src, key)
         return self.compile_text(raw, src, key)
 
+    def text_at(self, data: dict[str, Any], name: str, src: SourceFile, key: PathKey) -> Text:
+        """The text ``name`` of the object ``data`` at ``key`` (none when it has none)."""
+        return self.text(data[name], src, (*key, name)) if name in data else NO_TEXT
+
     def words(self, raw: Any, src: SourceFile, key: PathKey) -> Any:
         """A plain text a player reads (a label, a unit): translated in a language, never compiled."""
         if not isinstance(raw, str) or not raw or self.catalogue is None:
@@ -1387,7 +1402,7 @@ class _Loader:
 
     def remember(self, raw: str, src: SourceFile, key: PathKey) -> None:
         """Record a text for the translation template (its id is worked out when the template is made)."""
-        self.texts.append((src, key, raw))
+        self.texts += (src, key, raw)  # flat: see PendingText
 
     def translated(self, raw: str, src: SourceFile, key: PathKey, compiled: bool) -> tuple[Path, int, str] | None:
         """The current translation of a text, checked against its source; None to show the source."""
@@ -1489,14 +1504,13 @@ class _Loader:
     def text_expression(self, expr: str, offset: int) -> Any:
         """An expression inside a text, compiled once per load like the others (``compile_once``);
         errors carry their offset in the whole text."""
-        memo: tuple[Any, ...] = ("text", expr)
-        if "visits" in expr or "seen" in expr:
-            memo = (*memo, self.context)
-        found = self.compiled.get(memo)
+        memo: Any = expr if not ("visits" in expr or "seen" in expr) else (expr, self.context)
+        memos = self.compiled["text"]
+        found = memos.get(memo)
         if found is not None:
             return found
         try:
-            found = self.compiled[memo] = compile_expression(expr, self.names.known, beat_ref=self.beat_ref)
+            found = memos[memo] = compile_expression(expr, self.names.known, beat_ref=self.beat_ref)
         except ExpressionError as exc:
             moved = ExpressionError(exc.message, offset + exc.offset, exc.hint, unknown=exc.unknown)
             moved.code = exc.code

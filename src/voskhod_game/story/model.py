@@ -8,14 +8,21 @@ writer text while playing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from . import defaults
 from .expressions import Condition, Effects, NumberExpr
 from .translation import SourceText
+
+
+class _Places(Protocol):
+    """What can find a key's line and column in a file (a parsed ``SourceFile``)."""
+
+    def where(self, key: tuple[str | int, ...]) -> tuple[int, int]: ...
+
 
 EndingType = Literal["historical", "survived", "lost"]
 ENDING_TYPES: tuple[str, ...] = ("historical", "survived", "lost")
@@ -25,31 +32,41 @@ class Where:
     """A place in a story file, 1-based, for messages a writer can jump to.
 
     A loaded story has one for every beat, choice, flag and ending, but only
-    messages read them, so the loader may give ``find`` instead of the line and
-    column: they are worked out when first read (``yamlsource.Places``), and a
-    load that reports nothing never works them out. Immutable, and equal to any
-    Where of the same path, line and column.
+    messages read them, so the loader may give the file's places and a key
+    instead of the line and column (``Where.later``): they are worked out when
+    first read (``yamlsource.Places``), and a load that reports nothing never
+    works them out. Immutable, and equal to any Where of the same path, line and column.
     """
 
-    __slots__ = ("_col", "_find", "_line", "path")
+    __slots__ = ("_col", "_key", "_line", "_places", "path")
     path: Path
     _line: int
     _col: int
-    _find: Callable[[], tuple[int, int]] | None
+    _places: _Places | None
+    _key: tuple[str | int, ...]
 
-    def __init__(self, path: Path, line: int = 1, col: int = 1, *, find: Callable[[], tuple[int, int]] | None = None):
+    def __init__(self, path: Path, line: int = 1, col: int = 1) -> None:
         object.__setattr__(self, "path", path)
         object.__setattr__(self, "_line", line)
         object.__setattr__(self, "_col", col)
-        object.__setattr__(self, "_find", find)
+        object.__setattr__(self, "_places", None)
+
+    @classmethod
+    def later(cls, path: Path, places: _Places, key: tuple[str | int, ...]) -> Where:
+        """The place of ``key`` in the file at ``path``, asked of ``places`` when first read."""
+        where = cls.__new__(cls)
+        object.__setattr__(where, "path", path)
+        object.__setattr__(where, "_places", places)
+        object.__setattr__(where, "_key", key)
+        return where
 
     def _found(self) -> None:
-        find = self._find
-        if find is not None:
-            line, col = find()
+        places = self._places
+        if places is not None:
+            line, col = places.where(self._key)
             object.__setattr__(self, "_line", line)
             object.__setattr__(self, "_col", col)
-            object.__setattr__(self, "_find", None)
+            object.__setattr__(self, "_places", None)
 
     @property
     def line(self) -> int:

@@ -74,13 +74,17 @@ CompileCondition = Callable[[str, int], Callable[[Env], Any]]
 class Text(str):
     """A story text: its source as written, and how to render it for a run."""
 
-    template: Render | None
-    names: frozenset[str]  # meters and flags its expressions read
+    # Most texts are words only: they keep these class-wide values and get no attributes of their own
+    # (a str subclass's attributes live in a dict of each text: thousands in a story).
+    template: Render | None = None
+    names: frozenset[str] = frozenset()  # meters and flags its expressions read
 
     def __new__(cls, source: str, template: Render | None = None, names: frozenset[str] = frozenset()) -> Text:
         text = super().__new__(cls, source)
-        text.template = template
-        text.names = names
+        if template is not None:
+            text.template = template
+        if names:
+            text.names = names
         return text
 
     @property

@@ -77,7 +77,9 @@ def term_and_forms(translated: str) -> tuple[str, tuple[str, ...]]:
     return term, tuple(dict.fromkeys(f for f in forms if f and f.casefold() != term.casefold()))
 
 
-PendingText = tuple[Any, tuple[str | int, ...], str]  # (SourceFile, key path, words)
+# A story's texts for the template are kept flat, three items each: the SourceFile, the key path and the
+# words, then the next text's (a load records thousands, and a tuple each was that many more objects).
+PendingText = Any
 
 
 class SourceTexts(Sequence[SourceText]):
@@ -102,7 +104,8 @@ class SourceTexts(Sequence[SourceText]):
             pending = self._pending() if callable(self._pending) else self._pending
             prefixes: dict[int, str] = {}
             items = []
-            for src, key, words in pending:
+            parts = iter(pending)
+            for src, key, words in zip(parts, parts, parts, strict=True):
                 prefix = prefixes.get(id(src))
                 if prefix is None:
                     prefix = prefixes[id(src)] = self._prefix(src)

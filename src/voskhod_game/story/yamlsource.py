@@ -14,6 +14,7 @@ import contextlib
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -32,40 +33,50 @@ _RESOLVE_CACHE_MAX_LENGTH = 64
 _DEFAULT_SCALAR_TAG = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
 _DEFAULT_MAPPING_TAG = yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
 _DEFAULT_SEQUENCE_TAG = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG
+_SCALAR = yaml.ScalarNode
+_SEQUENCE = yaml.SequenceNode
+_MAPPING = yaml.MappingNode
 _RESOLVE_CACHE_MAX_ENTRIES = 50_000
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """The safe loader with a memo on implicit tag resolution.
 
-    PyYAML's resolver runs Python regexes for every scalar, keys included, and it
-    was a third of composing time in the benchmarks. Keys and short values repeat
-    a lot (``id``, ``label``, ``true``), and with no path resolvers (the safe
-    loader has none) the tag depends only on the arguments, so short ones are
-    remembered.
+    PyYAML's C parser asks the resolver for the tag of every value, keys included,
+    and its Python regexes were a third of composing time in the benchmarks. With
+    no path resolvers (the safe loader has none), quoted and block text is text,
+    collections have their default tags, and a plain scalar's tag depends only on
+    its text; keys and short values repeat a lot (``id``, ``label``, ``true``),
+    so those are remembered.
     """
 
-    _tags: ClassVar[dict[tuple[Any, str, Any], str]] = {}
+    _tags: ClassVar[dict[str, str]] = {}  # plain scalar -> its tag
+
+    # The composer tells the resolver each step down and up the tree, for path
+    # resolvers; with none these do nothing, and as Python methods they were a
+    # Python call each per value. Built-ins that take the same arguments and do
+    # nothing: they are not bound to the loader, so the composer's calls go
+    # straight to C.
+    descend_resolver: ClassVar[Callable[..., Any]] = {}.get  # (parent, index) -> index, nothing changed
+    ascend_resolver: ClassVar[Callable[..., Any]] = tuple  # () -> (), nothing changed
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        # With no path resolvers these are what PyYAML's resolver answers, without its Python code:
-        # quoted and block text is text, and collections have their default tags.
-        if kind is yaml.ScalarNode:
+        if kind is _SCALAR:
             if not implicit[0]:
                 return _DEFAULT_SCALAR_TAG
-        elif kind is yaml.MappingNode:
+            tag = self._tags.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(value) <= _RESOLVE_CACHE_MAX_LENGTH:
+                    if len(self._tags) >= _RESOLVE_CACHE_MAX_ENTRIES:
+                        self._tags.clear()
+                    self._tags[value] = tag
+            return tag
+        if kind is _MAPPING:
             return _DEFAULT_MAPPING_TAG
-        elif kind is yaml.SequenceNode:
+        if kind is _SEQUENCE:
             return _DEFAULT_SEQUENCE_TAG
-        if kind is not yaml.ScalarNode or len(value) > _RESOLVE_CACHE_MAX_LENGTH:
-            return super().resolve(kind, value, implicit)
-        key = (kind, value, implicit)
-        tag = self._tags.get(key)
-        if tag is None:
-            if len(self._tags) >= _RESOLVE_CACHE_MAX_ENTRIES:
-                self._tags.clear()
-            tag = self._tags[key] = super().resolve(kind, value, implicit)
-        return tag
+        return super().resolve(kind, value, implicit)  # pragma: no cover - no other node kinds exist
 
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -298,8 +309,9 @@ class _Builder:
         if kind is _SEQUENCE:
             if node.flow_style:
                 for child in node.value:
-                    if type(child) is _SCALAR and not child.style:
-                        trap = _comma_cut(child.value)
+                    text = child.value
+                    if type(child) is _SCALAR and not child.style and ("(" in text or ")" in text):
+                        trap = _comma_cut(text)
                         if trap is not None:
                             self.traps[_place(child)] = trap
             if record:
@@ -381,9 +393,6 @@ def _place(node: yaml.Node) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
-_SCALAR = yaml.ScalarNode
-_SEQUENCE = yaml.SequenceNode
-_MAPPING = yaml.MappingNode
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
 _NUMBERISH = frozenset("0123456789+-.")
