@@ -444,7 +444,7 @@ def _literal(value: Value, node: ast.AST | None = None) -> Value:
 # plainly (ASCII names, spaces or tabs between the parts, numbers as digits with at most one dot),
 # and build the very functions the compiler builds for them. Anything else, and anything the
 # compiler would refuse, goes to the compiler: every message comes from one place.
-# (tests/test_quick_expressions.py compares the two on generated expressions.)
+# (tests/test_quick_paths.py compares the two on generated expressions.)
 _QUICK_NAME = r"[A-Za-z][A-Za-z0-9_]*"
 _QUICK_NUMBER = r"(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?"
 _QUICK_TERM = re.compile(
@@ -516,6 +516,10 @@ def _quick_expression(source: str, known: Callable[[str], bool] | None) -> tuple
     if m is not None:
         number = _quick_number(text)
         return None if number is None else ((lambda env: number), frozenset())
+    if _QUICK_ARITHMETIC.fullmatch(text) is not None:
+        names_read: set[str] = set()
+        total = _quick_sum(_QUICK_TOKEN.findall(text), known, names_read)
+        return None if total is None else (total, frozenset(names_read))
     parts = _QUICK_JOINER.split(text)
     joiners = set(parts[1::2])
     if len(joiners) > 1:  # `a and b or c`: precedence is the compiler's business
@@ -540,6 +544,57 @@ def _quick_expression(source: str, known: Callable[[str], bool] | None) -> tuple
 
 
 _QUICK_NUMBER_ONLY = re.compile(_QUICK_NUMBER)
+# Arithmetic on names and numbers with + - * /: `0.1 + heart / 1000`.
+_QUICK_ARITHMETIC = re.compile(
+    rf"(?:{_QUICK_NAME}|{_QUICK_NUMBER})(?:[ \t]*[-+*/][ \t]*(?:{_QUICK_NAME}|{_QUICK_NUMBER}))+"
+)
+_QUICK_TOKEN = re.compile(rf"{_QUICK_NAME}|{_QUICK_NUMBER}|[-+*/]")
+_QUICK_BINOPS: dict[str, type[ast.operator]] = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div}
+
+
+def _quick_operand(
+    token: str, known: Callable[[str], bool] | None, names: set[str]
+) -> tuple[Fn, tuple[Value] | None] | None:
+    """A name or number: its function, and its value when it is a constant (as ``_Compiler.constant``)."""
+    if token[0].isdigit():
+        number = _quick_number(token)
+        return None if number is None else ((lambda env: number), (number,))
+    fn = _quick_name(token, known, names)
+    if fn is None:
+        return None
+    return fn, ((CONSTANTS[token],) if token in CONSTANTS else None)
+
+
+def _quick_sum(tokens: list[str], known: Callable[[str], bool] | None, names: set[str]) -> Fn | None:
+    """Operands and operators (alternating, checked by _QUICK_ARITHMETIC) as Python groups them:
+    ``*`` and ``/`` first, then ``+`` and ``-``, each from the left; each step as the compiler builds it."""
+    terms: list[tuple[str, Fn, tuple[Value] | None]] = []  # (operator before, function, constant)
+    sign = "+"
+    for i in range(0, len(tokens), 2):
+        operand = _quick_operand(tokens[i], known, names)
+        if operand is None:
+            return None
+        fn, constant = operand
+        if terms and sign in "*/":  # joins the product being built
+            before, left, _ = terms.pop()
+            fn, constant = _quick_binop(sign, left, fn, constant), None
+            sign = before
+        terms.append((sign, fn, constant))
+        sign = tokens[i + 1] if i + 1 < len(tokens) else ""
+    _, total, _ = terms[0]
+    for sign, fn, constant in terms[1:]:
+        total = _quick_binop(sign, total, fn, constant)
+    return total
+
+
+def _quick_binop(sign: str, left: Fn, right: Fn, constant: tuple[Value] | None) -> Fn:
+    op = _BINOPS[_QUICK_BINOPS[sign]]
+    if constant is not None:  # as the compiler: a number on the right is passed as it is
+        number = constant[0]
+        return lambda env: op(left(env), number)
+    return lambda env: op(left(env), right(env))
+
+
 _QUICK_AUG = {"": "=", "+": "+", "-": "-", "*": "*", "/": "/"}
 
 

@@ -53,6 +53,10 @@ class Type:
         of a story, so each type gives the fewest calls it can (often a built-in)."""
         return self.valid
 
+    def quick_accepts(self) -> Callable[[Any], bool]:
+        """``accepts`` as one function (a built-in where it is an isinstance test)."""
+        return self.accepts
+
     def json(self) -> dict[str, Any]:
         raise NotImplementedError
 
@@ -68,6 +72,9 @@ class Str(Type):
 
     def accepts(self, value: Any) -> bool:
         return isinstance(value, str)
+
+    def quick_accepts(self) -> Callable[[Any], bool]:
+        return str.__instancecheck__
 
     def valid(self, value: Any) -> bool:
         return (
@@ -133,6 +140,9 @@ class Bool(Type):
     def accepts(self, value: Any) -> bool:
         return isinstance(value, bool)
 
+    def quick_accepts(self) -> Callable[[Any], bool]:
+        return bool.__instancecheck__
+
     def quick(self) -> Callable[[Any], bool]:
         return bool.__instancecheck__
 
@@ -149,6 +159,9 @@ class OneOf(Type):
 
     def accepts(self, value: Any) -> bool:
         return isinstance(value, str)
+
+    def quick_accepts(self) -> Callable[[Any], bool]:
+        return str.__instancecheck__
 
     def valid(self, value: Any) -> bool:
         return isinstance(value, str) and value in self.values
@@ -176,7 +189,7 @@ class AnyOf(Type):
         return False
 
     def quick(self) -> Callable[[Any], bool]:
-        options = [(option.accepts, option.quick()) for option in self.options]
+        options = [(option.quick_accepts(), option.quick()) for option in self.options]
 
         def valid(value: Any) -> bool:
             for accepts, option_valid in options:
@@ -198,6 +211,9 @@ class ListOf(Type):
 
     def accepts(self, value: Any) -> bool:
         return isinstance(value, list)
+
+    def quick_accepts(self) -> Callable[[Any], bool]:
+        return list.__instancecheck__
 
     def valid(self, value: Any) -> bool:
         if not isinstance(value, list) or len(value) < self.min_items:
@@ -231,6 +247,9 @@ class MapOf(Type):
     def accepts(self, value: Any) -> bool:
         return isinstance(value, dict)
 
+    def quick_accepts(self) -> Callable[[Any], bool]:
+        return dict.__instancecheck__
+
     def valid(self, value: Any) -> bool:
         if not isinstance(value, dict):
             return False
@@ -262,6 +281,9 @@ class Obj(Type):
 
     def accepts(self, value: Any) -> bool:
         return isinstance(value, dict)
+
+    def quick_accepts(self) -> Callable[[Any], bool]:
+        return dict.__instancecheck__
 
     def valid(self, value: Any) -> bool:
         return isinstance(value, dict) and object_valid(value, self.kind)

@@ -115,6 +115,10 @@ def compile_text(source: str, value: CompileValue, condition: CompileCondition) 
     """Parse and compile ``source``; TextError (or the compilers' own errors) on a mistake."""
     if "{" not in source and "}" not in source:
         return Text(source, None)
+    if _PLACEHOLDERS_ONLY.fullmatch(source) is not None:  # `{oxygen} minutes left`: most texts with braces
+        render = _placeholders(source, value)
+        if render is not None:
+            return Text(source, render)
     parser = _Parser(source, value, condition)
     render = parser.sequence(inside=False, depth=0)
     if parser.i < len(source):
@@ -122,6 +126,28 @@ def compile_text(source: str, value: CompileValue, condition: CompileCondition) 
         word = tag[0] if tag else source[parser.i]
         raise TextError(f"`{{{word}}}` without an `{{if ...}}` before it", parser.i, "open the block with `{if cond}`")
     return Text(source, render)
+
+
+# Text whose only braces are `{name}`s: built without the parser, into what the parser builds.
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_PLACEHOLDERS_ONLY = re.compile(r"[^{}]*(?:\{[A-Za-z_][A-Za-z0-9_]*\}[^{}]*)*")
+_PLAIN_FORMAT = Format()
+
+
+def _placeholders(source: str, value: CompileValue) -> Render | None:
+    """The render of a text whose braces are all ``{name}`` (None when one is a block tag)."""
+    parts: list[str | Render] = []
+    done = 0
+    for m in _PLACEHOLDER.finditer(source):
+        if m.group(1) in ("else", "end"):
+            return None
+        if m.start() > done:
+            parts.append(source[done : m.start()])
+        parts.append(_value(value(m.group(1), m.start() + 1, _PLAIN_FORMAT)))
+        done = m.end()
+    if done < len(source):
+        parts.append(source[done:])
+    return _join(parts)
 
 
 def parse_format(spec: str) -> Format | None:

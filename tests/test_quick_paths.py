@@ -1,4 +1,5 @@
-"""The quick path for simple expressions builds what the compiler builds (Hypothesis, seeded and bounded).
+"""The quick paths for simple expressions and texts build what the compiler and the text parser build
+(Hypothesis, seeded and bounded).
 
 A story's conditions and effects are mostly a name, a number, `not name`, `name < 10`, a few of
 those joined by `and` or `or`, or `name op= value`; those are compiled without Python's parser.
@@ -15,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from voskhod_game.story import expressions
+from voskhod_game.story import expressions, text
 from voskhod_game.story.expressions import ExpressionError, compile_condition, compile_effect, compile_number
 
 NAMES = ["a", "b", "flag", "count", "true", "false", "not", "and", "None", "True", "unknown", "_hidden", "a1_b"]
@@ -47,6 +48,17 @@ def conditions(draw: st.DrawFn) -> str:
         joiner = draw(st.sampled_from(JOINERS))
         text += f" {joiner} {part}"
     return draw(st.sampled_from(SPACES)) + text + draw(st.sampled_from(SPACES))
+
+
+@st.composite
+def sums(draw: st.DrawFn) -> str:
+    """Arithmetic on names and numbers, now and then with an operator the quick path leaves alone."""
+    operands = draw(st.lists(st.sampled_from(NAMES + NUMBERS), min_size=1, max_size=5))
+    text = operands[0]
+    for operand in operands[1:]:
+        op = draw(st.sampled_from(["+", "-", "*", "/", "+", "-", "*", "/", "//", "**", "%", "* -"]))
+        text += draw(st.sampled_from(SPACES[:4])) + op + draw(st.sampled_from(SPACES[:4])) + operand
+    return text
 
 
 @st.composite
@@ -108,6 +120,18 @@ def test_a_condition_or_number_compiles_as_the_compiler_compiles_it(
 
 
 @SETTINGS
+@given(source=sums())
+def test_arithmetic_compiles_as_the_compiler_compiles_it(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    quick, full = both(lambda: compile_number(source, KNOWN), monkeypatch)
+    if isinstance(full, tuple):
+        assert quick == full
+        return
+    assert (quick.source, quick.names) == (full.source, full.names)
+    for env in STATES:
+        assert outcome(quick.fn, env) == outcome(full.fn, env), (source, env)
+
+
+@SETTINGS
 @given(source=effects())
 def test_an_effect_compiles_as_the_compiler_compiles_it(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
     quick, full = both(lambda: compile_effect(source, KNOWN, WRITABLE), monkeypatch)
@@ -121,9 +145,73 @@ def test_an_effect_compiles_as_the_compiler_compiles_it(source: str, monkeypatch
 
 
 @pytest.mark.parametrize(
-    "source", ["oxygen < 10 and not reported", "not film_saved", "oxygen", "0.25", "a >= 1 or b == 2 or c != 3"]
+    "source",
+    [
+        "oxygen < 10 and not reported",
+        "not film_saved",
+        "oxygen",
+        "0.25",
+        "a >= 1 or b == 2 or c != 3",
+        "0.1 + heart / 1000",
+    ],
 )
 def test_the_common_forms_take_the_quick_path(source: str) -> None:
     assert expressions._quick_expression(source, None) is not None
     assert expressions._quick_effect("heart += 5", None, None) is not None
     assert expressions._quick_effect("reported = true", None, None) is not None
+
+
+@st.composite
+def texts(draw: st.DrawFn) -> str:
+    pieces = draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    "words ",
+                    "\n",
+                    "{a}",
+                    "{count}",
+                    "{else}",
+                    "{end}",
+                    "{if}",
+                    "{unknown}",
+                    "{a:.1}",
+                    "{{",
+                    "}}",
+                    "{ a }",
+                    "{_x}",
+                ]
+            ),
+            min_size=1,
+            max_size=6,
+        )
+    )
+    return "".join(pieces)
+
+
+def rendered(source: str) -> Any:
+    def value(expr: str, offset: int, fmt: text.Format) -> Callable[[Any], str]:
+        if expr not in ("a", "count"):
+            raise ExpressionError(f"unknown name `{expr}`", offset)
+        return lambda env: f"<{env[expr]}|{fmt}|{offset}>"
+
+    def condition(expr: str, offset: int) -> Callable[[Any], Any]:
+        return lambda env: bool(env.get(expr))
+
+    try:
+        compiled = text.compile_text(source, value, condition)
+    except (text.TextError, ExpressionError) as exc:
+        return ("refused", type(exc), str(exc), getattr(exc, "offset", None))
+    return [compiled.render(env, lambda offset, n, mode: 0) for env in STATES]
+
+
+@SETTINGS
+@given(source=texts())
+def test_a_text_of_placeholders_is_built_as_the_parser_builds_it(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    quick = rendered(source)
+    monkeypatch.setattr(text, "_placeholders", lambda *args: None)
+    assert quick == rendered(source)
+
+
+def test_a_text_of_placeholders_takes_the_quick_path() -> None:
+    assert text._placeholders("The needle reads {pressure} atm; {oxygen} left.", lambda *a: lambda env: "") is not None
