@@ -42,9 +42,9 @@ from .intervals import (
 WIDEN_AFTER = 3
 
 
-@dataclass
+@dataclass(slots=True)
 class State:
-    """Ranges of every value and every meter rate on entering a beat."""
+    """Ranges of every value and every meter rate on entering a beat (slots: made by the hundred thousand)."""
 
     values: dict[str, Interval]
     rates: dict[str, Interval]
