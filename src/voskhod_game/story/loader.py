@@ -653,9 +653,10 @@ class _Loader:
         code, or an error someone hoped to silence, is refused where it is written.
         """
         for src, key, raw in beat_index.values():
-            places = [(key, raw), *(((*key, "choices", i), c) for i, c in enumerate(raw.get("choices", ())))]
+            places = [(key, raw)] if "ignore" in raw else []  # few have one: no key paths for the rest
+            places += [((*key, "choices", i), c) for i, c in enumerate(raw.get("choices", ())) if "ignore" in c]
             for place, item in places:
-                for code in item.get("ignore", {}):
+                for code in item["ignore"]:
                     problem = ignorable(code)
                     if problem:
                         self.report(
@@ -1411,8 +1412,8 @@ class _Loader:
         tid = source_text_id(src.data, key, text_prefix(self.root, src))[0]
         entry = self.catalogue.get(tid)
         path = catalogue_path(self.root, self.lang)
-        line = src.where(key)[0]
         if entry is None or not entry.text:
+            line = src.where(key)[0]  # only a warning needs the place (finding places costs a parse)
             self.out.append(
                 Diagnostic(
                     "W501", f"no {self.lang} translation of `{tid}`", src.path, line, 1,
