@@ -9,6 +9,7 @@ import pytest
 
 from voskhod_game.authoring.simulate import simulate_exhaustive, simulate_random
 from voskhod_game.cli import main
+from voskhod_game.engine import Game
 from voskhod_game.story import load_story
 
 from .conftest import MINI, REPO, edit
@@ -105,3 +106,17 @@ def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["simulate", str(MINI), "--runs", "0"]) == 2
     assert main(["simulate", "/nonexistent/story"]) == 2
     assert "--runs" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("folder", [CREVASSE, REPO / "scenes", MINI])
+@pytest.mark.parametrize("strategy", ["random", "cautious"])
+def test_meter_ranges_are_exact_though_only_the_meters_a_choice_changed_are_looked_at(
+    folder: Path, strategy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The simulator widens a scene's ranges with ``Game.moved`` only; with it always unknown,
+    every meter is looked at at every beat, and the report must be the same."""
+    story = load_story(folder)
+    quick = simulate_random(story, 300, seed=5, strategy=strategy).to_json(timing=False)
+    monkeypatch.setattr(Game, "moved", property(lambda game: None, lambda game, value: None), raising=False)
+    every = simulate_random(story, 300, seed=5, strategy=strategy).to_json(timing=False)
+    assert quick == every and quick["meter_ranges"]

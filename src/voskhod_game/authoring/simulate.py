@@ -167,6 +167,16 @@ def _fraction(hits: dict[str, int]) -> dict[str, int]:
     return {"reached": sum(1 for n in hits.values() if n), "total": len(hits)}
 
 
+def widen(lows: dict[str, float], highs: dict[str, float], values: dict[str, Any], names: Sequence[str]) -> None:
+    """Widen a scene's ranges (lowest and highest value per meter) to the ``names`` meters' values."""
+    for name in names:
+        value = values[name]
+        if value < lows[name]:
+            lows[name] = value
+        if value > highs[name]:
+            highs[name] = value
+
+
 class _Tally:
     """Counters shared by both strategies."""
 
@@ -187,7 +197,9 @@ class _Tally:
         self.scene_of = {b.id: b.scene for b in story.beats.values()}
         self.rows: dict[str, list[tuple[float, ...]]] = {sc.id: [] for sc in story.scenes}
         self.pool: dict[str, list[tuple[float, ...]]] = {sc.id: [] for sc in story.scenes}
-        self.extremes: dict[str, tuple[list[float], list[float]]] = {}
+        # Each scene's exact extremes so far, per meter (infinite until the scene is first seen).
+        self.lows = {sc.id: dict.fromkeys(self.meter_names, math.inf) for sc in story.scenes}
+        self.highs = {sc.id: dict.fromkeys(self.meter_names, -math.inf) for sc in story.scenes}
         # Per beat, its scene's buffer (fold empties it in place), and the meter values as one tuple, read in C.
         self.rows_of = {b.id: self.rows[b.scene] for b in story.beats.values() if b.scene in self.rows}
         names = self.meter_names
@@ -196,28 +208,32 @@ class _Tally:
         )
 
     def at_beat(self, beat_id: str, values: dict[str, Any]) -> None:
-        """Count a visit and keep the meter values for the scene's ranges (cheap: one append)."""
+        """Count a visit and keep the meter values for the scene's ranges."""
         self.beat_hits[beat_id] += 1
+        scene = self.scene_of[beat_id]
         rows = self.rows_of.get(beat_id)
         if rows is None:
-            rows = self.rows[self.scene_of[beat_id]]
+            rows = self.rows[scene]
         rows.append(self.meter_values(values))
         if len(rows) >= CHUNK:
-            self.fold(self.scene_of[beat_id])
+            self.fold(scene)
+        widen(self.lows[scene], self.highs[scene], values, self.meter_names)
+
+    def extremes(self) -> dict[str, tuple[list[float], list[float]]]:
+        """Per scene seen, its meters' lowest and highest values, in the story's order of meters."""
+        names = self.meter_names
+        out = {}
+        for scene, lows in self.lows.items():
+            if names and lows[names[0]] != math.inf:
+                highs = self.highs[scene]
+                out[scene] = ([float(lows[n]) for n in names], [float(highs[n]) for n in names])
+        return out
 
     def fold(self, scene: str) -> None:
-        """Fold buffered values into exact extremes and a thinned sample for the median."""
+        """Move buffered values into a thinned sample for the median (the extremes are kept as they come)."""
         rows = self.rows[scene]
         if not rows:
             return
-        columns = list(zip(*rows, strict=True))
-        lows = [float(min(c)) for c in columns]
-        highs = [float(max(c)) for c in columns]
-        known = self.extremes.get(scene)
-        if known is not None:
-            lows = [min(a, b) for a, b in zip(lows, known[0], strict=True)]
-            highs = [max(a, b) for a, b in zip(highs, known[1], strict=True)]
-        self.extremes[scene] = (lows, highs)
         pool = self.pool[scene]
         pool.extend(rows[:: max(1, len(rows) // (RESERVOIR // 4))])
         if len(pool) > RESERVOIR:
@@ -260,7 +276,7 @@ class _Tally:
             "looping": dict(self.looping),
             "lengths": self.lengths,
             "minutes": self.minutes,
-            "extremes": self.extremes,
+            "extremes": self.extremes(),
             "pool": self.pool,
         }
 
@@ -282,12 +298,10 @@ class _Tally:
         self.looping.update(counts["looping"])
         self.lengths.extend(counts["lengths"])
         self.minutes.extend(counts["minutes"])
+        names = self.meter_names
         for scene, (lows, highs) in counts["extremes"].items():
-            known_range = self.extremes.get(scene)
-            if known_range is not None:
-                lows = [min(a, b) for a, b in zip(lows, known_range[0], strict=True)]
-                highs = [max(a, b) for a, b in zip(highs, known_range[1], strict=True)]
-            self.extremes[scene] = (lows, highs)
+            widen(self.lows[scene], self.highs[scene], dict(zip(names, lows, strict=True)), names)
+            widen(self.lows[scene], self.highs[scene], dict(zip(names, highs, strict=True)), names)
         for scene, rows in counts["pool"].items():
             pool = self.pool[scene]
             pool.extend(rows)
@@ -304,13 +318,14 @@ class _Tally:
 
     def report(self, strategy: str, seed: int, runs: int, seconds: float, **extra: Any) -> Report:
         ranges: dict[str, dict[str, MeterRange]] = {}
+        extremes = self.extremes()
         for scene in self.story.scenes:
             # Never folded: the median of every value; otherwise of the thinned sample.
             pool = list(self.rows[scene.id]) if not self.pool[scene.id] else None
             self.fold(scene.id)
-            if scene.id not in self.extremes:
+            if scene.id not in extremes:
                 continue
-            lows, highs = self.extremes[scene.id]
+            lows, highs = extremes[scene.id]
             pool = pool if pool is not None else self.pool[scene.id]
             for i, (name, column) in enumerate(zip(self.meter_names, zip(*pool, strict=True), strict=True)):
                 ranges.setdefault(scene.id, {})[name] = MeterRange(lows[i], float(statistics.median(column)), highs[i])
@@ -440,6 +455,9 @@ def _play_runs(story: Story, seed: int, block: int, runs: int, strategy: str, ma
     hits = tally.choice_hits
     beat_hits = tally.beat_hits
     meter_values = tally.meter_values
+    meter_names = tally.meter_names
+    all_lows, all_highs = tally.lows, tally.highs
+    lows, highs = all_lows[story.scenes[0].id], all_highs[story.scenes[0].id]
     menus = _menus(story, tally)
     lost = frozenset(e.id for e in story.endings.values() if e.type == "lost")
     cautious = strategy == "cautious"
@@ -448,18 +466,30 @@ def _play_runs(story: Story, seed: int, block: int, runs: int, strategy: str, ma
     through_library = game.rules.through_library
     for _ in range(runs):
         game.reset(int(rand() * 0x80000000))
+        run = game.run  # the same object until the next reset (a cautious look-ahead rewinds it in place)
         path: list[str] = []
+        last_scene = ""
         while True:
-            beat_id = game.run.beat
+            beat_id = run.beat
             menu = menus.get(beat_id)
             if menu is None:  # an ending
                 tally.ended(game, len(path))
                 break
-            fixed, gated, rows = menu
+            fixed, gated, rows, scene = menu
             beat_hits[beat_id] += 1
-            rows.append(meter_values(game.env))
+            env = game.env
+            rows.append(meter_values(env))
             if len(rows) >= CHUNK:
-                tally.fold(story.beats[beat_id].scene)
+                tally.fold(scene)
+            # The scene's ranges: every meter when the run enters the scene, else only those the
+            # last choice changed (Game.moved; the others are as they were at the last beat).
+            moved = game.moved
+            if moved is None or scene != last_scene:
+                last_scene = scene
+                lows, highs = all_lows[scene], all_highs[scene]
+                widen(lows, highs, env, meter_names)
+            elif moved:
+                widen(lows, highs, env, moved)
             options: Sequence[Option]
             if fixed is not None:
                 options = fixed
@@ -483,6 +513,13 @@ def _play_runs(story: Story, seed: int, block: int, runs: int, strategy: str, ma
                 choice, key, runner = options[0]
             elif rand() < 0.25:  # now and then any choice, so meter-driven paths are explored too
                 choice, key, runner = options[int(rand() * count)]
+            elif count == 2:  # the commonest menu: the same pick as the loop below, in fewer steps
+                first, second = options
+                one, two = hits[first[1]], hits[second[1]]
+                if one == two:
+                    choice, key, runner = options[int(rand() * 2)]
+                else:
+                    choice, key, runner = first if one < two else second
             else:  # one of those taken least often so far (a plain loop: the fastest way here)
                 fewest = -1
                 least: list[Option] = []
@@ -507,6 +544,7 @@ Menu = tuple[
     tuple[Option, ...] | None,  # every choice, when none has a gate (a menu that never changes)
     tuple[tuple[Option, Callable[[Game], bool] | None], ...],  # every choice with its gate
     list[tuple[float, ...]],  # the beat's scene's buffer of meter values
+    str,  # the beat's scene
 ]
 
 
@@ -517,7 +555,8 @@ def _menus(story: Story, tally: _Tally) -> dict[str, Menu]:
     for beat_id, menu in rules.menus.items():
         gated = tuple(((c, tally.choice_keys[beat_id, c.id], rules.runner(c.id, beat_id)), gate) for c, gate in menu)
         fixed = tuple(option for option, _ in gated) if beat_id in rules.always_open else None
-        out[beat_id] = (fixed, gated, tally.rows[story.beats[beat_id].scene])
+        scene = story.beats[beat_id].scene
+        out[beat_id] = (fixed, gated, tally.rows[scene], scene)
     return out
 
 

@@ -81,13 +81,15 @@ class Game:
         # False for the simulator: no choice history, log or meter samples are kept,
         # none of which the rules read (a point of no return only clears undo marks).
         self.records = True
-        self.rate_plan: tuple[Any, rules.RatePlan] = (
-            None,
-            ((), ()),
-        )  # the meters that move with time (rules.make_take)
+        # The meters that move with time (rules.make_take), worked out for the run's rates.
+        self.rate_plan: rules.RatePlan = (None, (), (), ())
         # The meters that can end the game and were changed since all of them were last found
         # off their limits (None: not known, every one is looked at on the next arrival).
         self.suspects: tuple[rules.Limit, ...] | None = None
+        # The meters the callbacks changed since the choice being taken began (a name may be
+        # there twice, or be back at its old value); None: not known, the run was replaced.
+        # What the simulator's meter ranges look at instead of every meter at every beat.
+        self.moved: tuple[str, ...] | None = None
         self.route_hops = 0  # routing beats passed through since the last choice
         self.env: dict[str, Any] = {}  # what expressions read; kept in step by the rules
         self.changed()
@@ -125,7 +127,7 @@ class Game:
         value, so it is rebuilt only when the whole run changes.
         """
         run = self.run
-        self.suspects = None  # values may have been set by hand: look at every limit again
+        self.suspects = self.moved = None  # values may have been set by hand: look at every meter again
         self.env = {**run.meters, **run.flags, rules.ELAPSED: run.elapsed, VISITS_KEY: run.visits}
 
     def report(self, event: Event) -> None:

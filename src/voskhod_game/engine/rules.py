@@ -82,15 +82,19 @@ def limit_trigger(meter: str, bound: str) -> str:
 # built: what a choice or beat does not use (rates, time, effects, once-only, a
 # milestone) costs nothing when it is fired, which is what keeps a simulated run fast.
 Callback = Callable[..., Any]
-# How an effect is applied (see Rules.appliers), one flat tuple: mode, name, its constant,
-# whether it is a meter and its bounds, the effect, the combining function (None for ``=``),
-# the expression's function and the kind of value it stores.
-Applier = tuple[int, str, Any, bool, float, float, Any, Callable[[Any, Any], Any] | None, Callable[[Any], Any], type]
-EVAL, ADD, SET = 0, 1, 2  # compute the expression; add a constant to a meter; store a constant
+# How an effect is applied (see Rules.appliers): mode, name, its constant, a meter's bounds, and
+# what computing it needs: whether it is a meter, the effect, the combining function (None for
+# ``=``), the expression's function and the kind of value it stores.
+Applier = tuple[
+    int, str, Any, float, float, tuple[bool, Any, Callable[[Any, Any], Any] | None, Callable[[Any], Any], type]
+]
+# Compute the expression; add a constant to a meter; store a constant in a meter, in a flag.
+EVAL, ADD, SET_METER, SET_FLAG = 0, 1, 2, 3
 # A meter that can end the game: its name, the values that end it (see Rules.limits), the meter.
 Limit = tuple[str, float, float, Meter]
-# The meters that move as time passes: (meter, rate, min, max) each, and those of them that can end the game.
-RatePlan = tuple[tuple[tuple[str, float, float, float], ...], tuple[Limit, ...]]
+# The meters that move as time passes under a dict of rates: the dict, (meter, rate, min, max)
+# of each, those of them that can end the game, and their names.
+RatePlan = tuple[Any, tuple[tuple[str, float, float, float], ...], tuple[Limit, ...], tuple[str, ...]]
 Entry = tuple[
     tuple[tuple[Callback, bool], ...],
     tuple[tuple[Callback, bool], ...],
@@ -254,6 +258,7 @@ def make_take(rules: Rules, beat_id: str, choice: Choice, outcome: Outcome, inde
     minutes = choice.time if choice.time > 0 else 0.0
     effects = rules.appliers(outcome.effects)
     changes = rules.limits_of(effects)
+    written = rules.meters_of(effects)
     once_key = f"{beat_id}:{choice.id}" if choice.once else None
     choice_id = choice.id
 
@@ -261,22 +266,23 @@ def make_take(rules: Rules, beat_id: str, choice: Choice, outcome: Outcome, inde
         run = game.run
         if rates is not None:
             run.rates = game.rules.merged_rates(run.rates, rates)
-        suspects = changes
+        suspects, moved = changes, written
         if minutes:  # time passes: the clock, and every meter with a rate, clamped to its bounds
             env = game.env
             env[ELAPSED] = run.elapsed = run.elapsed + minutes
             plan = game.rate_plan
             if plan[0] is not run.rates:  # rates are replaced, never changed in place: same dict, same plan
-                plan = game.rate_plan = (run.rates, game.rules.rate_plan(run.rates))
+                plan = game.rate_plan = game.rules.rate_plan(run.rates)
             meters = run.meters
-            moves, moved = plan[1]
+            _, moves, limited, moving = plan
             for name, rate, lo, hi in moves:
                 value = meters[name] + rate * minutes
                 env[name] = meters[name] = lo if value < lo else hi if value > hi else value
-            if moved:
-                suspects = moved + changes
+            if moving:
+                suspects, moved = limited + changes, moving + written
         if game.suspects is not None:  # else every meter is checked on arrival anyway
             game.suspects = suspects
+        game.moved = moved  # a choice begins here
         if effects:
             apply_effects(game, effects)
         if game.records:
@@ -291,12 +297,14 @@ def make_follow(rules: Rules, outcome: Outcome) -> Callback:
     """The ``before`` callback of a routing beat's branch: its effects."""
     effects = rules.appliers(outcome.effects)
     changes = rules.limits_of(effects)
+    written = rules.meters_of(effects)
 
     def follow(game: Game) -> None:
         if game.suspects is not None:
             game.suspects = changes
         if effects:
             apply_effects(game, effects)
+            moved_too(game, written)
 
     return follow
 
@@ -313,11 +321,14 @@ def make_arrive(rules: Rules, beat: Beat, on_enter: bool = True) -> Callback:
     milestone = beat_id in rules.milestone_beats
     effects = rules.appliers(beat.effects)
     changes = rules.limits_of(effects)
+    written = rules.meters_of(effects)
     route = bool(beat.route)
 
     def arrive(game: Game) -> None:
-        if checks_limits and end_at_limit(game, game.suspects):
-            return
+        if checks_limits:
+            suspects = game.suspects
+            if (suspects is None or suspects) and end_at_limit(game, suspects):  # () changed none
+                return
         run = game.run
         if rates is not None:
             run.rates = game.rules.merged_rates(run.rates, rates)
@@ -329,12 +340,20 @@ def make_arrive(rules: Rules, beat: Beat, on_enter: bool = True) -> Callback:
         visits[beat_id] = visits.get(beat_id, 0) + 1
         if effects:
             apply_effects(game, effects)
+            moved_too(game, written)
             if end_at_limit(game, changes if game.suspects is not None else None):
                 return
         if route:
             route_on(beat_id, game)
 
     return arrive
+
+
+def moved_too(game: Game, written: tuple[str, ...]) -> None:
+    """Entry or route effects changed ``written`` meters: add them to ``Game.moved`` (unless unknown)."""
+    moved = game.moved
+    if written and moved is not None:
+        game.moved = moved + written
 
 
 def end_at_limit(game: Game, suspects: tuple[Limit, ...] | None) -> bool:
@@ -392,18 +411,22 @@ def apply_effects(game: Game, effects: tuple[Applier, ...]) -> None:
     env = game.env
     meters = run.meters
     value: FlagValue | float
-    for mode, name, constant, is_meter, lo, hi, effect, combine, expr, kind in effects:
+    for mode, name, constant, lo, hi, general in effects:
         if mode == ADD:
             number = env[name] + constant
-            if -MAX_MAGNITUDE <= number <= MAX_MAGNITUDE:  # else computed below, to say why it is skipped
-                env[name] = meters[name] = lo if number < lo else hi if number > hi else number
+            if lo <= number <= hi:  # the bounds are within MAX_MAGNITUDE (see appliers)
+                env[name] = meters[name] = number
                 continue
-        elif mode == SET:
-            if is_meter:
-                env[name] = meters[name] = constant
-            else:
-                env[name] = run.flags[name] = constant
+            if -MAX_MAGNITUDE <= number <= MAX_MAGNITUDE:  # else computed below, to say why it is skipped
+                env[name] = meters[name] = lo if number < lo else hi
+                continue
+        elif mode == SET_METER:
+            env[name] = meters[name] = constant
             continue
+        elif mode == SET_FLAG:
+            env[name] = run.flags[name] = constant
+            continue
+        is_meter, effect, combine, expr, kind = general
         try:
             new = expr(env) if combine is None else combine(env[name], expr(env))
             if is_meter:
@@ -512,7 +535,7 @@ class Rules:
         self._runners: dict[tuple[str, str], Runner] = {}
         # Rates dicts are replaced, never changed in place: what is worked out from one is kept.
         self.start_rates = {name: m.rate for name, m in story.meters.items()}
-        self._plans: dict[int, tuple[dict[str, float], RatePlan]] = {}
+        self._plans: dict[int, RatePlan] = {}
         self._merged: dict[tuple[int, int], tuple[dict[str, float], dict[str, float], dict[str, float]]] = {}
 
     def _menu(self, beat: Beat) -> None:
@@ -534,7 +557,7 @@ class Rules:
         An expression that reads no name (``5``, ``true``, ``"Zarya"``) has the
         same value every time: ``meter += 5`` becomes an addition (ADD) and
         ``flag = true`` a store of the value already converted and clamped
-        (SET). Anything else, or a constant that would not convert, is computed
+        (SET_METER, SET_FLAG). Anything else, or a constant that would not convert, is computed
         when applied (EVAL), so it fails, and is reported, exactly as before.
         """
         out = []
@@ -547,7 +570,14 @@ class Rules:
                 value = e.expr.fn({})  # reads no name: a constant (the language has only pure functions)
             except Exception:
                 value = None
-            if value is not None and e.op in "+-" and bounds is not None and type(value) in (int, float):
+            if (
+                value is not None
+                and e.op in "+-"
+                and bounds is not None
+                and type(value) in (int, float)
+                and bounds[0] >= -MAX_MAGNITUDE
+                and bounds[1] <= MAX_MAGNITUDE
+            ):
                 mode, constant = ADD, value if e.op == "+" else -value
             elif value is not None and e.op == "=":
                 try:
@@ -555,13 +585,13 @@ class Rules:
                         number = float(value)
                         if math.isfinite(number):
                             lo, hi = bounds
-                            mode, constant = SET, lo if number < lo else hi if number > hi else number
+                            mode, constant = SET_METER, lo if number < lo else hi if number > hi else number
                     else:
-                        mode, constant = SET, kind(value)
+                        mode, constant = SET_FLAG, kind(value)
                 except (TypeError, ValueError, OverflowError):
                     pass
             lo, hi = bounds if bounds is not None else (-math.inf, math.inf)
-            out.append((mode, e.name, constant, bounds is not None, lo, hi, e, *general))
+            out.append((mode, e.name, constant, lo, hi, (bounds is not None, e, *general)))
         return tuple(out)
 
     def limits_of(self, effects: tuple[Applier, ...]) -> tuple[Limit, ...]:
@@ -569,17 +599,22 @@ class Rules:
         names = {a[1] for a in effects}
         return tuple(limit for limit in self.limits if limit[0] in names)
 
+    @staticmethod
+    def meters_of(effects: tuple[Applier, ...]) -> tuple[str, ...]:
+        """The meters ``effects`` change (not flags), each once."""
+        return tuple(dict.fromkeys(a[1] for a in effects if a[5][0]))
+
     def rate_plan(self, rates: dict[str, float]) -> RatePlan:
-        """The meters that move as time passes under ``rates``, with their bounds, and those of them
-        that can end the game (kept per dict)."""
+        """The meters that move as time passes under ``rates`` (see RatePlan), kept per dict."""
         kept = self._plans.get(id(rates))
         if kept is not None and kept[0] is rates:  # the dict is kept with it, so its id is not reused
-            return kept[1]
+            return kept
         bounds = self.bounds
         moves = tuple((name, rate, *bounds[name]) for name, rate in rates.items() if rate)
-        plan = (moves, tuple(limit for limit in self.limits if rates.get(limit[0])))
+        limited = tuple(limit for limit in self.limits if rates.get(limit[0]))
+        plan = (rates, moves, limited, tuple(move[0] for move in moves))
         if len(self._plans) < MAX_KEPT:
-            self._plans[id(rates)] = (rates, plan)
+            self._plans[id(rates)] = plan
         return plan
 
     def merged_rates(self, rates: dict[str, float], changes: dict[str, float]) -> dict[str, float]:
