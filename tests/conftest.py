@@ -67,3 +67,21 @@ def _game_speaks_english():
     set_language("en")
     yield
     set_language("en")
+
+
+def play_trace(story: Story, seed: int, steps: int = 60) -> list[tuple[object, ...]]:
+    """A seeded game taking random open choices: the run after each (beat, meters, flags, visits, history, dice)."""
+    import random
+
+    from voskhod_game.engine import Game
+
+    game = Game.new(story, seed)
+    pick = random.Random(seed)
+    out = []
+    for _ in range(steps):
+        if game.ended:
+            break
+        game.choose(pick.choice(game.enabled_choices()).id)
+        run = game.run
+        out.append((run.beat, dict(run.meters), dict(run.flags), dict(run.visits), list(run.history), run.rng))
+    return out

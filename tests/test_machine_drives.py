@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import play_trace
 from voskhod_game.engine import Game, GameError
 from voskhod_game.engine.saves import SaveStore
 from voskhod_game.story import Story, load_story
@@ -149,28 +150,13 @@ def test_simulation_dispatch_and_play_run_the_same_callbacks(cave: Story) -> Non
             assert fast.run.history == slow.run.history and fast.state == slow.state
 
 
-def _trace(story: Story, seed: int, steps: int = 60) -> list[tuple[object, ...]]:
-    import random
-
-    game = Game.new(story, seed)
-    pick = random.Random(seed)
-    out = []
-    for _ in range(steps):
-        if game.ended:
-            break
-        game.choose(pick.choice(game.enabled_choices()).id)
-        run = game.run
-        out.append((run.beat, dict(run.meters), dict(run.flags), dict(run.visits), list(run.history), run.rng))
-    return out
-
-
 @pytest.mark.parametrize("folder", ["tests/fixtures/mini", "examples/crevasse", "scenes"])
 def test_the_machines_table_and_transitions_itself_play_identically(
     folder: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     story = load_story(Path(__file__).resolve().parent.parent / folder)
     rules = Game.new(story, 0).rules
-    table = [_trace(story, seed) for seed in range(25)]
+    table = [play_trace(story, seed) for seed in range(25)]
     monkeypatch.setattr(rules, "through_library", True)
-    library = [_trace(story, seed) for seed in range(25)]
+    library = [play_trace(story, seed) for seed in range(25)]
     assert library == table

@@ -16,8 +16,10 @@ serves every game of a story::
                                  visit count, entry effects, a routing beat fires "!route"
 
 Each ``gate``, ``take`` and ``arrive`` is compiled once per choice, transition
-or beat when the Machine is built, keeping only the steps that choice or beat
-uses, so a trigger costs what it does and no more.
+or beat when its beat is added to the Machine, keeping only the steps that
+choice or beat uses, so a trigger costs what it does and no more. A beat is
+added when a game first reaches it (:meth:`Rules.ensure`), so the first prompt
+of a large story builds a few beats, not all of them.
 
 Triggers are dispatched through the Machine's own transition table
 (:meth:`Rules.fire`, :func:`run_transitions`): the transitions registered for the trigger and the
@@ -33,16 +35,17 @@ runs, so the table and the library cannot disagree.
 
 from __future__ import annotations
 
-import gc
 import math
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from transitions import Machine
 
+from ..gcpause import collector_paused
 from ..i18n import _
 from ..story.expressions import CLOCK_NAME, Effects, EvaluationError, apply_op
 from ..story.limits import MAX_MAGNITUDE
@@ -69,6 +72,8 @@ EVAL_ERRORS = (EvaluationError, ArithmeticError, TypeError, ValueError)
 ELAPSED = CLOCK_NAME
 ROUTE_TRIGGER = "!route"  # fired by a routing beat on entry; not a valid choice id
 MAX_ROUTE_HOPS = 100  # the loader refuses routing circles (V205); this only guards against a bug
+K = TypeVar("K")
+V = TypeVar("V")
 MAX_KEPT = 4096  # rate plans and merged rates kept per story (restored games bring dicts of their own)
 
 
@@ -514,29 +519,66 @@ class Rules:
             for m in story.meters.values()
             if m.at_min or m.at_max
         )
-        # Per beat, its choices with their gates (None: always open), and the
-        # choices themselves when none is gated (a menu that never changes).
-        self.gates: dict[tuple[str, str], Callback | None] = {}
-        self.menus: dict[str, tuple[tuple[Choice, Callback | None], ...]] = {}
-        self.always_open: dict[str, tuple[Choice, ...]] = {}
-        # Building a Machine makes many small objects; with the collector paused
-        # it is several times faster on a large story (see docs/performance.md).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            for beat in story.beats.values():
-                self._menu(beat)
-            self.arrivals = {b.id: make_arrive(self, b, on_enter=False) for b in story.beats.values()}
+        # Per beat, its choices with their gates (None: always open), the choices
+        # themselves when none is gated (a menu that never changes), and its entry
+        # rules for the start of a game. A beat's parts, its state and its
+        # transitions are added to the Machine when a game first reaches it (or a
+        # look-up asks for it: see ensure), so the first prompt of a large story
+        # does not wait for every beat to be built.
+        self.gates: PerBeat[tuple[str, str], Callback | None] = PerBeat(self, itemgetter(0))
+        self.menus: PerBeat[str, tuple[tuple[Choice, Callback | None], ...]] = PerBeat(self)
+        self.always_open: PerBeat[str, tuple[Choice, ...]] = PerBeat(self)
+        self.arrivals: PerBeat[str, Callback] = PerBeat(self)
+        self._ready: set[str] = set()  # beats whose parts and transitions are in
+        self._states: set[str] = set()  # beats whose state is in the Machine
+        self._lock = threading.RLock()  # the TUI builds a beat on one thread while a game may play on another
+        with collector_paused():
             self.machine = build_machine(self)
-        finally:
-            if collecting:
-                gc.enable()
+            self.ensure(story.start)
         self._table: dict[tuple[str, str], tuple[Entry, ...]] = {}
         self._runners: dict[tuple[str, str], Runner] = {}
         # Rates dicts are replaced, never changed in place: what is worked out from one is kept.
         self.start_rates = {name: m.rate for name, m in story.meters.items()}
         self._plans: dict[int, RatePlan] = {}
         self._merged: dict[tuple[int, int], tuple[dict[str, float], dict[str, float], dict[str, float]]] = {}
+
+    def ensure(self, beat_id: str) -> None:
+        """Add the beat ``beat_id`` to the Machine, if it is not in yet: its menu and entry rules,
+        its transitions, and the states they lead to (so ``transitions`` itself can fire them)."""
+        if beat_id not in self._ready:
+            with self._lock, collector_paused():
+                if beat_id not in self._ready:
+                    self._take_in([self.story.beats[beat_id]])
+
+    def ensure_all(self) -> None:
+        """Every beat in the Machine (a walk over all of them: the simulator's menus), in one go."""
+        if len(self._ready) < len(self.story.beats):
+            with self._lock, collector_paused():
+                self._take_in([beat for beat in self.story.beats.values() if beat.id not in self._ready])
+
+    def _take_in(self, beats: list[Beat]) -> None:
+        """Add ``beats``: their parts, their transitions, and the states of the beats and of those they lead to.
+
+        A beat's state is entered through its rules (``on_enter``) and has the
+        limits that end the game from it.
+        """
+        moves: list[dict[str, Any]] = []
+        leads: dict[str, None] = {}
+        for beat in beats:
+            self._menu(beat)
+            self.arrivals.data[beat.id] = make_arrive(self, beat, on_enter=False)
+            leads[beat.id] = None
+            out = beat_transitions(self, beat)
+            leads.update((m["dest"], None) for m in out)
+            moves += out
+        beat_ids = self.story.beats
+        new = [beat_ids[name] for name in leads if name not in self._states and name in beat_ids]
+        machine = self.machine
+        machine.add_states([{"name": b.id, "on_enter": [make_arrive(self, b)]} for b in new])
+        machine.add_transitions(limit_transitions(self.story, [b.id for b in new]))
+        machine.add_transitions(moves)
+        self._states.update(b.id for b in new)
+        self._ready.update(b.id for b in beats)
 
     def _menu(self, beat: Beat) -> None:
         plain = [c for c in beat.choices if not c.fallback]
@@ -546,10 +588,10 @@ class Rules:
             if c.fallback:
                 gates[c.id] = make_gate(beat, c, others)
         menu = tuple((c, gates[c.id]) for c in beat.choices)
-        self.menus[beat.id] = menu
-        self.gates.update(((beat.id, c.id), gate) for c, gate in menu)
+        self.menus.data[beat.id] = menu
+        self.gates.data.update(((beat.id, c.id), gate) for c, gate in menu)
         if all(gate is None for _, gate in menu):
-            self.always_open[beat.id] = beat.choices
+            self.always_open.data[beat.id] = beat.choices
 
     def appliers(self, effects: Effects) -> tuple[Applier, ...]:
         """Each effect with what applying it needs worked out once (see :func:`apply_effects`).
@@ -647,6 +689,7 @@ class Rules:
         ``opened``: see :func:`run_transitions`.
         """
         if self.through_library:
+            self.ensure(game.run.beat)  # (the table's runner does it when it is made)
             game.pick = None  # as run_transitions does
             return bool(self.machine.events[trigger].trigger(game.run, game))
         return self.runner(trigger, game.run.beat)(game, opened)
@@ -664,14 +707,16 @@ class Rules:
         found = self._table.get((trigger, source))
         if found is not None:
             return found
+        if source in self.story.beats:
+            self.ensure(source)
         machine = self.machine
         gate = self.gates.get((source, trigger))
         out = []
         for t in machine.events[trigger].transitions[source]:
-            # Only the callback kinds build_machine registers are replayed; a test
+            # Only the callback kinds Rules registers are replayed; a test
             # checks the Machine has no others.
             assert not t.prepare and not t.after and not machine.get_state(source).on_exit
-            # build_machine registers only callables (never names) and no internal transitions.
+            # Rules registers only callables (never names) and no internal transitions.
             dest = cast(str, t.dest)
             conditions = tuple((cast(Callback, c.func), bool(c.target)) for c in t.conditions)
             ungated = tuple((func, target) for func, target in conditions if gate is None or func is not gate)
@@ -683,72 +728,131 @@ class Rules:
 
 
 def build_machine(rules: Rules) -> Machine:
-    """The Machine of a story: beats and endings are states, choices are triggers."""
+    """The Machine of a story: beats and endings are states, choices are triggers.
+
+    It starts with the endings and the start beat's state; :meth:`Rules.ensure`
+    adds each other beat, its transitions (:func:`beat_transitions`) and the
+    limits that end the game from it (:func:`limit_transitions`) when first needed.
+    """
     story = rules.story
-    states: list[dict[str, Any]] = [{"name": b.id, "on_enter": [make_arrive(rules, b)]} for b in story.beats.values()]
-    states += [{"name": ending_state(e)} for e in story.endings]
-    transitions: list[dict[str, Any]] = []
-    for beat in story.beats.values():
-        for i, branch in enumerate(beat.route):
-            transitions.append(
-                {
-                    "trigger": ROUTE_TRIGGER,
-                    "source": beat.id,
-                    "dest": branch.outcome.destination,
-                    "conditions": [partial(picked, beat.route, i)],
-                    "before": [make_follow(rules, branch.outcome)],
-                }
-            )
-        for choice in beat.choices:
-            gate = rules.gates[beat.id, choice.id]
-            opened = [gate] if gate is not None else []
-            if choice.chance is not None:
-                transitions.append(
-                    {
-                        "trigger": choice.id,
-                        "source": beat.id,
-                        "dest": choice.chance.outcome.destination,
-                        "conditions": [*opened, partial(rolled, choice)],
-                        "before": [make_take(rules, beat.id, choice, choice.chance.outcome, CHANCE_INDEX)],
-                    }
-                )
-            last = len(choice.branches) - 1
-            for i, branch in enumerate(choice.branches[:-1]):
-                transitions.append(
-                    {
-                        "trigger": choice.id,
-                        "source": beat.id,
-                        "dest": branch.outcome.destination,
-                        "conditions": [*opened, partial(picked, choice.branches, i)],
-                        "before": [make_take(rules, beat.id, choice, branch.outcome, FIRST_BRANCH_INDEX + i)],
-                    }
-                )
-            transitions.append(
-                {
-                    "trigger": choice.id,
-                    "source": beat.id,
-                    "dest": choice.outcome.destination,
-                    "conditions": [*opened, partial(picked, choice.branches, last)] if last > 0 else opened,
-                    "before": [make_take(rules, beat.id, choice, choice.outcome, 0)],
-                }
-            )
-    for meter in story.meters.values():
-        for bound in ("at_min", "at_max"):
-            ending = getattr(meter, bound)
-            if ending:
-                transitions.append(
-                    {"trigger": limit_trigger(meter.name, bound), "source": "*", "dest": ending_state(ending)}
-                )
-    return Machine(
+    start = story.beats[story.start]
+    machine = Machine(
         model=None,
-        states=states,
-        transitions=transitions,
+        states=[{"name": start.id, "on_enter": [make_arrive(rules, start)]}]
+        + [{"name": ending_state(e)} for e in story.endings],
+        transitions=limit_transitions(story, [ending_state(e) for e in story.endings]),
         initial=story.start,
         auto_transitions=False,
         ignore_invalid_triggers=False,
         send_event=False,
         model_attribute=MACHINE_STATE_ATTRIBUTE,
     )
+    machine.add_transitions(limit_transitions(story, start.id))
+    rules._states.add(start.id)
+    return machine
+
+
+def limit_transitions(story: Story, source: str | list[str]) -> list[dict[str, Any]]:
+    """From ``source`` (a state or several) to the ending of each meter's limit (fired by the limit
+    check on entering a beat)."""
+    return [
+        {"trigger": limit_trigger(meter.name, bound), "source": source, "dest": ending_state(ending)}
+        for meter in story.meters.values()
+        for bound in ("at_min", "at_max")
+        if (ending := getattr(meter, bound))
+    ]
+
+
+def beat_transitions(rules: Rules, beat: Beat) -> list[dict[str, Any]]:
+    """The transitions out of ``beat``: its routes, and each choice's chance and outcomes, in the order they are tried."""
+    transitions: list[dict[str, Any]] = []
+    for i, branch in enumerate(beat.route):
+        transitions.append(
+            {
+                "trigger": ROUTE_TRIGGER,
+                "source": beat.id,
+                "dest": branch.outcome.destination,
+                "conditions": [partial(picked, beat.route, i)],
+                "before": [make_follow(rules, branch.outcome)],
+            }
+        )
+    for choice in beat.choices:
+        gate = rules.gates[beat.id, choice.id]
+        opened = [gate] if gate is not None else []
+        if choice.chance is not None:
+            transitions.append(
+                {
+                    "trigger": choice.id,
+                    "source": beat.id,
+                    "dest": choice.chance.outcome.destination,
+                    "conditions": [*opened, partial(rolled, choice)],
+                    "before": [make_take(rules, beat.id, choice, choice.chance.outcome, CHANCE_INDEX)],
+                }
+            )
+        last = len(choice.branches) - 1
+        for i, branch in enumerate(choice.branches[:-1]):
+            transitions.append(
+                {
+                    "trigger": choice.id,
+                    "source": beat.id,
+                    "dest": branch.outcome.destination,
+                    "conditions": [*opened, partial(picked, choice.branches, i)],
+                    "before": [make_take(rules, beat.id, choice, branch.outcome, FIRST_BRANCH_INDEX + i)],
+                }
+            )
+        transitions.append(
+            {
+                "trigger": choice.id,
+                "source": beat.id,
+                "dest": choice.outcome.destination,
+                "conditions": [*opened, partial(picked, choice.branches, last)] if last > 0 else opened,
+                "before": [make_take(rules, beat.id, choice, choice.outcome, 0)],
+            }
+        )
+    return transitions
+
+
+_MISSING: Any = object()
+
+
+class PerBeat(Mapping[K, V]):
+    """Parts of the Machine kept per beat (a menu, gates, entry rules), added by :meth:`Rules.ensure`.
+
+    Looking one up adds its beat first if it is not in; going over all of them
+    (the simulator reads every menu) adds every beat. ``data`` is filled by
+    :class:`Rules` only.
+    """
+
+    def __init__(self, rules: Rules, beat_of: Callable[[Any], str] = str) -> None:
+        self.rules = rules
+        self.beat_of = beat_of  # the beat a key belongs to
+        self.data: dict[K, V] = {}
+
+    def get(self, key: K, default: Any = None) -> Any:
+        found = self.data.get(key, _MISSING)
+        if found is _MISSING:
+            beat = self.beat_of(key)
+            if beat in self.rules.story.beats:
+                self.rules.ensure(beat)
+            found = self.data.get(key, default)
+        return found
+
+    def __getitem__(self, key: K) -> V:
+        found = self.get(key, _MISSING)
+        if found is _MISSING:
+            raise KeyError(key)
+        return cast(V, found)
+
+    def __contains__(self, key: object) -> bool:
+        return self.get(key, _MISSING) is not _MISSING  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[K]:
+        self.rules.ensure_all()
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        self.rules.ensure_all()
+        return len(self.data)
 
 
 # One Rules per live Story, shared by its games. Building the Machine costs about
