@@ -38,6 +38,8 @@ def placings(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
 
 def test_a_clean_load_places_nothing_until_a_place_is_read(placings: list[bytes]) -> None:
     forget_built()
+    load_story(CREVASSE, lang="ru", files=ParsedFiles())  # in a translation too
+    forget_built()
     story = load_story(CREVASSE, files=ParsedFiles())
     assert placings == []
     beat = next(iter(story.beats.values()))

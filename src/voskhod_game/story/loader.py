@@ -62,7 +62,7 @@ from .model import (
     Where,
 )
 from .parsed import MEMORY, ParsedFiles
-from .schema import check_object, value_of
+from .schema import check_object, field_defaults, value_of
 from .text import Format, Text, TextError, compile_text, show
 from .translation import (
     Entry,
@@ -653,9 +653,10 @@ class _Loader:
         code, or an error someone hoped to silence, is refused where it is written.
         """
         for src, key, raw in beat_index.values():
-            places = [(key, raw), *(((*key, "choices", i), c) for i, c in enumerate(raw.get("choices", ())))]
+            places = [(key, raw)] if "ignore" in raw else []  # few have one: no key paths for the rest
+            places += [((*key, "choices", i), c) for i, c in enumerate(raw.get("choices", ())) if "ignore" in c]
             for place, item in places:
-                for code in item.get("ignore", {}):
+                for code in item["ignore"]:
                     problem = ignorable(code)
                     if problem:
                         self.report(
@@ -1212,9 +1213,6 @@ class _Loader:
         known = {s.split(".", 1)[0] for s in self._beat_ids}
         return self.unreadable_files > 0 and scene not in known
 
-    def resolve_target(self, target: str, scene_id: str) -> str:
-        return target if "." in target else f"{scene_id}.{target}"
-
     def build_outcome(
         self, raw: dict[str, Any], scene_id: str, src: SourceFile, key: PathKey, what: str
     ) -> Outcome | None:
@@ -1233,7 +1231,9 @@ class _Loader:
         ok = True
         target = ending = None
         if has_target:
-            target = self.resolve_target(raw["target"], scene_id)
+            target = raw["target"]
+            if "." not in target:  # a beat of this scene
+                target = f"{scene_id}.{target}"
             if target not in beats and self.in_broken_scene(target, scene_id):
                 ok = False
             elif target not in beats:
@@ -1284,7 +1284,8 @@ class _Loader:
             if alt is None or p is None:
                 return None
             chance = Chance(p, alt)
-        time = value_of(c, "choice", "time")  # its range is checked by schema.py
+        default = field_defaults("choice")
+        time = c.get("time", default["time"])  # its range is checked by schema.py
         rates = self.rates(c["rates"], src, (*key, "rates")) if "rates" in c else ()
         if outcome is None or ("if" in c and condition is None):
             return None
@@ -1293,15 +1294,15 @@ class _Loader:
             label=self.text(c["label"], src, (*key, "label")),
             outcome=outcome,
             condition=condition,
-            disabled_reason=self.text_at(c, "reason", src, key),
+            disabled_reason=self.text(c["reason"], src, (*key, "reason")) if "reason" in c else NO_TEXT,
             time=float(time),
             rates=rates,
             chance=chance,
-            hidden_when_disabled=value_of(c, "choice", "hide"),
-            where=self.where(src, key),
+            hidden_when_disabled=c.get("hide", default["hide"]),
+            where=Where.later(src.path, src, key),
             branches=branches,
-            once=value_of(c, "choice", "once"),
-            fallback=value_of(c, "choice", "fallback"),
+            once=c.get("once", default["once"]),
+            fallback=c.get("fallback", default["fallback"]),
         )
 
     # -- expressions -------------------------------------------------------
@@ -1411,8 +1412,8 @@ class _Loader:
         tid = source_text_id(src.data, key, text_prefix(self.root, src))[0]
         entry = self.catalogue.get(tid)
         path = catalogue_path(self.root, self.lang)
-        line = src.where(key)[0]
         if entry is None or not entry.text:
+            line = src.where(key)[0]  # only a warning needs the place (finding places costs a parse)
             self.out.append(
                 Diagnostic(
                     "W501", f"no {self.lang} translation of `{tid}`", src.path, line, 1,
@@ -1465,28 +1466,12 @@ class _Loader:
                 raise ExpressionError("`:unit` needs a meter's name, such as `{oxygen:unit}`", offset)
             precision, unit = (meter.precision, meter.unit) if meter is not None else (0, "")
             lang = self.lang if self.catalogue is not None else self.own_language  # numbers as it writes them
-            fn = compiled.fn
-
-            def shown(env: Any) -> str:
-                try:
-                    return show(fn(env), fmt, precision, unit, lang)
-                except (ArithmeticError, TypeError, ValueError, KeyError):
-                    return "?"
-
-            return shown
+            return partial(_shown, compiled.fn, fmt, precision, unit, lang)
 
         def condition(expr: str, offset: int) -> Callable[[Any], bool]:
             compiled = self.text_expression(expr, offset)
             read.update(compiled.names)
-            fn = compiled.fn
-
-            def holds(env: Any) -> bool:
-                try:
-                    return bool(fn(env))
-                except (ArithmeticError, TypeError, ValueError, KeyError):
-                    return False
-
-            return holds
+            return partial(_holds, compiled.fn)
 
         try:
             text = compile_text(raw, value, condition)
@@ -1625,6 +1610,23 @@ def _keep_built(path: Path, entry: tuple[bytes, bytes, dict[str, Beat], tuple[Pe
     if len(_BUILT) >= MAX_BUILT_FILES and path not in _BUILT:
         _BUILT.clear()
     _BUILT[path] = entry
+
+
+# What a text shows for ``{expr}`` and whether ``{if expr}`` holds, in a run: a value that cannot be
+# worked out (a text flag in arithmetic, a division by zero) shows `?` or counts as false. Module
+# functions bound with ``partial``: a story has thousands of them, and a closure each was several objects.
+def _shown(fn: Callable[[Any], Any], fmt: Format, precision: int, unit: str, lang: str, env: Any) -> str:
+    try:
+        return show(fn(env), fmt, precision, unit, lang)
+    except (ArithmeticError, TypeError, ValueError, KeyError):
+        return "?"
+
+
+def _holds(fn: Callable[[Any], Any], env: Any) -> bool:
+    try:
+        return bool(fn(env))
+    except (ArithmeticError, TypeError, ValueError, KeyError):
+        return False
 
 
 def text_prefix(root: Path, src: SourceFile) -> str:

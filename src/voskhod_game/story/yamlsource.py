@@ -320,6 +320,8 @@ class _Builder:
         if kind is _MAPPING:
             result: dict[Any, Any] = {}
             accepted: dict[str, yaml.Node] = {}  # the key written first for each name (duplicates: V005)
+            # Most values are simply text: taken here as ``build`` would take them, without a call.
+            inline = not record and not self.may_alias
             for key_node, value_node in node.value:
                 if key_node.tag == _MERGE_TAG:
                     merged = self.build(value_node, (*key, "<<") if record else key)
@@ -359,6 +361,11 @@ class _Builder:
                     self.key_marks[child] = _place(key_node)
                     result[name] = self.build(value_node, child)
                 else:
+                    if inline and type(value_node) is _SCALAR and value_node.tag == _STR_TAG:
+                        text = value_node.value
+                        if text and (value_node.style or text[0] not in _NUMBERISH):  # no YAML 1.1 trap
+                            result[name] = text
+                            continue
                     result[name] = self.build(value_node, key)
             return result
         return None  # pragma: no cover - no other node kinds exist
