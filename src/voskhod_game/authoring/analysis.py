@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..gcpause import collector_paused
 from ..story.diagnostics import Diagnostic, cause_first
+from ..story.expressions import Assignment
 from ..story.loader import FACTS, MANIFEST
 from ..story.markup import plain, unbalanced_emphasis
 from ..story.model import Choice, Outcome, Story, Where
@@ -45,9 +46,9 @@ def analyse(
     ``sources``: the files the load parsed, by path, to place warnings in (else
     they are found in the parsed-files cache).
     """
-    checker = _Checker(story, flow or analyse_flow(story), sources)
     found = []
-    with collector_paused():
+    with collector_paused():  # also while the checker is set up: a collection then rescans the whole story
+        checker = _Checker(story, flow or analyse_flow(story), sources)
         for diagnostic, owner in checker.run():
             if owner is not None and diagnostic.code in checker.locate.ignores(*owner):
                 if ignored is not None:
@@ -271,30 +272,43 @@ class _Checker:
         writes: set[str] = set()
         for text, _, _ in self.texts():
             reads.update(getattr(text, "names", ()))
+        # Every expression's text once: a large story repeats the same few thousand
+        # conditions and effects many times over, and each is read for its names once.
+        sources: set[str] = set()
+        effects: list[Assignment] = []
         for beat in story.beats.values():
-            writes.update(name for name, rate in beat.rates if rate)
-            effects = [*beat.effects]
+            for name, rate in beat.rates:
+                if rate:
+                    writes.add(name)
+            effects.extend(beat.effects)
             for branch in beat.route:
                 effects.extend(branch.outcome.effects)
                 if branch.condition is not None:
-                    reads |= names_in(branch.condition.source)
+                    sources.add(branch.condition.source)
             for choice in beat.choices:
-                writes.update(name for name, rate in choice.rates if rate)
+                for name, rate in choice.rates:
+                    if rate:
+                        writes.add(name)
                 if choice.condition is not None:
-                    reads |= names_in(choice.condition.source)
+                    sources.add(choice.condition.source)
                 if choice.chance is not None:
-                    reads |= names_in(choice.chance.probability.source)
-                for branch in choice.branches:
-                    for expr in (branch.condition, branch.weight):
-                        if expr is not None:
-                            reads |= names_in(expr.source)
-                for outcome in _outcomes(choice):
-                    effects.extend(outcome.effects)
-            for effect in effects:
-                writes.add(effect.name)
-                reads |= names_in(effect.expr.source)
+                    sources.add(choice.chance.probability.source)
+                    effects.extend(choice.chance.outcome.effects)
+                if choice.branches:
+                    for branch in choice.branches:
+                        for expr in (branch.condition, branch.weight):
+                            if expr is not None:
+                                sources.add(expr.source)
+                        effects.extend(branch.outcome.effects)
+                else:
+                    effects.extend(choice.outcome.effects)
+        for effect in effects:
+            writes.add(effect.name)
+            sources.add(effect.expr.source)
         for comparison in story.comparisons:
-            reads |= names_in(comparison.yours.source)
+            sources.add(comparison.yours.source)
+        for source in sources:
+            reads |= names_in(source)
         for meter in story.meters.values():
             if meter.rate:
                 writes.add(meter.name)

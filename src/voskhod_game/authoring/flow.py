@@ -14,19 +14,37 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..gcpause import collector_paused
 from ..story.expressions import MAX_MAGNITUDE
-from ..story.model import Beat, Choice, Outcome, Story
-from .intervals import FALSE, INF, MAYBE, TRUE, Interval, divide, multiply, refine, truth_of, value_of
+from ..story.model import Choice, Condition, Effects, Outcome, Story
+from .intervals import (
+    FALSE,
+    INF,
+    MAYBE,
+    TOP,
+    TRUE,
+    Evaluator,
+    Interval,
+    divide,
+    evaluator_for,
+    multiply,
+    names_in,
+    ranged,
+    refine,
+    truth_of,
+    value_of,
+)
 
 WIDEN_AFTER = 3
 
 
-@dataclass
+@dataclass(slots=True)
 class State:
-    """Ranges of every value and every meter rate on entering a beat."""
+    """Ranges of every value and every meter rate on entering a beat (slots: made by the hundred thousand)."""
 
     values: dict[str, Interval]
     rates: dict[str, Interval]
@@ -84,6 +102,41 @@ def _clamp(x: Interval, lo: float, hi: float) -> Interval:
     return Interval(hi if hi < a else a, hi if hi < b else b)
 
 
+Effect = Callable[[dict[str, Interval]], None]  # one effect, applied to the ranges in place
+Narrow = Callable[[dict[str, Interval]], dict[str, Interval] | None]  # a condition: the ranges where it holds
+NO_RATES: tuple[tuple[str, Interval], ...] = ()
+
+
+class _Step(NamedTuple):
+    """One outcome as the fixpoint follows it, looked up once rather than at every round:
+    the choice's rates and time, the outcome's effects, and the target beat's entry."""
+
+    rates: tuple[tuple[str, Interval], ...]  # set by the choice
+    time: float
+    effects: tuple[Effect, ...]
+    ending: str | None
+    target: str
+    entry_rates: tuple[tuple[str, Interval], ...]  # set by the target beat on entry
+    entry: tuple[Effect, ...]  # the target beat's entry effects
+
+
+class _Open(NamedTuple):
+    """A choice as the fixpoint follows it: its condition, chance and outcomes."""
+
+    condition: Narrow | None
+    chance: Evaluator | None
+    chance_step: _Step | None
+    step: _Step  # the choice's own outcome (with branches, the last one)
+    branches: tuple[tuple[Narrow | None, _Step], ...]  # the other branches, tried in order
+
+
+class _Plan(NamedTuple):
+    """Everything leaving one beat."""
+
+    route: tuple[tuple[Narrow | None, _Step], ...]
+    choices: tuple[_Open, ...]
+
+
 class _Analyser:
     def __init__(self, story: Story) -> None:
         self.story = story
@@ -91,8 +144,14 @@ class _Analyser:
         self.joins: dict[str, int] = {}
         # Looked up once: the limits of each meter, the meters that can end the game, yes/no flags.
         self.bounds = {n: (m.min, m.max) for n, m in story.meters.items()}
-        self.limits = [m for m in story.meters.values() if m.at_min or m.at_max]
+        self.limits = [
+            (m.name, m.at_min, m.min, m.at_max, m.max) for m in story.meters.values() if m.at_min or m.at_max
+        ]
         self.yes_no = {n for n, f in story.flags.items() if isinstance(f.default, bool)}
+        self.plans: dict[str, _Plan] = {}
+        self.narrowings: dict[str, Narrow] = {}
+        self.entries: dict[str, tuple[tuple[tuple[str, Interval], ...], tuple[Effect, ...]]] = {}
+        self.made: dict[tuple[str, str, str], Effect] = {}
 
     def initial(self) -> State:
         story = self.story
@@ -102,8 +161,8 @@ class _Analyser:
         rates = {n: Interval.point(m.rate) for n, m in story.meters.items()}
         start = story.beats[story.start]
         rates.update({n: Interval.point(r) for n, r in start.rates})
-        for effect in start.effects:
-            self.apply(effect.name, effect.op, value_of(effect.expr.source, values), values)
+        for effect in self.effects(start.effects):
+            effect(values)
         return State(values, rates)
 
     def run(self) -> Flow:
@@ -116,113 +175,232 @@ class _Analyser:
         while queue:
             beat_id = queue.popleft()
             queued.discard(beat_id)
-            beat = story.beats[beat_id]
             state = self.flow.entry[beat_id]
-            for target, new_state in self.successors(beat, state):
+            for target, new_state in self.successors(self.plan(beat_id), state):
                 if self.merge(target, new_state) and target not in queued:
                     queue.append(target)
                     queued.add(target)
         return self.flow
 
-    def successors(self, beat: Beat, state: State) -> list[tuple[str, State]]:
+    # -- what leaves a beat, looked up once ----------------------------------------
+    def plan(self, beat_id: str) -> _Plan:
+        plan = self.plans.get(beat_id)
+        if plan is None:
+            beat = self.story.beats[beat_id]
+            route = tuple((self.narrow(b.condition), self.step(None, b.outcome)) for b in beat.route)
+            plan = self.plans[beat_id] = _Plan(route, tuple(self.open(c) for c in beat.choices))
+        return plan
+
+    def open(self, choice: Choice) -> _Open:
+        chance = choice.chance
+        return _Open(
+            self.narrow(choice.condition),
+            evaluator_for(chance.probability.source) if chance is not None else None,
+            self.step(choice, chance.outcome) if chance is not None else None,
+            self.step(choice, choice.outcome),
+            tuple((self.narrow(b.condition), self.step(choice, b.outcome)) for b in choice.branches[:-1]),
+        )
+
+    def narrow(self, condition: Condition | None) -> Narrow | None:
+        """:func:`~.intervals.refine` for one condition, remembering its answers.
+
+        The answer depends only on the ranges of the names the condition reads,
+        and the fixpoint asks again and again with those unchanged (only some
+        other range grew): most answers are found rather than worked out.
+        """
+        if condition is None:
+            return None
+        source = condition.source
+        known = self.narrowings.get(source)
+        if known is not None:
+            return known
+        names = tuple(names_in(source))
+        answers: dict[tuple[Interval | None, ...], tuple[tuple[str, Interval], ...] | None] = {}
+
+        def narrowed(values: dict[str, Interval]) -> dict[str, Interval] | None:
+            key = tuple([values.get(name) for name in names])
+            try:
+                answer = answers[key]
+            except KeyError:
+                cases = refine(source, values)
+                answer = answers[key] = (
+                    None if cases is None else tuple((name, cases[name]) for name in names if name in cases)
+                )
+            if answer is None:
+                return None
+            out = dict(values)
+            out.update(answer)
+            return out
+
+        self.narrowings[source] = narrowed
+        return narrowed
+
+    def step(self, choice: Choice | None, outcome: Outcome) -> _Step:
+        entry_rates, entry = self.entry(outcome.target or "") if outcome.ending is None else (NO_RATES, ())
+        return _Step(
+            _points(choice.rates) if choice is not None else NO_RATES,
+            choice.time if choice is not None else 0.0,
+            self.effects(outcome.effects),
+            outcome.ending,
+            outcome.target or "",
+            entry_rates,
+            entry,
+        )
+
+    def entry(self, beat_id: str) -> tuple[tuple[tuple[str, Interval], ...], tuple[Effect, ...]]:
+        """The rates a beat sets and the effects it applies on entry (once per beat, however many lead there)."""
+        known = self.entries.get(beat_id)
+        if known is None:
+            beat = self.story.beats.get(beat_id)
+            known = self.entries[beat_id] = (
+                (_points(beat.rates), self.effects(beat.effects)) if beat else (NO_RATES, ())
+            )
+        return known
+
+    def effects(self, effects: Effects) -> tuple[Effect, ...]:
+        return tuple(self.effect(e.name, e.op, e.expr.source) for e in effects)
+
+    def effect(self, name: str, op: str, source: str) -> Effect:
+        """One effect on the ranges, as the engine applies it: the range of ``name op= expr``,
+        an overflow skipped, then limited to the meter's bounds, yes/no, or a whole number.
+        Made once for each distinct effect: a story repeats ``attempts += 1`` many times."""
+        key = (name, op, source)
+        known = self.made.get(key)
+        if known is None:
+            known = self.made[key] = self._effect(name, op, evaluator_for(source))
+        return known
+
+    def _effect(self, name: str, op: str, expr: Evaluator) -> Effect:
+        bounds = self.bounds.get(name)
+        yes_no = name in self.yes_no
+
+        def apply(values: dict[str, Interval]) -> None:
+            new = expr(values)
+            old = values[name]
+            if op == "=":
+                result = new
+            elif op == "+":
+                result = ranged((old[0] + new[0], old[1] + new[1]))
+            elif op == "-":
+                result = ranged((old[0] - new[1], old[1] - new[0]))
+            else:
+                result = multiply(old, new) if op == "*" else divide(old, new)
+            lo, hi = result
+            if lo != lo or hi != hi:  # NaN
+                result = lo, hi = TOP
+            if max(abs(lo), abs(hi)) > MAX_MAGNITUDE:
+                result = result.join(old)  # the engine skips an effect that overflows
+            if bounds is not None:
+                values[name] = _clamp(result, *bounds)
+            elif yes_no:
+                values[name] = result.truth()
+            else:
+                lo, hi = result
+                values[name] = ranged(
+                    (
+                        float(math.trunc(lo)) if lo > -INF else -INF,
+                        float(math.trunc(hi)) if hi < INF else INF,
+                    )
+                )
+
+        return apply
+
+    # -- one round ----------------------------------------------------------------
+    def successors(self, plan: _Plan, state: State) -> list[tuple[str, State]]:
         out: list[tuple[str, State]] = []
-        for branch in beat.route:
+        take = self.take
+        for condition, step in plan.route:
             values = state.values
-            if branch.condition is not None:
-                narrowed = refine(branch.condition.source, values)
+            if condition is not None:
+                narrowed = condition(values)
                 if narrowed is None:
                     continue
                 values = narrowed
-            after = self.take(None, branch.outcome, State(dict(values), dict(state.rates)))
+            after = take(step, values, state.rates)
             if after is not None:
-                out.append((branch.outcome.target, after))  # type: ignore[arg-type]
-        for choice in beat.choices:
+                out.append((step.target, after))
+        for choice in plan.choices:
             values = state.values
             if choice.condition is not None:
-                narrowed = refine(choice.condition.source, values)
+                narrowed = choice.condition(values)
                 if narrowed is None:
                     continue
                 values = narrowed
-            outcomes: list[Outcome] = []
             if choice.chance is not None:
-                p = value_of(choice.chance.probability.source, values)
+                p = choice.chance(values)
                 if p.hi > 0:
-                    outcomes.append(choice.chance.outcome)
+                    after = take(choice.chance_step, values, state.rates)  # type: ignore[arg-type]
+                    if after is not None:
+                        out.append((choice.chance_step.target, after))  # type: ignore[union-attr]
                 if p.lo < 1:
-                    outcomes.append(choice.outcome)
+                    after = take(choice.step, values, state.rates)
+                    if after is not None:
+                        out.append((choice.step.target, after))
             else:
-                outcomes.append(choice.outcome)
-            branch_values = []
-            for branch in choice.branches[:-1]:  # the last branch is choice.outcome, taken above
-                narrowed = refine(branch.condition.source, values) if branch.condition is not None else values
-                if narrowed is not None:
-                    branch_values.append((branch.outcome, narrowed))
-            for outcome, start in [*((o, values) for o in outcomes), *branch_values]:
-                after = self.take(choice, outcome, State(dict(start), dict(state.rates)))
+                after = take(choice.step, values, state.rates)
                 if after is not None:
-                    out.append((outcome.target, after))  # type: ignore[arg-type]
+                    out.append((choice.step.target, after))
+            if choice.branches:
+                # Each branch from the ranges its own condition leaves (none: it is never taken).
+                starts = [
+                    (step, condition(values) if condition is not None else values)
+                    for condition, step in choice.branches
+                ]
+                for step, start in starts:
+                    if start is not None:
+                        after = take(step, start, state.rates)
+                        if after is not None:
+                            out.append((step.target, after))
         return out
 
-    def take(self, choice: Choice | None, outcome: Outcome, state: State) -> State | None:
-        """Apply one outcome (of a choice, or of a route when ``choice`` is None); the state entering the target."""
-        story = self.story
-        values, rates = state.values, state.rates
-        for name, rate in choice.rates if choice is not None else ():
-            rates[name] = Interval.point(rate)
-        if choice is not None and choice.time > 0:
-            t = choice.time
-            values["elapsed"] = Interval(values["elapsed"].lo + t, values["elapsed"].hi + t)
+    def take(self, step: _Step, start: dict[str, Interval], rates: dict[str, Interval]) -> State | None:
+        """Follow one outcome from the ranges ``start`` (not changed); the state entering the target."""
+        values = dict(start)
+        if step.rates:
+            rates = dict(rates)
+            for name, rate in step.rates:
+                rates[name] = rate
+        t = step.time
+        if t > 0:
+            lo, hi = values["elapsed"]
+            values["elapsed"] = ranged((lo + t, hi + t))
             bounds = self.bounds
-            for name, r in rates.items():
-                v = values[name]
-                values[name] = _clamp(Interval(v.lo + r.lo * t, v.hi + r.hi * t), *bounds[name])
-        for effect in outcome.effects:
-            self.apply(effect.name, effect.op, value_of(effect.expr.source, values), values)
-        if outcome.ending is not None:
-            self.flow.endings.add(outcome.ending)
+            for name, (rate_lo, rate_hi) in rates.items():
+                lo, hi = values[name]
+                least, most = bounds[name]
+                lo += rate_lo * t
+                hi += rate_hi * t
+                # Limited to the meter's bounds (as _clamp, spelled out: this is the innermost loop).
+                lo = least if least > lo else lo
+                hi = least if least > hi else hi
+                values[name] = ranged((most if most < lo else lo, most if most < hi else hi))
+        for effect in step.effects:
+            effect(values)
+        endings = self.flow.endings
+        if step.ending is not None:
+            endings.add(step.ending)
             return None
         certain_limit = False
-        for m in self.limits:
-            v = values[m.name]
-            if m.at_min and v.lo <= m.min:
-                self.flow.endings.add(m.at_min)
-                certain_limit = certain_limit or v.hi <= m.min
-            if m.at_max and v.hi >= m.max:
-                self.flow.endings.add(m.at_max)
-                certain_limit = certain_limit or v.lo >= m.max
+        for name, at_min, least, at_max, most in self.limits:
+            lo, hi = values[name]
+            if at_min and lo <= least:
+                endings.add(at_min)
+                certain_limit = certain_limit or hi <= least
+            if at_max and hi >= most:
+                endings.add(at_max)
+                certain_limit = certain_limit or lo >= most
         if certain_limit:
             return None
-        target = story.beats[outcome.target or ""]
-        for name, rate in target.rates:
-            rates[name] = Interval.point(rate)
-        for effect in target.effects:  # entry effects, before the player sees the beat
-            self.apply(effect.name, effect.op, value_of(effect.expr.source, values), values)
+        if step.entry_rates:
+            if not step.rates:
+                rates = dict(rates)
+            for name, rate in step.entry_rates:
+                rates[name] = rate
+        elif step.target not in self.story.beats:
+            raise KeyError(step.target)  # the loader lets no outcome lead nowhere
+        for effect in step.entry:  # entry effects, before the player sees the beat
+            effect(values)
         return State(values, rates)
-
-    def apply(self, name: str, op: str, new: Interval, values: dict[str, Interval]) -> None:
-        old = values[name]
-        if op == "=":
-            result = new
-        elif op == "+":
-            result = Interval(old.lo + new.lo, old.hi + new.hi)
-        elif op == "-":
-            result = Interval(old.lo - new.hi, old.hi - new.lo)
-        else:
-            result = multiply(old, new) if op == "*" else divide(old, new)
-        if math.isnan(result.lo) or math.isnan(result.hi):
-            result = Interval(-INF, INF)
-        if max(abs(result.lo), abs(result.hi)) > MAX_MAGNITUDE:
-            result = result.join(old)  # the engine skips an effect that overflows
-        bounds = self.bounds.get(name)
-        if bounds is not None:
-            values[name] = _clamp(result, *bounds)
-        elif name in self.yes_no:
-            values[name] = result.truth()
-        else:
-            values[name] = Interval(
-                float(math.trunc(result.lo)) if result.lo > -INF else -INF,
-                float(math.trunc(result.hi)) if result.hi < INF else INF,
-            )
 
     def merge(self, beat_id: str, state: State) -> bool:
         """Join ``state`` into the beat's entry; True when something grew."""
@@ -230,6 +408,8 @@ class _Analyser:
         if old is None:
             self.flow.entry[beat_id] = state
             return True
+        if _within(state.values, old.values) and _within(state.rates, old.rates):
+            return False  # the common case: nothing grows, nothing to build
         joined = old.join(state)
         if joined == old:
             return False
@@ -249,6 +429,19 @@ class _Analyser:
                 lo_limit, hi_limit = 0.0, 1.0
             values[name] = Interval(lo_limit if v.lo < was.lo else v.lo, hi_limit if v.hi > was.hi else v.hi)
         return State(values, new.rates)
+
+
+def _within(theirs: dict[str, Interval], ours: dict[str, Interval]) -> bool:
+    """Whether every range of ``theirs`` lies inside its namesake in ``ours`` (joining would change nothing)."""
+    for name, (lo, hi) in theirs.items():
+        mine = ours[name]
+        if not (lo >= mine[0] and hi <= mine[1]):
+            return False
+    return True
+
+
+def _points(rates: tuple[tuple[str, float], ...]) -> tuple[tuple[str, Interval], ...]:
+    return tuple((name, Interval.point(rate)) for name, rate in rates) if rates else NO_RATES
 
 
 def _flag_range(default: bool | int | str) -> Interval:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Callable, Mapping
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 INF = math.inf
@@ -39,11 +39,11 @@ class Interval(NamedTuple):
         # min() and max() spelled out: the same result (ties keep the first), without the calls.
         lo, hi = self
         olo, ohi = other
-        return Interval(olo if olo < lo else lo, ohi if ohi > hi else hi)
+        return ranged((olo if olo < lo else lo, ohi if ohi > hi else hi))
 
     def meet(self, other: Interval) -> Interval | None:
-        lo, hi = max(self.lo, other.lo), min(self.hi, other.hi)
-        return Interval(lo, hi) if lo <= hi else None
+        lo, hi = max(self[0], other[0]), min(self[1], other[1])
+        return ranged((lo, hi)) if lo <= hi else None
 
     def contains(self, x: float) -> bool:
         return self.lo <= x <= self.hi
@@ -65,6 +65,10 @@ class Interval(NamedTuple):
         return MAYBE
 
 
+# ``Interval((lo, hi))`` built by ``tuple.__new__`` itself, without the Python-level ``__new__``
+# of a NamedTuple (half the cost): for the loops that build ranges by the hundred thousand.
+ranged: Callable[[tuple[float, float]], Interval] = partial(tuple.__new__, Interval)
+
 TOP = Interval(-INF, INF)
 TRUE = Interval(1.0, 1.0)
 FALSE = Interval(0.0, 0.0)
@@ -79,14 +83,19 @@ def _safe(x: float) -> float:
 
 
 def multiply(a: Interval, b: Interval) -> Interval:
-    products = [_safe(x * y) for x in (a.lo, a.hi) for y in (b.lo, b.hi)]
-    return Interval(min(products), max(products))
+    alo, ahi = a
+    blo, bhi = b
+    # The four corner products, NaN (0 times infinity) as 0 (as _safe; spelled out for speed).
+    p, q, r, s = alo * blo, alo * bhi, ahi * blo, ahi * bhi
+    p, q, r, s = (p if p == p else 0.0), (q if q == q else 0.0), (r if r == r else 0.0), (s if s == s else 0.0)
+    return ranged((min(p, q, r, s), max(p, q, r, s)))
 
 
 def divide(a: Interval, b: Interval) -> Interval:
-    if b.contains(0.0):
+    blo, bhi = b
+    if blo <= 0.0 <= bhi:
         return TOP  # division by zero disables or skips at run time; the rest is unbounded
-    return multiply(a, Interval(1.0 / b.hi, 1.0 / b.lo))
+    return multiply(a, ranged((1.0 / bhi, 1.0 / blo)))
 
 
 def _whole(round_to: Callable[[float], int], x: float) -> float:
@@ -150,19 +159,24 @@ def _compare(op: ast.cmpop, a: Interval, b: Interval) -> Interval:
 
 
 def _and(parts: list[Interval]) -> Interval:
-    if any(p.always_false for p in parts):
-        return FALSE
-    if all(p.always_true for p in parts):
-        return TRUE
-    return MAYBE
+    """FALSE when a part is, TRUE when all are, else MAYBE (loops rather than any()/all(): a hot path)."""
+    every = True
+    for lo, hi in parts:
+        if lo == 0.0 and hi == 0.0:
+            return FALSE
+        if every and lo <= 0.0 <= hi:
+            every = False
+    return TRUE if every else MAYBE
 
 
 def _or(parts: list[Interval]) -> Interval:
-    if any(p.always_true for p in parts):
-        return TRUE
-    if all(p.always_false for p in parts):
-        return FALSE
-    return MAYBE
+    none = True
+    for lo, hi in parts:
+        if not lo <= 0.0 <= hi:
+            return TRUE
+        if none and not (lo == 0.0 and hi == 0.0):
+            none = False
+    return FALSE if none else MAYBE
 
 
 PARSED_SOURCES = 1 << 15  # far more distinct expressions than a 10,000-beat story holds
@@ -267,9 +281,12 @@ def _bool_op(conjunction: bool, parts: list[Evaluator]) -> Evaluator:
     def boolean(env: Env) -> Interval:
         values = [p(env) for p in parts]
         # In a number context `a and b` yields one of its operands: the join covers it.
-        truth = combine([v.truth() for v in values])
-        if all(v.lo >= 0 and v.hi <= 1 for v in values):
-            return truth
+        # (_and and _or read a range as its truth would: no need to take the truths first.)
+        for lo, hi in values:
+            if not (lo >= 0 and hi <= 1):
+                break
+        else:
+            return combine(values)
         joined = values[0]
         for v in values[1:]:
             joined = joined.join(v)
@@ -305,11 +322,13 @@ def _binary(op: ast.operator, left: Evaluator, right: Evaluator) -> Evaluator:
 
 
 def _add(a: Interval, b: Interval) -> Interval:
-    return Interval(_safe(a.lo + b.lo), _safe(a.hi + b.hi))
+    lo, hi = a[0] + b[0], a[1] + b[1]
+    return ranged((0.0 if lo != lo else lo, 0.0 if hi != hi else hi))  # NaN (inf - inf) as 0, as _safe
 
 
 def _sub(a: Interval, b: Interval) -> Interval:
-    return Interval(_safe(a.lo - b.hi), _safe(a.hi - b.lo))
+    lo, hi = a[0] - b[1], a[1] - b[0]
+    return ranged((0.0 if lo != lo else lo, 0.0 if hi != hi else hi))  # NaN (inf - inf) as 0, as _safe
 
 
 def _comparison(first: Evaluator, rest: list[tuple[Callable[[Interval, Interval], Interval], Evaluator]]) -> Evaluator:
@@ -341,17 +360,19 @@ _CALLS: dict[str, Callable[[list[Interval]], Interval]] = {
 
 
 @lru_cache(maxsize=PARSED_SOURCES)
-def _source_evaluator(source: str) -> Evaluator:
+def evaluator_for(source: str) -> Evaluator:
+    """The range of an expression's source text as a function of the ranges of its names
+    (kept: the fixpoint looks it up once per outcome, not at every round)."""
     return _evaluator(parse(source))
 
 
 def truth_of(source: str, env: Env) -> Interval:
     """TRUE, FALSE or MAYBE for a condition's source text."""
-    return _source_evaluator(source)(env).truth()
+    return evaluator_for(source)(env).truth()
 
 
 def value_of(source: str, env: Env) -> Interval:
-    return _source_evaluator(source)(env)
+    return evaluator_for(source)(env)
 
 
 @lru_cache(maxsize=PARSED_SOURCES)
@@ -404,14 +425,14 @@ def refine(source: str, env: Mapping[str, Interval], holds: bool = True) -> dict
 def refine_cases(source: str, env: Mapping[str, Interval], holds: bool = True) -> list[dict[str, Interval]]:
     """Like :func:`refine` but keeps the sides of an ``or`` apart (up to a limit),
     so that ``a or b`` followed by ``not a`` is still narrowed to ``b``."""
-    return _cases(parse(source), dict(env), holds)
+    return _source_refiner(source, holds)(dict(env))
 
 
 def _join_all(cases: list[dict[str, Interval]]) -> dict[str, Interval] | None:
     if not cases:
         return None
     if len(cases) == 1:
-        return cases[0]  # every case is a dict of its own (see _cases): no copy needed
+        return cases[0]  # every case is a dict of its own (see _refiner): no copy needed
     merged = dict(cases[0])
     for case in cases[1:]:
         for k in merged:
@@ -426,55 +447,103 @@ def cap_cases(cases: list[dict[str, Interval]]) -> list[dict[str, Interval]]:
     return [joined] if joined is not None else []
 
 
-def _cases(node: ast.expr, env: dict[str, Interval], holds: bool) -> list[dict[str, Interval]]:
-    truth = evaluate(node, env).truth()
-    if truth == (FALSE if holds else TRUE):
-        return []
+Refiner = Callable[[dict[str, Interval]], list[dict[str, Interval]]]
+_REFINERS = ("_voskhod_refine_false", "_voskhod_refine_true")  # attributes keeping a node's refiners, by ``holds``
+
+
+@lru_cache(maxsize=PARSED_SOURCES)
+def _source_refiner(source: str, holds: bool) -> Refiner:
+    return _refiner(parse(source), holds)
+
+
+def _refiner(node: ast.expr, holds: bool) -> Refiner:
+    """``node`` turned into a function that narrows an environment (its own copy, which it
+    may change) to where the condition is ``holds``: the cases left, none when it cannot be.
+
+    Like the evaluators, built once per tree node: the fixpoint narrows the same
+    conditions at every round, and walking the tree each time was most of its cost.
+    """
+    fn: Refiner | None = getattr(node, _REFINERS[holds], None)
+    if fn is None:
+        fn = _compile_refiner(node, holds)
+        setattr(node, _REFINERS[holds], fn)
+    return fn
+
+
+def _compile_refiner(node: ast.expr, holds: bool) -> Refiner:
+    value = _evaluator(node)
+    excluded = FALSE if holds else TRUE  # the condition's truth that leaves no case
+
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-        return _cases(node.operand, env, not holds)
+        inner = _refiner(node.operand, not holds)
+        return lambda env: [] if value(env).truth() == excluded else inner(env)
     if isinstance(node, ast.BoolOp):
+        parts = [_refiner(part, holds) for part in node.values]
         if isinstance(node.op, ast.And) == holds:  # every part must hold (or every part fail)
-            current = [env]
-            for part in node.values:
-                current = cap_cases([c for e in current for c in _cases(part, dict(e), holds)])
-                if not current:
+
+            def every(env: dict[str, Interval]) -> list[dict[str, Interval]]:
+                if value(env).truth() == excluded:
                     return []
-            return current
-        return cap_cases([c for part in node.values for c in _cases(part, dict(env), holds)])
-    if isinstance(node, ast.Name) and node.id in env:
-        known = env[node.id]
-        narrowed = known.meet(FALSE) if not holds else (TRUE if known == MAYBE else known)
-        if narrowed is None:
-            return []
-        env[node.id] = narrowed
-        return [env]
+                current = [env]
+                for part in parts:
+                    current = cap_cases([c for e in current for c in part(dict(e))])
+                    if not current:
+                        return []
+                return current
+
+            return every
+
+        def some(env: dict[str, Interval]) -> list[dict[str, Interval]]:
+            if value(env).truth() == excluded:
+                return []
+            return cap_cases([c for part in parts for c in part(dict(env))])
+
+        return some
+    if isinstance(node, ast.Name):
+        name = node.id
+
+        def flag(env: dict[str, Interval]) -> list[dict[str, Interval]]:
+            if value(env).truth() == excluded:
+                return []
+            known = env.get(name)
+            if known is None:
+                return [env]
+            narrowed = known.meet(FALSE) if not holds else (TRUE if known == MAYBE else known)
+            if narrowed is None:
+                return []
+            env[name] = narrowed
+            return [env]
+
+        return flag
     if isinstance(node, ast.Compare):
+        # Each link of a chain narrows the names on its sides, in order; one that fails
+        # (only a single comparison can be narrowed by failing) narrows nothing.
+        sides: list[tuple[str, Callable[[Interval, Interval], Interval | None], Evaluator]] = []
         left = node.left
         for op, right in zip(node.ops, node.comparators, strict=True):
             if holds or len(node.ops) == 1:
-                narrowed_env = _narrow_compare(left, op, right, env, holds)
-                if narrowed_env is None:
-                    return []
-                env = narrowed_env
+                kind = type(op) if holds else _NEGATE[type(op)]
+                for name_node, other, the_kind in ((left, right, kind), (right, left, _FLIP[kind])):
+                    narrow = _NARROWINGS.get(the_kind)
+                    if isinstance(name_node, ast.Name) and narrow is not None:  # `!=` narrows nothing
+                        sides.append((name_node.id, narrow, _evaluator(other)))
             left = right
-        return [env]
-    return [env]
 
+        def compare(env: dict[str, Interval]) -> list[dict[str, Interval]]:
+            if value(env).truth() == excluded:
+                return []
+            for name, narrow, other in sides:
+                known = env.get(name)
+                if known is None:
+                    continue
+                narrowed = narrow(known, other(env))
+                if narrowed is None:
+                    return []
+                env[name] = narrowed
+            return [env]
 
-def _narrow_compare(
-    left: ast.expr, op: ast.cmpop, right: ast.expr, env: dict[str, Interval], holds: bool
-) -> dict[str, Interval] | None:
-    kind = type(op) if holds else _NEGATE[type(op)]
-    for name_node, other, the_kind in ((left, right, kind), (right, left, _FLIP[kind])):
-        if isinstance(name_node, ast.Name) and name_node.id in env:
-            narrow = _NARROWINGS.get(the_kind)
-            if narrow is None:  # `!=` narrows nothing
-                continue
-            narrowed = narrow(env[name_node.id], evaluate(other, env))
-            if narrowed is None:
-                return None
-            env[name_node.id] = narrowed  # ``env`` is the caller's own copy (see _cases)
-    return env
+        return compare
+    return lambda env: [] if value(env).truth() == excluded else [env]
 
 
 # How ``name op bound`` narrows the name's range. Strict comparisons exclude the
