@@ -127,6 +127,21 @@ def test_saves_delete_removes_from_the_folder_given_before_the_action(tmp_path: 
     assert run.returncode == 0 and not (mine / "again.json").exists()
 
 
+def test_a_shared_option_without_its_value_is_a_usage_error() -> None:
+    for args in (("--story",), ("--saves", "/tmp", "--story"), ("--lang",)):
+        run = voskhod(*args)
+        assert run.returncode == 2, args
+        assert "expected one argument" in run.stderr and "internal error" not in run.stderr, args
+
+
+def test_each_command_has_its_own_help_and_errors() -> None:
+    for command, option in (("play", "--plain"), ("check", "--no-analysis"), ("saves", "list")):
+        run = voskhod(command, "--help")
+        assert run.returncode == 0 and f"usage: voskhod {command}" in run.stdout and option in run.stdout
+    run = voskhod("check", "--no-such-option")
+    assert run.returncode == 2 and "unrecognized arguments: --no-such-option" in run.stderr
+
+
 def test_story_option_before_or_after_the_command(tmp_path: Path) -> None:
     saves = {"VOSKHOD_SAVES": str(tmp_path)}
     for args in (("--story", str(MINI), "play", "--plain"), ("play", "--plain", "--story", str(MINI))):

@@ -17,7 +17,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from voskhod_game.story import expressions, text
-from voskhod_game.story.expressions import ExpressionError, compile_condition, compile_effect, compile_number
+from voskhod_game.story.expressions import (
+    VISITS_KEY,
+    ExpressionError,
+    compile_condition,
+    compile_effect,
+    compile_number,
+)
 
 NAMES = ["a", "b", "flag", "count", "true", "false", "not", "and", "None", "True", "unknown", "_hidden", "a1_b"]
 KNOWN = {"a", "b", "flag", "count", "a1_b"}.__contains__
@@ -28,10 +34,21 @@ SPACES = ["", " ", "  ", "\t", "\n"]
 JOINERS = ["and", "or", "and", "or", "xor", "and\t"]
 
 
+CALLS = ['seen("a")', "seen('s.b')", 'visits("a")', "visits()", 'seen("nowhere")', 'seen("")', 'seen( "a" )', "seen(a)"]
+
+
+def beat_ref(name: str | None) -> str | None:
+    """Beats `s.a` and `s.b`, and `s.here` (the beat an expression is in)."""
+    if name is None:
+        return "s.here"
+    qid = name if "." in name else f"s.{name}"
+    return qid if qid in {"s.a", "s.b", "s.here"} else None
+
+
 @st.composite
 def terms(draw: st.DrawFn) -> str:
     nots = "not " * draw(st.integers(0, 2))
-    name = draw(st.sampled_from(NAMES))
+    name = draw(st.sampled_from(NAMES + CALLS))
     if draw(st.booleans()):
         op, space = draw(st.sampled_from(OPS)), draw(st.sampled_from(SPACES))
         return f"{nots}{name}{space}{op}{space}{draw(st.sampled_from(NUMBERS))}"
@@ -42,6 +59,11 @@ def terms(draw: st.DrawFn) -> str:
 def conditions(draw: st.DrawFn) -> str:
     if draw(st.integers(0, 5)) == 0:
         return draw(st.sampled_from(NUMBERS))
+    if draw(st.integers(0, 4)) == 0:  # `a if condition else b`
+        body = draw(st.sampled_from(NAMES + NUMBERS))
+        orelse = draw(st.sampled_from([*NAMES, *NUMBERS, "x if y else z"]))
+        joiner = draw(st.sampled_from(["and", "or"]))
+        return f"{body} if {draw(terms())} {joiner} {draw(terms())} else {orelse}"
     parts = draw(st.lists(terms(), min_size=1, max_size=4))
     text = parts[0]
     for part in parts[1:]:
@@ -71,9 +93,9 @@ def effects(draw: st.DrawFn) -> str:
 
 
 STATES: list[dict[str, Any]] = [
-    {"a": 0, "b": 1, "flag": True, "count": 10, "a1_b": 2.5},
-    {"a": 5, "b": -3.5, "flag": False, "count": 0, "a1_b": 10},
-    {"a": 10, "b": 10, "flag": True, "count": 2, "a1_b": "call sign"},  # a text flag
+    {"a": 0, "b": 1, "flag": True, "count": 10, "a1_b": 2.5, VISITS_KEY: {}},
+    {"a": 5, "b": -3.5, "flag": False, "count": 0, "a1_b": 10, VISITS_KEY: {"s.a": 2, "s.here": 1}},
+    {"a": 10, "b": 10, "flag": True, "count": 2, "a1_b": "call sign", VISITS_KEY: {"s.b": 1}},  # a text flag
 ]
 
 
@@ -110,7 +132,7 @@ def test_a_condition_or_number_compiles_as_the_compiler_compiles_it(
     source: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for compile_one in (compile_condition, compile_number):
-        quick, full = both(lambda compile_one=compile_one: compile_one(source, KNOWN), monkeypatch)
+        quick, full = both(lambda compile_one=compile_one: compile_one(source, KNOWN, beat_ref), monkeypatch)
         if isinstance(full, tuple):
             assert quick == full
             continue
@@ -153,10 +175,13 @@ def test_an_effect_compiles_as_the_compiler_compiles_it(source: str, monkeypatch
         "0.25",
         "a >= 1 or b == 2 or c != 3",
         "0.1 + heart / 1000",
+        'not seen("a")',
+        "visits() == 1",
+        "1 if strapped and not cg_off else 0",
     ],
 )
 def test_the_common_forms_take_the_quick_path(source: str) -> None:
-    assert expressions._quick_expression(source, None) is not None
+    assert expressions._quick_expression(source, None, beat_ref) is not None
     assert expressions._quick_effect("heart += 5", None, None) is not None
     assert expressions._quick_effect("reported = true", None, None) is not None
 

@@ -448,7 +448,14 @@ def _literal(value: Value, node: ast.AST | None = None) -> Value:
 _QUICK_NAME = r"[A-Za-z][A-Za-z0-9_]*"
 _QUICK_NUMBER = r"(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?"
 _QUICK_TERM = re.compile(
-    rf"(?P<nots>(?:not[ \t]+)*)(?P<name>{_QUICK_NAME})(?:[ \t]*(?P<op><=|>=|==|!=|<|>)[ \t]*(?P<number>{_QUICK_NUMBER}))?"
+    r"(?P<nots>(?:not[ \t]+)*)"
+    r"(?:(?P<call>seen|visits)\((?:\"(?P<double>[A-Za-z0-9_.]*)\"|'(?P<single>[A-Za-z0-9_.]*)')?\)"
+    rf"|(?P<name>{_QUICK_NAME}))"
+    rf"(?:[ \t]*(?P<op><=|>=|==|!=|<|>)[ \t]*(?P<number>{_QUICK_NUMBER}))?"
+)
+# `a if condition else b`, a and b a name or a number each (the condition as above).
+_QUICK_CHOICE = re.compile(
+    rf"(?P<body>{_QUICK_NAME}|{_QUICK_NUMBER})[ \t]+if[ \t]+(?P<test>.+?)[ \t]+else[ \t]+(?P<orelse>{_QUICK_NAME}|{_QUICK_NUMBER})"
 )
 _QUICK_JOINER = re.compile(r"[ \t]+(and|or)[ \t]+")
 _QUICK_EFFECT = re.compile(
@@ -481,21 +488,37 @@ def _quick_name(name: str, known: Callable[[str], bool] | None, names: set[str])
     return lambda env: env[name]
 
 
-def _quick_term(text: str, known: Callable[[str], bool] | None, names: set[str]) -> Fn | None:
+def _quick_visits(function: str, name: str | None, beat_ref: BeatRef | None) -> Fn | None:
+    """``seen("beat")`` or ``visits("beat")`` as ``_Compiler.visits`` builds it, or None where it refuses."""
+    beat = beat_ref(name) if beat_ref is not None else None
+    if beat is None:
+        return None
+    if function == "seen":
+        return lambda env: env[VISITS_KEY].get(beat, 0) > 0
+    return lambda env: env[VISITS_KEY].get(beat, 0)
+
+
+def _quick_term(
+    text: str, known: Callable[[str], bool] | None, names: set[str], beat_ref: BeatRef | None = None
+) -> Fn | None:
     m = _QUICK_TERM.fullmatch(text)
     if m is None:
         return None
     name, op, number = m.group("name"), m.group("op"), m.group("number")
     if name == "not":
         return None
-    fn = _quick_name(name, known, names)
+    if m.group("call") is not None:
+        beat = m.group("double") if m.group("double") is not None else m.group("single")
+        fn = _quick_visits(m.group("call"), beat, beat_ref)
+    else:
+        fn = _quick_name(name, known, names)
     if fn is None:
         return None
     if op is not None:
         value = _quick_number(number)
         if value is None:
             return None
-        if name in CONSTANTS:  # `true < 1`: the compiler compares the two functions
+        if name is None or name in CONSTANTS:  # `seen("x") == 1`, `true < 1`: the compiler compares two functions
             left = fn
             compare = _COMPARES[_QUICK_COMPARES[op]]
             fn = lambda env: compare(left(env), value)  # noqa: E731
@@ -507,7 +530,9 @@ def _quick_term(text: str, known: Callable[[str], bool] | None, names: set[str])
     return fn
 
 
-def _quick_expression(source: str, known: Callable[[str], bool] | None) -> tuple[Fn, frozenset[str]] | None:
+def _quick_expression(
+    source: str, known: Callable[[str], bool] | None, beat_ref: BeatRef | None = None
+) -> tuple[Fn, frozenset[str]] | None:
     """The function and names of a simple condition or number (see above), or None."""
     text = source.strip()
     if len(source) > MAX_EXPRESSION_LENGTH or not text:
@@ -520,27 +545,46 @@ def _quick_expression(source: str, known: Callable[[str], bool] | None) -> tuple
         names_read: set[str] = set()
         total = _quick_sum(_QUICK_TOKEN.findall(text), known, names_read)
         return None if total is None else (total, frozenset(names_read))
+    names: set[str] = set()
+    choice = _QUICK_CHOICE.fullmatch(text)
+    if choice is not None:
+        if " if " in choice.group("test") or " else " in choice.group("test"):
+            return None  # nested: the compiler's business
+        test = _quick_condition(choice.group("test"), known, names, beat_ref)
+        body = _quick_operand(choice.group("body"), known, names)
+        orelse = _quick_operand(choice.group("orelse"), known, names)
+        if test is None or body is None or orelse is None:
+            return None
+        yes, no = body[0], orelse[0]
+        return (lambda env: yes(env) if test(env) else no(env)), frozenset(names)
+    fn = _quick_condition(text, known, names, beat_ref)
+    return None if fn is None else (fn, frozenset(names))
+
+
+def _quick_condition(
+    text: str, known: Callable[[str], bool] | None, names: set[str], beat_ref: BeatRef | None
+) -> Fn | None:
+    """Terms joined by `and` (or by `or`) as the compiler builds them, or None."""
     parts = _QUICK_JOINER.split(text)
     joiners = set(parts[1::2])
     if len(joiners) > 1:  # `a and b or c`: precedence is the compiler's business
         return None
-    names: set[str] = set()
     fns = []
     for term in parts[::2]:
-        fn = _quick_term(term, known, names)
+        fn = _quick_term(term, known, names, beat_ref)
         if fn is None:
             return None
         fns.append(fn)
     if len(fns) == 1:
-        return fns[0], frozenset(names)
+        return fns[0]
     if len(fns) == 2:
         first, second = fns
         if joiners == {"and"}:
-            return (lambda env: bool(first(env) and second(env))), frozenset(names)
-        return (lambda env: bool(first(env) or second(env))), frozenset(names)
+            return lambda env: bool(first(env) and second(env))
+        return lambda env: bool(first(env) or second(env))
     if joiners == {"and"}:
-        return (lambda env: all(p(env) for p in fns)), frozenset(names)
-    return (lambda env: any(p(env) for p in fns)), frozenset(names)
+        return lambda env: all(p(env) for p in fns)
+    return lambda env: any(p(env) for p in fns)
 
 
 _QUICK_NUMBER_ONLY = re.compile(_QUICK_NUMBER)
@@ -635,7 +679,7 @@ def compile_expression(
     if isinstance(source, (bool, int, float)):
         value = _literal(source)
         return kind(str(value).lower(), lambda env: value, frozenset())
-    quick = _quick_expression(source, known) if isinstance(source, str) else None
+    quick = _quick_expression(source, known, beat_ref) if isinstance(source, str) else None
     if quick is not None:
         return kind(source.strip(), *quick)
     tree = _parse(source, "eval")
