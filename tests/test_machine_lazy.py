@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import play_trace
-from voskhod_game.engine import Game
+from voskhod_game.engine import Game, GameError
 from voskhod_game.engine.rules import Rules
 from voskhod_game.story import Story, load_story
 from voskhod_game.story.compiled import LazyBeats
@@ -102,3 +102,17 @@ def test_play_is_the_same_whether_beats_are_added_as_reached_or_all_at_first(
     whole = fresh(folder)
     Game.new(whole, 0).rules.ensure_all()
     assert [play_trace(whole, seed) for seed in range(12)] == grown
+
+
+@pytest.mark.parametrize("through_library", [False, True])
+def test_a_game_at_an_ending_refuses_choices_as_before(tmp_path: Path, through_library: bool) -> None:
+    story = load_story(corridor(tmp_path / "corridor"))
+    game = Game.new(story, 1)
+    game.rules.through_library = through_library
+    game.run.meters["lamp"] = 2.0
+    game.changed()
+    game.choose("run")  # 2 - 3: the lamp goes out on the way
+    assert game.ended and game.ending_id == "dark"
+    assert game.rules.menus.get(game.state) is None and game.view().choices == ()
+    with pytest.raises(GameError):
+        game.choose("walk")

@@ -141,3 +141,54 @@ async def test_teacher_screen_keeps_running_under_a_dialog(tmp_path, mini_story)
         await pilot.press("escape")
         await until(pilot, lambda: "Voted 1" in plain(app.query_one("#counts")))
     store.close()
+
+
+async def test_terminal_student_reads_the_notes_while_a_vote_runs_and_ends(server):
+    room = server.room
+    app = StudentApp(server.ws_url, room.code, "Alexei")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await until(pilot, lambda: app.state is not None)
+        room.open_vote(60)
+        await until(pilot, lambda: app.state.status == "open")
+        await pilot.press("1")
+        await until(pilot, lambda: bool(room.current_round.votes))
+        await pilot.press("n")  # the notes cover the game while the countdown ticks on beneath
+        await pilot.pause(0.6)
+        room.close_vote()  # and the result arrives while they are still open
+        await until(pilot, lambda: app.state.status == "resolved")
+        await pilot.pause(0.3)
+        assert app.is_running and app.return_code is None
+        await pilot.press("n")  # closed again: the game shows the result
+        await until(pilot, lambda: "Open the hatch" in plain(app.query_one("#result")))
+
+
+async def test_projector_keeps_drawing_the_game_under_the_notes_and_the_lobby(tmp_path, mini_story):
+    """A vote closes (its time ran out, or by hand) while the notes or the lobby cover the game."""
+    from voskhod_game.classroom.rules import Classroom
+    from voskhod_game.classroom.store import Store
+
+    store = Store(tmp_path / "t.sqlite3")
+    room = Classroom.open(mini_story, store, seed=2)
+    app = TeacherApp(room, "127.0.0.1", 0, None, 30)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: bool(app.hub.url))
+        a = room.join(room.code, "A")
+        await pilot.press("o")
+        room.vote(a, 1, "open")
+        await pilot.press("n")  # the history notes cover the game
+        room.close_vote()
+        await pilot.pause(0.6)
+        assert app.is_running
+        await pilot.press("n")
+        await until(pilot, lambda: "Open the hatch" in plain(app.query_one("#result")))
+        await pilot.press("o")
+        await pilot.press("j")  # now the lobby (join info) covers it
+        second = room.current_round
+        room.vote(a, second.number, second.choices[0])
+        room.close_vote()
+        await pilot.pause(0.6)
+        assert app.is_running
+        await pilot.press("j")
+        summary = " ".join(app.hub.wire.round().summary.split())
+        await until(pilot, lambda: summary in " ".join(plain(app.query_one("#result")).split()))
+    store.close()

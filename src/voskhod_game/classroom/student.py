@@ -22,6 +22,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.css.query import NoMatches
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -295,7 +296,10 @@ class StudentApp(PlainTextApp):
             shown = countdown_text(ms, paused)
         if shown != self._countdown:
             self._countdown = shown
-            self.query_one("#countdown", Static).update(Text(shown))
+            try:
+                self.query_one("#countdown", Static).update(Text(shown))
+            except NoMatches:  # the timer can fire once more while the app shuts down and its widgets go
+                self._countdown = ""
 
     def action_reading(self, part: str) -> None:
         """The passage's history notes or the glossary, from the last state (in this student's language)."""

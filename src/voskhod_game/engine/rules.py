@@ -544,8 +544,9 @@ class Rules:
 
     def ensure(self, beat_id: str) -> None:
         """Add the beat ``beat_id`` to the Machine, if it is not in yet: its menu and entry rules,
-        its transitions, and the states they lead to (so ``transitions`` itself can fire them)."""
-        if beat_id not in self._ready:
+        its transitions, and the states they lead to (so ``transitions`` itself can fire them).
+        An ending (or any name that is not a beat) has nothing to add."""
+        if beat_id not in self._ready and beat_id in self.story.beats:
             with self._lock, collector_paused():
                 if beat_id not in self._ready:
                     self._take_in([self.story.beats[beat_id]])
@@ -707,8 +708,7 @@ class Rules:
         found = self._table.get((trigger, source))
         if found is not None:
             return found
-        if source in self.story.beats:
-            self.ensure(source)
+        self.ensure(source)
         machine = self.machine
         gate = self.gates.get((source, trigger))
         out = []
@@ -831,9 +831,7 @@ class PerBeat(Mapping[K, V]):
     def get(self, key: K, default: Any = None) -> Any:
         found = self.data.get(key, _MISSING)
         if found is _MISSING:
-            beat = self.beat_of(key)
-            if beat in self.rules.story.beats:
-                self.rules.ensure(beat)
+            self.rules.ensure(self.beat_of(key))
             found = self.data.get(key, default)
         return found
 
