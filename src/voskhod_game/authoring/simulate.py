@@ -56,6 +56,10 @@ DEFAULT_MAX_STEPS = 500
 DEFAULT_MAX_STATES = 200_000
 CHUNK = 8192  # meter values buffered per scene before folding
 RESERVOIR = 8192  # rows of meter values kept per scene for the median
+# Random runs keep the meter values of every SAMPLE_EVERY-th visit of each beat (its first
+# included) for the median: a sample is all a median needs (the pool is thinned anyway), and
+# keeping every row was a tenth of a run. The minimum and maximum see every visit.
+SAMPLE_EVERY = 4
 MAX_SOFTLOCK_EXAMPLES = 20
 BLOCK_RUNS = 250  # runs played with one block's dice and counts (the unit of work for --jobs)
 LOOP_WINDOW = 40  # the last choices of a run cut off at the step limit: where it was going round
@@ -476,11 +480,13 @@ def _play_runs(story: Story, seed: int, block: int, runs: int, strategy: str, ma
                 tally.ended(game, len(path))
                 break
             fixed, gated, rows, scene = menu
-            beat_hits[beat_id] += 1
+            visits = beat_hits[beat_id] + 1
+            beat_hits[beat_id] = visits
             env = game.env
-            rows.append(meter_values(env))
-            if len(rows) >= CHUNK:
-                tally.fold(scene)
+            if visits % SAMPLE_EVERY == 1:  # counted per block, so blocks sample alike whatever --jobs
+                rows.append(meter_values(env))
+                if len(rows) >= CHUNK:
+                    tally.fold(scene)
             # The scene's ranges: every meter when the run enters the scene, else only those the
             # last choice changed (Game.moved; the others are as they were at the last beat).
             moved = game.moved
