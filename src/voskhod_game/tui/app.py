@@ -140,11 +140,14 @@ class VoskhodApp(App[int]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.screen_change_signal.subscribe(self, self._speak_on)
         self.push_screen(self._title())
+        if self.watch_story:
+            # The files' times and sizes are taken before the first read, so a save made while
+            # the story loads is noticed, and at once: a broken story's problems screen comes
+            # up in place of the title, and a writer's fix must reach it.
+            self.start_watching()
         # The story is read in a thread from the start, so the title screen paints
         # and answers keys while it loads; the menu updates when it arrives.
         self._read_story(watched=False, initial=True)
-        if self.watch_story:
-            self.call_after_refresh(self.start_watching)
 
     def on_unmount(self) -> None:
         self.collector.release()  # an app closed mid-reload does not leave the collector off
