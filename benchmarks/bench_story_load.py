@@ -18,9 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import yaml
-from harness import FIXTURE_STORY, SHIPPED_STORY, Row, cpu_call, gc_paused, interleave, median
+from harness import FIXTURE_STORY, SHIPPED_STORY, Row, cpu_call, interleave, median
 from story_gen import write_story
 
+from voskhod_game.gcpause import collector_paused  # the loader's own pause: the same policy on both sides
 from voskhod_game.story import load_story
 from voskhod_game.story.loader import forget_built
 from voskhod_game.story.parsed import ParsedFiles
@@ -44,7 +45,7 @@ def warm_from_disk(root: Path, folder: Path) -> None:
 
 def parse_with_csafeloader(root: Path) -> None:
     """The baseline, with the garbage collector paused as the loader pauses it: the same policy."""
-    with gc_paused():
+    with collector_paused():
         for path in sorted(root.glob("*.yaml")):
             yaml.load(path.read_bytes().decode("utf-8"), Loader=yaml.CSafeLoader)
 

@@ -17,9 +17,11 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from harness import SRC, Row, gc_paused, interleave, median, skipped, time_call
+from harness import SRC, Row, interleave, median, skipped, time_call
 from pty_app import PtyApp, timed_write
 from story_gen import write_story
+
+from voskhod_game.gcpause import collector_paused  # the loader's own pause: the same policy on both sides
 
 TITLE_READY = "No autosave yet"
 TARGETS = {1_000: 0.3, 10_000: 1.0}
@@ -63,7 +65,7 @@ def measure(beats: int, edits: int) -> dict[str, list[float]]:
                 return seconds
 
             def parse_one() -> float:
-                with gc_paused():
+                with collector_paused():
                     return time_call(lambda: yaml.load(scene.read_bytes().decode("utf-8"), Loader=yaml.CSafeLoader))
 
             return interleave({"ours": one_edit, "baseline": parse_one}, edits)

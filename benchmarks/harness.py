@@ -8,8 +8,6 @@ figure that matters is the ratio of the medians.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import platform
 import statistics
@@ -17,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,18 +103,6 @@ def cpu_call(fn: Callable[[], Any]) -> float:
     start = time.process_time()
     fn()
     return time.process_time() - start
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off, as the story loader runs: the same policy on both sides."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 @dataclass

@@ -33,6 +33,18 @@ async def until(pilot, condition: Callable[[], bool]) -> None:
     await asyncio.wait_for(wait(), TIMEOUT)
 
 
+@pytest.fixture
+def projector(tmp_path, mini_story):
+    """The teacher's app on a new session of the mini story, in ``tmp_path`` (closed afterwards)."""
+    from voskhod_game.classroom.rules import Classroom
+    from voskhod_game.classroom.store import Store
+
+    store = Store(tmp_path / "t.sqlite3")
+    room = Classroom.open(mini_story, store, seed=2)
+    yield room, TeacherApp(room, "127.0.0.1", 0, None, 30)
+    store.close()
+
+
 def test_ws_url_accepts_what_the_projector_shows():
     assert ws_url("http://192.168.1.20:8765/") == "ws://192.168.1.20:8765/ws"
     assert ws_url("192.168.1.20:8765") == "ws://192.168.1.20:8765/ws"
@@ -89,13 +101,8 @@ async def test_terminal_student_reconnects_and_keeps_the_vote(server):
         assert room.current_round.counts() == {"open": 0, "wait": 0, "rush": 1}
 
 
-async def test_teacher_screen_runs_a_round(tmp_path, mini_story):
-    from voskhod_game.classroom.rules import Classroom
-    from voskhod_game.classroom.store import Store
-
-    store = Store(tmp_path / "t.sqlite3")
-    room = Classroom.open(mini_story, store, seed=2)
-    app = TeacherApp(room, "127.0.0.1", 0, None, 30)
+async def test_teacher_screen_runs_a_round(projector, tmp_path):
+    room, app = projector
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: bool(app.hub.url))
         screen_text = plain(app.query_one("#join-code")) + plain(app.query_one("#join-url"))
@@ -120,17 +127,11 @@ async def test_teacher_screen_runs_a_round(tmp_path, mini_story):
         assert "Wait and breathe" in debrief and "To talk about" in debrief
         await pilot.press("x")
         assert (tmp_path / "t.md").read_text().startswith("# Classroom session: Mini Mission")
-    store.close()
 
 
-async def test_teacher_screen_keeps_running_under_a_dialog(tmp_path, mini_story):
+async def test_teacher_screen_keeps_running_under_a_dialog(projector):
     """The countdown and state changes keep arriving while the kick or end dialog is open."""
-    from voskhod_game.classroom.rules import Classroom
-    from voskhod_game.classroom.store import Store
-
-    store = Store(tmp_path / "t.sqlite3")
-    room = Classroom.open(mini_story, store, seed=2)
-    app = TeacherApp(room, "127.0.0.1", 0, None, 30)
+    room, app = projector
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: bool(app.hub.url))
         a = room.join(room.code, "A")
@@ -140,7 +141,6 @@ async def test_teacher_screen_keeps_running_under_a_dialog(tmp_path, mini_story)
         await pilot.pause(0.6)  # a couple of countdown ticks and a state redraw
         await pilot.press("escape")
         await until(pilot, lambda: "Voted 1" in plain(app.query_one("#counts")))
-    store.close()
 
 
 async def test_terminal_student_reads_the_notes_while_a_vote_runs_and_ends(server):
@@ -162,14 +162,9 @@ async def test_terminal_student_reads_the_notes_while_a_vote_runs_and_ends(serve
         await until(pilot, lambda: "Open the hatch" in plain(app.query_one("#result")))
 
 
-async def test_projector_keeps_drawing_the_game_under_the_notes_and_the_lobby(tmp_path, mini_story):
+async def test_projector_keeps_drawing_the_game_under_the_notes_and_the_lobby(projector):
     """A vote closes (its time ran out, or by hand) while the notes or the lobby cover the game."""
-    from voskhod_game.classroom.rules import Classroom
-    from voskhod_game.classroom.store import Store
-
-    store = Store(tmp_path / "t.sqlite3")
-    room = Classroom.open(mini_story, store, seed=2)
-    app = TeacherApp(room, "127.0.0.1", 0, None, 30)
+    room, app = projector
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: bool(app.hub.url))
         a = room.join(room.code, "A")
@@ -191,4 +186,3 @@ async def test_projector_keeps_drawing_the_game_under_the_notes_and_the_lobby(tm
         await pilot.press("j")
         summary = " ".join(app.hub.wire.round().summary.split())
         await until(pilot, lambda: summary in " ".join(plain(app.query_one("#result")).split()))
-    store.close()

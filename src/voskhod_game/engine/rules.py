@@ -262,8 +262,7 @@ def make_take(rules: Rules, beat_id: str, choice: Choice, outcome: Outcome, inde
     rates = dict(choice.rates) if choice.rates else None
     minutes = choice.time if choice.time > 0 else 0.0
     effects = rules.appliers(outcome.effects)
-    changes = rules.limits_of(effects)
-    written = rules.meters_of(effects)
+    changes, written = rules.touched(effects)
     once_key = f"{beat_id}:{choice.id}" if choice.once else None
     choice_id = choice.id
 
@@ -301,8 +300,7 @@ def make_take(rules: Rules, beat_id: str, choice: Choice, outcome: Outcome, inde
 def make_follow(rules: Rules, outcome: Outcome) -> Callback:
     """The ``before`` callback of a routing beat's branch: its effects."""
     effects = rules.appliers(outcome.effects)
-    changes = rules.limits_of(effects)
-    written = rules.meters_of(effects)
+    changes, written = rules.touched(effects)
 
     def follow(game: Game) -> None:
         if game.suspects is not None:
@@ -325,8 +323,7 @@ def make_arrive(rules: Rules, beat: Beat, on_enter: bool = True) -> Callback:
     no_return = beat.no_return
     milestone = beat_id in rules.milestone_beats
     effects = rules.appliers(beat.effects)
-    changes = rules.limits_of(effects)
-    written = rules.meters_of(effects)
+    changes, written = rules.touched(effects)
     route = bool(beat.route)
 
     def arrive(game: Game) -> None:
@@ -637,15 +634,12 @@ class Rules:
             out.append((mode, e.name, constant, lo, hi, (bounds is not None, e, *general)))
         return tuple(out)
 
-    def limits_of(self, effects: tuple[Applier, ...]) -> tuple[Limit, ...]:
-        """The meters that can end the game among those ``effects`` change, each once."""
+    def touched(self, effects: tuple[Applier, ...]) -> tuple[tuple[Limit, ...], tuple[str, ...]]:
+        """What ``effects`` change: the meters among them that can end the game (for
+        ``Game.suspects``) and every meter, not flags (for ``Game.moved``), each once."""
         names = {a[1] for a in effects}
-        return tuple(limit for limit in self.limits if limit[0] in names)
-
-    @staticmethod
-    def meters_of(effects: tuple[Applier, ...]) -> tuple[str, ...]:
-        """The meters ``effects`` change (not flags), each once."""
-        return tuple(dict.fromkeys(a[1] for a in effects if a[5][0]))
+        limits = tuple(limit for limit in self.limits if limit[0] in names)
+        return limits, tuple(dict.fromkeys(a[1] for a in effects if a[5][0]))
 
     def rate_plan(self, rates: dict[str, float]) -> RatePlan:
         """The meters that move as time passes under ``rates`` (see RatePlan), kept per dict."""
